@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "Flatline",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "flatline", targets: ["flatline"]),
+    .library(name: "FlatlineCore", targets: ["FlatlineCore"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    // MARK: - C libraries (the only C boundary; imported by FlatlineCore/Ingest alone)
+    .systemLibrary(
+      name: "CSystemd",
+      pkgConfig: "libsystemd",
+      providers: [.apt(["libsystemd-dev"])]
+    ),
+    .systemLibrary(
+      name: "CZlib",
+      pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"])]
+    ),
+
+    // MARK: - Core: model → ingest → detection → correlation → report → tail
+    .target(
+      name: "FlatlineCore",
+      dependencies: ["CSystemd", "CZlib"]
+    ),
+
+    // MARK: - Command line (no logic of its own)
+    .executableTarget(
+      name: "flatline",
+      dependencies: [
+        "FlatlineCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+
+    // MARK: - Tests
+    .testTarget(
+      name: "FlatlineCoreTests",
+      dependencies: ["FlatlineCore"]
+    ),
+    .testTarget(
+      name: "FlatlineCLITests",
+      dependencies: ["FlatlineCore"]
+    ),
+  ]
+)

@@ -1,0 +1,2 @@
+internal import CSystemd
+internal import CZlib

@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// glibc's memmem (a GNU extension the Glibc module does not export without _GNU_SOURCE).
+@_silgen_name("memmem")
+@usableFromInline internal func c_memmem(
+  _ haystack: UnsafeRawPointer, _ haystackLength: Int, _ needle: UnsafeRawPointer, _ needleLength: Int
+) -> UnsafeMutableRawPointer?
+
+/// A borrowed view of bytes. Cheap to copy; never owns memory.
+public struct Bytes: @unchecked Sendable {
+  public var base: UnsafePointer<UInt8>?
+  public var count: Int
+
+  @inlinable public init(base: UnsafePointer<UInt8>?, count: Int) {
+    self.base = base
+    self.count = base == nil ? 0 : count
+  }
+
+  @inlinable public init(_ buffer: UnsafeBufferPointer<UInt8>) {
+    self.init(base: buffer.baseAddress, count: buffer.count)
+  }
+
+  public static let empty = Bytes(base: nil, count: 0)
+
+  @inlinable public var isEmpty: Bool { count == 0 }
+
+  @inlinable public subscript(i: Int) -> UInt8 { base![i] }
+
+  @inlinable public var buffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+  /// Bytes `from..<to` of this view.
+  @inlinable public func slice(_ from: Int, _ to: Int) -> Bytes {
+    guard let base, from < to else { return .empty }
+    return Bytes(base: base + from, count: to - from)
+  }
+
+  @inlinable public func dropFirst(_ n: Int) -> Bytes { slice(Swift.min(n, count), count) }
+
+  /// Decodes as UTF-8, replacing invalid sequences (never fails, never crashes).
+  public var string: String {
+    guard let base, count > 0 else { return "" }
+    return String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
+  }
+
+  /// A copy of the bytes.
+  public var array: [UInt8] { Array(buffer) }
+
+  /// Offset of the first occurrence of `needle`, or nil. memmem-based.
+  @inlinable public func find(_ needle: StaticString) -> Int? {
+    guard let base, count >= needle.utf8CodeUnitCount else { return nil }
+    guard let p = c_memmem(base, count, needle.utf8Start, needle.utf8CodeUnitCount) else { return nil }
+    return UnsafeRawPointer(p) - UnsafeRawPointer(base)
+  }
+
+  @inlinable public func contains(_ needle: StaticString) -> Bool { find(needle) != nil }
+
+  @inlinable public func find(_ needle: Bytes) -> Int? {
+    guard let base, let nb = needle.base, count >= needle.count, needle.count > 0 else { return nil }
+    guard let p = c_memmem(base, count, nb, needle.count) else { return nil }
+    return UnsafeRawPointer(p) - UnsafeRawPointer(base)
+  }
+
+  @inlinable public func hasPrefix(_ prefix: StaticString) -> Bool {
+    let n = prefix.utf8CodeUnitCount
+    guard let base, count >= n else { return n == 0 }
+    return memcmp(base, prefix.utf8Start, n) == 0
+  }
+
+  @inlinable public func hasSuffix(_ suffix: StaticString) -> Bool {
+    let n = suffix.utf8CodeUnitCount
+    guard let base, count >= n else { return n == 0 }
+    return memcmp(base + count - n, suffix.utf8Start, n) == 0
+  }
+
+  @inlinable public func equals(_ literal: StaticString) -> Bool {
+    count == literal.utf8CodeUnitCount && hasPrefix(literal)
+  }
+
+  @inlinable public func equals(_ other: Bytes) -> Bool {
+    guard count == other.count else { return false }
+    if count == 0 { return true }
+    return memcmp(base!, other.base!, count) == 0
+  }
+
+  @inlinable public func equals(_ other: [UInt8]) -> Bool {
+    guard count == other.count else { return false }
+    if count == 0 { return true }
+    return other.withUnsafeBufferPointer { memcmp(base!, $0.baseAddress!, count) == 0 }
+  }
+}
+
+extension Array where Element == UInt8 {
+  /// Calls `body` with a `Bytes` view of the array.
+  @inlinable public func withBytes<R>(_ body: (Bytes) throws -> R) rethrows -> R {
+    try withUnsafeBufferPointer { try body(Bytes($0)) }
+  }
+}

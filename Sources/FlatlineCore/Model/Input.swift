@@ -1,0 +1,77 @@
+/// What kind of input a file (or stream) is. Decided by name *and* by sniffing the first bytes.
+public enum InputKind: String, Codable, Sendable, CaseIterable {
+  case syslog
+  case journal
+  case journalExport = "journal-export"
+  case journalJSON = "journal-json"
+  case wtmp
+  case datastoreLog = "datastore-log"
+  case cloudNotice = "cloud-notice"
+  case skipped
+}
+
+/// One input as listed in the report's `inputs[]`: its counts and every warning about it.
+public struct InputInfo: Sendable {
+  public var path: String
+  public var kind: InputKind
+  public var host: String?
+  /// Records (lines or journal entries) read and handed to the engine.
+  public var records: Int = 0
+  /// Lines or entries that could not be used (unparsable, corrupt, oversized…), each counted.
+  public var skipped: Int = 0
+  public var warnings: [String] = []
+  /// Why the input was not read at all (for kind `.skipped`).
+  public var skipReason: String?
+
+  public init(path: String, kind: InputKind, host: String? = nil) {
+    self.path = path
+    self.kind = kind
+    self.host = host
+  }
+}
+
+/// The list of inputs of one analysis. Sources register their files here and report counts and warnings;
+/// records refer to their input by index. Warnings are also written to stderr as they happen.
+public final class InputRegistry: @unchecked Sendable {
+  public private(set) var inputs: [InputInfo] = []
+  /// Called for each warning as it is recorded (the CLI prints them to stderr).
+  public var warningHandler: (@Sendable (String) -> Void)?
+
+  public init(warningHandler: (@Sendable (String) -> Void)? = nil) {
+    self.warningHandler = warningHandler
+  }
+
+  @discardableResult
+  public func register(path: String, kind: InputKind, host: String? = nil) -> Int32 {
+    inputs.append(InputInfo(path: path, kind: kind, host: host))
+    return Int32(inputs.count - 1)
+  }
+
+  public func path(_ index: Int32) -> String { inputs[Int(index)].path }
+
+  public subscript(index: Int32) -> InputInfo {
+    get { inputs[Int(index)] }
+    set { inputs[Int(index)] = newValue }
+  }
+
+  public func warn(_ index: Int32, _ message: String) {
+    inputs[Int(index)].warnings.append(message)
+    warningHandler?("\(inputs[Int(index)].path): \(message)")
+  }
+
+  public func addRecords(_ index: Int32, _ n: Int = 1) { inputs[Int(index)].records += n }
+  public func addSkipped(_ index: Int32, _ n: Int = 1) { inputs[Int(index)].skipped += n }
+
+  public func setHost(_ index: Int32, _ host: String) {
+    if inputs[Int(index)].host == nil { inputs[Int(index)].host = host }
+  }
+
+  /// Registers an input that is not read, with the reason (listed in the report's inputs).
+  public func skip(path: String, reason: String) {
+    var info = InputInfo(path: path, kind: .skipped)
+    info.skipReason = reason
+    info.warnings.append("skipped: \(reason)")
+    inputs.append(info)
+    warningHandler?("\(path): skipped: \(reason)")
+  }
+}

@@ -1,0 +1,77 @@
+/// A log record as the engine sees it: one syslog line or one journal entry.
+///
+/// Every byte field is a view into the source's buffer and is valid only for the duration of the
+/// `RecordSink.consume(_:)` call that receives it. A consumer that keeps anything copies it. This keeps the
+/// hot path free of per-line allocations: parsers fill one `Record` and hand it over, again and again.
+public struct Record {
+  /// Microseconds since the Unix epoch, UTC. `Record.noTime` when the line carried no parsable time.
+  public var time: Int64
+  /// Index of the input in the `InputRegistry` this record came from.
+  public var input: Int32
+  /// 1-based line number in that input (0 for journal entries, which have a cursor instead).
+  public var line: Int
+  /// Host name as written in the record (syslog HOSTNAME, journal `_HOSTNAME`); may be empty.
+  public var host: Bytes
+  /// Program: syslog tag without the pid (`rsyslogd`, `systemd`, `kernel`), journal `SYSLOG_IDENTIFIER`
+  /// (or `_COMM`); may be empty.
+  public var identifier: Bytes
+  /// The message text (without the syslog header).
+  public var message: Bytes
+  /// journald `MESSAGE_ID` (32 lowercase hex digits) or empty.
+  public var messageID: Bytes
+  /// journald `UNIT` (the unit a PID 1 job message is about) or empty.
+  public var unit: Bytes
+  /// journald `_BOOT_ID` from the entry header (32 lowercase hex digits), or empty for text logs.
+  public var bootID: Bytes
+  /// journald `_MACHINE_ID` (32 lowercase hex digits), or empty for text logs.
+  public var machineID: Bytes
+  /// Kernel printk time (`[    1.234567]`) in microseconds, or -1 when the line has none.
+  public var kernelUptime: Int64
+  /// True for kernel messages (syslog tag `kernel`, journal `_TRANSPORT=kernel`).
+  public var isKernel: Bool
+  /// Number of NUL bytes found in the text stream immediately before this record (lost writes).
+  public var nulBytesBefore: Int
+  /// For journal entries: gives the cursor of *this* entry while `consume` runs. Nil for text logs.
+  public var cursorSource: (any CursorSource)?
+
+  public static let noTime: Int64 = .min
+
+  public init(
+    time: Int64 = Record.noTime, input: Int32 = 0, line: Int = 0, host: Bytes = .empty,
+    identifier: Bytes = .empty, message: Bytes = .empty, messageID: Bytes = .empty, unit: Bytes = .empty,
+    bootID: Bytes = .empty, machineID: Bytes = .empty, kernelUptime: Int64 = -1, isKernel: Bool = false,
+    nulBytesBefore: Int = 0, cursorSource: (any CursorSource)? = nil
+  ) {
+    self.time = time
+    self.input = input
+    self.line = line
+    self.host = host
+    self.identifier = identifier
+    self.message = message
+    self.messageID = messageID
+    self.unit = unit
+    self.bootID = bootID
+    self.machineID = machineID
+    self.kernelUptime = kernelUptime
+    self.isKernel = isKernel
+    self.nulBytesBefore = nulBytesBefore
+    self.cursorSource = cursorSource
+  }
+}
+
+/// Supplies the journal cursor of the entry currently being consumed (computed only when asked for).
+public protocol CursorSource: AnyObject {
+  func currentCursor() -> String?
+}
+
+/// Receives records one at a time, in source order. Batch and tail mode feed the same sinks.
+public protocol RecordSink {
+  mutating func consume(_ record: Record)
+  /// Called when a source ends a stretch whose continuation is missing (a rotated file absent from a set,
+  /// a journal file that could not be read): what lies between is unknown, not silence.
+  mutating func dataGap(input: Int32, reason: String)
+}
+
+extension RecordSink {
+  public mutating func dataGap(input: Int32, reason: String) {}
+}
