@@ -14,6 +14,9 @@ public enum InputKind: String, Codable, Sendable, CaseIterable {
 public struct InputInfo: Sendable {
   public var path: String
   public var kind: InputKind
+  /// Inputs read as one continuous stream share a number: the files of one rotation set, one journal
+  /// directory. The boot state machine runs per stream and host; streams of one host are merged afterwards.
+  public var stream: Int = 0
   public var host: String?
   /// Records (lines or journal entries) read and handed to the engine.
   public var records: Int = 0
@@ -41,9 +44,20 @@ public final class InputRegistry: @unchecked Sendable {
     self.warningHandler = warningHandler
   }
 
+  private var streamCount = 0
+
+  /// A new stream number for `register(path:kind:stream:)`.
+  public func newStream() -> Int {
+    streamCount += 1
+    return streamCount
+  }
+
+  /// Registers an input that will be read; `stream` groups inputs read as one stream (default: a new one).
   @discardableResult
-  public func register(path: String, kind: InputKind, host: String? = nil) -> Int32 {
-    inputs.append(InputInfo(path: path, kind: kind, host: host))
+  public func register(path: String, kind: InputKind, host: String? = nil, stream: Int? = nil) -> Int32 {
+    var info = InputInfo(path: path, kind: kind, host: host)
+    info.stream = stream ?? newStream()
+    inputs.append(info)
     return Int32(inputs.count - 1)
   }
 

@@ -64,14 +64,18 @@ public protocol CursorSource: AnyObject {
   func currentCursor() -> String?
 }
 
+/// Something a source knows about its data that is not a record.
+public enum SourceNote: Sendable {
+  /// What follows in this stream is not contiguous with what came before (a rotated file missing from a set,
+  /// an unreadable member, a corrupt stretch of a journal): the stretch in between is unknown, not silence.
+  case dataGap(input: Int32, reason: String)
+  /// A journal file was left in state ONLINE (never closed) and its last entry belongs to `tailBootID`
+  /// (32 lowercase hex digits) of machine `machineID`: the writer stopped without closing it.
+  case journalFileOnline(input: Int32, file: String, machineID: String, tailBootID: String)
+}
+
 /// Receives records one at a time, in source order. Batch and tail mode feed the same sinks.
 public protocol RecordSink {
   mutating func consume(_ record: Record)
-  /// Called when a source ends a stretch whose continuation is missing (a rotated file absent from a set,
-  /// a journal file that could not be read): what lies between is unknown, not silence.
-  mutating func dataGap(input: Int32, reason: String)
-}
-
-extension RecordSink {
-  public mutating func dataGap(input: Int32, reason: String) {}
+  mutating func note(_ note: SourceNote)
 }

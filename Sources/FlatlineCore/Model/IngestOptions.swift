@@ -1,0 +1,15 @@
+/// Options every source honours.
+public struct IngestOptions: Sendable {
+  /// `--year`: the year of the *first* dateless (RFC 3164) line of each stream; later lines roll over.
+  public var year: Int?
+  /// `--timezone`: IANA zone name for local-time stamps without an offset. nil = the analysing machine's zone.
+  public var timeZone: String?
+  /// Lines longer than this are cut: the first `maxLineLength` bytes are used, the rest skipped and counted.
+  public var maxLineLength: Int
+
+  public init(year: Int? = nil, timeZone: String? = nil, maxLineLength: Int = 1 << 20) {
+    self.year = year
+    self.timeZone = timeZone
+    self.maxLineLength = maxLineLength
+  }
+}
