@@ -15,6 +15,8 @@ public struct Record {
   /// Program: syslog tag without the pid (`rsyslogd`, `systemd`, `kernel`), journal `SYSLOG_IDENTIFIER`
   /// (or `_COMM`); may be empty.
   public var identifier: Bytes
+  /// Process ID from the syslog tag (`systemd[1]`) or journal `_PID`; 0 when unknown.
+  public var pid: Int32
   /// The message text (without the syslog header).
   public var message: Bytes
   /// journald `MESSAGE_ID` (32 lowercase hex digits) or empty.
@@ -38,7 +40,7 @@ public struct Record {
 
   public init(
     time: Int64 = Record.noTime, input: Int32 = 0, line: Int = 0, host: Bytes = .empty,
-    identifier: Bytes = .empty, message: Bytes = .empty, messageID: Bytes = .empty, unit: Bytes = .empty,
+    identifier: Bytes = .empty, pid: Int32 = 0, message: Bytes = .empty, messageID: Bytes = .empty, unit: Bytes = .empty,
     bootID: Bytes = .empty, machineID: Bytes = .empty, kernelUptime: Int64 = -1, isKernel: Bool = false,
     nulBytesBefore: Int = 0, cursorSource: (any CursorSource)? = nil
   ) {
@@ -47,6 +49,7 @@ public struct Record {
     self.line = line
     self.host = host
     self.identifier = identifier
+    self.pid = pid
     self.message = message
     self.messageID = messageID
     self.unit = unit

@@ -1,0 +1,295 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// An input found by `Discovery`, ready for its source.
+public enum DiscoveredInput: Sendable, Equatable {
+  /// One syslog rotation set, oldest → newest.
+  case syslogSet(files: [String])
+  /// Binary journal files of one directory (sorted by name).
+  case journalFiles(files: [String])
+  /// `journalctl -o export` text (`-` = stdin; the reader sniffs stdin itself).
+  case journalExport(path: String)
+  /// `journalctl -o json` lines.
+  case journalJSON(path: String)
+}
+
+/// Finds the inputs under the given paths by name and by sniffing their first bytes. Files that are not read are
+/// registered with `InputRegistry.skip(path:reason:)`.
+public enum Discovery {
+  /// Walks `paths` (files or directories, recursively; symlink loops skipped; entries sorted) and groups what it
+  /// finds. An empty directory gives nothing; the caller decides what that means.
+  public static func discover(paths: [String], registry: InputRegistry) -> [DiscoveredInput] {
+    var w = Walker(registry: registry)
+    for path in paths {
+      if path == "-" {
+        w.out.append(.input(.journalExport(path: "-")))
+        continue
+      }
+      w.visit(path, topLevel: true)
+    }
+    return w.finish()
+  }
+
+  /// What one file looks like.
+  enum Sniffed: Equatable {
+    case syslog, journal, journalExport, journalJSON
+    case skip(String)
+  }
+
+  /// Classifies one regular file by its head and name.
+  static func sniff(path: String, size: Int) -> Sniffed {
+    if size == 0 { return .skip("empty file") }
+    let head: LineReader.Head
+    switch LineReader.head(path: path) {
+    case .failure(let e): return .skip(e.reason)
+    case .success(let h): head = h
+    }
+    let name = path.split(separator: "/").last.map(String.init) ?? path
+    let raw = head.raw
+    func starts(_ bytes: [UInt8], _ magic: [UInt8]) -> Bool {
+      bytes.count >= magic.count && Array(bytes[0..<magic.count]) == magic
+    }
+    if starts(raw, Array("LPKSHHRH".utf8)) { return .journal }
+    if name.hasSuffix(".journal") || name.hasSuffix(".journal~") {
+      return .skip("named like a journal file but has no journal header (LPKSHHRH)")
+    }
+    if starts(raw, Array("BZh".utf8)) { return .skip("bzip2-compressed files are not read; decompress first") }
+    if starts(raw, [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) {
+      return .skip("xz-compressed files are not read; decompress first")
+    }
+    if starts(raw, [0x28, 0xB5, 0x2F, 0xFD]) { return .skip("zstd-compressed files are not read; decompress first") }
+    if starts(raw, [0x50, 0x4B, 0x03, 0x04]) { return .skip("zip archives are not read; extract first") }
+    if starts(raw, [0x37, 0x7A, 0xBC, 0xAF]) { return .skip("7z archives are not read; extract first") }
+    let data = head.data
+    if data.isEmpty {
+      return head.isGzip ? .skip("gzip file holds no data or is corrupt") : .skip("empty file")
+    }
+    if data.count > 262, Array(data[257..<262]) == Array("ustar".utf8) {
+      return .skip("tar archives are not read; extract first")
+    }
+    if head.isGzip, head.data.count >= 3, data[0] == 0x42, data[1] == 0x5A, data[2] == 0x68 {
+      return .skip("bzip2-compressed files are not read; decompress first")
+    }
+    if starts(data, Array("LPKSHHRH".utf8)) { return .skip("compressed journal files are not read; decompress first") }
+
+    // Text formats.
+    var firstNonSpace = 0
+    while firstNonSpace < data.count, [9, 10, 13, 32].contains(data[firstNonSpace]) { firstNonSpace += 1 }
+    if firstNonSpace < data.count, data[firstNonSpace] == 123 {  // '{'
+      if data.withBytes({ $0.contains("\"__REALTIME_TIMESTAMP\"") || $0.contains("\"MESSAGE\"") }) {
+        return .journalJSON
+      }
+    }
+    let lines = headLines(data, complete: head.complete)
+    if looksLikeExport(lines, data) { return .journalExport }
+    if looksLikeSyslog(lines, data) { return .syslog }
+    if isLoginRecords(name: name, data: data) {
+      return .skip("binary login records (wtmp/utmp) are not read yet")
+    }
+    if isBinary(data) { return .skip("binary data, not a log format Flatline reads") }
+    return .skip("text not recognised as syslog or a journal export")
+  }
+
+  /// (start, end) of the complete lines of the head (the last partial line dropped unless complete).
+  static func headLines(_ data: [UInt8], complete: Bool) -> [(Int, Int)] {
+    var out: [(Int, Int)] = []
+    var s = 0
+    while s < data.count, out.count < 64 {
+      var e = s
+      while e < data.count, data[e] != 10 { e += 1 }
+      if e == data.count && !complete { break }
+      out.append((s, e))
+      s = e + 1
+    }
+    if out.isEmpty && !data.isEmpty { out.append((0, data.count)) }
+    return out
+  }
+
+  static func looksLikeExport(_ lines: [(Int, Int)], _ data: [UInt8]) -> Bool {
+    var checked = 0
+    var keyed = 0
+    var strong = false
+    return data.withBytes { b in
+      for (s, e) in lines where e > s {
+        let line = b.slice(s, e)
+        if line.hasPrefix("__CURSOR=") || line.hasPrefix("__REALTIME_TIMESTAMP=") { strong = true }
+        checked += 1
+        // KEY=value with KEY in [A-Z0-9_]; binary fields are `KEY\n<le64 size><data>`.
+        var k = 0
+        while k < line.count, (line[k] >= 65 && line[k] <= 90) || (line[k] >= 48 && line[k] <= 57) || line[k] == 95 {
+          k += 1
+        }
+        if k > 0, k == line.count || line[k] == 61 { keyed += 1 }
+        if checked >= 8 { break }
+      }
+      return strong && keyed * 2 >= checked
+    }
+  }
+
+  static func looksLikeSyslog(_ lines: [(Int, Int)], _ data: [UInt8]) -> Bool {
+    var h = SyslogHeader()
+    var checked = 0
+    var parsed = 0
+    var firstParsed = false
+    return data.withBytes { b in
+      for (s, e) in lines {
+        var line = b.slice(s, e)
+        var k = 0
+        while k < line.count, line[k] == 0 { k += 1 }
+        line = line.dropFirst(k)
+        if line.count > 0, line[line.count - 1] == 13 { line = line.slice(0, line.count - 1) }
+        if line.isEmpty { continue }
+        checked += 1
+        if SyslogParser.parse(line, into: &h) && (h.month != 0 || h.time != Record.noTime) {
+          parsed += 1
+          if checked == 1 { firstParsed = true }
+        }
+        if checked >= 10 { break }
+      }
+      return parsed > 0 && (firstParsed || parsed * 2 >= checked)
+    }
+  }
+
+  static func isLoginRecords(name: String, data: [UInt8]) -> Bool {
+    let lower = name.lowercased()
+    let byName = ["wtmp", "btmp", "utmp", "lastlog"].contains { lower.hasPrefix($0) }
+    // utmp record: int16 ut_type (1…9) + padding, int32 pid, then 32-byte ut_line.
+    let t = data.count >= 4 ? Int(data[0]) | Int(data[1]) << 8 : -1
+    let byShape = data.count >= 384 && (1...9).contains(t) && data[2] == 0 && data[3] == 0
+    let whole = data.count % 384 == 0 || data.count % 400 == 0
+    return isBinary(data) && (byName || (byShape && whole))
+  }
+
+  /// Binary when control bytes other than TAB/LF/CR/ESC/FF and NUL runs are more than 1 % of the head, or when
+  /// NULs are scattered (not in runs of 8+).
+  static func isBinary(_ data: [UInt8]) -> Bool {
+    var control = 0
+    var shortNulRuns = 0
+    var i = 0
+    while i < data.count {
+      let c = data[i]
+      if c == 0 {
+        var e = i
+        while e < data.count, data[e] == 0 { e += 1 }
+        if e - i < 8 { shortNulRuns += 1 }
+        i = e
+        continue
+      }
+      if c < 32 && c != 9 && c != 10 && c != 13 && c != 27 && c != 12 { control += 1 }
+      i += 1
+    }
+    return shortNulRuns > 2 || control * 100 > data.count
+  }
+
+  // MARK: - Walking
+
+  struct Walker {
+    enum Out {
+      case input(DiscoveredInput)
+      case syslogGroup(key: String)
+      case journalGroup(dir: String)
+    }
+    let registry: InputRegistry
+    var out: [Out] = []
+    var syslogGroups: [String: [(RotationName, String)]] = [:]
+    var journalGroups: [String: [String]] = [:]
+    var visitedDirs = Set<[UInt64]>()
+
+    init(registry: InputRegistry) { self.registry = registry }
+
+    mutating func visit(_ path: String, topLevel: Bool) {
+      var st = stat()
+      if stat(path, &st) != 0 {
+        let err = errno
+        var lst = stat()
+        if err == ENOENT, lstat(path, &lst) == 0 {
+          registry.skip(path: path, reason: "broken symbolic link")
+        } else {
+          registry.skip(path: path, reason: LineReader.errnoText(err))
+        }
+        return
+      }
+      switch st.st_mode & S_IFMT {
+      case S_IFDIR:
+        let key = [UInt64(st.st_dev), UInt64(st.st_ino)]
+        if visitedDirs.contains(key) { return }  // symlink loop or repeated path
+        visitedDirs.insert(key)
+        guard let dir = opendir(path) else {
+          registry.skip(path: path, reason: LineReader.errnoText(errno))
+          return
+        }
+        var names: [String] = []
+        while let ent = readdir(dir) {
+          let name = withUnsafeBytes(of: ent.pointee.d_name) { raw in
+            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+          }
+          if name == "." || name == ".." { continue }
+          names.append(name)
+        }
+        closedir(dir)
+        names.sort()
+        let prefix = path.hasSuffix("/") ? path : path + "/"
+        for name in names { visit(prefix + name, topLevel: false) }
+      case S_IFREG:
+        classify(path, size: Int(st.st_size))
+      default:
+        registry.skip(path: path, reason: "not a regular file")
+      }
+    }
+
+    mutating func classify(_ path: String, size: Int) {
+      let dir: String
+      let name: String
+      if let slash = path.lastIndex(of: "/") {
+        dir = String(path[..<slash])
+        name = String(path[path.index(after: slash)...])
+      } else {
+        dir = "."
+        name = path
+      }
+      switch Discovery.sniff(path: path, size: size) {
+      case .syslog:
+        let rn = RotationName(name)
+        let key = dir + "/" + rn.base
+        if syslogGroups[key] == nil {
+          syslogGroups[key] = []
+          out.append(.syslogGroup(key: key))
+        }
+        syslogGroups[key]!.append((rn, path))
+      case .journal:
+        if journalGroups[dir] == nil {
+          journalGroups[dir] = []
+          out.append(.journalGroup(dir: dir))
+        }
+        journalGroups[dir]!.append(path)
+      case .journalExport:
+        out.append(.input(.journalExport(path: path)))
+      case .journalJSON:
+        out.append(.input(.journalJSON(path: path)))
+      case .skip(let reason):
+        registry.skip(path: path, reason: reason)
+      }
+    }
+
+    func finish() -> [DiscoveredInput] {
+      out.map { o in
+        switch o {
+        case .input(let i):
+          return i
+        case .syslogGroup(let key):
+          let files = syslogGroups[key]!.sorted { a, b in
+            if RotationName.olderFirst(a.0, b.0) { return true }
+            if RotationName.olderFirst(b.0, a.0) { return false }
+            return a.1 < b.1
+          }
+          return .syslogSet(files: files.map(\.1))
+        case .journalGroup(let dir):
+          return .journalFiles(files: journalGroups[dir]!.sorted())
+        }
+      }
+    }
+  }
+}

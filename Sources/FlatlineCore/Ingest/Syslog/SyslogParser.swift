@@ -1,0 +1,346 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A parsed syslog header. Byte fields point into the parsed line.
+public struct SyslogHeader {
+  /// UTC microseconds when the stamp carried a zone (RFC 3339 / RFC 5424); `Record.noTime` otherwise.
+  public var time: Int64 = Record.noTime
+  /// Local civil time of a stamp without zone. `year` is 0 for RFC 3164 stamps (no year).
+  public var year = 0
+  public var month = 0
+  public var day = 0
+  public var hour = 0
+  public var minute = 0
+  public var second = 0
+  public var micro = 0
+  /// `<PRI>` value or -1.
+  public var priority = -1
+  public var host: Bytes = .empty
+  public var identifier: Bytes = .empty
+  public var pid: Bytes = .empty
+  public var message: Bytes = .empty
+  public var kernelUptime: Int64 = -1
+  public var isKernel = false
+  /// Offset in the line where another `<PRI>` record starts (rsyslog ForwardFormat writes records without
+  /// newlines), or 0. `message` stops there.
+  public var nextRecord = 0
+
+  public init() {}
+
+  /// True when the stamp needs a year from year inference.
+  public var isDateless: Bool { time == Record.noTime && year == 0 }
+}
+
+/// Parses syslog lines on bytes: RFC 3164 (`Mmm dd hh:mm:ss[.frac] [host] tag[pid]: msg`), rsyslog RFC 3339
+/// file format, RFC 5424 (`<PRI>1 …`), a `<PRI>` prefix before any of them, ISO 8601 with a severity word instead
+/// of the host (ChromeOS), and kernel lines with or without `[ uptime]`. Never allocates.
+public enum SyslogParser {
+  /// The decimal value of a pid field (0 when empty or not a number).
+  @inlinable public static func pidValue(_ b: Bytes) -> Int32 {
+    var v: Int32 = 0
+    for i in 0..<min(b.count, 9) {
+      let c = b[i]
+      guard c >= 48 && c <= 57 else { return 0 }
+      v = v * 10 + Int32(c - 48)
+    }
+    return v
+  }
+
+  /// Fills `h` from `line`. Returns false when the line has no recognisable syslog header.
+  public static func parse(_ line: Bytes, into h: inout SyslogHeader) -> Bool {
+    h = SyslogHeader()
+    let b = line
+    let n = b.count
+    var i = 0
+    if n >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF { i = 3 }
+    if i < n && b[i] == 60 {  // '<'
+      guard let (pri, len) = parsePRI(b, i) else { return false }
+      h.priority = pri
+      i += len
+      // RFC 5424: version digit(s) then space.
+      if i + 1 < n, isDigit(b[i]), b[i] != 48 {
+        var j = i
+        while j < n, isDigit(b[j]), j - i < 2 { j += 1 }
+        if j < n, b[j] == 32 { return parse5424(b, j + 1, &h) }
+      }
+    }
+    guard i < n else { return false }
+    let c = b[i]
+    if isDigit(c) {
+      guard let iso = CivilTime.parseISO(b.dropFirst(i)), iso.length >= 19 else { return false }
+      if iso.hasZone {
+        h.time = iso.time
+      } else {
+        setCivil(&h, fromNaiveUTC: iso.time)
+      }
+      i += iso.length
+      guard i < n, b[i] == 32 else { return i == n }
+      i = skipSpaces(b, i)
+      // ChromeOS: a severity word instead of the host.
+      let tokEnd = tokenEnd(b, i)
+      if isSeverity(b.slice(i, tokEnd)) { i = skipSpaces(b, tokEnd) }
+      return parseHostTag(b, i, &h)
+    }
+    guard let month = monthNumber(b, i) else { return false }
+    h.month = month
+    i += 3
+    guard i < n, b[i] == 32 else { return false }
+    i += 1
+    if i < n, b[i] == 32 { i += 1 }
+    var day = 0
+    var digits = 0
+    while i < n, isDigit(b[i]), digits < 2 {
+      day = day * 10 + Int(b[i] - 48)
+      i += 1
+      digits += 1
+    }
+    guard digits > 0, day >= 1, day <= 31, i < n, b[i] == 32 else { return false }
+    h.day = day
+    i += 1
+    guard let t = parseClock(b, i, &h) else { return false }
+    i = t
+    if i < n, b[i] == 58 {  // `Mmm dd hh:mm:ss: message` (no host, no tag)
+      h.message = b.slice(skipSpaces(b, i + 1), n)
+      return true
+    }
+    guard i < n, b[i] == 32 else { return i == n }
+    return parseHostTag(b, skipSpaces(b, i), &h)
+  }
+
+  /// Offset of the next `<PRI>` record glued into `b` after `from` (rsyslog ForwardFormat writes no newline
+  /// between records), or nil. Checks `<PRI>` followed by `1 `, a month name or `dddd-`.
+  public static func nextGluedRecord(_ b: Bytes, from: Int) -> Int? {
+    guard let base = b.base else { return nil }
+    var i = from
+    while i < b.count, let p = memchr(base + i, 60, b.count - i) {
+      let k = UnsafeRawPointer(p) - UnsafeRawPointer(base)
+      if let (_, len) = parsePRI(b, k) {
+        let j = k + len
+        if j + 2 < b.count, b[j] == 49, b[j + 1] == 32 { return k }
+        if monthNumber(b, j) != nil, j + 3 < b.count, b[j + 3] == 32 { return k }
+        if j + 5 < b.count, isDigit(b[j]), isDigit(b[j + 1]), isDigit(b[j + 2]), isDigit(b[j + 3]), b[j + 4] == 45 {
+          return k
+        }
+      }
+      i = k + 1
+    }
+    return nil
+  }
+
+  // MARK: - Pieces
+
+  @inline(__always) static func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+
+  @inline(__always) static func skipSpaces(_ b: Bytes, _ i0: Int) -> Int {
+    var i = i0
+    while i < b.count, b[i] == 32 || b[i] == 9 { i += 1 }
+    return i
+  }
+
+  @inline(__always) static func tokenEnd(_ b: Bytes, _ i0: Int) -> Int {
+    var i = i0
+    while i < b.count, b[i] != 32, b[i] != 9 { i += 1 }
+    return i
+  }
+
+  static func parsePRI(_ b: Bytes, _ i: Int) -> (Int, Int)? {
+    var j = i + 1
+    var v = 0
+    while j < b.count, isDigit(b[j]), j - i <= 3 {
+      v = v * 10 + Int(b[j] - 48)
+      j += 1
+    }
+    guard j > i + 1, j < b.count, b[j] == 62, v <= 191 else { return nil }
+    return (v, j + 1 - i)
+  }
+
+  /// Month number for a three-letter English month name at `i` (`Jan`…`Dec`), or nil.
+  @inline(__always) static func monthNumber(_ b: Bytes, _ i: Int) -> Int? {
+    guard i + 3 <= b.count else { return nil }
+    let k = UInt32(b[i]) << 16 | UInt32(b[i + 1]) << 8 | UInt32(b[i + 2])
+    switch k {
+    case 0x4A616E: return 1  // Jan
+    case 0x466562: return 2  // Feb
+    case 0x4D6172: return 3  // Mar
+    case 0x417072: return 4  // Apr
+    case 0x4D6179: return 5  // May
+    case 0x4A756E: return 6  // Jun
+    case 0x4A756C: return 7  // Jul
+    case 0x417567: return 8  // Aug
+    case 0x536570: return 9  // Sep
+    case 0x4F6374: return 10  // Oct
+    case 0x4E6F76: return 11  // Nov
+    case 0x446563: return 12  // Dec
+    default: return nil
+    }
+  }
+
+  /// `hh:mm:ss[.frac]` at `i`; returns the index after it.
+  static func parseClock(_ b: Bytes, _ i: Int, _ h: inout SyslogHeader) -> Int? {
+    guard i + 8 <= b.count else { return nil }
+    func d2(_ at: Int) -> Int? {
+      let x = b[at]
+      let y = b[at + 1]
+      guard isDigit(x), isDigit(y) else { return nil }
+      return Int(x - 48) * 10 + Int(y - 48)
+    }
+    guard let hh = d2(i), b[i + 2] == 58, let mm = d2(i + 3), b[i + 5] == 58, let ss = d2(i + 6),
+      hh < 24, mm < 60, ss <= 60
+    else { return nil }
+    h.hour = hh
+    h.minute = mm
+    h.second = min(ss, 59)
+    var j = i + 8
+    if j < b.count, b[j] == 46 || b[j] == 44 {
+      j += 1
+      var scale = 100_000
+      var micro = 0
+      while j < b.count, isDigit(b[j]) {
+        micro += Int(b[j] - 48) * scale
+        scale /= 10
+        j += 1
+      }
+      h.micro = micro
+    }
+    return j
+  }
+
+  static func setCivil(_ h: inout SyslogHeader, fromNaiveUTC t: Int64) {
+    let secs = t >= 0 ? t / 1_000_000 : (t - 999_999) / 1_000_000
+    let days = Int(secs >= 0 ? secs / 86400 : (secs - 86399) / 86400)
+    let rem = Int(secs - Int64(days) * 86400)
+    let (y, m, d) = CivilTime.civilFromDays(days)
+    h.year = y
+    h.month = m
+    h.day = d
+    h.hour = rem / 3600
+    h.minute = rem / 60 % 60
+    h.second = rem % 60
+    h.micro = Int(t - secs * 1_000_000)
+  }
+
+  static func isSeverity(_ t: Bytes) -> Bool {
+    switch t.count {
+    case 3: return t.equals("ERR")
+    case 4: return t.equals("INFO") || t.equals("CRIT") || t.equals("WARN")
+    case 5: return t.equals("EMERG") || t.equals("ALERT") || t.equals("ERROR") || t.equals("DEBUG")
+    case 6: return t.equals("NOTICE")
+    case 7: return t.equals("WARNING")
+    default: return false
+    }
+  }
+
+  /// `[host] tag[pid]: message` starting at `i`.
+  static func parseHostTag(_ b: Bytes, _ i0: Int, _ h: inout SyslogHeader) -> Bool {
+    let n = b.count
+    var i = i0
+    if i >= n { return true }
+    var e = tokenEnd(b, i)
+    let first = b.slice(i, e)
+    if !(b[e - 1] == 58 || first.find("[") != nil) {
+      // A host, unless it is the last word: `Mmm dd hh:mm:ss host` alone has no tag.
+      h.host = first
+      i = skipSpaces(b, e)
+      if i >= n { return true }
+      e = tokenEnd(b, i)
+    }
+    // Tag: up to '[' or ':' (or the end of the token).
+    var j = i
+    while j < e, b[j] != 91, b[j] != 58 { j += 1 }
+    h.identifier = b.slice(i, j)
+    if j < e, b[j] == 91 {
+      let p0 = j + 1
+      var k = p0
+      while k < e, b[k] != 93 { k += 1 }
+      h.pid = b.slice(p0, k)
+      j = k < e ? k + 1 : k
+    }
+    if j < n, b[j] == 58 { j += 1 }
+    // The tag token ends here; anything glued to it (`tag[pid]<Info>:`) stays in the message.
+    var m = skipSpaces(b, j)
+    if h.identifier.equals("kernel") {
+      h.isKernel = true
+      m = parseUptime(b, m, &h)
+    }
+    h.message = b.slice(m, n)
+    return true
+  }
+
+  /// `[    1.234567] ` at `i`: sets the kernel uptime and returns the start of the text after it.
+  static func parseUptime(_ b: Bytes, _ i: Int, _ h: inout SyslogHeader) -> Int {
+    let n = b.count
+    guard i < n, b[i] == 91 else { return i }
+    var j = skipSpaces(b, i + 1)
+    var secs: Int64 = 0
+    var digits = 0
+    while j < n, isDigit(b[j]), digits < 12 {
+      secs = secs * 10 + Int64(b[j] - 48)
+      j += 1
+      digits += 1
+    }
+    guard digits > 0, j < n, b[j] == 46 else { return i }
+    j += 1
+    var frac: Int64 = 0
+    var scale: Int64 = 100_000
+    while j < n, isDigit(b[j]) {
+      frac += Int64(b[j] - 48) * scale
+      scale /= 10
+      j += 1
+    }
+    guard j < n, b[j] == 93 else { return i }
+    h.kernelUptime = secs * 1_000_000 + frac
+    j += 1
+    if j < n, b[j] == 32 { j += 1 }
+    return j
+  }
+
+  /// RFC 5424 after `<PRI>VERSION `: `TIMESTAMP HOST APP PROCID MSGID SD [MSG]`.
+  static func parse5424(_ b: Bytes, _ i0: Int, _ h: inout SyslogHeader) -> Bool {
+    let n = b.count
+    var i = i0
+    var e = tokenEnd(b, i)
+    if !(e - i == 1 && b[i] == 45) {
+      guard let iso = CivilTime.parseISO(b.slice(i, e)), iso.length == e - i, iso.length >= 19 else { return false }
+      if iso.hasZone { h.time = iso.time } else { setCivil(&h, fromNaiveUTC: iso.time) }
+    }
+    func field(_ dst: inout Bytes) -> Bool {
+      guard e < n else { return false }
+      i = e + 1
+      e = tokenEnd(b, i)
+      let t = b.slice(i, e)
+      dst = (t.count == 1 && t[0] == 45) ? .empty : t
+      return true
+    }
+    var msgid = Bytes.empty
+    guard field(&h.host), field(&h.identifier) else { return true }
+    guard field(&h.pid), field(&msgid) else { return true }
+    // Structured data: `-` or one or more `[...]` (with `\]` escapes).
+    guard e < n else { return true }
+    i = e + 1
+    if i < n, b[i] == 45 {
+      i += 1
+    } else {
+      while i < n, b[i] == 91 {
+        i += 1
+        while i < n, b[i] != 93 {
+          if b[i] == 92 { i += 1 }
+          i += 1
+        }
+        i += 1
+      }
+    }
+    i = min(i, n)
+    if i < n, b[i] == 32 { i += 1 }
+    if i + 3 <= n, b[i] == 0xEF, b[i + 1] == 0xBB, b[i + 2] == 0xBF { i += 3 }
+    i = skipSpaces(b, i)
+    if h.identifier.equals("kernel") {
+      h.isKernel = true
+      i = parseUptime(b, i, &h)
+    }
+    h.message = b.slice(i, n)
+    return true
+  }
+}

@@ -1,0 +1,274 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Reads one rotation set of syslog text files (plain or gzip), oldest → newest, as one stream.
+///
+/// Every file is registered with kind `.syslog` and one shared stream number. Records carry the file's registry
+/// index and line number; their byte fields point into the reader's buffer (valid during `consume` only).
+public struct SyslogSource {
+  public let files: [String]
+  public let registry: InputRegistry
+  public let options: IngestOptions
+
+  /// `files`: one rotation set, oldest first.
+  public init(files: [String], registry: InputRegistry, options: IngestOptions) {
+    self.files = files
+    self.registry = registry
+    self.options = options
+  }
+
+  /// Streams every record of the set into `sink`.
+  public func run<S: RecordSink>(into sink: inout S) {
+    guard !files.isEmpty else { return }
+    let stream = registry.newStream()
+    let indices = files.map { registry.register(path: $0, kind: .syslog, stream: stream) }
+
+    var converter = LocalTimeConverter(identifier: options.timeZone)
+    if converter == nil {
+      registry.warn(indices[0], "unknown time zone '\(options.timeZone ?? "")'; using UTC")
+      converter = LocalTimeConverter(zone: .gmt)
+    }
+    let zone = converter!
+
+    let baseYear: Int
+    if let y = options.year {
+      baseYear = y
+    } else {
+      let starts = files.map { YearInference.fileStart(path: $0) }
+      let (y, warning) = YearInference.baseYear(starts: starts, names: files, converter: zone)
+      baseYear = y
+      if let warning { registry.warn(indices[0], warning) }
+    }
+
+    let state = StreamState(tracker: YearTracker(baseYear: baseYear), zone: zone)
+    var previousRotation: Rotation? = nil
+    for (k, path) in files.enumerated() {
+      let input = indices[k]
+      let rotation = Rotation(name: path)
+      if k > 0, let prev = previousRotation, let gap = rotation.gap(after: prev) {
+        sink.note(.dataGap(input: input, reason: gap))
+      }
+      previousRotation = rotation
+      guard let reader = LineReader(
+        path: path, input: input, registry: registry, maxLineLength: options.maxLineLength)
+      else {
+        sink.note(.dataGap(input: input, reason: "\(path) could not be read"))
+        continue
+      }
+      state.readFile(reader, input: input, registry: registry, into: &sink)
+    }
+  }
+}
+
+/// Mutable per-stream state: year tracking and what a continuation line inherits.
+final class StreamState {
+  var tracker: YearTracker
+  let zone: LocalTimeConverter
+  var header = SyslogHeader()
+  /// Previous record's time, host and identifier (copied: the reader's buffer moves).
+  var lastTime: Int64 = Record.noTime
+  var hasLast = false
+  static let keep = 256
+  let lastHost = UnsafeMutablePointer<UInt8>.allocate(capacity: keep)
+  let lastIdent = UnsafeMutablePointer<UInt8>.allocate(capacity: keep)
+  var lastHostCount = 0
+  var lastIdentCount = 0
+
+  init(tracker: YearTracker, zone: LocalTimeConverter) {
+    self.tracker = tracker
+    self.zone = zone
+  }
+
+  deinit {
+    lastHost.deallocate()
+    lastIdent.deallocate()
+  }
+
+  func readFile<S: RecordSink>(
+    _ reader: LineReader, input: Int32, registry: InputRegistry, into sink: inout S
+  ) {
+    var records = 0
+    var skipped = 0
+    var firstSkipped = 0
+    var hostSet = false
+    var pendingNul = 0
+    var leapWarned = false
+    var record = Record(input: input)
+    reader.forEachLine { line, lineNo, nulBefore in
+      pendingNul += nulBefore
+      var rest = line
+      while !rest.isEmpty {
+        var piece = rest
+        rest = .empty
+        if SyslogParser.parse(piece, into: &header) {
+          if header.priority >= 0, let mb = header.message.base, let pb = piece.base,
+            let next = SyslogParser.nextGluedRecord(piece, from: UnsafeRawPointer(mb) - UnsafeRawPointer(pb))
+          {
+            rest = piece.dropFirst(next)
+            piece = piece.slice(0, next)
+            _ = SyslogParser.parse(piece, into: &header)
+          }
+          var t = header.time
+          if t == Record.noTime && header.month != 0 {
+            var y = header.year
+            if y == 0 { y = tracker.year(forMonth: header.month) }
+            if header.month == 2 && header.day == 29 && !CivilTime.isLeap(y) && !leapWarned {
+              // Feb 29 in a year inferred as non-leap: the inferred year is probably wrong, but moving one line to
+              // another year would fake a clock jump. The line keeps the inferred year and lands on Mar 1.
+              leapWarned = true
+              registry.warn(input, "line \(lineNo): Feb 29 in inferred year \(y), which is not a leap year; "
+                + "kept in \(y) as Mar 1 (set --year if the year is wrong)")
+            }
+            t = zone.utc(
+              year: y, month: header.month, day: header.day, hour: header.hour, minute: header.minute,
+              second: header.second, micro: header.micro)
+          }
+          record.time = t
+          record.host = header.host
+          record.identifier = header.identifier
+          record.pid = SyslogParser.pidValue(header.pid)
+          record.message = header.message
+          record.kernelUptime = header.kernelUptime
+          record.isKernel = header.isKernel
+          remember(header, time: t)
+          if !hostSet && !header.host.isEmpty {
+            hostSet = true
+            registry.setHost(input, header.host.string)
+          }
+        } else if piece[0] == 60 || piece.count > 1 && piece[0] != 32 && piece[0] != 9,
+          let next = SyslogParser.nextGluedRecord(piece, from: 1), hasLast
+        {
+          // ForwardFormat: the tail of a multi-line message, then the next `<PRI>` record on the same line.
+          rest = piece.dropFirst(next)
+          record.time = lastTime
+          record.host = Bytes(base: lastHost, count: lastHostCount)
+          record.identifier = Bytes(base: lastIdent, count: lastIdentCount)
+          record.message = piece.slice(0, next)
+          record.kernelUptime = -1
+          record.isKernel = record.identifier.equals("kernel")
+        } else if piece[0] == 32 || piece[0] == 9 {
+          var allBlank = true
+          for i in 0..<piece.count where piece[i] != 32 && piece[i] != 9 {
+            allBlank = false
+            break
+          }
+          if allBlank { continue }
+          guard hasLast else {
+            skipped += 1
+            if firstSkipped == 0 { firstSkipped = lineNo }
+            continue
+          }
+          // Continuation of the previous message.
+          record.time = lastTime
+          record.host = Bytes(base: lastHost, count: lastHostCount)
+          record.identifier = Bytes(base: lastIdent, count: lastIdentCount)
+          record.message = piece
+          record.kernelUptime = -1
+          record.isKernel = record.identifier.equals("kernel")
+        } else {
+          skipped += 1
+          if firstSkipped == 0 { firstSkipped = lineNo }
+          continue
+        }
+        record.line = lineNo
+        record.nulBytesBefore = pendingNul
+        pendingNul = 0
+        records += 1
+        sink.consume(record)
+      }
+    }
+    registry.addRecords(input, records)
+    if skipped > 0 {
+      registry.addSkipped(input, skipped)
+      registry.warn(input, "\(skipped) lines without a syslog header skipped (first at line \(firstSkipped))")
+    }
+  }
+
+  private func remember(_ h: SyslogHeader, time: Int64) {
+    hasLast = true
+    lastTime = time
+    lastHostCount = min(h.host.count, StreamState.keep)
+    if lastHostCount > 0 { memcpy(lastHost, h.host.base!, lastHostCount) }
+    lastIdentCount = min(h.identifier.count, StreamState.keep)
+    if lastIdentCount > 0 { memcpy(lastIdent, h.identifier.base!, lastIdentCount) }
+  }
+}
+
+/// Position of a file in its rotation set, from its name: `base`, `base.N(.gz)`, `base-YYYYMMDD(.gz)`.
+struct Rotation {
+  /// Rotation number (bare name = 0), nil for dated or unknown names.
+  var number: Int?
+  var name: String
+
+  init(name path: String) {
+    let file = path.split(separator: "/").last.map(String.init) ?? path
+    name = file
+    let parts = RotationName(file)
+    number = parts.kind == .numbered ? parts.number : (parts.kind == .bare ? 0 : nil)
+  }
+
+  /// A gap reason when `self` does not directly follow `prev` (numbers not consecutive).
+  func gap(after prev: Rotation) -> String? {
+    guard let a = prev.number, let b = number, a > b + 1 else { return nil }
+    let missing = (b + 1)...(a - 1)
+    let list = missing.count == 1 ? "rotation \(b + 1) is" : "rotations \(b + 1)–\(a - 1) are"
+    return "\(list) missing between \(prev.name) and \(name)"
+  }
+}
+
+/// A log file name split into rotation-set base and position.
+struct RotationName: Hashable {
+  enum Kind: Int, Comparable {
+    case numbered = 0, dated = 1, old = 2, bare = 3
+    static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }
+  }
+  var base: String
+  var kind: Kind
+  /// Rotation number or date (YYYYMMDD[HH]).
+  var number: Int
+
+  init(_ file: String) {
+    var n = Substring(file)
+    if n.hasSuffix(".gz") { n = n.dropLast(3) }
+    if n.hasSuffix(".old"), n.count > 4 {
+      base = String(n.dropLast(4))
+      kind = .old
+      number = 0
+      return
+    }
+    if let dot = n.lastIndex(of: "."), dot != n.startIndex {
+      let tail = n[n.index(after: dot)...]
+      if !tail.isEmpty, tail.count <= 4, tail.allSatisfy({ $0.isASCII && $0.isNumber }), let v = Int(tail) {
+        base = String(n[..<dot])
+        kind = .numbered
+        number = v
+        return
+      }
+    }
+    if let dash = n.lastIndex(of: "-"), dash != n.startIndex {
+      let tail = n[n.index(after: dash)...]
+      if tail.count == 8 || tail.count == 10, tail.allSatisfy({ $0.isASCII && $0.isNumber }), let v = Int(tail) {
+        base = String(n[..<dash])
+        kind = .dated
+        number = v
+        return
+      }
+    }
+    base = String(n)
+    kind = .bare
+    number = 0
+  }
+
+  /// Oldest first: higher numbers, then dates ascending, then `.old`, then the bare name.
+  static func olderFirst(_ a: RotationName, _ b: RotationName) -> Bool {
+    if a.kind != b.kind { return a.kind < b.kind }
+    switch a.kind {
+    case .numbered: return a.number > b.number
+    case .dated: return a.number < b.number
+    default: return false
+    }
+  }
+}

@@ -1,0 +1,176 @@
+import Foundation
+
+/// Assigns years to dateless (RFC 3164) stamps of one stream read oldest → newest.
+///
+/// plaso's rule: when the month goes back by more than one (`month + 1 < lastMonth`) the year increments; small
+/// backward steps (rsyslog repeated-message reduction, late kernel lines) do not. A Jan → Dec step right after a
+/// rollover undoes it (a late December line written after New Year).
+public struct YearTracker: Sendable {
+  public private(set) var year: Int
+  private let baseYear: Int
+  private var lastMonth = 0
+
+  /// `baseYear` is the year of the first dateless line of the stream.
+  public init(baseYear: Int) {
+    self.year = baseYear
+    self.baseYear = baseYear
+  }
+
+  /// The year of a line stamped in `month` (1...12), updating the state.
+  public mutating func year(forMonth month: Int) -> Int {
+    if lastMonth != 0 {
+      if month + 1 < lastMonth {
+        year += 1
+      } else if month == 12 && lastMonth == 1 && year > baseYear {
+        year -= 1
+      }
+    }
+    lastMonth = month
+    return year
+  }
+}
+
+/// Local civil time → UTC for one time zone, with the UTC offset cached per local hour so Foundation is not
+/// called per line.
+public final class LocalTimeConverter {
+  public let zone: TimeZone
+  private var keys = [Int64](repeating: .min, count: 64)
+  private var offsets = [Int64](repeating: 0, count: 64)
+
+  /// `identifier`: IANA zone name; nil = the analysing machine's zone. Unknown names give nil.
+  public init?(identifier: String?) {
+    if let identifier {
+      guard let z = TimeZone(identifier: identifier) else { return nil }
+      zone = z
+    } else {
+      zone = TimeZone.current
+    }
+  }
+
+  public init(zone: TimeZone) { self.zone = zone }
+
+  /// UTC microseconds for a local civil time. Feb 29 of a non-leap year comes out as Mar 1 (see
+  /// `SyslogSource`, which warns about it).
+  @inline(__always)
+  public func utc(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, micro: Int) -> Int64 {
+    let local = Int64(CivilTime.daysFromCivil(year, month, day)) * 86400 + Int64(hour * 3600 + minute * 60 + second)
+    let hourKey = local >= 0 ? local / 3600 : (local - 3599) / 3600
+    let slot = Int(hourKey & 63)
+    let offset: Int64
+    if keys[slot] == hourKey {
+      offset = offsets[slot]
+    } else {
+      offset = computeOffset(localHourStart: hourKey * 3600)
+      keys[slot] = hourKey
+      offsets[slot] = offset
+    }
+    return (local - offset) * 1_000_000 + Int64(micro)
+  }
+
+  private func computeOffset(localHourStart local: Int64) -> Int64 {
+    let guess = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(local))))
+    let second = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(local - guess))))
+    return second
+  }
+
+  /// Local (year, month) of a UTC time given in seconds.
+  public func localYearMonth(utcSeconds: Int64) -> (year: Int, month: Int) {
+    let off = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(utcSeconds))))
+    let local = utcSeconds + off
+    let days = Int(local >= 0 ? local / 86400 : (local - 86399) / 86400)
+    let c = CivilTime.civilFromDays(days)
+    return (c.year, c.month)
+  }
+}
+
+/// Finds the year of the first dateless line of a rotation set without reading the files in full.
+///
+/// Anchor: the gzip header MTIME of the newest gzip member of the set (≈ the time of that file's last line), else
+/// the file-system mtime of the newest file. Only the month of the first dateless line of each file is read (the
+/// first 64 KiB, decompressed); the year is carried back from the anchor file to the first file by counting
+/// rollovers between consecutive file starts. A rollover hidden inside one file whose neighbours start in the same
+/// month (a file spanning more than eleven months) is not seen — rare enough for rotated logs.
+public enum YearInference {
+  /// What year inference needs from one file.
+  public struct FileStart: Sendable {
+    /// Month of the first dateless (RFC 3164) line, nil when the head has none.
+    public var firstMonth: Int?
+    /// Gzip header MTIME (0 = absent).
+    public var gzipMTime: UInt32
+    /// File-system modification time, seconds since the epoch.
+    public var fileMTime: Int64?
+
+    public init(firstMonth: Int?, gzipMTime: UInt32, fileMTime: Int64?) {
+      self.firstMonth = firstMonth
+      self.gzipMTime = gzipMTime
+      self.fileMTime = fileMTime
+    }
+  }
+
+  /// Reads the head of `path` (decompressing the first chunk of gzip).
+  public static func fileStart(path: String) -> FileStart {
+    var st = stat()
+    let mtime: Int64? = stat(path, &st) == 0 ? Int64(st.st_mtim.tv_sec) : nil
+    guard case .success(let head) = LineReader.head(path: path) else {
+      return FileStart(firstMonth: nil, gzipMTime: 0, fileMTime: mtime)
+    }
+    var month: Int?
+    var h = SyslogHeader()
+    head.data.withBytes { data in
+      var s = 0
+      while s < data.count, month == nil {
+        var e = s
+        while e < data.count, data[e] != 10 { e += 1 }
+        if e == data.count && !head.complete { break }
+        var line = data.slice(s, e)
+        // Skip leading NUL runs.
+        var k = 0
+        while k < line.count, line[k] == 0 { k += 1 }
+        line = line.dropFirst(k)
+        if SyslogParser.parse(line, into: &h), h.isDateless { month = h.month }
+        s = e + 1
+      }
+    }
+    return FileStart(firstMonth: month, gzipMTime: head.gzipMTime, fileMTime: mtime)
+  }
+
+  /// The base year (year of the first dateless line) for `starts` (oldest → newest, `names` for messages) and a
+  /// warning to record when the file times disagree or are missing. `now` is the fallback's current time.
+  public static func baseYear(
+    starts: [FileStart], names: [String], converter: LocalTimeConverter, now: Int64 = Int64(time(nil))
+  ) -> (year: Int, warning: String?) {
+    let known = starts.indices.filter { starts[$0].firstMonth != nil }
+    guard let first = known.first else {
+      return (converter.localYearMonth(utcSeconds: now).year, nil)
+    }
+    func yearFrom(anchor a: Int, utc: Int64) -> Int {
+      let (ay, am) = converter.localYearMonth(utcSeconds: utc)
+      var y = starts[a].firstMonth! > am ? ay - 1 : ay
+      var next = a
+      for k in known.reversed() where k < a {
+        if starts[next].firstMonth! + 1 < starts[k].firstMonth! { y -= 1 }
+        next = k
+      }
+      _ = first
+      return y
+    }
+    let gzAnchor = known.last { starts[$0].gzipMTime != 0 }
+    let fsAnchor = known.last { starts[$0].fileMTime != nil }
+    let gzYear = gzAnchor.map { yearFrom(anchor: $0, utc: Int64(starts[$0].gzipMTime)) }
+    let fsYear = fsAnchor.map { yearFrom(anchor: $0, utc: starts[$0].fileMTime!) }
+    if let gzYear, let gzAnchor {
+      if let fsYear, fsYear != gzYear {
+        let name = names[gzAnchor].split(separator: "/").last.map(String.init) ?? names[gzAnchor]
+        return (
+          gzYear,
+          "year \(gzYear) inferred from gzip header time of \(name); file modification times say \(fsYear) "
+            + "(files copied?)"
+        )
+      }
+      return (gzYear, nil)
+    }
+    if let fsYear { return (fsYear, nil) }
+    let y = converter.localYearMonth(utcSeconds: now).year
+    return (y, "no file time available; dateless lines assumed to start in \(y) (use --year)")
+  }
+}

@@ -1,0 +1,131 @@
+import Testing
+@testable import FlatlineCore
+
+@Suite struct SyslogParserTests {
+  struct Parsed {
+    var ok: Bool
+    var h: SyslogHeader
+    var host = ""
+    var ident = ""
+    var pid = ""
+    var msg = ""
+  }
+
+  func parse(_ s: String) -> Parsed {
+    Array(s.utf8).withBytes { b in
+      var h = SyslogHeader()
+      let ok = SyslogParser.parse(b, into: &h)
+      return Parsed(ok: ok, h: h, host: h.host.string, ident: h.identifier.string, pid: h.pid.string,
+        msg: h.message.string)
+    }
+  }
+
+  @Test func rfc3164WithHostAndPid() {
+    let p = parse("Sep 28 06:33:47 raspberrypi systemd[1]: Started Session c1 of user pi.")
+    #expect(p.ok && p.h.isDateless)
+    #expect(p.h.month == 9 && p.h.day == 28 && p.h.hour == 6 && p.h.minute == 33 && p.h.second == 47)
+    #expect(p.host == "raspberrypi" && p.ident == "systemd" && p.pid == "1")
+    #expect(p.msg == "Started Session c1 of user pi.")
+  }
+
+  @Test func spacePaddedDayAndFraction() {
+    let p = parse("Feb  6 15:16:30.125 victoria process[2085]: Test")
+    #expect(p.ok && p.h.day == 6 && p.h.micro == 125_000 && p.host == "victoria" && p.ident == "process")
+  }
+
+  @Test func noHostWhenFirstTokenIsTag() {
+    let p = parse("Nov 18 08:30:20 kernel: [997.390602] sda2: rw=0, want=65, limit=2")
+    #expect(p.ok && p.host == "" && p.ident == "kernel" && p.h.isKernel)
+    #expect(p.h.kernelUptime == 997_390_602 && p.msg == "sda2: rw=0, want=65, limit=2")
+    let q = parse("Nov 18 08:30:20 cron[12]: x")
+    #expect(q.host == "" && q.ident == "cron" && q.pid == "12")
+  }
+
+  @Test func kernelLines() {
+    let p = parse("May 27 11:50:21 raspberrypi kernel: [    0.000000] Booting Linux on physical CPU 0x0")
+    #expect(p.h.isKernel && p.h.kernelUptime == 0 && p.msg == "Booting Linux on physical CPU 0x0")
+    let q = parse("May 27 11:50:21 raspberrypi kernel: Linux version 4.4.11")
+    #expect(q.h.isKernel && q.h.kernelUptime == -1 && q.msg == "Linux version 4.4.11")
+  }
+
+  @Test func unusualTags() {
+    #expect(parse("Jan  1 00:00:00 h rsyslogd-2007: action").ident == "rsyslogd-2007")
+    #expect(parse("Jan  1 00:00:00 h polkitd(authority=local): Registered").ident == "polkitd(authority=local)")
+    let a = parse("Dec 31 17:54:32 myhostname.myhost.com /sbin/anacron[1234]: Another one")
+    #expect(a.ident == "/sbin/anacron" && a.pid == "1234" && a.msg == "Another one")
+    let j = parse("Jan 22 07:54:32 myhostname.myhost.com Job `cron.daily' terminated")
+    #expect(j.ok && j.host == "myhostname.myhost.com" && j.ident == "Job" && j.msg == "`cron.daily' terminated")
+  }
+
+  @Test func timeThenColonHasNoHost() {
+    let p = parse("Nov 18 01:15:43: --- last message repeated 5 times ---")
+    #expect(p.ok && p.host == "" && p.ident == "" && p.msg == "--- last message repeated 5 times ---")
+  }
+
+  @Test func rfc3339FileFormat() {
+    let p = parse("2024-05-01T12:00:00.123456+02:00 host rsyslogd: [origin software=\"rsyslogd\"] start")
+    #expect(p.ok && p.h.time == CivilTime.micros(year: 2024, month: 5, day: 1, hour: 10, minute: 0, second: 0,
+      micro: 123_456))
+    #expect(p.host == "host" && p.ident == "rsyslogd" && p.msg.hasSuffix("start"))
+  }
+
+  @Test func isoWithSeverity() {
+    let p = parse("2016-10-25T12:37:23.297265-07:00 INFO periodic_scheduler[13707]: cleanup_logs: job completed")
+    #expect(p.ok && p.host == "" && p.ident == "periodic_scheduler" && p.pid == "13707")
+    #expect(p.msg == "cleanup_logs: job completed")
+    let k = parse("2016-10-25T12:37:24.987014-07:00 DEBUG kernel: [  316.559919] wlan0: deauthenticating")
+    #expect(k.h.isKernel && k.h.kernelUptime == 316_559_919 && k.msg == "wlan0: deauthenticating")
+  }
+
+  @Test func rfc5424() {
+    let p = parse("<30>1 2021-03-06T04:07:38.263426+00:00 hostname systemd 1 - -  Stopping Regular daemon...")
+    #expect(p.ok && p.h.priority == 30 && p.host == "hostname" && p.ident == "systemd" && p.pid == "1")
+    #expect(p.msg == "Stopping Regular daemon...")
+    let sd = parse("<165>1 2003-10-11T22:14:15.003Z mymachine evntslog - ID47 [exampleSDID@32473 iut=\"3\" "
+      + "eventID=\"1011\"][x@1 a=\"b\\]\"] \u{FEFF}An application event")
+    #expect(sd.ok && sd.host == "mymachine" && sd.ident == "evntslog" && sd.pid == "")
+    #expect(sd.msg == "An application event")
+    let dash = parse("<14>1 - - - - - -")
+    #expect(dash.ok && dash.h.time == Record.noTime && dash.h.month == 0 && dash.host == "" && dash.msg == "")
+  }
+
+  @Test func priPrefixBeforeTraditionalAndRFC3339() {
+    let p = parse("<78>Mar  6 04:07:23 hostname cron[18786]: (CRON) INFO (pidfile fd = 3)")
+    #expect(p.ok && p.h.priority == 78 && p.h.month == 3 && p.host == "hostname" && p.ident == "cron")
+    let q = parse("<15>2021-03-06T04:07:33.194677+00:00 hostname log_tag this is debug")
+    #expect(q.ok && q.host == "hostname" && q.ident == "log_tag" && q.msg == "this is debug")
+  }
+
+  @Test func gluedForwardFormatRecords() {
+    let line = "<15>2021-03-06T04:07:33.194677+00:00 h t one<14>2021-03-06T04:07:33.196352+00:00 h t two"
+    Array(line.utf8).withBytes { b in
+      #expect(SyslogParser.nextGluedRecord(b, from: 10) == 44)
+    }
+  }
+
+  @Test func rejectsGarbage() {
+    #expect(!parse("MMM 22 07:54:32 myhostname.myhost.com anacron[29782]: Normal exit").ok)
+    #expect(!parse("with another line").ok)
+    #expect(!parse("Jan 32 00:00:00 host x: y").ok)
+    #expect(!parse("Jan  1 25:00:00 host x: y").ok)
+    #expect(!parse("").ok)
+    #expect(!parse("<999>junk").ok)
+  }
+
+  @Test func invalidUTF8NeverCrashes() {
+    var bytes = Array("Jan  1 00:00:00 h\u{FF}st t\u{FE}g[1]: ".utf8)
+    bytes += [0xFF, 0xFE, 0xC3, 0x28, 0xE2, 0x82]
+    bytes.withBytes { b in
+      var h = SyslogHeader()
+      #expect(SyslogParser.parse(b, into: &h))
+      #expect(h.message.count == 6)
+    }
+    let raw: [UInt8] = [0xFF, 0x80, 0x3C, 0x31, 0x3E, 0xC0]
+    for n in 0...raw.count {
+      Array(raw[0..<n]).withBytes { b in
+        var h = SyslogHeader()
+        _ = SyslogParser.parse(b, into: &h)
+      }
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+@testable import FlatlineCore
+
+@Suite struct SyslogYearInferenceTests {
+  @Test func trackerRollsOver() {
+    var t = YearTracker(baseYear: 2015)
+    #expect(t.year(forMonth: 11) == 2015)
+    #expect(t.year(forMonth: 12) == 2015)
+    #expect(t.year(forMonth: 11) == 2015)  // small step back: no rollover
+    #expect(t.year(forMonth: 1) == 2016)
+    #expect(t.year(forMonth: 12) == 2015)  // a late December line
+    #expect(t.year(forMonth: 1) == 2016)
+    #expect(t.year(forMonth: 3) == 2016)
+  }
+
+  @Test func converterUsesZoneOffsets() {
+    let c = LocalTimeConverter(identifier: "Europe/Berlin")!
+    #expect(c.utc(year: 2024, month: 1, day: 15, hour: 12, minute: 0, second: 0, micro: 0)
+      == CivilTime.micros(year: 2024, month: 1, day: 15, hour: 11, minute: 0, second: 0))
+    #expect(c.utc(year: 2024, month: 7, day: 15, hour: 12, minute: 0, second: 0, micro: 5)
+      == CivilTime.micros(year: 2024, month: 7, day: 15, hour: 10, minute: 0, second: 0, micro: 5))
+    #expect(LocalTimeConverter(identifier: "No/Such_Zone") == nil)
+  }
+
+  /// syslog.2.gz (Nov 30 → Dec 31, header mtime 2015-12-31), syslog.1 (Jan), syslog (Jan–Feb).
+  @Test func decemberToJanuaryAcrossRotationSet() {
+    let dir = SyslogTestFiles.tempDir()
+    let dec31 = UInt32(CivilTime.micros(year: 2015, month: 12, day: 31, hour: 23, minute: 59, second: 0) / 1_000_000)
+    let z = SyslogTestFiles.gzip(Array("Nov 30 10:00:00 h a: one\nDec 31 23:58:00 h a: two\n".utf8), mtime: dec31)
+    SyslogTestFiles.write(dir + "/syslog.2.gz", z)
+    SyslogTestFiles.write(dir + "/syslog.1", "Jan  1 00:01:00 h a: three\n")
+    SyslogTestFiles.write(dir + "/syslog", "Jan  2 00:01:00 h a: four\nFeb  1 00:00:00 h a: five\n")
+    let files = ["syslog.2.gz", "syslog.1", "syslog"].map { dir + "/" + $0 }
+    let (sink, reg) = SyslogTestFiles.stream(files)
+    let years = sink.records.map { CivilTime.civilFromDays(Int($0.time / 86_400_000_000)).year }
+    #expect(years == [2015, 2015, 2016, 2016, 2016])
+    // The files were just written (mtime now), the gzip header says 2015: warned.
+    #expect(reg.inputs[0].warnings.contains { $0.hasPrefix("year 2015 inferred from gzip header time of syslog.2.gz") })
+    #expect(sink.notes.isEmpty)
+  }
+
+  @Test func explicitYearAndFeb29() {
+    let dir = SyslogTestFiles.tempDir()
+    SyslogTestFiles.write(dir + "/syslog", "Dec 31 10:00:00 h a: x\nFeb 29 01:15:43 h a: leap\n")
+    let (sink, reg) = SyslogTestFiles.stream([dir + "/syslog"], options: IngestOptions(year: 2011, timeZone: "UTC"))
+    #expect(sink.records.count == 2)
+    #expect(sink.records[0].time == CivilTime.micros(year: 2011, month: 12, day: 31, hour: 10, minute: 0, second: 0))
+    // 2012 is a leap year: a real Feb 29.
+    #expect(sink.records[1].time == CivilTime.micros(year: 2012, month: 2, day: 29, hour: 1, minute: 15, second: 43))
+    #expect(reg.inputs[0].warnings.isEmpty)
+    let (s2, r2) = SyslogTestFiles.stream([dir + "/syslog"], options: IngestOptions(year: 2012, timeZone: "UTC"))
+    #expect(s2.records[1].time == CivilTime.micros(year: 2013, month: 3, day: 1, hour: 1, minute: 15, second: 43))
+    #expect(r2.inputs[0].warnings.contains { $0.contains("Feb 29") })
+  }
+
+  @Test func baseYearFromStartsWithoutFullRead() {
+    let c = LocalTimeConverter(zone: .gmt)
+    let anchor = CivilTime.micros(year: 2020, month: 2, day: 10, hour: 0, minute: 0, second: 0) / 1_000_000
+    // Files start in Oct (2019), Dec (2019), Jan (2020, anchor file, mtime Feb 2020).
+    let starts = [
+      YearInference.FileStart(firstMonth: 10, gzipMTime: 0, fileMTime: nil),
+      YearInference.FileStart(firstMonth: 12, gzipMTime: 0, fileMTime: nil),
+      YearInference.FileStart(firstMonth: 1, gzipMTime: UInt32(anchor), fileMTime: anchor),
+    ]
+    let r = YearInference.baseYear(starts: starts, names: ["a", "b", "c"], converter: c)
+    #expect(r.year == 2019 && r.warning == nil)
+    // Anchor file starting after the anchor month: it began the year before.
+    let s2 = [YearInference.FileStart(firstMonth: 11, gzipMTime: 0, fileMTime: anchor)]
+    #expect(YearInference.baseYear(starts: s2, names: ["x"], converter: c).year == 2019)
+  }
+}
