@@ -1,0 +1,146 @@
+internal import CSystemd
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Owns one `sd_journal` (opened read-only on explicit files) and closes it on deinit.
+///
+/// Thin wrappers around the `sd_journal_*` calls keep the C API inside `Ingest/Journal`. The handle is also the
+/// `CursorSource` of the records it produces: the cursor is computed only when the engine asks for it.
+final class JournalHandle: CursorSource {
+  let j: OpaquePointer
+
+  /// Opens the given journal files together. Returns the negative errno on failure.
+  static func open(files: [String]) -> Result<JournalHandle, JournalOpenError> {
+    var cStrings: [UnsafeMutablePointer<CChar>?] = files.map { strdup($0) }
+    cStrings.append(nil)
+    defer { for p in cStrings { free(p) } }
+    var handle: OpaquePointer?
+    let r = cStrings.withUnsafeMutableBufferPointer { buf -> Int32 in
+      buf.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buf.count) {
+        sd_journal_open_files(&handle, $0, 0)
+      }
+    }
+    guard r >= 0, let handle else { return .failure(JournalOpenError(code: -r)) }
+    return .success(JournalHandle(handle))
+  }
+
+  private init(_ j: OpaquePointer) { self.j = j }
+
+  deinit { sd_journal_close(j) }
+
+  // MARK: - Navigation
+
+  @inline(__always) func next() -> Int32 { sd_journal_next(j) }
+  @inline(__always) func previous() -> Int32 { sd_journal_previous(j) }
+  @discardableResult func seekHead() -> Int32 { sd_journal_seek_head(j) }
+  @discardableResult func seekTail() -> Int32 { sd_journal_seek_tail(j) }
+  func flushMatches() { sd_journal_flush_matches(j) }
+
+  /// Adds the match `FIELD=value` (given as one string).
+  @discardableResult func addMatch(_ match: String) -> Int32 {
+    var m = Array(match.utf8)
+    return m.withUnsafeMutableBytes { sd_journal_add_match(j, $0.baseAddress, $0.count) }
+  }
+
+  /// Sets how many bytes of a (compressed) field value sd-journal hands out.
+  func setDataThreshold(_ bytes: Int) { sd_journal_set_data_threshold(j, bytes) }
+
+  // MARK: - Entry header
+
+  /// Realtime of the current entry (µs since the epoch), or nil.
+  @inline(__always) func realtime() -> UInt64? {
+    var usec: UInt64 = 0
+    return sd_journal_get_realtime_usec(j, &usec) >= 0 ? usec : nil
+  }
+
+  /// Monotonic time and boot ID of the current entry (from the entry header), or nil.
+  @inline(__always) func monotonic() -> (usec: UInt64, bootID: sd_id128_t)? {
+    var usec: UInt64 = 0
+    var boot = sd_id128_t()
+    return sd_journal_get_monotonic_usec(j, &usec, &boot) >= 0 ? (usec, boot) : nil
+  }
+
+  // MARK: - Entry data
+
+  /// Restarts field enumeration of the current entry.
+  @inline(__always) func restartData() { sd_journal_restart_data(j) }
+
+  /// Next `FIELD=value` datum of the current entry: > 0 with `data`/`length` set, 0 at the end, < 0 on error.
+  /// The pointer is valid only until the next call.
+  @inline(__always) func enumerateData(
+    _ data: inout UnsafeRawPointer?, _ length: inout Int
+  ) -> Int32 {
+    sd_journal_enumerate_available_data(j, &data, &length)
+  }
+
+  /// The value of one field of the current entry (text), or nil.
+  func fieldString(_ field: String) -> String? {
+    var data: UnsafeRawPointer?
+    var length = 0
+    guard sd_journal_get_data(j, field, &data, &length) >= 0, let data else { return nil }
+    let all = UnsafeRawBufferPointer(start: data, count: length)
+    let prefix = field.utf8.count + 1
+    guard length >= prefix else { return nil }
+    return String(decoding: all[prefix...], as: UTF8.self)
+  }
+
+  /// All values of `field` across the open files (`sd_journal_query_unique`), without the `FIELD=` prefix.
+  func uniqueValues(_ field: String, limit: Int = 1_000_000) -> (values: [String], error: Int32?) {
+    let q = sd_journal_query_unique(j, field)
+    guard q >= 0 else { return ([], -q) }
+    sd_journal_restart_unique(j)
+    var values: [String] = []
+    var seen = Set<String>()
+    var data: UnsafeRawPointer?
+    var length = 0
+    let prefix = field.utf8.count + 1
+    var error: Int32?
+    while values.count < limit {
+      let r = sd_journal_enumerate_available_unique(j, &data, &length)
+      if r < 0 {
+        error = -r
+        break
+      }
+      if r == 0 { break }
+      guard let data, length > prefix else { continue }
+      let v = String(decoding: UnsafeRawBufferPointer(start: data + prefix, count: length - prefix), as: UTF8.self)
+      if seen.insert(v).inserted { values.append(v) }
+    }
+    return (values, error)
+  }
+
+  // MARK: - CursorSource
+
+  func currentCursor() -> String? {
+    var p: UnsafeMutablePointer<CChar>?
+    guard sd_journal_get_cursor(j, &p) >= 0, let p else { return nil }
+    defer { free(p) }
+    return String(cString: p)
+  }
+}
+
+/// Why `sd_journal_open_files` failed (positive errno).
+struct JournalOpenError: Error {
+  var code: Int32
+  var description: String { errnoName(code) }
+}
+
+/// Formats a 128-bit ID as 32 lowercase hex digits.
+func hexID(_ id: sd_id128_t) -> String {
+  withUnsafeBytes(of: id) { hexString($0) }
+}
+
+/// 32 lowercase hex digits of the first 16 bytes.
+func hexString(_ bytes: UnsafeRawBufferPointer) -> String {
+  var out = [UInt8]()
+  out.reserveCapacity(32)
+  for b in bytes.prefix(16) {
+    out.append(hexDigit(b >> 4))
+    out.append(hexDigit(b & 15))
+  }
+  return String(decoding: out, as: UTF8.self)
+}

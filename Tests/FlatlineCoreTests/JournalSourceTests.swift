@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+@testable import FlatlineCore
+
+/// `JournalSource` on binary journals built with `systemd-journal-remote` from export text.
+@Suite struct JournalSourceTests {
+  typealias T = JournalTestEntry
+
+  static func buildTwoMachineJournal() throws -> (dir: URL, file: URL) {
+    let dir = try JournalFixture.temporaryDirectory()
+    let file = try JournalFixture.build(exportBytes: T.export(T.twoMachines), in: dir, name: "remote.journal")
+    return (dir, file)
+  }
+
+  @Test(.enabled(if: JournalFixture.isAvailable, "needs systemd-journal-remote"))
+  func feedsPerMachineAndBootInBootOrder() throws {
+    let (dir, file) = try Self.buildTwoMachineJournal()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let registry = InputRegistry()
+    var sink = JournalCollectingSink()
+    sink.wantCursor = true
+    JournalSource(files: [file.path], registry: registry, options: IngestOptions()).run(into: &sink)
+
+    #expect(registry.inputs.count == 1)
+    let info = registry.inputs[0]
+    #expect(info.path == file.path)
+    #expect(info.kind == .journal)
+    #expect(info.records == 9)
+    #expect(info.skipped == 0)
+    #expect(info.host == nil)  // two machines: no single host
+    #expect(info.warnings.isEmpty, "\(info.warnings)")
+    #expect(sink.notes.isEmpty)
+
+    // Machines one after the other (sorted by machine ID), boots by last entry: A1 before A2 although A2's
+    // first entry is an hour earlier.
+    #expect(sink.bootOrder == [T.bootA1, T.bootA2, T.bootB1, T.bootB2])
+    for e in sink.entries {
+      #expect(e.machineID == (e.bootID.hasPrefix("a") ? T.machineA : T.machineB))
+      #expect(e.line == 0)
+      #expect(e.input == 0)
+      #expect(e.cursor?.contains("b=\(e.bootID)") == true)
+    }
+    try #require(sink.entries.count == 9)
+    let messages = sink.entries.map { String(decoding: $0.message, as: UTF8.self) }
+    #expect(messages[0] == "Linux version 6.1.0 (gcc)")
+    #expect(sink.entries[1].message == T.binaryMessage)
+    #expect(sink.entries[1].identifier == "weird")  // no SYSLOG_IDENTIFIER: _COMM
+    #expect(messages[2] == "Stopped target Multi-User.")
+    #expect(messages.last == "still running ✓")
+
+    let kernel = sink.entries[0]
+    #expect(kernel.isKernel)
+    #expect(kernel.identifier == "kernel")
+    #expect(kernel.kernelUptime == 0)
+    #expect(kernel.time == T.t0)
+    #expect(kernel.host == "alpha")
+    #expect(!sink.entries[2].isKernel)
+    #expect(sink.entries[2].kernelUptime == -1)
+    #expect(sink.entries[2].messageID == T.stopped)
+    #expect(sink.entries[2].unit == "multi-user.target")
+    #expect(sink.entries[2].pid == 4242)
+    #expect(kernel.pid == 0)
+    #expect(sink.entries[2].time == T.t0 + 100_000_000)
+    #expect(sink.entries[3].time == T.t0 - 3_600_000_000)
+    #expect(sink.entries.filter { $0.bootID == T.bootB2 }.map(\.host) == ["beta-renamed", "beta-renamed"])
+  }
+
+  @Test(.enabled(if: JournalFixture.isAvailable, "needs systemd-journal-remote"))
+  func oneMachineSetsHostAndGroupPathIsDirectory() throws {
+    let dir = try JournalFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let a = T.twoMachines.filter { $0.value("_MACHINE_ID") == Array(T.machineA.utf8) }
+    let f1 = try JournalFixture.build(exportBytes: T.export(Array(a.prefix(3))), in: dir, name: "system@1.journal")
+    let f2 = try JournalFixture.build(exportBytes: T.export(Array(a.dropFirst(3))), in: dir, name: "system.journal")
+    let registry = InputRegistry()
+    var sink = JournalCollectingSink()
+    JournalSource(files: [f2.path, f1.path], registry: registry, options: IngestOptions()).run(into: &sink)
+    #expect(registry.inputs.count == 1)
+    #expect(registry.inputs[0].path == dir.path)
+    #expect(registry.inputs[0].host == "alpha")
+    #expect(registry.inputs[0].records == a.count)
+    #expect(sink.bootOrder == [T.bootA1, T.bootA2])
+  }
+
+  @Test(.enabled(if: JournalFixture.isAvailable, "needs systemd-journal-remote"))
+  func onlineFileIsReportedBeforeEntries() throws {
+    let (dir, file) = try Self.buildTwoMachineJournal()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    // Flip the state byte to ONLINE, as a writer that died would have left it.
+    let handle = try FileHandle(forWritingTo: file)
+    try handle.seek(toOffset: 16)
+    try handle.write(contentsOf: Data([1]))
+    try handle.close()
+
+    struct OrderSink: RecordSink {
+      var events: [String] = []
+      mutating func consume(_ r: Record) { events.append("record") }
+      mutating func note(_ note: SourceNote) {
+        if case .journalFileOnline(_, _, _, let tail) = note { events.append("online \(tail)") }
+      }
+    }
+    let registry = InputRegistry()
+    var sink = OrderSink()
+    JournalSource(files: [file.path], registry: registry, options: IngestOptions()).run(into: &sink)
+    // The file's last entry is B2's (the last one written).
+    #expect(sink.events.first == "online \(T.bootB2)")
+    #expect(sink.events.dropFirst().allSatisfy { $0 == "record" })
+    #expect(sink.events.count == 10)
+    #expect(registry.inputs[0].warnings.contains { $0.contains("never closed (state ONLINE)") })
+  }
+
+  @Test func nonJournalFileGivesWarningNoCrash() throws {
+    let dir = try JournalFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let text = dir.appendingPathComponent("notes.journal")
+    try Data("this is not a journal\n".utf8).write(to: text)
+    let fake = dir.appendingPathComponent("fake.journal")
+    var bytes = Array("LPKSHHRH".utf8) + [UInt8](repeating: 0xAB, count: 4000)
+    bytes[16] = 1
+    try Data(bytes).write(to: fake)
+    let registry = InputRegistry()
+    var sink = JournalCollectingSink()
+    JournalSource(
+      files: [text.path, fake.path, dir.appendingPathComponent("missing.journal").path], registry: registry,
+      options: IngestOptions()
+    ).run(into: &sink)
+    #expect(sink.entries.isEmpty)
+    #expect(sink.notes.isEmpty)
+    let warnings = registry.inputs[0].warnings
+    #expect(warnings.contains { $0.hasPrefix("notes.journal: not a journal file") })
+    #expect(warnings.contains { $0.hasPrefix("fake.journal: cannot open journal file") })
+    #expect(warnings.contains { $0.hasPrefix("missing.journal: cannot read journal file") })
+    #expect(warnings.last == "no readable journal file in the group")
+  }
+
+  @Test(.enabled(if: JournalFixture.isAvailable, "needs systemd-journal-remote"))
+  func badFileNextToGoodOneIsSkipped() throws {
+    let (dir, file) = try Self.buildTwoMachineJournal()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let junk = dir.appendingPathComponent("junk.journal~")
+    try Data(repeating: 0, count: 1000).write(to: junk)
+    let registry = InputRegistry()
+    var sink = JournalCollectingSink()
+    JournalSource(files: [junk.path, file.path], registry: registry, options: IngestOptions()).run(into: &sink)
+    #expect(sink.entries.count == 9)
+    #expect(registry.inputs[0].warnings.count == 1)
+    #expect(registry.inputs[0].path == dir.path)
+  }
+
+  @Test func groupPathIsCommonDirectory() {
+    #expect(JournalSource.groupPath(["/var/log/journal/m/system.journal"]) == "/var/log/journal/m/system.journal")
+    #expect(JournalSource.groupPath(["/j/m/a.journal", "/j/m/b.journal~"]) == "/j/m")
+    #expect(JournalSource.groupPath(["/j/m1/a.journal", "/j/m2/b.journal"]) == "/j")
+    #expect(JournalSource.groupPath(["a.journal", "b.journal"]) == ".")
+  }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+@testable import FlatlineCore
+
+/// `JournalStreamSource`: Journal Export Format and `journalctl -o json` dumps.
+@Suite struct JournalStreamTests {
+  typealias T = JournalTestEntry
+
+  /// Writes `bytes` to a temporary file and reads it.
+  static func read(
+    _ bytes: [UInt8], options: IngestOptions = IngestOptions()
+  ) throws -> (InputInfo, JournalCollectingSink) {
+    let dir = try JournalFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = dir.appendingPathComponent("dump")
+    try Data(bytes).write(to: file)
+    let registry = InputRegistry()
+    var sink = JournalCollectingSink()
+    sink.wantCursor = true
+    JournalStreamSource(path: file.path, registry: registry, options: options).run(into: &sink)
+    #expect(registry.inputs.count == 1)
+    return (registry.inputs[0], sink)
+  }
+
+  static func withoutLineAndCursor(_ entries: [JournalCollectingSink.Entry]) -> [JournalCollectingSink.Entry] {
+    entries.map {
+      var e = $0
+      e.line = 0
+      e.cursor = nil
+      return e
+    }
+  }
+
+  @Test func exportAndJSONYieldTheSameRecords() throws {
+    let (exportInfo, exported) = try Self.read(T.export(T.twoMachines))
+    let (jsonInfo, json) = try Self.read(T.json(T.twoMachines))
+    #expect(exportInfo.kind == .journalExport)
+    #expect(jsonInfo.kind == .journalJSON)
+    #expect(exportInfo.warnings.isEmpty, "\(exportInfo.warnings)")
+    #expect(jsonInfo.warnings.isEmpty, "\(jsonInfo.warnings)")
+    #expect(exportInfo.records == 9)
+    #expect(jsonInfo.records == 9)
+    try #require(exported.entries.count == 9)
+    #expect(Self.withoutLineAndCursor(exported.entries) == Self.withoutLineAndCursor(json.entries))
+    // Stream order, not boot order (the engine groups by boot).
+    let streamBoots = T.twoMachines.map { String(decoding: $0.value("_BOOT_ID")!, as: UTF8.self) }
+    #expect(exported.entries.map(\.bootID) == streamBoots)
+    let binary = exported.entries[2]
+    #expect(binary.message == T.binaryMessage)
+    #expect(binary.identifier == "weird")
+    #expect(exported.entries[0].isKernel && exported.entries[0].kernelUptime == 0)
+    #expect(exported.entries[3].messageID == T.stopped)
+    #expect(exported.entries[3].unit == "multi-user.target")
+    #expect(exported.entries[5].time == T.t0 - 3_600_000_000)
+    #expect(String(decoding: json.entries[8].message, as: UTF8.self) == "still running ✓")
+    // Lines: JSON one per entry; export where each entry starts (the binary value holds one newline).
+    #expect(json.entries.map(\.line) == Array(1...9))
+    let starts = (0..<9).map { k in 1 + T.export(Array(T.twoMachines.prefix(k))).filter { $0 == 10 }.count }
+    #expect(exported.entries.map(\.line) == starts)
+    #expect(exported.entries[1].line == 13)
+  }
+
+  @Test func cursorComesFromTheEntry() throws {
+    let text = "__CURSOR=s=1;i=2\n__REALTIME_TIMESTAMP=5\nMESSAGE=a\n\nMESSAGE=b\n__REALTIME_TIMESTAMP=6\n"
+    let (info, sink) = try Self.read(Array(text.utf8))
+    #expect(info.records == 2)
+    #expect(sink.entries.map(\.cursor) == ["s=1;i=2", nil])
+    #expect(sink.entries.map(\.time) == [5, 6])
+    #expect(sink.entries.map(\.line) == [1, 5])
+    #expect(sink.entries[1].bootID == "")
+  }
+
+  @Test func jsonRepeatedFieldsNullAndEscapes() throws {
+    let line = #"{ "__REALTIME_TIMESTAMP" : "7", "SYSLOG_IDENTIFIER" : ["first", "second"], "#
+      + #""MESSAGE" : "tab\there \"q\" \\ \u00e9 \ud83d\ude00 \/", "UNIT" : null, "_PID" : 12, "#
+      + #""MESSAGE_ID" : [[1, 2], [3]], "_BOOT_ID" : "0123456789abcdef0123456789abcdef", "X" : true }"#
+    let (info, sink) = try Self.read(Array((line + "\n\n   \n").utf8))
+    #expect(info.warnings.isEmpty, "\(info.warnings)")
+    try #require(sink.entries.count == 1)
+    let e = sink.entries[0]
+    #expect(e.time == 7)
+    #expect(e.identifier == "first")
+    #expect(String(decoding: e.message, as: UTF8.self) == "tab\there \"q\" \\ é 😀 /")
+    #expect(e.unit == "")
+    #expect(e.messageID == "\u{1}\u{2}")
+    #expect(e.bootID == "0123456789abcdef0123456789abcdef")
+  }
+
+  @Test func malformedJSONLinesAreSkippedWithOneWarning() throws {
+    let good = #"{"MESSAGE":"ok","__REALTIME_TIMESTAMP":"1"}"#
+    let lines = [good, #"{"MESSAGE":"unterminated}"#, "{ not json", #"{"A":1} trailing"#, #"{"A":[1,999]}"#, good]
+    let (info, sink) = try Self.read(Array(lines.joined(separator: "\n").utf8))
+    #expect(sink.entries.count == 2)
+    #expect(sink.entries.map(\.line) == [1, 6])
+    #expect(info.records == 2)
+    #expect(info.skipped == 4)
+    #expect(info.warnings.count == 1)
+    #expect(info.warnings.first?.hasPrefix("4 malformed JSON lines skipped (first at line 2") == true)
+  }
+
+  @Test func garbageExportGivesWarningsNoCrash() throws {
+    var bytes = Array("MESSAGE=fine\n__REALTIME_TIMESTAMP=1\n\nthis is not a field\nMESSAGE=x\n\n".utf8)
+    bytes += Array("bad name=1\n\n".utf8)
+    bytes += Array("MESSAGE\n".utf8) + [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F] + Array("zzz\n\n".utf8)
+    bytes += Array("MESSAGE=after garbage\n\n".utf8)
+    let (info, sink) = try Self.read(bytes)
+    #expect(sink.entries.map { String(decoding: $0.message, as: UTF8.self) } == ["fine", "after garbage"])
+    #expect(info.skipped == 3)
+    #expect(info.warnings.count == 1)
+    #expect(info.warnings.first?.hasPrefix("3 malformed export entries skipped (first at line 4") == true)
+  }
+
+  @Test func truncatedBinaryFieldAtEndWarns() throws {
+    var bytes = Array("MESSAGE=one\n\nMESSAGE\n".utf8)
+    withUnsafeBytes(of: UInt64(100).littleEndian) { bytes += $0 }
+    bytes += Array("only a few bytes".utf8)
+    let (info, sink) = try Self.read(bytes)
+    #expect(sink.entries.count == 1)
+    #expect(info.skipped == 1)
+    #expect(info.warnings.contains { $0.contains("truncated") })
+
+    // Cut inside the 8-byte length, and a final entry without its blank line (valid).
+    let (info2, sink2) = try Self.read(Array("MESSAGE=a\n\nMESSAGE\n\u{3}\0".utf8))
+    #expect(sink2.entries.count == 1)
+    #expect(info2.warnings.contains { $0.contains("truncated") })
+    let (info3, sink3) = try Self.read(Array("MESSAGE=a\n\nMESSAGE=b".utf8))
+    #expect(sink3.entries.count == 2)
+    #expect(info3.skipped == 0)
+  }
+
+  @Test func longLinesAreCut() throws {
+    let long = String(repeating: "x", count: 5000)
+    let options = IngestOptions(maxLineLength: 1000)
+    let text = "MESSAGE=\(long)\n__REALTIME_TIMESTAMP=3\n\nMESSAGE=short\n"
+    let (info, sink) = try Self.read(Array(text.utf8), options: options)
+    try #require(sink.entries.count == 2)
+    #expect(sink.entries[0].message.count == 1000 - "MESSAGE=".count)
+    #expect(sink.entries[0].time == 3)
+    #expect(sink.entries[1].line == 4)
+    #expect(info.warnings.contains { $0.contains("cut") })
+    // A JSON line cannot be cut and still parse: it is skipped.
+    let json = #"{"MESSAGE":"\#(long)"}"# + "\n" + #"{"MESSAGE":"ok"}"#
+    let (jsonInfo, jsonSink) = try Self.read(Array(json.utf8), options: options)
+    #expect(jsonSink.entries.count == 1)
+    #expect(jsonSink.entries.first?.line == 2)
+    #expect(jsonInfo.skipped == 1)
+  }
+
+  @Test func emptyAndMissingInput() throws {
+    let (info, sink) = try Self.read([])
+    #expect(sink.entries.isEmpty)
+    #expect(info.warnings == ["empty input: no journal entries"])
+    let registry = InputRegistry()
+    var sink2 = JournalCollectingSink()
+    JournalStreamSource(path: "/nonexistent/dump.export", registry: registry, options: IngestOptions())
+      .run(into: &sink2)
+    #expect(registry.inputs.count == 1)
+    #expect(registry.inputs[0].kind == .skipped)
+  }
+}
