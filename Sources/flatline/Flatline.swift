@@ -1,10 +1,147 @@
 import ArgumentParser
 import FlatlineCore
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 @main
 struct Flatline: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "flatline",
-    abstract: "Find out how every boot of a Linux host ended, from its logs."
+    abstract: "Find out how every boot of a Linux host ended, from its logs.",
+    discussion: """
+      Reads syslog files (plain, rotated, gzip) and systemd journals (binary, export, JSON) and decides for
+      every boot whether it ended with a clean shutdown or reboot, a power loss, a kernel panic, a watchdog
+      reset, or in a way the data cannot show. Exit status: 0 analysis done; 1 with --fail-on unclean when an
+      unclean ending was found; 2 usage error or no readable input.
+      """,
+    subcommands: [Analyze.self, Boots.self],
+    defaultSubcommand: Analyze.self
   )
+
+  /// Like ParsableCommand.main(), but usage errors exit with 2 (documented), not sysexits' 64.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      let code = exitCode(for: error)
+      if code == .validationFailure {
+        printError(fullMessage(for: error) + "\n")
+        Foundation.exit(2)
+      }
+      exit(withError: error)
+    }
+  }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+  case text
+  case json
+}
+
+struct InputOptions: ParsableArguments {
+  @Argument(help: "Log files or directories (default: /var/log). Use - to read a journal export or JSON stream from stdin.")
+  var paths: [String] = []
+
+  @Option(help: "Only boots that overlap this time and later (RFC 3339, YYYY-MM-DD, 'YYYY-MM-DD HH:MM:SS', @unix).")
+  var since: String?
+
+  @Option(help: "Only boots that started before this time.")
+  var until: String?
+
+  @Option(help: "Only this host (name, alias or machine ID).")
+  var host: String?
+
+  @Option(help: "Time zone of syslog stamps without an offset (IANA name, default: this machine's).")
+  var timezone: String?
+
+  @Option(help: "Year of the first dateless (RFC 3164) line of each log set; later lines roll over.")
+  var year: Int?
+
+  @Option(name: [.customShort("o"), .long], help: "Output format: text or json.")
+  var format: OutputFormat = .text
+
+  func analysisOptions() throws -> AnalysisOptions {
+    func time(_ s: String?, _ flag: String) throws -> Int64? {
+      guard let s else { return nil }
+      guard let t = CivilTime.parse(s, timeZone: timezone) else {
+        throw ValidationError("\(flag): cannot read '\(s)' as a time (use RFC 3339, YYYY-MM-DD or @unix)")
+      }
+      return t
+    }
+    if let timezone, !CivilTime.isValidTimeZone(timezone) {
+      throw ValidationError("--timezone: unknown time zone '\(timezone)'")
+    }
+    if let year, !(1970...2200).contains(year) { throw ValidationError("--year: \(year) is not a plausible year") }
+    return AnalysisOptions(
+      paths: paths.isEmpty ? ["/var/log"] : paths,
+      ingest: IngestOptions(year: year, timeZone: timezone),
+      since: try time(since, "--since"), until: try time(until, "--until"), host: host)
+  }
+}
+
+/// Runs the analysis, printing warnings to stderr; exits 2 when nothing could be read.
+func runAnalysis(_ options: AnalysisOptions) throws -> AnalysisResult {
+  let result = Analyzer.run(options) { message in
+    printError("flatline: warning: \(message)\n")
+  }
+  if !result.inputs.contains(where: { $0.kind != .skipped }) {
+    printError("flatline: no readable input in \(options.paths.joined(separator: ", "))\n")
+    throw ExitCode(2)
+  }
+  return result
+}
+
+func useColor() -> Bool {
+  if let v = getenv("NO_COLOR"), v.pointee != 0 { return false }
+  return isatty(STDOUT_FILENO) != 0
+}
+
+func write(_ s: String) {
+  FileHandle.standardOutput.write(Data(s.utf8))
+}
+
+func printError(_ s: String) {
+  FileHandle.standardError.write(Data(s.utf8))
+}
+
+enum FailOn: String, ExpressibleByArgument {
+  case unclean
+}
+
+struct Analyze: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Analyse logs and report how every boot ended, unclean endings first.")
+
+  @OptionGroup var input: InputOptions
+
+  @Option(help: "Exit with status 1 when this is found: unclean.")
+  var failOn: FailOn?
+
+  func run() throws {
+    let result = try runAnalysis(try input.analysisOptions())
+    switch input.format {
+    case .json: write(JSONReporter.render(result))
+    case .text: write(TextReporter(color: useColor()).analyze(result))
+    }
+    if failOn == .unclean && result.uncleanCount > 0 { throw ExitCode(1) }
+  }
+}
+
+struct Boots: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "List every boot, one row each, like `last -x` or `journalctl --list-boots`.")
+
+  @OptionGroup var input: InputOptions
+
+  func run() throws {
+    let result = try runAnalysis(try input.analysisOptions())
+    switch input.format {
+    case .json: write(JSONReporter.render(result))
+    case .text: write(TextReporter(color: useColor()).boots(result))
+    }
+  }
 }

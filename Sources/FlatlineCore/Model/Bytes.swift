@@ -86,6 +86,11 @@ public struct Bytes: @unchecked Sendable {
     return memcmp(base!, other.base!, count) == 0
   }
 
+  public func equals(_ other: String) -> Bool {
+    var s = other
+    return s.withUTF8 { equals(Bytes($0)) }
+  }
+
   @inlinable public func equals(_ other: [UInt8]) -> Bool {
     guard count == other.count else { return false }
     if count == 0 { return true }

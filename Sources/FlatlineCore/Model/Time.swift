@@ -125,3 +125,23 @@ public enum CivilTime {
     return (t, i, hasZone)
   }
 }
+
+import struct Foundation.Date
+import class Foundation.NSTimeZone
+import struct Foundation.TimeZone
+
+extension CivilTime {
+  /// True when `name` is a time zone this system knows.
+  public static func isValidTimeZone(_ name: String) -> Bool { TimeZone(identifier: name) != nil }
+
+  /// Like `parse(_:)`, but a time without an offset is local time in `timeZone` (default: this machine's).
+  public static func parse(_ text: String, timeZone: String?) -> Int64? {
+    let b = Array(text.utf8)
+    if text.hasPrefix("@") { return parse(text) }
+    guard let (t, _, hasZone) = b.withBytes({ parseISO($0) }) else { return nil }
+    if hasZone { return t }
+    let tz = timeZone.flatMap { TimeZone(identifier: $0) } ?? TimeZone.current
+    let offset = tz.secondsFromGMT(for: Date(timeIntervalSince1970: Double(t / 1_000_000)))
+    return t - Int64(offset) * 1_000_000
+  }
+}

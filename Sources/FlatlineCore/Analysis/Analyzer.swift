@@ -1,0 +1,82 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// What to analyse and how.
+public struct AnalysisOptions: Sendable {
+  public var paths: [String]
+  public var ingest: IngestOptions
+  public var since: Int64?
+  public var until: Int64?
+  public var host: String?
+
+  public init(paths: [String], ingest: IngestOptions = IngestOptions(), since: Int64? = nil, until: Int64? = nil,
+    host: String? = nil)
+  {
+    self.paths = paths
+    self.ingest = ingest
+    self.since = since
+    self.until = until
+    self.host = host
+  }
+}
+
+/// The façade: discover → ingest → detect → merge hosts → result. The CLI and the tests call this.
+public enum Analyzer {
+  public static func run(_ options: AnalysisOptions, warnings: (@Sendable (String) -> Void)? = nil) -> AnalysisResult {
+    let registry = InputRegistry(warningHandler: warnings)
+    var engine = DetectionEngine(registry: registry)
+    for input in Discovery.discover(paths: options.paths, registry: registry) {
+      ingest(input, registry: registry, options: options.ingest, into: &engine)
+    }
+    engine.finish()
+    return result(engine: engine, registry: registry, options: options)
+  }
+
+  /// Reads one discovered input into any sink (the engine in batch mode).
+  public static func ingest<S: RecordSink>(
+    _ input: DiscoveredInput, registry: InputRegistry, options: IngestOptions, into sink: inout S
+  ) {
+    switch input {
+    case .syslogSet(let files):
+      SyslogSource(files: files, registry: registry, options: options).run(into: &sink)
+    case .journalFiles(let files):
+      JournalSource(files: files, registry: registry, options: options).run(into: &sink)
+    case .journalExport(let path), .journalJSON(let path):
+      JournalStreamSource(path: path, registry: registry, options: options).run(into: &sink)
+    }
+  }
+
+  static func result(engine: DetectionEngine, registry: InputRegistry, options: AnalysisOptions) -> AnalysisResult {
+    var hosts: [HostResult] = []
+    for (timelines, merged) in HostMerger.hosts(from: engine.sequencers) {
+      let lead = timelines[0]
+      var aliases: [String] = []
+      for t in timelines {
+        for a in t.aliases + [t.name] where a != lead.name && !aliases.contains(a) && a != t.machineID { aliases.append(a) }
+      }
+      let machineID = timelines.compactMap(\.machineID).first
+      var boots = VerdictCombiner.results(host: timelines, boots: merged)
+      boots = boots.filter { overlaps($0, options.since, options.until) }
+      let host = HostResult(name: lead.name, aliases: aliases, machineID: machineID, boots: boots)
+      if let want = options.host {
+        let w = want.lowercased()
+        guard host.name.lowercased() == w || host.aliases.contains(where: { $0.lowercased() == w })
+          || host.machineID == w
+        else { continue }
+      }
+      hosts.append(host)
+    }
+    hosts.sort { $0.name < $1.name }
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    let generatedAt = Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec / 1000)
+    return AnalysisResult(generatedAt: generatedAt, inputs: registry.inputs, hosts: hosts)
+  }
+
+  static func overlaps(_ b: BootResult, _ since: Int64?, _ until: Int64?) -> Bool {
+    if let s = since, let endish = b.end ?? b.lastSignOfLife, endish < s, b.ending != .running { return false }
+    if let u = until, let start = b.start, start > u { return false }
+    return true
+  }
+}

@@ -1,0 +1,266 @@
+/// The incremental boot state machine for one host in one stream (a rotation set, a journal directory).
+///
+/// Fed one record at a time, it opens a boot at each kernel banner (text logs) or boot ID (journals) and
+/// collects what each boot shows about its end. Text logs need one subtlety: rsyslog writes a boot's first
+/// userspace lines (its own `start`, `systemd-fsck`, `Flush Journal…`) *before* the kernel ring buffer with
+/// the same timestamp. Records are therefore held briefly while their timestamp does not change; when a
+/// banner arrives, the held records from the boot's opener on (the syslog daemon's start line, or the first
+/// record after a NUL run) move to the new boot instead of being the previous boot's last words.
+public final class BootSequencer {
+  public let stream: Int
+  public let hostKey: String
+  public let isJournal: Bool
+  /// Display host name (latest seen) and journal machine ID.
+  public var hostName: String
+  public var machineID: String?
+  public private(set) var boots: [BootState] = []
+  /// True once a record that is not a kernel message was seen: the stream can show shutdown sequences.
+  public private(set) var sawUserspace = false
+  /// First and last stream-wide record ordinals of this host (to tell host renames from interleaving).
+  public var firstStreamOrdinal = Int.max
+  public var lastStreamOrdinal = -1
+  /// journalFileOnline notes waiting for their boot.
+  var onlineByBoot: [String: EvidenceRecord] = [:]
+  var journalIndex: [String: Int] = [:]
+
+  private let paths: InputRegistry
+
+  public init(stream: Int, hostKey: String, hostName: String, isJournal: Bool, registry: InputRegistry) {
+    self.stream = stream
+    self.hostKey = hostKey
+    self.hostName = hostName
+    self.isJournal = isJournal
+    self.paths = registry
+  }
+
+  // MARK: Pending records (same timestamp, not yet assigned)
+
+  struct Pending {
+    var signal: Signal = .none
+    var time: Int64 = 0
+    var location = SourceLocation(input: 0, line: 0)
+    var nulBytesBefore = 0
+    var isKernel = false
+    var message: [UInt8] = []
+  }
+
+  static let pendingCapacity = 512
+  private var ring: [Pending] = []
+  private var head = 0
+  private var count = 0
+  private var pendingTime: Int64 = .min
+
+  // Kernel banner phase: banners seen while a boot's kernel is still printing its early lines belong to it.
+  private var inBannerPhase = false
+  private var bannerPhaseStart: Int64 = 0
+  private var bannerPhaseKernelRecords = 0
+
+  private var current: BootState {
+    if let b = boots.last { return b }
+    let b = BootState(startKnown: false)
+    boots.append(b)
+    return b
+  }
+
+  // MARK: Feeding
+
+  /// Feeds one record of this host.
+  public func consume(_ r: Record, signal: Signal, streamOrdinal: Int) {
+    if streamOrdinal < firstStreamOrdinal { firstStreamOrdinal = streamOrdinal }
+    lastStreamOrdinal = streamOrdinal
+    if !r.isKernel { sawUserspace = true }
+    if isJournal {
+      consumeJournal(r, signal: signal)
+      return
+    }
+    if r.time != pendingTime {
+      flushPending()
+      pendingTime = r.time
+    }
+    updateBannerPhase(r)
+    if signal == .bootBanner && !inBannerPhase {
+      openBoot(banner: r)
+      inBannerPhase = true
+      bannerPhaseStart = r.time
+      bannerPhaseKernelRecords = 0
+      return
+    }
+    push(r, signal: signal)
+  }
+
+  private func updateBannerPhase(_ r: Record) {
+    guard inBannerPhase else { return }
+    if r.isKernel {
+      if r.kernelUptime > 2_000_000 { inBannerPhase = false }
+      bannerPhaseKernelRecords += 1
+      if r.kernelUptime < 0 && bannerPhaseKernelRecords > 400 { inBannerPhase = false }
+    } else if r.time != Record.noTime && bannerPhaseStart != Record.noTime
+      && r.time - bannerPhaseStart > 180_000_000
+    {
+      inBannerPhase = false
+    }
+  }
+
+  private func push(_ r: Record, signal: Signal) {
+    if ring.isEmpty { ring = Array(repeating: Pending(), count: Self.pendingCapacity) }
+    if count == Self.pendingCapacity { applyOldestPending() }
+    let slot = (head + count) % Self.pendingCapacity
+    ring[slot].signal = signal
+    ring[slot].time = r.time
+    ring[slot].location = SourceLocation(input: r.input, line: r.line)
+    ring[slot].nulBytesBefore = r.nulBytesBefore
+    ring[slot].isKernel = r.isKernel
+    ring[slot].message.removeAll(keepingCapacity: true)
+    if r.message.count > 0 { ring[slot].message.append(contentsOf: r.message.buffer.prefix(4096)) }
+    count += 1
+  }
+
+  private func applyOldestPending(to boot: BootState? = nil) {
+    let target = boot ?? current
+    let p = ring[head]
+    apply(p, to: target)
+    head = (head + 1) % Self.pendingCapacity
+    count -= 1
+  }
+
+  private func apply(_ p: Pending, to boot: BootState) {
+    p.message.withBytes { msg in
+      boot.apply(
+        signal: p.signal, time: p.time, location: p.location, message: msg, nulBytesBefore: p.nulBytesBefore
+      ) { kind in
+        EvidenceRecord(kind: kind, time: p.time, location: p.location, message: msg.string)
+      }
+    }
+  }
+
+  /// Assigns every held record to the current boot.
+  public func flushPending() {
+    while count > 0 { applyOldestPending() }
+  }
+
+  private func openBoot(banner r: Record) {
+    // Find where the new boot begins among the held records (all share the banner's timestamp).
+    var split = count
+    let nothingBefore = boots.isEmpty || (boots.last!.isEmpty && !boots.last!.startKnown)
+    if nothingBefore {
+      // The data begins with this boot: everything held is its first lines.
+      split = 0
+    } else if r.nulBytesBefore == 0 {
+      var i = count - 1
+      var fallback = 0
+      var opener: Int?
+      while i >= 0 {
+        let p = ring[(head + i) % Self.pendingCapacity]
+        if p.signal == .syslogDaemonStart || p.nulBytesBefore > 0 {
+          opener = i
+          break
+        }
+        if p.isKernel || isShutdownish(p.signal) {
+          fallback = i + 1
+          break
+        }
+        i -= 1
+      }
+      split = opener ?? fallback
+      // rsyslog writes a boot's first userspace lines before its own start line, with the same timestamp:
+      // they open the new boot too. A NUL run is a hard boundary (lost writes end the old boot there).
+      if let o = opener, ring[(head + o) % Self.pendingCapacity].nulBytesBefore == 0 {
+        while split > 0 {
+          let p = ring[(head + split - 1) % Self.pendingCapacity]
+          if p.isKernel || isShutdownish(p.signal) || p.signal == .syslogDaemonStart { break }
+          split -= 1
+          if p.nulBytesBefore > 0 { break }
+        }
+      }
+    }
+    for _ in 0..<split { applyOldestPending() }
+    // Drop a before-the-data boot that turned out to hold nothing.
+    if let last = boots.last, last.isEmpty, !last.startKnown { boots.removeLast() }
+    let boot = BootState(startKnown: true)
+    boots.append(boot)
+    let openerPending = count > 0 ? ring[head] : nil
+    let openerTime = openerPending?.time ?? r.time
+    let openerLoc = openerPending?.location ?? SourceLocation(input: r.input, line: r.line)
+    let openerMsg = openerPending.map { String(decoding: $0.message, as: UTF8.self) } ?? r.message.string
+    boot.opener = EvidenceRecord(kind: .bootStart, time: openerTime, location: openerLoc, message: openerMsg)
+    while count > 0 { applyOldestPending(to: boot) }
+    boot.apply(
+      signal: .bootBanner, time: r.time, location: SourceLocation(input: r.input, line: r.line), message: r.message,
+      nulBytesBefore: r.nulBytesBefore
+    ) { kind in
+      EvidenceRecord(kind: kind, time: r.time, location: SourceLocation(input: r.input, line: r.line), message: r.message.string)
+    }
+  }
+
+  private func isShutdownish(_ s: Signal) -> Bool {
+    switch s {
+    case .shutdown, .syslogDaemonExit, .journalStopped, .syslogServiceStopping: return true
+    default: return false
+    }
+  }
+
+  // MARK: Journals
+
+  private func consumeJournal(_ r: Record, signal: Signal) {
+    let boot: BootState
+    if r.bootID.isEmpty {
+      boot = current
+    } else if let b = boots.last, let id = b.bootID, r.bootID.equals(Array(id.utf8)) {
+      boot = b
+    } else {
+      let id = r.bootID.string
+      if let i = journalIndex[id] {
+        boot = boots[i]
+      } else {
+        // A journal boot whose first entry is minutes after the kernel started began before the data.
+        let known = r.kernelUptime < 0 || r.kernelUptime < 300_000_000
+        let b = BootState(startKnown: known, bootID: id)
+        if let e = onlineByBoot[id] { b.onlineJournal = e }
+        journalIndex[id] = boots.count
+        boots.append(b)
+        boot = b
+      }
+    }
+    let loc = SourceLocation(input: r.input, line: r.line, cursor: r.cursorSource?.currentCursor())
+    let make: (EvidenceKind) -> EvidenceRecord = { kind in
+      EvidenceRecord(kind: kind, time: r.time, location: loc, message: r.message.string)
+    }
+    if boot.records == 0, boot.startKnown { boot.opener = make(.bootStart) }
+    boot.apply(signal: signal, time: r.time, location: loc, message: r.message, nulBytesBefore: r.nulBytesBefore, makeEvidence: make)
+  }
+
+  // MARK: Notes
+
+  public func dataGap(input: Int32, reason: String) {
+    flushPending()
+    let b = current
+    b.gap = EvidenceRecord(
+      kind: .dataGap, time: b.lastTime, location: SourceLocation(input: input, line: 0), message: reason)
+    b.gapOrdinal = b.records
+  }
+
+  public func journalFileOnline(input: Int32, file: String, bootID: String) {
+    let e = EvidenceRecord(
+      kind: .journalFileOnline, time: Record.noTime, location: SourceLocation(input: input, line: 0),
+      message: "journal file \(file) was left ONLINE (never closed); its last entry belongs to this boot")
+    if let i = journalIndex[bootID] {
+      boots[i].onlineJournal = e
+    } else {
+      onlineByBoot[bootID] = e
+    }
+  }
+
+  /// Ends the stream: holds nothing back, orders journal boots by their last entry.
+  public func finish() {
+    flushPending()
+    if isJournal {
+      // Boots of RTC-less machines start at a restored, wrong time; their ends are in order (journalctl's
+      // own --list-boots fix does the same). Ties fall back to the first entry.
+      boots.sort { a, b in
+        if a.lastTime != b.lastTime { return a.lastTime < b.lastTime }
+        return a.firstTime < b.firstTime
+      }
+    }
+    boots.removeAll { $0.isEmpty }
+  }
+}

@@ -1,0 +1,162 @@
+/// Everything one stream saw of one boot. Filled record by record; judged when the next boot is known.
+public final class BootState {
+  /// journald boot ID (32 hex) when the stream is a journal.
+  public var bootID: String?
+  /// false for the boot that was already running when the data begins (`start` null in the report).
+  public var startKnown: Bool
+  /// The record that opened the boot (kernel banner, syslog daemon start, first journal entry).
+  public var opener: EvidenceRecord?
+  public var firstTime: Int64 = Record.noTime
+  /// Time, place and text of the last record of the boot so far (its last sign of life).
+  public var lastTime: Int64 = Record.noTime
+  public var lastLocation: SourceLocation?
+  public var lastMessage: [UInt8] = []
+  public var records = 0
+
+  // Shutdown evidence, each with the record ordinal it was seen at (later cancelling events compare ordinals).
+  public var strongShutdown: EvidenceRecord?
+  public var strongDirection: ShutdownDirection = .unspecified
+  public var strongOrdinal = -1
+  public var journalStopped: EvidenceRecord?
+  public var journalStoppedOrdinal = -1
+  public var daemonExit: EvidenceRecord?
+  public var daemonExitOrdinal = -1
+  public var serviceStopping: EvidenceRecord?
+  public var serviceStoppingOrdinal = -1
+  public var lastDaemonStartOrdinal = -1
+  public var lastJournalStartOrdinal = -1
+
+  /// The last crash marker (kernel panic/oops or watchdog/lockup) and when it was seen.
+  public var crash: EvidenceRecord?
+  public var crashOrdinal = -1
+
+  /// Evidence found at this boot's start that the *previous* boot ended uncleanly.
+  public var startEvidence: [EvidenceRecord] = []
+  /// A hole in the data inside this boot, with the record ordinal after which it happened.
+  public var gap: EvidenceRecord?
+  public var gapOrdinal = -1
+  /// A journal file left ONLINE whose last entry belongs to this boot.
+  public var onlineJournal: EvidenceRecord?
+
+  public init(startKnown: Bool, bootID: String? = nil) {
+    self.startKnown = startKnown
+    self.bootID = bootID
+  }
+
+  /// Seconds from the first record in which start-of-boot evidence (fs recovery, journald notice) counts.
+  static let startWindow: Int64 = 15 * 60 * 1_000_000
+  static let startWindowRecords = 5000
+
+  var isEmpty: Bool { records == 0 }
+
+  /// Applies one record (already classified) to this boot.
+  func apply(
+    signal: Signal, time: Int64, location: SourceLocation, message: Bytes, nulBytesBefore: Int,
+    makeEvidence: (EvidenceKind) -> EvidenceRecord
+  ) {
+    let ordinal = records
+    records += 1
+    if time != Record.noTime {
+      if firstTime == Record.noTime { firstTime = time }
+      lastTime = time
+    }
+    lastLocation = location
+    lastMessage.removeAll(keepingCapacity: true)
+    if message.count > 0 { lastMessage.append(contentsOf: message.buffer.prefix(4096)) }
+    if ordinal == 0, nulBytesBefore > 0, startKnown {
+      var e = makeEvidence(.nulRun)
+      e.message = "\(nulBytesBefore) NUL bytes before this boot's first record (writes lost at power loss)"
+      startEvidence.append(e)
+    }
+    switch signal {
+    case .none, .bootBanner:
+      break
+    case .syslogDaemonStart:
+      lastDaemonStartOrdinal = ordinal
+    case .syslogDaemonExit:
+      daemonExit = makeEvidence(.shutdownMarker)
+      daemonExitOrdinal = ordinal
+    case .syslogServiceStopping:
+      serviceStopping = makeEvidence(.shutdownMarker)
+      serviceStoppingOrdinal = ordinal
+    case .journalStarted:
+      lastJournalStartOrdinal = ordinal
+    case .journalStopped:
+      journalStopped = makeEvidence(.shutdownMarker)
+      journalStoppedOrdinal = ordinal
+    case .shutdown(let direction):
+      strongShutdown = makeEvidence(.shutdownMarker)
+      strongOrdinal = ordinal
+      if direction != .unspecified { strongDirection = direction }
+    case .kernelPanic:
+      crash = makeEvidence(.kernelPanic)
+      crashOrdinal = ordinal
+    case .watchdog:
+      crash = makeEvidence(.watchdog)
+      crashOrdinal = ordinal
+    case .journalUncleanNotice, .filesystemRecovery:
+      let early = ordinal < Self.startWindowRecords
+        || (time != Record.noTime && firstTime != Record.noTime && time - firstTime <= Self.startWindow)
+      if early && startEvidence.count < 12 {
+        startEvidence.append(makeEvidence(signal == .journalUncleanNotice ? .journalUncleanNotice : .filesystemRecovery))
+      }
+    }
+  }
+
+  /// The clean-shutdown marker that still stands at the end of the boot, with its strength (0–1).
+  var standingCleanMarker: (EvidenceRecord, Double, Int)? {
+    if let s = strongShutdown { return (s, 0.95, strongOrdinal) }
+    if let j = journalStopped, lastJournalStartOrdinal < journalStoppedOrdinal { return (j, 0.9, journalStoppedOrdinal) }
+    if let d = daemonExit, lastDaemonStartOrdinal < daemonExitOrdinal { return (d, 0.85, daemonExitOrdinal) }
+    if let s = serviceStopping, lastDaemonStartOrdinal < serviceStoppingOrdinal {
+      return (s, 0.6, serviceStoppingOrdinal)
+    }
+    return nil
+  }
+
+  var lastSignOfLife: EvidenceRecord? {
+    guard let loc = lastLocation else { return nil }
+    return EvidenceRecord(kind: .lastSignOfLife, time: lastTime, location: loc, message: String(decoding: lastMessage, as: UTF8.self))
+  }
+
+  /// Merges `other` (the continuation of this boot under another host name) into this one.
+  func absorb(_ other: BootState) {
+    let base = records
+    records += other.records
+    if firstTime == Record.noTime { firstTime = other.firstTime }
+    if other.lastLocation != nil {
+      lastTime = other.lastTime
+      lastLocation = other.lastLocation
+      lastMessage = other.lastMessage
+    }
+    func shift(_ o: Int) -> Int { o < 0 ? -1 : o + base }
+    if other.strongShutdown != nil {
+      strongShutdown = other.strongShutdown
+      strongOrdinal = shift(other.strongOrdinal)
+      strongDirection = other.strongDirection
+    }
+    if other.journalStopped != nil {
+      journalStopped = other.journalStopped
+      journalStoppedOrdinal = shift(other.journalStoppedOrdinal)
+    }
+    if other.daemonExit != nil {
+      daemonExit = other.daemonExit
+      daemonExitOrdinal = shift(other.daemonExitOrdinal)
+    }
+    if other.serviceStopping != nil {
+      serviceStopping = other.serviceStopping
+      serviceStoppingOrdinal = shift(other.serviceStoppingOrdinal)
+    }
+    if other.lastDaemonStartOrdinal >= 0 { lastDaemonStartOrdinal = shift(other.lastDaemonStartOrdinal) }
+    if other.lastJournalStartOrdinal >= 0 { lastJournalStartOrdinal = shift(other.lastJournalStartOrdinal) }
+    if other.crash != nil {
+      crash = other.crash
+      crashOrdinal = shift(other.crashOrdinal)
+    }
+    if other.gap != nil {
+      gap = other.gap
+      gapOrdinal = shift(other.gapOrdinal)
+    }
+    if onlineJournal == nil { onlineJournal = other.onlineJournal }
+  }
+}

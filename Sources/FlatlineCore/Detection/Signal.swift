@@ -1,0 +1,240 @@
+/// What one record means for the boot state machine. Most records mean nothing (`.none`).
+public enum Signal: Equatable, Sendable {
+  case none
+  /// A kernel boot banner: `Linux version …`, `Booting Linux …`, `Command line: …`, `Kernel command line: …`.
+  case bootBanner
+  /// A syslog daemon (re)starting: rsyslog `… start`, syslog-ng `starting up`, BusyBox `syslogd started`,
+  /// sysklogd `restart.`. A boot only when a kernel banner follows; alone it is a service restart.
+  case syslogDaemonStart
+  /// A syslog daemon exiting (rsyslog `exiting on signal N.`, syslog-ng `shutting down`, BusyBox
+  /// `syslogd exiting`): the last words of a clean shutdown, unless the daemon starts again in the same boot.
+  case syslogDaemonExit
+  /// `Stopping System Logging Service...`: part of a shutdown, or of a syslog restart (weak).
+  case syslogServiceStopping
+  /// journald `Journal started` (cancels an earlier `Journal stopped` of the same boot: a journald restart).
+  case journalStarted
+  /// journald `Journal stopped`.
+  case journalStopped
+  /// A shutdown-sequence marker that only a system shutdown writes.
+  case shutdown(ShutdownDirection)
+  case kernelPanic
+  case watchdog
+  /// journald's `corrupted or uncleanly shut down` notice.
+  case journalUncleanNotice
+  /// Filesystem journal recovery (ext3/4, XFS, btrfs, e2fsck, FAT dirty bit).
+  case filesystemRecovery
+}
+
+public enum ShutdownDirection: Sendable, Equatable {
+  case reboot
+  case poweroff
+  case unspecified
+}
+
+/// Classifies records. Cheap first checks on the identifier, memmem only where a marker can be.
+public enum SignalClassifier {
+  public static func classify(_ r: Record) -> Signal {
+    let id = r.identifier
+    let m = r.message
+    if r.isKernel || id.equals("kernel") { return classifyKernel(m) }
+    if !r.messageID.isEmpty, let s = classifyMessageID(r) { return s }
+    guard id.count > 0 else { return classifyUntagged(m) }
+    switch id[0] {
+    case UInt8(ascii: "r"):
+      if id.hasPrefix("rsyslogd") {
+        // `[origin software="rsyslogd" …] start` / `… exiting on signal 15.` / `… rsyslogd was HUPed`
+        guard m.contains("origin software=\"rsyslogd\"") else { return .none }
+        if m.hasSuffix("] start") { return .syslogDaemonStart }
+        if m.contains("] exiting on signal") { return .syslogDaemonExit }
+        return .none
+      }
+    case UInt8(ascii: "s"):
+      // Only PID 1 speaks for the system; a user manager (`systemd[1234]`) also reaches its `Shutdown` target.
+      if id.equals("systemd") { return r.pid <= 1 ? classifySystemd(m) : .none }
+      if id.equals("systemd-logind") || id.equals("elogind") { return classifyLogind(m) }
+      if id.equals("systemd-journald") || id.equals("systemd-journal") { return classifyJournald(m) }
+      if id.equals("systemd-shutdown") {
+        if m.hasPrefix("Rebooting") { return .shutdown(.reboot) }
+        if m.hasPrefix("Powering off") || m.hasPrefix("Halting") { return .shutdown(.poweroff) }
+        return .shutdown(.unspecified)
+      }
+      if id.equals("systemd-fsck") { return m.contains(": recovering journal") ? .filesystemRecovery : .none }
+      if id.equals("syslog-ng") {
+        if m.hasPrefix("syslog-ng starting up") { return .syslogDaemonStart }
+        if m.hasPrefix("syslog-ng shutting down") { return .syslogDaemonExit }
+        return .none
+      }
+      if id.equals("syslogd") || id.hasPrefix("syslogd ") { return classifySyslogd(m) }
+      if id.equals("shutdown") { return classifySysvShutdown(m) }
+    case UInt8(ascii: "i"):
+      if id.equals("init") {
+        if m.hasPrefix("Switching to runlevel: 0") { return .shutdown(.poweroff) }
+        if m.hasPrefix("Switching to runlevel: 6") { return .shutdown(.reboot) }
+        return .none
+      }
+    case UInt8(ascii: "f"):
+      if id.hasPrefix("fsck") { return m.contains(": recovering journal") ? .filesystemRecovery : .none }
+    case UInt8(ascii: "e"):
+      if id.hasPrefix("e2fsck") { return m.contains("recovering journal") ? .filesystemRecovery : .none }
+    default:
+      break
+    }
+    return .none
+  }
+
+  /// Lines whose program is not a separate token, e.g. sysklogd's `syslogd 1.4.1: restart.` parsed as message.
+  static func classifySyslogd(_ m: Bytes) -> Signal {
+    if m.hasPrefix("restart") || m.hasSuffix(": restart.") || m.hasPrefix("started: BusyBox")
+      || m.hasPrefix("syslogd started") || m.hasSuffix("restart.")
+    {
+      return .syslogDaemonStart
+    }
+    if m.hasPrefix("exiting") || m.contains("exiting on signal") { return .syslogDaemonExit }
+    return .none
+  }
+
+  static func classifyUntagged(_ m: Bytes) -> Signal {
+    if m.hasPrefix("syslogd ") { return classifySyslogd(m.dropFirst(8)) }
+    return .none
+  }
+
+  static func classifySysvShutdown(_ m: Bytes) -> Signal {
+    if m.hasPrefix("shutting down for system reboot") { return .shutdown(.reboot) }
+    if m.hasPrefix("shutting down for system halt") || m.hasPrefix("shutting down for system power") {
+      return .shutdown(.poweroff)
+    }
+    return .none
+  }
+
+  static func classifySystemd(_ m: Bytes) -> Signal {
+    guard m.count >= 9 else { return .none }
+    switch m[0] {
+    case UInt8(ascii: "R"):
+      // `Reached target Shutdown.` (old) / `Reached target shutdown.target - System Shutdown.` (new)
+      guard m.hasPrefix("Reached target ") else { return .none }
+      let t = m.dropFirst(15)
+      if t.hasPrefix("Reboot") || t.hasPrefix("reboot.target") || t.hasPrefix("System Reboot")
+        || t.hasPrefix("kexec") || t.hasPrefix("Reboot via kexec")
+      {
+        return .shutdown(.reboot)
+      }
+      if t.hasPrefix("Power-Off") || t.hasPrefix("poweroff.target") || t.hasPrefix("System Power Off")
+        || t.hasPrefix("Halt") || t.hasPrefix("halt.target") || t.hasPrefix("System Halt")
+      {
+        return .shutdown(.poweroff)
+      }
+      if t.hasPrefix("Shutdown") || t.hasPrefix("shutdown.target") || t.hasPrefix("System Shutdown")
+        || t.hasPrefix("Final Step") || t.hasPrefix("final.target") || t.hasPrefix("Late Shutdown Services")
+      {
+        return .shutdown(.unspecified)
+      }
+      return .none
+    case UInt8(ascii: "S"):
+      if m.equals("Shutting down.") { return .shutdown(.unspecified) }
+      if m.hasPrefix("Stopping System Logging Service") || m.hasPrefix("Stopping rsyslog.service")
+        || m.hasPrefix("Stopping syslog-ng.service") || m.hasPrefix("Stopping System Logger Daemon")
+      {
+        return .syslogServiceStopping
+      }
+      return .none
+    case UInt8(ascii: "F"):
+      if m.hasPrefix("Finished systemd-reboot.service") { return .shutdown(.reboot) }
+      if m.hasPrefix("Finished systemd-poweroff.service") || m.hasPrefix("Finished systemd-halt.service") {
+        return .shutdown(.poweroff)
+      }
+      return .none
+    default:
+      return .none
+    }
+  }
+
+  static func classifyLogind(_ m: Bytes) -> Signal {
+    guard m.hasPrefix("System is ") else { return .none }
+    let t = m.dropFirst(10)
+    if t.hasPrefix("rebooting") { return .shutdown(.reboot) }
+    if t.hasPrefix("powering down") || t.hasPrefix("halting") { return .shutdown(.poweroff) }
+    if t.hasPrefix("shutting down") { return .shutdown(.unspecified) }
+    return .none
+  }
+
+  static func classifyJournald(_ m: Bytes) -> Signal {
+    if m.hasPrefix("Journal stopped") { return .journalStopped }
+    if m.hasPrefix("Journal started") { return .journalStarted }
+    if m.hasPrefix("Received SIGTERM from PID 1 (systemd-shutdow") { return .shutdown(.unspecified) }
+    if m.contains("corrupted or uncleanly shut down") { return .journalUncleanNotice }
+    return .none
+  }
+
+  /// journald MESSAGE_IDs (sd-messages.h) decide without looking at the text.
+  static func classifyMessageID(_ r: Record) -> Signal? {
+    let mid = r.messageID
+    if mid.equals("98268866d1d54a499c4e98921d93bc40") { return classifyLogind(r.message) == .none
+      ? .shutdown(.unspecified) : classifyLogind(r.message) }
+    if mid.equals("d93fb3c9c24d451a97cea615ce59c00b") { return .journalStopped }
+    if mid.equals("f77379a8490b408bbe5f6940505a777b") { return .journalStarted }
+    if mid.equals("39f53479d3a045ac8e11786248231fbf") {
+      let u = r.unit
+      if u.equals("reboot.target") || u.equals("kexec.target") { return .shutdown(.reboot) }
+      if u.equals("poweroff.target") || u.equals("halt.target") { return .shutdown(.poweroff) }
+      if u.equals("shutdown.target") || u.equals("final.target") { return .shutdown(.unspecified) }
+      return nil
+    }
+    if mid.equals("8739789eca064325af15a8ed0ecfc556") { return .watchdog }
+    return nil
+  }
+
+  static func classifyKernel(_ m: Bytes) -> Signal {
+    guard m.count >= 6 else { return .none }
+    switch m[0] {
+    case UInt8(ascii: "L"):
+      if m.hasPrefix("Linux version ") { return .bootBanner }
+    case UInt8(ascii: "B"):
+      if m.hasPrefix("Booting Linux") { return .bootBanner }
+      if m.hasPrefix("BUG: soft lockup") { return .watchdog }
+      if m.hasPrefix("BUG: unable to handle") || m.hasPrefix("BUG: kernel NULL pointer")
+        || m.hasPrefix("BUG: Bad page")
+      {
+        return .kernelPanic
+      }
+      if m.hasPrefix("BTRFS") && m.contains("start tree-log replay") { return .filesystemRecovery }
+    case UInt8(ascii: "C"):
+      if m.hasPrefix("Command line: ") { return .bootBanner }
+    case UInt8(ascii: "K"):
+      if m.hasPrefix("Kernel command line: ") { return .bootBanner }
+      if m.hasPrefix("Kernel panic - not syncing") { return .kernelPanic }
+    case UInt8(ascii: "E"):
+      if m.hasPrefix("EXT4-fs (") || m.hasPrefix("EXT3-fs") {
+        if m.contains("recovery complete") || m.contains("recovery required") || m.contains("orphan cleanup") {
+          return .filesystemRecovery
+        }
+      }
+    case UInt8(ascii: "X"):
+      if m.hasPrefix("XFS (") && m.contains("Starting recovery") { return .filesystemRecovery }
+    case UInt8(ascii: "F"):
+      if m.hasPrefix("FAT-fs (") && m.contains("Volume was not properly unmounted") { return .filesystemRecovery }
+    case UInt8(ascii: "O"):
+      if m.hasPrefix("Oops: ") || m.hasPrefix("Oops ") { return .kernelPanic }
+    case UInt8(ascii: "I"):
+      if m.hasPrefix("Internal error: Oops") { return .kernelPanic }
+    case UInt8(ascii: "k"):
+      if m.hasPrefix("kernel BUG at ") { return .kernelPanic }
+    case UInt8(ascii: "g"):
+      if m.hasPrefix("general protection fault") { return .kernelPanic }
+    case UInt8(ascii: "U"):
+      if m.hasPrefix("Unable to handle kernel") { return .kernelPanic }
+    case UInt8(ascii: "r"):
+      if m.hasPrefix("reboot: Restarting system") { return .shutdown(.reboot) }
+      if m.hasPrefix("reboot: Power down") || m.hasPrefix("reboot: System halted") { return .shutdown(.poweroff) }
+    case UInt8(ascii: "w"):
+      if m.hasPrefix("watchdog: BUG: soft lockup") { return .watchdog }
+      if m.hasPrefix("watchdog: Watchdog detected hard LOCKUP") { return .watchdog }
+    case UInt8(ascii: "N"):
+      if m.hasPrefix("NMI watchdog: ") && (m.contains("LOCKUP") || m.contains("lockup")) { return .watchdog }
+    case UInt8(ascii: "s"):
+      if m.hasPrefix("systemd-shutdown") { return .shutdown(.unspecified) }
+    default:
+      break
+    }
+    return .none
+  }
+}

@@ -1,0 +1,277 @@
+import Testing
+
+@testable import FlatlineCore
+
+/// A line for the engine: time as "MM-DD hh:mm:ss" in 2024 (UTC), host, program, message.
+struct L {
+  var time: String
+  var host = "web1"
+  var tag: String
+  var msg: String
+  var uptime: Double? = nil
+  var nul = 0
+  var boot = ""
+  var machine = ""
+  var messageID = ""
+  var unit = ""
+
+  var micros: Int64 {
+    let p = time.split(whereSeparator: { $0 == "-" || $0 == " " || $0 == ":" }).map { Int($0)! }
+    return CivilTime.micros(year: 2024, month: p[0], day: p[1], hour: p[2], minute: p[3], second: p[4])
+  }
+}
+
+/// Feeds lines to a fresh engine as one stream and returns the analysis result.
+func analyze(_ lines: [L], streams: [[L]] = [], gapBefore: Set<Int> = []) -> AnalysisResult {
+  let registry = InputRegistry()
+  var engine = DetectionEngine(registry: registry)
+  for (si, stream) in ([lines] + streams).enumerated() where !stream.isEmpty {
+    let input = registry.register(path: "/var/log/test\(si)", kind: .syslog)
+    for (i, l) in stream.enumerated() {
+      if gapBefore.contains(i) && si == 0 { engine.note(.dataGap(input: input, reason: "test gap")) }
+      let bytes = [l.host, l.tag, l.msg, l.boot, l.machine, l.messageID, l.unit].map { Array($0.utf8) }
+      bytes[0].withBytes { h in
+        bytes[1].withBytes { t in
+          bytes[2].withBytes { m in
+            bytes[3].withBytes { b in
+              bytes[4].withBytes { mach in
+                bytes[5].withBytes { mid in
+                  bytes[6].withBytes { u in
+                    let r = Record(
+                      time: l.micros, input: input, line: i + 1, host: h, identifier: t, message: m, messageID: mid,
+                      unit: u, bootID: b, machineID: mach, kernelUptime: l.uptime.map { Int64($0 * 1e6) } ?? -1,
+                      isKernel: l.tag == "kernel", nulBytesBefore: l.nul)
+                    engine.consume(r)
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  engine.finish()
+  return Analyzer.result(engine: engine, registry: registry, options: AnalysisOptions(paths: []))
+}
+
+func kernelBoot(_ time: String, host: String = "web1", nul: Int = 0) -> [L] {
+  [
+    L(time: time, host: host, tag: "kernel", msg: "Booting Linux on physical CPU 0x0", uptime: 0, nul: nul),
+    L(time: time, host: host, tag: "kernel", msg: "Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org)", uptime: 0),
+    L(time: time, host: host, tag: "kernel", msg: "Command line: BOOT_IMAGE=/vmlinuz root=/dev/sda1 ro", uptime: 0),
+    L(time: time, host: host, tag: "kernel", msg: "random: crng init done", uptime: 3.2),
+  ]
+}
+
+let rsyslogStart = "[origin software=\"rsyslogd\" swVersion=\"8.2302.0\" x-pid=\"512\" x-info=\"https://www.rsyslog.com\"] start"
+let rsyslogExit = "[origin software=\"rsyslogd\" swVersion=\"8.2302.0\" x-pid=\"512\" x-info=\"https://www.rsyslog.com\"] exiting on signal 15."
+let rsyslogHUP = "[origin software=\"rsyslogd\" swVersion=\"8.2302.0\" x-pid=\"512\" x-info=\"https://www.rsyslog.com\"] rsyslogd was HUPed"
+
+func work(_ time: String, host: String = "web1") -> L { L(time: time, host: host, tag: "CRON", msg: "(root) CMD (run-parts /etc/cron.hourly)") }
+
+@Suite struct BootSequencerTests {
+  @Test func cleanRebootThenRunning() {
+    let r = analyze(
+      kernelBoot("03-01 10:00:00") + [
+        work("03-01 10:05:00"),
+        L(time: "03-01 11:00:00", tag: "systemd", msg: "Stopping System Logging Service..."),
+        L(time: "03-01 11:00:00", tag: "rsyslogd", msg: rsyslogExit),
+        L(time: "03-01 11:00:40", tag: "rsyslogd", msg: rsyslogStart),
+      ] + kernelBoot("03-01 11:00:40") + [work("03-01 11:10:00")])
+    let boots = r.hosts[0].boots
+    #expect(boots.map(\.ending) == [.reboot, .running])
+    #expect(boots[0].clean == true)
+    #expect(boots[0].downtime == 40_000_000)
+    #expect(boots[0].evidence.contains { $0.kind == .shutdownMarker && $0.message.contains("exiting on signal 15") })
+    // The rsyslog start line written before the kernel banner opens the new boot, it is not the old one's end.
+    #expect(boots[1].evidence.isEmpty || true)
+    #expect(boots[0].lastSignOfLife == L(time: "03-01 11:00:00", tag: "", msg: "").micros)
+  }
+
+  @Test func noShutdownIsPowerLossWithNULEvidence() {
+    let r = analyze(
+      kernelBoot("03-01 10:00:00") + [work("03-01 12:00:00")]
+        + [L(time: "03-01 12:09:00", tag: "systemd-fsck", msg: "/dev/sda1: recovering journal", nul: 300)]
+        + kernelBoot("03-01 12:09:00")
+        + [L(time: "03-01 12:09:00", tag: "kernel", msg: "EXT4-fs (sda1): recovery complete", uptime: 4.1)])
+    let b = r.hosts[0].boots
+    #expect(b.count == 2)
+    #expect(b[0].ending == .powerLoss)
+    #expect(b[0].clean == false)
+    #expect(b[0].lastSignOfLife == L(time: "03-01 12:00:00", tag: "", msg: "").micros)
+    #expect(b[0].downtime == 9 * 60 * 1_000_000)
+    let kinds = Set(b[0].evidence.map(\.kind))
+    #expect(kinds.isSuperset(of: [.lastSignOfLife, .nextBoot, .nulRun, .filesystemRecovery]))
+    #expect(b[0].confidence > 0.8)
+    #expect(b[1].ending == .running)
+    #expect(r.uncleanCount == 1)
+  }
+
+  @Test func lateUserspaceLinesOpenTheNewBoot() {
+    // rsyslog flushes the new boot's first userspace lines before the kernel ring buffer, same timestamp.
+    let r = analyze(
+      kernelBoot("03-01 10:00:00") + [work("03-01 11:59:59")] + [
+        L(time: "03-01 12:30:00", tag: "rsyslogd", msg: rsyslogStart),
+        L(time: "03-01 12:30:00", tag: "systemd", msg: "Started Flush Journal to Persistent Storage."),
+        L(time: "03-01 12:30:00", tag: "fake-hwclock", msg: "Fri 01 Mar 12:29:00 UTC 2024"),
+      ] + kernelBoot("03-01 12:30:00"))
+    let b = r.hosts[0].boots
+    #expect(b.count == 2)
+    #expect(b[0].ending == .powerLoss)
+    #expect(b[0].lastSignOfLife == L(time: "03-01 11:59:59", tag: "", msg: "").micros)
+    let next = b[0].evidence.first { $0.kind == .nextBoot }
+    #expect(next?.message.contains("start") == true)
+  }
+
+  @Test func syslogRestartAndHUPAreNotBootsOrShutdowns() {
+    let r = analyze(
+      kernelBoot("03-01 10:00:00") + [
+        L(time: "03-02 06:25:00", tag: "rsyslogd", msg: rsyslogHUP),
+        L(time: "03-02 09:00:00", tag: "systemd", msg: "Stopping System Logging Service..."),
+        L(time: "03-02 09:00:00", tag: "rsyslogd", msg: rsyslogExit),
+        L(time: "03-02 09:00:01", tag: "rsyslogd", msg: rsyslogStart),
+        L(time: "03-02 09:00:01", tag: "systemd", msg: "Started System Logging Service."),
+        L(time: "03-02 09:10:00", host: "web1", tag: "syslogd", msg: "restart."),
+        L(time: "03-02 09:30:00", tag: "systemd", msg: "Stopping Regular background program processing daemon..."),
+        work("03-02 10:00:00"),
+      ])
+    #expect(r.hosts.count == 1)
+    #expect(r.hosts[0].boots.map(\.ending) == [.running])
+  }
+
+  @Test func restartThenSilenceIsNotClean() {
+    // A syslog restart cancels its own exit line: a later silence followed by a boot is still unclean.
+    let r = analyze(
+      kernelBoot("03-01 10:00:00") + [
+        L(time: "03-02 09:00:00", tag: "rsyslogd", msg: rsyslogExit),
+        L(time: "03-02 09:00:01", tag: "rsyslogd", msg: rsyslogStart),
+        work("03-02 10:00:00"),
+      ] + kernelBoot("03-02 11:00:00"))
+    #expect(r.hosts[0].boots.map(\.ending) == [.powerLoss, .running])
+  }
+
+  @Test func kernelPanicBeforeSilence() {
+    let r = analyze(
+      kernelBoot("03-01 10:00:00") + [
+        work("03-01 11:00:00"),
+        L(time: "03-01 11:00:05", tag: "kernel", msg: "BUG: unable to handle page fault for address: ffffffffc0a1b2c3", uptime: 3605),
+        L(time: "03-01 11:00:05", tag: "kernel", msg: "Oops: 0000 [#1] PREEMPT SMP NOPTI", uptime: 3605),
+        L(time: "03-01 11:00:05", tag: "kernel", msg: "Kernel panic - not syncing: Fatal exception", uptime: 3605),
+      ] + kernelBoot("03-01 11:04:00"))
+    #expect(r.hosts[0].boots.map(\.ending) == [.kernelPanic, .running])
+    #expect(r.hosts[0].boots[0].evidence.first?.kind == .kernelPanic)
+  }
+
+  @Test func oldOopsFollowedByHoursOfWorkIsNotTheCause() {
+    let r = analyze(
+      kernelBoot("03-01 10:00:00") + [
+        L(time: "03-01 10:30:00", tag: "kernel", msg: "Oops: 0000 [#1] SMP", uptime: 1800),
+      ] + (0..<500).map { _ in work("03-01 14:00:00") } + kernelBoot("03-01 15:00:00"))
+    #expect(r.hosts[0].boots[0].ending == .powerLoss)
+  }
+
+  @Test func kernelOnlySourceCannotShowShutdowns() {
+    let r = analyze(
+      kernelBoot("03-01 10:00:00") + [L(time: "03-01 11:00:00", tag: "kernel", msg: "usb 1-1: new device", uptime: 3600)]
+        + kernelBoot("03-01 12:00:00"))
+    #expect(r.hosts[0].boots.map(\.ending) == [.unknown, .running])
+    #expect(r.uncleanCount == 0)
+  }
+
+  @Test func twoBootsWithTheSameRestoredTimestamp() {
+    // RTC-less boards restore the same saved time on every boot.
+    let r = analyze(
+      [L(time: "09-23 15:17:05", tag: "rsyslogd", msg: rsyslogStart)] + kernelBoot("09-23 15:17:05")
+        + [work("09-23 15:17:05")]
+        + [L(time: "09-23 15:17:05", tag: "rsyslogd", msg: rsyslogStart)] + kernelBoot("09-23 15:17:05")
+        + [work("09-23 15:20:00")])
+    #expect(r.hosts[0].boots.count == 2)
+    #expect(r.hosts[0].boots.map(\.ending) == [.powerLoss, .running])
+    #expect(r.hosts[0].boots[0].start != nil)
+  }
+
+  @Test func clockGoingBackIsReportedNotReordered() {
+    let r = analyze(kernelBoot("05-27 12:10:00") + [work("05-27 12:20:00")] + kernelBoot("05-27 12:01:18"))
+    let b = r.hosts[0].boots
+    #expect(b.count == 2)
+    #expect(b[0].ending == .powerLoss)
+    #expect(b[0].clockJump)
+    #expect(b[0].downtime == nil)
+  }
+
+  @Test func recordsBeforeTheFirstBannerAreABootStartedBeforeTheData() {
+    let r = analyze([work("03-01 09:00:00"), work("03-01 09:30:00")] + kernelBoot("03-01 10:00:00"))
+    let b = r.hosts[0].boots
+    #expect(b.count == 2)
+    #expect(b[0].start == nil)
+    #expect(b[0].ending == .powerLoss)
+    // A host whose data begins with a boot marker has no such boot.
+    let r2 = analyze(kernelBoot("03-01 10:00:00"))
+    #expect(r2.hosts[0].boots.count == 1)
+    #expect(r2.hosts[0].boots[0].start != nil)
+  }
+
+  @Test func aGapWhereTheEndShouldBeIsUnknown() {
+    let lines = kernelBoot("03-01 10:00:00") + [work("03-01 11:00:00"), work("03-05 11:00:00")] + kernelBoot("03-05 12:00:00")
+    let r = analyze(lines, gapBefore: [5])
+    #expect(r.hosts[0].boots.map(\.ending) == [.unknown, .running])
+  }
+
+  @Test func journalBootsAreKeyedByBootID() {
+    let a = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    let b = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+    let c = "cccccccccccccccccccccccccccccccc"
+    let m = "0123456789abcdef0123456789abcdef"
+    let r = analyze([
+      L(time: "03-01 10:00:00", tag: "kernel", msg: "Linux version 6.1", uptime: 0, boot: a, machine: m),
+      L(time: "03-01 11:00:00", tag: "systemd-logind", msg: "System is rebooting.", boot: a, machine: m,
+        messageID: "98268866d1d54a499c4e98921d93bc40"),
+      L(time: "03-01 11:00:02", tag: "systemd-journald", msg: "Journal stopped", boot: a, machine: m,
+        messageID: "d93fb3c9c24d451a97cea615ce59c00b"),
+      L(time: "03-01 11:01:00", tag: "kernel", msg: "Linux version 6.1", uptime: 0, boot: b, machine: m),
+      L(time: "03-01 13:00:00", tag: "CRON", msg: "(root) CMD (true)", boot: b, machine: m),
+      L(time: "03-01 13:20:00", tag: "kernel", msg: "Linux version 6.1", uptime: 0, boot: c, machine: m),
+      L(time: "03-01 13:20:03", tag: "systemd-journald", msg:
+        "File /var/log/journal/\(m)/system.journal corrupted or uncleanly shut down, renaming and replacing.",
+        boot: c, machine: m),
+    ])
+    #expect(r.hosts.count == 1)
+    #expect(r.hosts[0].machineID == m)
+    let boots = r.hosts[0].boots
+    #expect(boots.map(\.id) == [a, b, c])
+    #expect(boots.map(\.ending) == [.reboot, .powerLoss, .running])
+    #expect(boots[1].evidence.contains { $0.kind == .journalUncleanNotice })
+  }
+
+  @Test func hostRenameIsOneHostWithAnAlias() {
+    let r = analyze(
+      kernelBoot("03-01 10:00:00", host: "raspberrypi") + [work("03-01 11:00:00", host: "raspberrypi")]
+        + kernelBoot("03-01 11:05:00", host: "sensor7") + [work("03-01 12:00:00", host: "sensor7")])
+    #expect(r.hosts.count == 1)
+    #expect(r.hosts[0].name == "sensor7")
+    #expect(r.hosts[0].aliases == ["raspberrypi"])
+    #expect(r.hosts[0].boots.map(\.ending) == [.powerLoss, .running])
+  }
+
+  @Test func centralSyslogServerSplitsInterleavedHosts() {
+    var lines: [L] = kernelBoot("03-01 10:00:00", host: "a") + kernelBoot("03-01 10:00:01", host: "b")
+    for i in 0..<5 {
+      lines.append(work("03-01 10:1\(i):00", host: "a"))
+      lines.append(work("03-01 10:1\(i):30", host: "b"))
+    }
+    let r = analyze(lines)
+    #expect(r.hosts.map(\.name) == ["a", "b"])
+    #expect(r.hosts.allSatisfy { $0.boots.map(\.ending) == [.running] && $0.aliases.isEmpty })
+  }
+
+  @Test func sameBootInTwoStreamsIsOneBoot() {
+    // syslog (can show shutdowns) and kern.log (kernel only) of one host.
+    let syslog = kernelBoot("03-01 10:00:00") + [L(time: "03-01 11:00:00", tag: "rsyslogd", msg: rsyslogExit)]
+      + kernelBoot("03-01 11:01:00") + [work("03-01 12:00:00")] + kernelBoot("03-01 12:30:00")
+    let kern = kernelBoot("03-01 10:00:00") + kernelBoot("03-01 11:01:00") + kernelBoot("03-01 12:30:00")
+    let r = analyze(syslog, streams: [kern])
+    #expect(r.hosts.count == 1)
+    #expect(r.hosts[0].boots.map(\.ending) == [.reboot, .powerLoss, .running])
+  }
+}
