@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+/// Every SampleLogs scenario is analysed by the built binary and compared with its expected report.
+/// Goldens change only on purpose: `RECORD_SNAPSHOTS=1 swift test` rewrites them and fails the run.
+@Suite struct ScenarioTests {
+  static let scenarios: [String] = {
+    let dir = CLI.packageRoot.appendingPathComponent("SampleLogs")
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+    return names.filter { name in
+      var isDir: ObjCBool = false
+      return FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path, isDirectory: &isDir)
+        && isDir.boolValue
+    }.sorted()
+  }()
+
+  static func normalized(_ json: String) -> String {
+    json.split(separator: "\n", omittingEmptySubsequences: false)
+      .map { $0.contains("\"generatedAt\":") ? "  \"generatedAt\": \"<generated>\"," : String($0) }
+      .joined(separator: "\n")
+  }
+
+  @Test(arguments: scenarios)
+  func scenarioMatchesExpectedReport(_ name: String) throws {
+    let r = try CLI.run(["analyze", "SampleLogs/\(name)", "--format", "json", "--timezone", "UTC"])
+    #expect(r.status == 0, "stderr: \(r.stderr)")
+    let actual = Self.normalized(r.stdout)
+    let golden = CLI.packageRoot.appendingPathComponent("SampleLogs/\(name)/expected.json")
+    let record = ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1"
+    guard !record, let expected = try? String(contentsOf: golden, encoding: .utf8) else {
+      try actual.write(to: golden, atomically: true, encoding: .utf8)
+      Issue.record("recorded \(golden.path); review it and run the tests again")
+      return
+    }
+    #expect(actual == expected, "report for \(name) differs from expected.json")
+  }
+
+  @Test(arguments: scenarios, .enabled(if: CLI.hasJSONSchemaValidator, "python3 with jsonschema is needed"))
+  func reportValidatesAgainstSchema(_ name: String) throws {
+    let r = try CLI.run(["analyze", "SampleLogs/\(name)", "-o", "json", "--timezone", "UTC"])
+    #expect(try CLI.schemaErrors(r.stdout) == nil)
+  }
+
+  @Test func incidentIsOnePowerLossWithEvidence() throws {
+    let r = try CLI.run(["analyze", "SampleLogs/incident-ec2-power-loss", "-o", "json", "--timezone", "UTC"])
+    let boots = CLI.boots(try CLI.json(r.stdout))
+    #expect(boots.map { $0["ending"] as? String } == ["power-loss", "running"])
+    let kinds = Set((boots.first?["evidence"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String })
+    #expect(kinds.isSuperset(of: ["last-sign-of-life", "next-boot", "journald-unclean-file", "filesystem-recovery"]))
+    #expect((boots.first?["evidence"] as? [[String: Any]] ?? []).allSatisfy { $0["source"] is String })
+  }
+
+  @Test func failOnUncleanSetsExitStatus() throws {
+    #expect(try CLI.run(["analyze", "SampleLogs/incident-ec2-power-loss", "--fail-on", "unclean"]).status == 1)
+    #expect(try CLI.run(["analyze", "SampleLogs/clean-reboot", "--fail-on", "unclean"]).status == 0)
+  }
+
+  @Test func textReportLeadsWithUncleanEndings() throws {
+    let r = try CLI.run(["analyze", "SampleLogs/incident-ec2-power-loss"])
+    #expect(r.status == 0)
+    let unclean = r.stdout.range(of: "Unclean endings")
+    let host = r.stdout.range(of: "Host ")
+    #expect(unclean != nil && host != nil && unclean!.lowerBound < host!.lowerBound)
+    #expect(!r.stdout.contains("\u{1B}["), "NO_COLOR must turn colour off")
+  }
+
+  @Test func bootsListsOneRowPerBoot() throws {
+    let r = try CLI.run(["boots", "SampleLogs/clean-reboot"])
+    #expect(r.status == 0)
+    let rows = r.stdout.split(separator: "\n").dropFirst()
+    #expect(rows.count == 2)
+    #expect(rows.first?.contains("reboot") == true)
+  }
+}
