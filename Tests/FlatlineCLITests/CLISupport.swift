@@ -36,8 +36,15 @@ enum CLI {
     env["TZ"] = "UTC"
     env["NO_COLOR"] = "1"
     p.environment = env
-    let out = Pipe()
-    let err = Pipe()
+    // Output goes to files: pipes would need a reader thread to avoid filling up.
+    let dir = try tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let outURL = dir.appendingPathComponent("stdout")
+    let errURL = dir.appendingPathComponent("stderr")
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    let out = try FileHandle(forWritingTo: outURL)
+    let err = try FileHandle(forWritingTo: errURL)
     p.standardOutput = out
     p.standardError = err
     let input = Pipe()
@@ -45,17 +52,11 @@ enum CLI {
     try p.run()
     if let stdin { input.fileHandleForWriting.write(stdin) }
     try? input.fileHandleForWriting.close()
-    var outData = Data()
-    var errData = Data()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-      outData = out.fileHandleForReading.readDataToEndOfFile()
-      group.leave()
-    }
-    errData = err.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
     p.waitUntilExit()
+    try? out.close()
+    try? err.close()
+    let outData = (try? Data(contentsOf: outURL)) ?? Data()
+    let errData = (try? Data(contentsOf: errURL)) ?? Data()
     return Result(
       status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
       stderr: String(decoding: errData, as: UTF8.self))

@@ -42,15 +42,6 @@ struct CorpusTests {
     }
   }
 
-  @Test func raspberryPiWholeLogDirectoryAgrees() throws {
-    let dir = CLI.corpus.appendingPathComponent(Self.piLog).path
-    let r = try CLI.run(["analyze", dir, "-o", "json", "--timezone", "UTC"])
-    #expect(r.status == 0)
-    let boots = CLI.boots(try CLI.json(r.stdout))
-    #expect(boots.count == 38)
-    #expect(Self.uncleanBootStarts(boots) == Self.piUnclean)
-  }
-
   @Test func raspberryPiKernLogAloneCannotTellCleanFromUnclean() throws {
     let files = ["kern.log.1", "kern.log"].map { CLI.corpus.appendingPathComponent("\(Self.piLog)/\($0)").path }
     let r = try CLI.run(["analyze"] + files + ["-o", "json", "--timezone", "UTC"])

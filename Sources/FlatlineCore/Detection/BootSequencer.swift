@@ -14,7 +14,9 @@ public final class BootSequencer {
   public var hostName: String
   public var machineID: String?
   public private(set) var boots: [BootState] = []
-  /// True once a record that is not a kernel message was seen: the stream can show shutdown sequences.
+  /// True once the stream showed it carries the messages a shutdown writes (syslog daemon start/exit lines,
+  /// PID 1 or journald messages, a shutdown marker). kern.log and other kernel-only files never do: their
+  /// silence before a boot says nothing about how the previous boot ended.
   public private(set) var sawUserspace = false
   /// First and last stream-wide record ordinals of this host (to tell host renames from interleaving).
   public var firstStreamOrdinal = Int.max
@@ -68,7 +70,14 @@ public final class BootSequencer {
   public func consume(_ r: Record, signal: Signal, streamOrdinal: Int) {
     if streamOrdinal < firstStreamOrdinal { firstStreamOrdinal = streamOrdinal }
     lastStreamOrdinal = streamOrdinal
-    if !r.isKernel { sawUserspace = true }
+    if !sawUserspace && !r.isKernel {
+      switch signal {
+      case .syslogDaemonStart, .syslogDaemonExit, .syslogServiceStopping, .shutdown, .journalStarted, .journalStopped:
+        sawUserspace = true
+      default:
+        if r.pid == 1 || r.identifier.equals("systemd-journald") || r.identifier.equals("rsyslogd") { sawUserspace = true }
+      }
+    }
     if isJournal {
       consumeJournal(r, signal: signal)
       return

@@ -58,7 +58,7 @@ public enum SignalClassifier {
         if m.hasPrefix("Powering off") || m.hasPrefix("Halting") { return .shutdown(.poweroff) }
         return .shutdown(.unspecified)
       }
-      if id.equals("systemd-fsck") { return m.contains(": recovering journal") ? .filesystemRecovery : .none }
+      if id.equals("systemd-fsck") { return fsckSignal(m) }
       if id.equals("syslog-ng") {
         if m.hasPrefix("syslog-ng starting up") { return .syslogDaemonStart }
         if m.hasPrefix("syslog-ng shutting down") { return .syslogDaemonExit }
@@ -73,12 +73,18 @@ public enum SignalClassifier {
         return .none
       }
     case UInt8(ascii: "f"):
-      if id.hasPrefix("fsck") { return m.contains(": recovering journal") ? .filesystemRecovery : .none }
+      if id.hasPrefix("fsck") { return fsckSignal(m) }
     case UInt8(ascii: "e"):
       if id.hasPrefix("e2fsck") { return m.contains("recovering journal") ? .filesystemRecovery : .none }
     default:
       break
     }
+    return .none
+  }
+
+  /// e2fsck replaying a journal, fsck.fat finding the dirty bit: the filesystem was not unmounted.
+  static func fsckSignal(_ m: Bytes) -> Signal {
+    if m.contains(": recovering journal") || m.contains("Dirty bit is set") { return .filesystemRecovery }
     return .none
   }
 
