@@ -40,6 +40,27 @@ final class JournalHandle: CursorSource {
   @discardableResult func seekTail() -> Int32 { sd_journal_seek_tail(j) }
   func flushMatches() { sd_journal_flush_matches(j) }
 
+  /// Counts the entries from the current position to the end (at most `cap`), without reading their data.
+  func count(cap: Int) -> Int {
+    var total = 0
+    var errors = 0
+    while total < cap {
+      let r = sd_journal_next_skip(j, UInt64(cap - total))
+      if r > 0 {
+        total += Int(r)
+        continue
+      }
+      if r == 0 { break }
+      // An unreadable entry: step over it one at a time.
+      errors += 1
+      if errors > 1000 { break }
+      let one = sd_journal_next(j)
+      if one == 0 { break }
+      if one > 0 { total += 1 }
+    }
+    return total
+  }
+
   /// Adds the match `FIELD=value` (given as one string).
   @discardableResult func addMatch(_ match: String) -> Int32 {
     var m = Array(match.utf8)

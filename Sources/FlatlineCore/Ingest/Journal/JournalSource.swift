@@ -42,11 +42,13 @@ public struct JournalSource {
 
   /// Registers the group, then feeds its entries to `sink` (ONLINE-file notes first).
   public func run<S: RecordSink>(into sink: inout S) {
-    guard !files.isEmpty else { return }
-    let groupPath = Self.groupPath(files)
+    var seen = Set<String>()
+    let unique = files.filter { seen.insert($0).inserted }
+    guard !unique.isEmpty else { return }
+    let groupPath = Self.groupPath(unique)
     let input = registry.register(path: groupPath, kind: .journal)
     var reader = JournalGroupReader(input: input, registry: registry, options: options, groupPath: groupPath)
-    reader.run(files: files, into: &sink)
+    reader.run(files: unique, into: &sink)
   }
 
   /// The common directory of the files, or the single file.
@@ -76,9 +78,62 @@ struct JournalBoot {
   var hostName: String?
   var firstRealtime: UInt64?
   var lastRealtime: UInt64?
+  /// Entries a `_BOOT_ID=` match reaches.
+  var matchCount = 0
+  /// Entries of this boot found by walking each file (nil when the walk did not see the boot).
+  var surveyed: BootSurvey?
 
   /// Sort key within a machine: last entry realtime, then first entry realtime; unreadable bounds last.
   var sortKey: (UInt64, UInt64) { (lastRealtime ?? firstRealtime ?? .max, firstRealtime ?? .max) }
+}
+
+/// A 128-bit boot ID as a cheap hashable key.
+struct BootKey: Hashable {
+  var high: UInt64
+  var low: UInt64
+
+  init(_ id: sd_id128_t) {
+    var id = id
+    (high, low) = withUnsafeBytes(of: &id) {
+      ($0.loadUnaligned(fromByteOffset: 0, as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+    }
+  }
+}
+
+extension BootKey {
+  /// Parses 32 hex digits.
+  init?(hex: String) {
+    let b = Array(hex.utf8)
+    guard b.count == 32 else { return nil }
+    var v: [UInt8] = []
+    v.reserveCapacity(16)
+    for i in stride(from: 0, to: 32, by: 2) {
+      guard let h = hexValue(b[i]), let l = hexValue(b[i + 1]) else { return nil }
+      v.append(h << 4 | l)
+    }
+    (high, low) = v.withUnsafeBytes {
+      ($0.loadUnaligned(fromByteOffset: 0, as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+    }
+  }
+}
+
+@inline(__always) func hexValue(_ c: UInt8) -> UInt8? {
+  switch c {
+  case 48...57: return c - 48
+  case 97...102: return c - 87
+  case 65...70: return c - 55
+  default: return nil
+  }
+}
+
+/// What walking the files entry by entry (headers only) saw of one boot.
+struct BootSurvey {
+  var id: sd_id128_t
+  var count = 0
+  var firstRealtime: UInt64 = .max
+  var lastRealtime: UInt64 = 0
+  /// The header machine ID of the first file the boot was seen in.
+  var fileMachineID: String
 }
 
 /// The work of `JournalSource.run`, with its counters.
@@ -88,6 +143,9 @@ struct JournalGroupReader {
   let options: IngestOptions
   let groupPath: String
   private var errors = JournalErrorTally()
+  /// Per boot, what the file walks saw (in first-seen order), and where each boot is in that list.
+  private var surveys: [BootSurvey] = []
+  private var surveyIndex: [BootKey: Int] = [:]
   /// Entries whose header was readable but none of whose fields were (delivered with time and boot only).
   private var emptyEntries = 0
   private var fields: JournalFields
@@ -135,7 +193,7 @@ struct JournalGroupReader {
       case .success(let h): single = h
       }
       usable.append(file)
-      checkEntryCount(file: file, header: header, handle: single)
+      surveyFile(file: file, header: header, handle: single)
       headerEntries &+= Swift.min(header.entryCount, 1 << 40)
       if header.state == .online {
         let tail = tailBootID(file: file, header: header, handle: single)
@@ -164,16 +222,15 @@ struct JournalGroupReader {
     let entryCap = Int(clamping: headerEntries) + 10_000
     let (ids, uniqueError) = handle.uniqueValues("_BOOT_ID")
     if let uniqueError { warn("listing boot IDs failed part-way: \(errnoName(uniqueError))") }
-    if ids.isEmpty {
-      warn("no _BOOT_ID values found; reading entries in journal order")
+    if ids.isEmpty && surveys.isEmpty {
+      warn("no boot IDs found; reading entries in journal order")
       handle.flushMatches()
       handle.seekHead()
-      feed(handle, cap: entryCap, label: "journal", machineID: "", into: &sink)
+      feed(handle, cap: entryCap, label: "journal", machineID: "", only: nil, into: &sink)
       finish()
       return
     }
-    var boots: [JournalBoot] = []
-    for id in ids { boots.append(locate(boot: id, in: handle)) }
+    guard let boots = locateBoots(ids, files: usable, cap: entryCap) else { return }
     let machines = Dictionary(grouping: boots, by: \.machineID)
     let machineOrder = machines.keys.sorted()
     if machineOrder.count == 1, let host = machines[machineOrder[0]]!.compactMap(\.hostName).last {
@@ -184,14 +241,58 @@ struct JournalGroupReader {
     for machine in machineOrder {
       let ordered = machines[machine]!.sorted { $0.sortKey < $1.sortKey }
       for boot in ordered {
-        handle.flushMatches()
-        handle.addMatch("_BOOT_ID=\(boot.id)")
-        handle.seekHead()
-        feed(handle, cap: entryCap, label: "boot \(boot.id)", machineID: boot.machineID, into: &sink)
+        let label = "boot \(boot.id)"
+        if let seen = boot.surveyed, seen.count > boot.matchCount {
+          // The boot's index is damaged: scan every entry and keep this boot's (slower, but complete).
+          warn("\(label): the journal index reaches \(boot.matchCount) of its \(seen.count) entries; "
+            + "reading it by scanning all entries")
+          handle.flushMatches()
+          handle.seekHead()
+          feed(handle, cap: entryCap, label: label, machineID: boot.machineID, only: seen.id, into: &sink)
+        } else {
+          handle.flushMatches()
+          handle.addMatch("_BOOT_ID=\(boot.id)")
+          handle.seekHead()
+          feed(handle, cap: entryCap, label: label, machineID: boot.machineID, only: nil, into: &sink)
+        }
       }
     }
     handle.flushMatches()
     finish()
+  }
+
+  /// Locates every boot: those the index lists, then those only the file walks saw (a damaged data hash table).
+  /// Locating and counting use handles of their own (closed on return), so that the feeding handle only ever
+  /// walks forward.
+  private func locateBoots(_ ids: [String], files: [String], cap: Int) -> [JournalBoot]? {
+    guard case .success(let probe) = JournalHandle.open(files: files),
+      case .success(let counter) = JournalHandle.open(files: files)
+    else {
+      warn("cannot open the journal files together a second time")
+      return nil
+    }
+    let listed = Set(ids)
+    let unlisted = surveys.map { hexID($0.id) }.filter { !listed.contains($0) }
+    var boots: [JournalBoot] = []
+    for id in ids + unlisted {
+      var boot = locate(boot: id, in: probe, counter: counter, cap: cap)
+      complete(&boot)
+      boots.append(boot)
+    }
+    return boots
+  }
+
+  /// Fills in what the match could not give from the file walks: bounds, machine; warns about unreadable bounds.
+  private func complete(_ boot: inout JournalBoot) {
+    if let seen = boot.surveyed {
+      if boot.firstRealtime == nil, seen.count > 0 { boot.firstRealtime = seen.firstRealtime }
+      if boot.lastRealtime == nil, seen.count > 0 { boot.lastRealtime = seen.lastRealtime }
+      if boot.machineID.isEmpty { boot.machineID = seen.fileMachineID }
+    }
+    if boot.matchCount == 0 || boot.firstRealtime == nil || boot.lastRealtime == nil {
+      warn("boot \(boot.id): cannot read its first or last entry through the index (the journal seems "
+        + "corrupted); reading what is readable")
+    }
   }
 
   /// The boot ID of the last entry of an ONLINE file: the header field when trustworthy, else the file's last
@@ -211,14 +312,16 @@ struct JournalGroupReader {
     return header.headerBootID
   }
 
-  /// Walks the entries of one file (headers only, no data) and warns when fewer can be reached than its header
-  /// lists: the rest sits behind corruption.
-  private func checkEntryCount(file: String, header: JournalFileHeader, handle: JournalHandle) {
+  /// Walks the entries of one file (headers only, no data): tallies entries per boot, and warns when fewer
+  /// entries can be reached than the header lists (the rest sits behind corruption).
+  private mutating func surveyFile(file: String, header: JournalFileHeader, handle: JournalHandle) {
     let listed = Int(clamping: header.entryCount)
     let cap = listed + 10_000
     var reached = 0
     var failed = 0
     var steps = 0
+    var lastKey: BootKey?
+    var last = 0
     handle.seekHead()
     while steps < cap {
       steps += 1
@@ -230,6 +333,23 @@ struct JournalGroupReader {
         continue
       }
       reached += 1
+      guard let m = handle.monotonic() else { continue }
+      let key = BootKey(m.bootID)
+      if key != lastKey {
+        if let i = surveyIndex[key] {
+          last = i
+        } else {
+          last = surveys.count
+          surveyIndex[key] = last
+          surveys.append(BootSurvey(id: m.bootID, fileMachineID: header.machineID))
+        }
+        lastKey = key
+      }
+      surveys[last].count += 1
+      if let realtime = handle.realtime() {
+        if realtime < surveys[last].firstRealtime { surveys[last].firstRealtime = realtime }
+        if realtime > surveys[last].lastRealtime { surveys[last].lastRealtime = realtime }
+      }
     }
     if reached < listed {
       warn("\(shortName(file)): only \(reached) of the \(listed) entries its header lists can be read (corrupt file)")
@@ -240,8 +360,9 @@ struct JournalGroupReader {
   ///
   /// The machine is the `_MACHINE_ID` of the boot's *last* entry: early entries (initrd, runtime journal flushed
   /// before the machine ID is committed) can carry a transient machine ID.
-  private func locate(boot id: String, in handle: JournalHandle) -> JournalBoot {
+  private func locate(boot id: String, in handle: JournalHandle, counter: JournalHandle, cap: Int) -> JournalBoot {
     var boot = JournalBoot(id: id, machineID: "")
+    if let key = BootKey(hex: id), let i = surveyIndex[key] { boot.surveyed = surveys[i] }
     handle.flushMatches()
     handle.addMatch("_BOOT_ID=\(id)")
     handle.seekTail()
@@ -264,25 +385,32 @@ struct JournalGroupReader {
       if boot.hostName == nil { boot.hostName = handle.fieldString("_HOSTNAME") }
     }
     handle.flushMatches()
-    if boot.firstRealtime == nil || boot.lastRealtime == nil {
-      let which = boot.firstRealtime == nil ? (boot.lastRealtime == nil ? "first and last" : "first") : "last"
-      warn("boot \(id): cannot read its \(which) entry (the journal seems corrupted); reading what is readable")
-    }
+    // Count what the match reaches (headers only), to compare with the file walks. A separate handle: with
+    // libsystemd 252, a full forward walk after seek_tail/previous on one handle leaves later iterations of that
+    // handle skipping files.
+    counter.flushMatches()
+    counter.addMatch("_BOOT_ID=\(id)")
+    counter.seekHead()
+    boot.matchCount = counter.count(cap: cap)
+    counter.flushMatches()
     return boot
   }
 
   /// Feeds entries from the current position until the end (or `cap` steps), counting what cannot be read.
   /// A non-empty `machineID` (the boot's machine) replaces the entries' own `_MACHINE_ID`, so that all entries
   /// of a boot name the same machine.
+  /// With `only`, entries of other boots are passed over (headers only): the scan for a boot whose index is
+  /// damaged.
   private mutating func feed<S: RecordSink>(
-    _ handle: JournalHandle, cap: Int, label: String, machineID: String, into sink: inout S
+    _ handle: JournalHandle, cap: Int, label: String, machineID: String, only: sd_id128_t?, into sink: inout S
   ) {
     let machine = Array(machineID.utf8)
-    machine.withBytes { feed(handle, cap: cap, label: label, machine: $0, into: &sink) }
+    let onlyKey = only.map(BootKey.init)
+    machine.withBytes { feed(handle, cap: cap, label: label, machine: $0, only: onlyKey, into: &sink) }
   }
 
   private mutating func feed<S: RecordSink>(
-    _ handle: JournalHandle, cap: Int, label: String, machine: Bytes, into sink: inout S
+    _ handle: JournalHandle, cap: Int, label: String, machine: Bytes, only: BootKey?, into sink: inout S
   ) {
     var record = Record(input: input, line: 0, cursorSource: handle)
     var steps = 0
@@ -313,6 +441,9 @@ struct JournalGroupReader {
         continue
       }
       consecutiveErrors = 0
+      if let only {
+        guard let m = handle.monotonic(), BootKey(m.bootID) == only else { continue }
+      }
       if let e = read(handle, into: &record) {
         errors.add(e)
         skipped += 1
