@@ -39,13 +39,21 @@ enum VerdictCombiner {
         evidence[i] = l
         if verdict.ending.clean == false { verdict.end = l.time }
       }
-      let id = states.compactMap(\.bootID).first ?? "\(name):\(j + 1)"
+      let id = states.compactMap(\.bootID).first ?? "\(name)-\(j + 1)"
+      // Evidence in time order (records without a time, such as file-state notes, last).
+      let ordered = evidence.enumerated().sorted { a, b in
+        let ta = a.element.time == Record.noTime ? Int64.max : a.element.time
+        let tb = b.element.time == Record.noTime ? Int64.max : b.element.time
+        return ta != tb ? ta < tb : a.offset < b.offset
+      }.map(\.element)
+      evidence = ordered
       rows.append(BootResult(
         id: id, start: start, lastSignOfLife: last == Record.noTime ? nil : last,
         end: verdict.end == Record.noTime ? nil : verdict.end, ending: verdict.ending,
         confidence: verdict.confidence, downtime: nil, clockJump: false, evidence: evidence))
     }
-    // Downtime and clock jumps need the next row.
+    // A boot ends where the next one starts (docs/json-contract.md); downtime and clock jumps need it too.
+    for j in rows.indices { rows[j].end = j + 1 < rows.count ? rows[j + 1].start : nil }
     for j in rows.indices where j + 1 < rows.count {
       guard let last = rows[j].lastSignOfLife, let next = rows[j + 1].start else { continue }
       if next >= last {
