@@ -26,8 +26,15 @@ public enum Analyzer {
   public static func run(_ options: AnalysisOptions, warnings: (@Sendable (String) -> Void)? = nil) -> AnalysisResult {
     let registry = InputRegistry(warningHandler: warnings)
     var engine = DetectionEngine(registry: registry)
-    for input in Discovery.discover(paths: options.paths, registry: registry) {
-      ingest(input, registry: registry, options: options.ingest, into: &engine)
+    let inputs = Discovery.discover(paths: options.paths, registry: registry)
+    let shifts = siblingYearShifts(inputs, options.ingest)
+    for input in inputs {
+      if case .syslogSet(let files) = input {
+        SyslogSource(files: files, registry: registry, options: options.ingest, siblingYearShift: shifts[directory(files[0])])
+          .run(into: &engine)
+      } else {
+        ingest(input, registry: registry, options: options.ingest, into: &engine)
+      }
     }
     engine.finish()
     return result(engine: engine, registry: registry, options: options)
@@ -45,6 +52,24 @@ public enum Analyzer {
     case .journalExport(let path), .journalJSON(let path):
       JournalStreamSource(path: path, registry: registry, options: options).run(into: &sink)
     }
+  }
+
+  static func directory(_ path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    return String(path[..<slash])
+  }
+
+  /// Per directory: by how many years the file times are off, as a syslog set with gzip members there shows.
+  static func siblingYearShifts(_ inputs: [DiscoveredInput], _ options: IngestOptions) -> [String: Int] {
+    guard options.year == nil, let zone = LocalTimeConverter(identifier: options.timeZone) else { return [:] }
+    var out: [String: Int] = [:]
+    for case .syslogSet(let files) in inputs {
+      let dir = directory(files[0])
+      guard out[dir] == nil else { continue }
+      let starts = files.map { YearInference.fileStart(path: $0) }
+      if let shift = YearInference.fileTimeShift(starts: starts, names: files, converter: zone) { out[dir] = shift }
+    }
+    return out
   }
 
   static func result(engine: DetectionEngine, registry: InputRegistry, options: AnalysisOptions) -> AnalysisResult {

@@ -12,12 +12,16 @@ public struct SyslogSource {
   public let files: [String]
   public let registry: InputRegistry
   public let options: IngestOptions
+  /// Years by which file modification times in this directory are off, as another set's gzip headers show;
+  /// used when this set has no gzip member of its own (see `YearInference.fileTimeShift`).
+  public var siblingYearShift: Int?
 
   /// `files`: one rotation set, oldest first.
-  public init(files: [String], registry: InputRegistry, options: IngestOptions) {
+  public init(files: [String], registry: InputRegistry, options: IngestOptions, siblingYearShift: Int? = nil) {
     self.files = files
     self.registry = registry
     self.options = options
+    self.siblingYearShift = siblingYearShift
   }
 
   /// Streams every record of the set into `sink`.
@@ -38,7 +42,8 @@ public struct SyslogSource {
       baseYear = y
     } else {
       let starts = files.map { YearInference.fileStart(path: $0) }
-      let (y, warning) = YearInference.baseYear(starts: starts, names: files, converter: zone)
+      let (y, warning) = YearInference.baseYear(
+        starts: starts, names: files, converter: zone, siblingShift: siblingYearShift)
       baseYear = y
       if let warning { registry.warn(indices[0], warning) }
     }

@@ -136,8 +136,18 @@ public enum YearInference {
 
   /// The base year (year of the first dateless line) for `starts` (oldest → newest, `names` for messages) and a
   /// warning to record when the file times disagree or are missing. `now` is the fallback's current time.
+  /// Years by which the file modification times of a set are off, as its gzip headers show (gzip year minus
+  /// file-time year); nil when the set has no gzip header time. Sets copied together are off by the same amount.
+  public static func fileTimeShift(starts: [FileStart], names: [String], converter: LocalTimeConverter) -> Int? {
+    guard starts.contains(where: { $0.gzipMTime != 0 }) else { return nil }
+    let withGz = baseYear(starts: starts, names: names, converter: converter).year
+    let fsOnly = starts.map { FileStart(firstMonth: $0.firstMonth, gzipMTime: 0, fileMTime: $0.fileMTime) }
+    return withGz - baseYear(starts: fsOnly, names: names, converter: converter).year
+  }
+
   public static func baseYear(
-    starts: [FileStart], names: [String], converter: LocalTimeConverter, now: Int64 = Int64(time(nil))
+    starts: [FileStart], names: [String], converter: LocalTimeConverter, now: Int64 = Int64(time(nil)),
+    siblingShift: Int? = nil
   ) -> (year: Int, warning: String?) {
     let known = starts.indices.filter { starts[$0].firstMonth != nil }
     guard let first = known.first else {
@@ -157,7 +167,12 @@ public enum YearInference {
     let gzAnchor = known.last { starts[$0].gzipMTime != 0 }
     let fsAnchor = known.last { starts[$0].fileMTime != nil }
     let gzYear = gzAnchor.map { yearFrom(anchor: $0, utc: Int64(starts[$0].gzipMTime)) }
-    let fsYear = fsAnchor.map { yearFrom(anchor: $0, utc: starts[$0].fileMTime!) }
+    var fsYear = fsAnchor.map { yearFrom(anchor: $0, utc: starts[$0].fileMTime!) }
+    if gzYear == nil, let fs = fsYear, let shift = siblingShift, shift != 0 {
+      fsYear = fs + shift
+      return (fs + shift, "year \(fs + shift) inferred from file times corrected by \(shift) years, as the gzip headers of "
+        + "another log set in the same directory show (files copied?)")
+    }
     if let gzYear, let gzAnchor {
       if let fsYear, fsYear != gzYear {
         let name = names[gzAnchor].split(separator: "/").last.map(String.init) ?? names[gzAnchor]
