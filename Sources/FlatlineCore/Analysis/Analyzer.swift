@@ -29,12 +29,7 @@ public enum Analyzer {
     let inputs = Discovery.discover(paths: options.paths, registry: registry)
     let shifts = siblingYearShifts(inputs, options.ingest)
     for input in inputs {
-      if case .syslogSet(let files) = input {
-        SyslogSource(files: files, registry: registry, options: options.ingest, siblingYearShift: shifts[directory(files[0])])
-          .run(into: &engine)
-      } else {
-        ingest(input, registry: registry, options: options.ingest, into: &engine)
-      }
+      ingest(input, registry: registry, options: options.ingest, yearShifts: shifts, into: &engine)
     }
     engine.finish()
     return result(engine: engine, registry: registry, options: options)
@@ -42,11 +37,13 @@ public enum Analyzer {
 
   /// Reads one discovered input into any sink (the engine in batch mode).
   public static func ingest<S: RecordSink>(
-    _ input: DiscoveredInput, registry: InputRegistry, options: IngestOptions, into sink: inout S
+    _ input: DiscoveredInput, registry: InputRegistry, options: IngestOptions, yearShifts: [String: Int] = [:],
+    into sink: inout S
   ) {
     switch input {
     case .syslogSet(let files):
-      SyslogSource(files: files, registry: registry, options: options).run(into: &sink)
+      SyslogSource(files: files, registry: registry, options: options, siblingYearShift: yearShifts[directory(files[0])])
+        .run(into: &sink)
     case .journalFiles(let files):
       JournalSource(files: files, registry: registry, options: options).run(into: &sink)
     case .journalExport(let path), .journalJSON(let path):

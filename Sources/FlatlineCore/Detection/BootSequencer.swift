@@ -25,14 +25,11 @@ public final class BootSequencer {
   var onlineByBoot: [String: EvidenceRecord] = [:]
   var journalIndex: [String: Int] = [:]
 
-  private let paths: InputRegistry
-
-  public init(stream: Int, hostKey: String, hostName: String, isJournal: Bool, registry: InputRegistry) {
+  public init(stream: Int, hostKey: String, hostName: String, isJournal: Bool) {
     self.stream = stream
     self.hostKey = hostKey
     self.hostName = hostName
     self.isJournal = isJournal
-    self.paths = registry
   }
 
   // MARK: Pending records (same timestamp, not yet assigned)

@@ -44,7 +44,7 @@ public struct DetectionEngine: RecordSink {
     if let i = index[k] { return i }
     let name = journal ? (r.host.isEmpty ? key.string : r.host.string) : (key.isEmpty ? "unknown" : key.string)
     let s = BootSequencer(
-      stream: stream, hostKey: key.string, hostName: name, isJournal: journal, registry: registry)
+      stream: stream, hostKey: key.string, hostName: name, isJournal: journal)
     if journal && !r.machineID.isEmpty { s.machineID = r.machineID.string }
     sequencers.append(s)
     index[k] = sequencers.count - 1
@@ -64,7 +64,7 @@ public struct DetectionEngine: RecordSink {
       if let found = index[k] {
         i = found
       } else {
-        let s = BootSequencer(stream: stream, hostKey: machineID, hostName: machineID, isJournal: true, registry: registry)
+        let s = BootSequencer(stream: stream, hostKey: machineID, hostName: machineID, isJournal: true)
         s.machineID = machineID
         sequencers.append(s)
         i = sequencers.count - 1

@@ -174,8 +174,10 @@ public enum SignalClassifier {
   /// journald MESSAGE_IDs (sd-messages.h) decide without looking at the text.
   static func classifyMessageID(_ r: Record) -> Signal? {
     let mid = r.messageID
-    if mid.equals("98268866d1d54a499c4e98921d93bc40") { return classifyLogind(r.message) == .none
-      ? .shutdown(.unspecified) : classifyLogind(r.message) }
+    if mid.equals("98268866d1d54a499c4e98921d93bc40") {
+      let s = classifyLogind(r.message)
+      return s == .none ? .shutdown(.unspecified) : s
+    }
     if mid.equals("d93fb3c9c24d451a97cea615ce59c00b") { return .journalStopped }
     if mid.equals("f77379a8490b408bbe5f6940505a777b") { return .journalStarted }
     if mid.equals("39f53479d3a045ac8e11786248231fbf") {
