@@ -10,6 +10,7 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
   ],
   targets: [
     // MARK: - C libraries (the only C boundary; imported by FlatlineCore/Ingest alone)
@@ -27,7 +28,7 @@ let package = Package(
     // MARK: - Core: model → ingest → detection → correlation → report → tail
     .target(
       name: "FlatlineCore",
-      dependencies: ["CSystemd", "CZlib"]
+      dependencies: ["CSystemd", "CZlib", .product(name: "Yams", package: "Yams")]
     ),
 
     // MARK: - Command line (no logic of its own)

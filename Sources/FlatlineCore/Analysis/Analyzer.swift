@@ -48,6 +48,8 @@ public enum Analyzer {
       JournalSource(files: files, registry: registry, options: options).run(into: &sink)
     case .journalExport(let path), .journalJSON(let path):
       JournalStreamSource(path: path, registry: registry, options: options).run(into: &sink)
+    case .wtmp, .datastoreLog, .cloudNotices:
+      break  // read by their own sources (wtmp, datastore logs) or by the correlation stage (notices)
     }
   }
 

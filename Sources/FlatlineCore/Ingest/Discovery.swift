@@ -14,6 +14,12 @@ public enum DiscoveredInput: Sendable, Equatable {
   case journalExport(path: String)
   /// `journalctl -o json` lines.
   case journalJSON(path: String)
+  /// Binary login records (wtmp/utmp).
+  case wtmp(path: String)
+  /// A datastore's native log (`component`: `postgresql`, `mysql`, `mongodb`, `redis`).
+  case datastoreLog(path: String, component: String)
+  /// Cloud-provider or operator notices (JSON or YAML).
+  case cloudNotices(path: String)
 }
 
 /// Finds the inputs under the given paths by name and by sniffing their first bytes. Files that are not read are

@@ -18,6 +18,9 @@ public struct InputInfo: Sendable {
   /// directory. The boot state machine runs per stream and host; streams of one host are merged afterwards.
   public var stream: Int = 0
   public var host: String?
+  /// For datastore native logs: the datastore whose log this is (`postgresql`, `mysql`, `mongodb`, `redis`…).
+  /// Rules whose source filter names `logs:` match records of inputs with this component.
+  public var component: String?
   /// Records (lines or journal entries) read and handed to the engine.
   public var records: Int = 0
   /// Lines or entries that could not be used (unparsable, corrupt, oversized…), each counted.
