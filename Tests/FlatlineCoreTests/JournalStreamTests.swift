@@ -157,4 +157,52 @@ import Testing
     #expect(registry.inputs.count == 1)
     #expect(registry.inputs[0].kind == .skipped)
   }
+
+  /// The initrd logs under a transient machine ID of its own; its journald says `Journal stopped` at switch-root
+  /// and the boot goes on under the real machine ID. In a wall-clock stream that is one boot of one machine, and
+  /// the initrd's `Journal stopped` is not a clean end: boot 2 below dies without a shutdown (power loss).
+  static var initrdSwitch: [JournalTestEntry] {
+    let s: Int64 = 1_000_000
+    let initrd1 = "11111111111111111111111111111111"
+    let initrd2 = "22222222222222222222222222222222"
+    func boot(_ id: String, _ initrd: String, _ t: Int64, clean: Bool) -> [JournalTestEntry] {
+      var out = [
+        T.entry(id, initrd, host: "localhost", time: t, mono: 1 * s, message: "Linux version 6.0.7 (gcc)",
+          ident: "kernel", comm: "kernel", transport: "kernel", extra: [("_SOURCE_MONOTONIC_TIMESTAMP", "0")]),
+        T.entry(id, initrd, host: "localhost", time: t + 2 * s, mono: 2 * s, message: "Journal started",
+          ident: "systemd-journald", messageID: "f77379a8490b408bbe5f6940505a777b"),
+        T.entry(id, initrd, host: "localhost", time: t + 9 * s, mono: 9 * s, message: "Journal stopped",
+          ident: "systemd-journald", messageID: T.stopped),
+        T.entry(id, T.machineA, host: "pi", time: t + 10 * s, mono: 10 * s, message: "Journal started",
+          ident: "systemd-journald", messageID: "f77379a8490b408bbe5f6940505a777b"),
+        T.entry(id, T.machineA, host: "pi", time: t + 60 * s, mono: 60 * s, message: "Started cron."),
+      ]
+      if clean {
+        out.append(T.entry(id, T.machineA, host: "pi", time: t + 100 * s, mono: 100 * s, message: "System is rebooting.",
+          ident: "systemd-logind"))
+        out.append(T.entry(id, T.machineA, host: "pi", time: t + 101 * s, mono: 101 * s, message: "Journal stopped",
+          ident: "systemd-journald", messageID: T.stopped))
+      }
+      return out
+    }
+    return boot(T.bootA1, initrd1, T.t0, clean: true) + boot(T.bootA2, initrd2, T.t0 + 200 * s, clean: false)
+      // Third boot: its initrd shows the first boot's transient ID again (random IDs; a repeat must not confuse).
+      + boot(T.bootB1, initrd1, T.t0 + 400 * s, clean: false)
+  }
+
+  @Test(arguments: ["export", "json"])
+  func initrdMachineIDDoesNotSplitOrCleanABoot(format: String) throws {
+    let dir = try JournalFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = dir.appendingPathComponent("dump.\(format)")
+    let entries = Self.initrdSwitch
+    try Data(format == "export" ? T.export(entries) : T.json(entries)).write(to: file)
+    let result = Analyzer.run(AnalysisOptions(paths: [file.path]))
+    #expect(result.hosts.count == 1)
+    let host = try #require(result.hosts.first)
+    #expect(host.name == "pi")
+    #expect(host.machineID == T.machineA)
+    #expect(host.boots.map(\.id) == [T.bootA1, T.bootA2, T.bootB1])
+    #expect(host.boots.map(\.ending) == [.reboot, .powerLoss, .running])
+  }
 }

@@ -235,6 +235,23 @@ public final class BootSequencer {
     boot.apply(signal: signal, time: r.time, location: loc, message: r.message, nulBytesBefore: r.nulBytesBefore, makeEvidence: make)
   }
 
+  /// Removes a journal boot from this sequencer (it moves to another machine ID); nil if it is not here.
+  func takeJournalBoot(_ id: String) -> BootState? {
+    guard let i = journalIndex[id] else { return nil }
+    let b = boots.remove(at: i)
+    journalIndex = [:]
+    for (k, x) in boots.enumerated() { if let bid = x.bootID { journalIndex[bid] = k } }
+    return b
+  }
+
+  /// Takes over a journal boot first seen under another machine ID.
+  func adoptJournalBoot(_ b: BootState) {
+    guard let id = b.bootID, journalIndex[id] == nil else { return }
+    if b.onlineJournal == nil, let e = onlineByBoot[id] { b.onlineJournal = e }
+    journalIndex[id] = boots.count
+    boots.append(b)
+  }
+
   // MARK: Notes
 
   public func dataGap(input: Int32, reason: String) {

@@ -11,6 +11,9 @@ public struct DetectionEngine: RecordSink {
   private var lastSequencer = -1
   /// The host of the previous record per stream, for lines that carry none.
   private var lastHostOfStream: [Int: Int] = [:]
+  /// Journal boots: which sequencer holds each boot ID (per stream), and whether it may still move.
+  private var bootOwner: [String: (sequencer: Int, pinned: Bool)] = [:]
+  private var lastBootID: [UInt8] = []
 
   public init(registry: InputRegistry) {
     self.registry = registry
@@ -21,14 +24,19 @@ public struct DetectionEngine: RecordSink {
     let journal = !r.bootID.isEmpty || !r.machineID.isEmpty
     let key = journal && !r.machineID.isEmpty ? r.machineID : r.host
     let seq: Int
-    if stream == lastStream && lastSequencer >= 0 && (key.isEmpty || key.equals(lastHost)) {
+    if stream == lastStream && lastSequencer >= 0 && (key.isEmpty || key.equals(lastHost))
+      && (r.bootID.isEmpty || r.bootID.equals(lastBootID))
+    {
       seq = lastSequencer
-    } else if key.isEmpty, let s = lastHostOfStream[stream] {
+    } else if key.isEmpty, r.bootID.isEmpty, let s = lastHostOfStream[stream] {
       seq = s
     } else {
-      seq = sequencer(stream: stream, key: key, journal: journal, record: r)
+      let byKey = sequencer(stream: stream, key: key, journal: journal, record: r)
+      seq = r.bootID.isEmpty ? byKey : journalOwner(stream: stream, bootID: r.bootID, keySequencer: byKey)
       lastHost.removeAll(keepingCapacity: true)
       lastHost.append(contentsOf: key.buffer)
+      lastBootID.removeAll(keepingCapacity: true)
+      lastBootID.append(contentsOf: r.bootID.buffer)
     }
     lastStream = stream
     lastSequencer = seq
@@ -37,6 +45,25 @@ public struct DetectionEngine: RecordSink {
     if journal, !r.host.isEmpty, !r.host.equals(s.hostName) { s.hostName = r.host.string }
     streamOrdinal += 1
     s.consume(r, signal: SignalClassifier.classify(r), streamOrdinal: streamOrdinal)
+  }
+
+  /// The sequencer of a journal boot. A boot stays with the machine it was first seen on, except once: the
+  /// initrd runs with a transient machine ID of its own, so when a boot's entries switch to another machine ID
+  /// the boot moves to that machine (and stays there). Without this, the initrd's `Journal stopped` at
+  /// switch-root would read as a clean end of a boot that continued under the real machine ID.
+  private mutating func journalOwner(stream: Int, bootID: Bytes, keySequencer: Int) -> Int {
+    let id = "\(stream)\u{1}\(bootID.string)"
+    guard let owner = bootOwner[id] else {
+      bootOwner[id] = (keySequencer, false)
+      return keySequencer
+    }
+    if owner.sequencer == keySequencer || owner.pinned { return owner.sequencer }
+    let boot = bootID.string
+    if let state = sequencers[owner.sequencer].takeJournalBoot(boot) {
+      sequencers[keySequencer].adoptJournalBoot(state)
+    }
+    bootOwner[id] = (keySequencer, true)
+    return keySequencer
   }
 
   private mutating func sequencer(stream: Int, key: Bytes, journal: Bool, record r: Record) -> Int {
