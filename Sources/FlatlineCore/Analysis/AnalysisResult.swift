@@ -25,6 +25,12 @@ public struct AnalysisResult: Sendable {
   public var generatedAt: Int64
   public var inputs: [InputInfo]
   public var hosts: [HostResult]
+  /// Unclean endings with what surrounds them (datastore damage, provider notices).
+  public var incidents: [Incident] = []
+  /// Rule hits that belong to no incident.
+  public var findings: [Finding] = []
+  /// Every cloud or operator notice read, with the host it was attributed to (nil when none).
+  public var notices: [(notice: CloudNotice, host: String?)] = []
 
   public var bootCount: Int { hosts.reduce(0) { $0 + $1.boots.count } }
   public var uncleanCount: Int { hosts.reduce(0) { $0 + $1.boots.filter { $0.clean == false }.count } }

@@ -71,7 +71,11 @@ public enum Analyzer {
     return out
   }
 
-  static func result(engine: DetectionEngine, registry: InputRegistry, options: AnalysisOptions) -> AnalysisResult {
+  static func result(
+    engine: DetectionEngine, registry: InputRegistry, options: AnalysisOptions, hits: [RuleHit] = [],
+    notices: [CloudNotice] = [], folderHost: @escaping (Int32) -> String? = { _ in nil },
+    noticeHost: @escaping (CloudNotice) -> String? = { _ in nil }
+  ) -> AnalysisResult {
     var hosts: [HostResult] = []
     for (timelines, merged) in HostMerger.hosts(from: engine.sequencers) {
       let lead = timelines[0]
@@ -80,22 +84,41 @@ public enum Analyzer {
         for a in t.aliases + [t.name] where a != lead.name && !aliases.contains(a) && a != t.machineID { aliases.append(a) }
       }
       let machineID = timelines.compactMap(\.machineID).first
-      var boots = VerdictCombiner.results(host: timelines, boots: merged)
-      boots = boots.filter { overlaps($0, options.since, options.until) }
-      let host = HostResult(name: lead.name, aliases: aliases, machineID: machineID, boots: boots)
-      if let want = options.host {
-        let w = want.lowercased()
-        guard host.name.lowercased() == w || host.aliases.contains(where: { $0.lowercased() == w })
-          || host.machineID == w
-        else { continue }
-      }
-      hosts.append(host)
+      let boots = VerdictCombiner.results(host: timelines, boots: merged)
+      hosts.append(HostResult(name: lead.name, aliases: aliases, machineID: machineID, boots: boots))
     }
     hosts.sort { $0.name < $1.name }
+    // Correlate over everything, then apply the filters to what is shown.
+    let correlator = Correlator(
+      hosts: hosts, inputs: registry.inputs, folderHost: folderHost, noticeHost: noticeHost)
+    let (incidents, findings) = correlator.correlate(hits: hits, notices: notices)
+    let wanted: (String) -> Bool = { name in
+      guard let want = options.host?.lowercased() else { return true }
+      guard let h = hosts.first(where: { $0.name == name }) else { return name.lowercased() == want }
+      return h.name.lowercased() == want || h.aliases.contains { $0.lowercased() == want } || h.machineID == want
+    }
+    let shownHosts = hosts.filter { wanted($0.name) }.map { h -> HostResult in
+      var h = h
+      h.boots = h.boots.filter { overlaps($0, options.since, options.until) }
+      return h
+    }
+    func inRange(_ t: Int64?) -> Bool {
+      guard let t, t != Record.noTime else { return true }
+      if let s = options.since, t < s { return false }
+      if let u = options.until, t > u { return false }
+      return true
+    }
     var now = timespec()
     clock_gettime(CLOCK_REALTIME, &now)
     let generatedAt = Int64(now.tv_sec) * 1_000_000 + Int64(now.tv_nsec / 1000)
-    return AnalysisResult(generatedAt: generatedAt, inputs: registry.inputs, hosts: hosts)
+    var result = AnalysisResult(generatedAt: generatedAt, inputs: registry.inputs, hosts: shownHosts)
+    result.incidents = incidents.filter { i in
+      wanted(i.host) && shownHosts.contains { $0.name == i.host && $0.boots.contains { $0.id == i.bootID } }
+    }
+    result.findings = findings.filter { wanted($0.host) && inRange($0.hit.time) }
+    result.notices = notices.map { n in (n, correlator.hostIndex(of: n).map { hosts[$0].name }) }
+      .filter { $0.1.map(wanted) ?? (options.host == nil) }
+    return result
   }
 
   static func overlaps(_ b: BootResult, _ since: Int64?, _ until: Int64?) -> Bool {

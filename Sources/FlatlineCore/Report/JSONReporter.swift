@@ -35,10 +35,32 @@ public enum JSONReporter {
       w.close()
     }
     w.close(array: true)
+    w.open("incidents", array: true)
+    for i in r.incidents { incident(&w, i, r.inputs) }
+    w.close(array: true)
+    w.open("findings", array: true)
+    for f in r.findings {
+      w.open()
+      w.field("type", .string(f.type.rawValue))
+      w.field("host", .string(f.host))
+      hit(&w, f.hit, r.inputs)
+      w.close()
+    }
+    w.close(array: true)
+    w.open("notices", array: true)
+    for (n, host) in r.notices {
+      w.open()
+      w.field("host", .string(host))
+      notice(&w, n)
+      w.close()
+    }
+    w.close(array: true)
     w.open("summary")
     w.field("hosts", .int(Int64(r.hosts.count)))
     w.field("boots", .int(Int64(r.bootCount)))
     w.field("uncleanEndings", .int(Int64(r.uncleanCount)))
+    w.field("incidents", .int(Int64(r.incidents.count)))
+    w.field("findings", .int(Int64(r.findings.count)))
     w.close()
     w.close()
     return w.text + "\n"
@@ -65,13 +87,97 @@ public enum JSONReporter {
       w.open()
       w.field("kind", .string(e.kind.rawValue))
       w.field("time", time(e.time))
-      w.field("source", .string(inputs[Int(e.location.input)].path))
-      if let c = e.location.cursor {
-        w.field("cursor", .string(c))
-      } else if e.location.line > 0 {
-        w.field("line", .int(Int64(e.location.line)))
-      }
+      location(&w, e.location, inputs)
       w.field("message", .string(e.message))
+      w.close()
+    }
+    w.close(array: true)
+    w.close()
+  }
+
+  static func location(_ w: inout JSONWriter, _ l: SourceLocation, _ inputs: [InputInfo]) {
+    w.field("source", .string(inputs[Int(l.input)].path))
+    if let c = l.cursor {
+      w.field("cursor", .string(c))
+    } else if l.line > 0 {
+      w.field("line", .int(Int64(l.line)))
+    }
+  }
+
+  /// The fields every rule hit carries (findings and incident datastore events).
+  static func hit(_ w: inout JSONWriter, _ h: RuleHit, _ inputs: [InputInfo]) {
+    w.field("rule", .string(h.ruleID))
+    w.field("component", .string(h.component))
+    w.field("category", .string(h.category.rawValue))
+    w.field("severity", .string(h.severity.rawValue))
+    w.field("time", time(h.time))
+    location(&w, h.location, inputs)
+    w.field("message", .string(h.message))
+  }
+
+  static func notice(_ w: inout JSONWriter, _ n: CloudNotice) {
+    w.field("provider", .string(n.provider.rawValue))
+    w.field("eventType", .string(n.eventType))
+    w.field("effect", .string(n.effect.rawValue))
+    w.field("counterEvidence", .bool(n.effect.isCounterEvidence))
+    w.field("start", time(n.start))
+    w.field("end", time(n.end))
+    w.open("resources", array: true)
+    for res in n.resources { w.field(nil, .string(res)) }
+    w.close(array: true)
+    w.field("text", .string(n.text))
+    w.field("source", .string(n.source))
+    w.field("line", .int(n.line.map(Int64.init)))
+  }
+
+  static func incident(_ w: inout JSONWriter, _ i: Incident, _ inputs: [InputInfo]) {
+    w.open()
+    w.field("id", .string(i.id))
+    w.field("host", .string(i.host))
+    w.field("bootId", .string(i.bootID))
+    w.field("nextBootId", .string(i.nextBootID))
+    w.field("lastSignOfLife", time(i.lastSignOfLife))
+    w.field("bootAt", time(i.bootAt))
+    w.field("downtimeSeconds", .int(i.downtime.map { $0 / 1_000_000 }))
+    w.field("cause", .string(i.cause.rawValue))
+    w.field("confidence", .double(i.confidence))
+    w.open("confidenceFactors", array: true)
+    for f in i.factors {
+      w.open()
+      w.field("factor", .string(f.factor))
+      w.field("delta", .double(f.delta))
+      w.field("detail", .string(f.detail))
+      w.close()
+    }
+    w.close(array: true)
+    w.open("datastoreEvents", array: true)
+    for e in i.datastoreEvents {
+      w.open()
+      hit(&w, e.hit, inputs)
+      w.field("lastKnownUp", time(e.lastKnownUp))
+      w.close()
+    }
+    w.close(array: true)
+    w.open("cloudNotices", array: true)
+    for a in i.cloudNotices {
+      w.open()
+      notice(&w, a.notice)
+      w.close()
+    }
+    w.close(array: true)
+    w.open("timeline", array: true)
+    for t in i.timeline {
+      w.open()
+      w.field("time", time(t.time))
+      w.field("kind", .string(t.kind))
+      w.field("source", .string(t.source))
+      if let c = t.cursor {
+        w.field("cursor", .string(c))
+      } else if let l = t.line {
+        w.field("line", .int(Int64(l)))
+      }
+      w.field("text", .string(t.text))
+      w.field("ref", .string(t.ref))
       w.close()
     }
     w.close(array: true)

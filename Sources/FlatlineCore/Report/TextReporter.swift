@@ -28,16 +28,41 @@ public struct TextReporter {
   public func analyze(_ r: AnalysisResult) -> String {
     var out = ""
     let unclean = r.hosts.flatMap { h in h.boots.filter { $0.clean == false }.map { (h, $0) } }
-    out += bold("Flatline: \(r.hosts.count) host\(r.hosts.count == 1 ? "" : "s"), \(r.bootCount) boot\(r.bootCount == 1 ? "" : "s"), \(unclean.count) unclean ending\(unclean.count == 1 ? "" : "s")") + "\n"
-    if !unclean.isEmpty {
+    func n(_ k: Int, _ word: String) -> String { "\(k) \(word)\(k == 1 ? "" : "s")" }
+    out += bold(
+      "Flatline: \(n(r.hosts.count, "host")), \(n(r.bootCount, "boot")), \(n(unclean.count, "unclean ending")), "
+        + "\(n(r.incidents.count, "incident")), \(n(r.findings.count, "finding"))") + "\n"
+    let withIncident = Set(r.incidents.map { "\($0.host)\u{1}\($0.bootID)" })
+    if !r.incidents.isEmpty {
+      out += "\n" + bold("Incidents") + "\n"
+      for i in r.incidents { out += incident(i) }
+    }
+    let rest = unclean.filter { !withIncident.contains("\($0.0.name)\u{1}\($0.1.id)") }
+    if !rest.isEmpty {
       out += "\n" + bold("Unclean endings") + "\n"
-      for (h, b) in unclean {
+      for (h, b) in rest {
         out += "\n  \(bold(h.name))  boot \(b.id)  \(endingLabel(b.ending))  confidence \(String(format2(b.confidence)))\n"
         out += "    alive until \(Self.t(b.lastSignOfLife))"
         if let d = b.downtime { out += ", down for \(BootJudge.formatDuration(d))" }
         if b.clockJump { out += " (clock went back at the next boot)" }
         out += "\n"
         for e in b.evidence { out += evidenceLine(e, r.inputs) }
+      }
+    }
+    if !r.findings.isEmpty {
+      out += "\n" + bold("Findings") + " (rule hits outside any incident)\n"
+      for f in r.findings {
+        let h = f.hit
+        out += "  \(Self.t(h.time == Record.noTime ? nil : h.time))  \(Self.pad(f.host, 12))\(Self.pad(f.type.rawValue, 16))"
+        out += "\(h.component)/\(h.category.rawValue)  \(h.ruleID)\n"
+        out += "      \(location(h.location, r.inputs))\n        \(clip(h.message))\n"
+      }
+    }
+    let unmatched = r.notices.filter { $0.host == nil }
+    if !unmatched.isEmpty {
+      out += "\n" + bold("Notices not matched to a host") + " (map instances with --host-map)\n"
+      for (no, _) in unmatched {
+        out += "  \(Self.t(no.start))  \(no.provider.rawValue) \(no.eventType) [\(no.resources.joined(separator: ", "))]\n"
       }
     }
     for h in r.hosts {
@@ -68,19 +93,35 @@ public struct TextReporter {
     return String(r)
   }
 
+  func location(_ l: SourceLocation, _ inputs: [InputInfo]) -> String {
+    let path = inputs[Int(l.input)].path
+    if let c = l.cursor { return "\(path) cursor \(c.prefix(60))" }
+    return l.line > 0 ? "\(path):\(l.line)" : path
+  }
+
+  func clip(_ m: String) -> String { m.count > 140 ? String(m.prefix(137)) + "..." : m }
+
   func evidenceLine(_ e: EvidenceRecord, _ inputs: [InputInfo]) -> String {
-    let path = inputs[Int(e.location.input)].path
-    let loc: String
-    if let c = e.location.cursor {
-      loc = "\(path) cursor \(c.prefix(60))"
-    } else if e.location.line > 0 {
-      loc = "\(path):\(e.location.line)"
-    } else {
-      loc = path
+    let t = Self.t(e.time == Record.noTime ? nil : e.time)
+    return "      \(Self.pad(e.kind.rawValue, 22))\(t)  \(location(e.location, inputs))\n        \(clip(e.message))\n"
+  }
+
+  /// An incident as a postmortem timeline.
+  func incident(_ i: Incident) -> String {
+    var out = "\n  \(bold(i.host))  \(i.id)  \(paint(i.cause.rawValue, "31;1"))  confidence \(format2(i.confidence))\n"
+    out += "    boot \(i.bootID) ended without a clean shutdown; alive until \(Self.t(i.lastSignOfLife))"
+    if let b = i.bootAt { out += ", back at \(Self.t(b))" }
+    if let d = i.downtime { out += " (down \(BootJudge.formatDuration(d)))" }
+    out += "\n    why: " + i.factors.map { f in
+      let sign = f.delta >= 0 ? "+" : ""
+      return "\(f.factor) \(sign)\(format2(f.delta))"
+    }.joined(separator: ", ") + "\n"
+    for t in i.timeline {
+      var loc = t.source ?? ""
+      if let c = t.cursor { loc += " cursor \(c.prefix(60))" } else if let l = t.line { loc += ":\(l)" }
+      out += "      \(Self.t(t.time))  \(Self.pad(t.kind, 18))\(loc)\n        \(clip(t.text))\n"
     }
-    var msg = e.message
-    if msg.count > 140 { msg = String(msg.prefix(137)) + "..." }
-    return "      \(Self.pad(e.kind.rawValue, 22))\(Self.t(e.time == Record.noTime ? nil : e.time))  \(loc)\n        \(msg)\n"
+    return out
   }
 
   func bootsTable(_ boots: [BootResult], host: String?) -> String {
