@@ -79,12 +79,17 @@ import Testing
     #expect(try CLI.run(["analyze", "SampleLogs/clean-reboot", "--fail-on", "unclean"]).status == 0)
   }
 
-  @Test func textReportLeadsWithUncleanEndings() throws {
+  @Test func textReportLeadsWithIncidents() throws {
     let r = try CLI.run(["analyze", "SampleLogs/incident-ec2-power-loss", "--year", "2024"])
     #expect(r.status == 0)
-    let unclean = r.stdout.range(of: "Unclean endings")
+    let incidents = r.stdout.range(of: "Incidents")
     let host = r.stdout.range(of: "Host ")
-    #expect(unclean != nil && host != nil && unclean!.lowerBound < host!.lowerBound)
+    #expect(incidents != nil && host != nil && incidents!.lowerBound < host!.lowerBound)
+    // The incident reads as a timeline: last sign of life, then the next boot, each with file:line.
+    let life = r.stdout.range(of: "last-sign-of-life")
+    let boot = r.stdout.range(of: "  boot  ")
+    #expect(life != nil && boot != nil && life!.lowerBound < boot!.lowerBound)
+    #expect(r.stdout.contains("syslog:146"))
     #expect(!r.stdout.contains("\u{1B}["), "NO_COLOR must turn colour off")
   }
 

@@ -119,7 +119,8 @@ public struct TextReporter {
     for t in i.timeline {
       var loc = t.source ?? ""
       if let c = t.cursor { loc += " cursor \(c.prefix(60))" } else if let l = t.line { loc += ":\(l)" }
-      out += "      \(Self.t(t.time))  \(Self.pad(t.kind, 18))\(loc)\n        \(clip(t.text))\n"
+      let label = t.kind == "boot-evidence" ? (t.ref ?? t.kind) : t.kind
+      out += "      \(Self.t(t.time))  \(Self.pad(label, 22))\(loc)\n        \(clip(t.text))\n"
     }
     return out
   }
