@@ -88,6 +88,15 @@ import Testing
     #expect(r[4].time == DS.t(2024, 5, 1, 12, 0, 2) && r[4].pid == 7)
   }
 
+  @Test func csvlogTornLineDoesNotSwallowTheNextRecords() {
+    let (r, _) = DS.read(.postgresql, [
+      #"2024-05-01 12:00:00.000 UTC,"u","d",99,"h:1",s,2,"SELECT",2024-05-01 11:59:00 UTC,3/1,0,LOG,00000,"statement: sel"#,
+      #"2024-05-01 12:05:00.000 UTC,,,8,,s,1,,2024-05-01 12:05:00 UTC,,0,LOG,00000,"database system was interrupted; last known up at 2024-05-01 12:00:00 UTC",,,,,,,,,"","startup",,0"#,
+    ])
+    #expect(r.map(\.time) == [DS.t(2024, 5, 1, 12, 0, 0), DS.t(2024, 5, 1, 12, 5, 0)])
+    #expect(r.map(\.pid) == [99, 8])
+  }
+
   @Test func jsonlogKeepsWholeLine() {
     let line = #"{"timestamp":"2024-05-01 12:00:00.123 CEST","user":"postgres","dbname":"postgres","pid":4711,"remote_host":"[local]","session_id":"x","line_num":1,"ps":"startup","session_start":"2024-05-01 12:00:00 CEST","vxid":"","txid":0,"error_severity":"LOG","message":"database system was interrupted; last known up at 2024-05-01 11:58:00 CEST","backend_type":"startup","query_id":0}"#
     let (r, _) = DS.read(.postgresql, [line])

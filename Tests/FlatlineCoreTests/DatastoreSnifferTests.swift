@@ -44,6 +44,23 @@ import Testing
     #expect(DatastoreSniffer.nameHint("syslog.1") == nil)
   }
 
+  @Test func discoveryGivesDatastoreInputsForGzipAndCsv() {
+    let dir = SyslogTestFiles.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let pg = "2022-04-12 00:16:05.526 UTC [7755] LOG:  a\n2022-04-12 00:16:06.000 UTC [7756] LOG:  b\n"
+    SyslogTestFiles.write(dir + "/postgresql.log.1.gz", SyslogTestFiles.gzip(Array(pg.utf8)))
+    SyslogTestFiles.write(dir + "/postgresql-Mon.csv",
+      "2024-05-01 12:00:00.123 UTC,,,7,,s,3,,2024-05-01 11:59:00 UTC,,0,LOG,00000,\"checkpoint\",,,,,,,,,\"\",\"checkpointer\",,0\n")
+    SyslogTestFiles.write(dir + "/syslog", "May  1 12:00:00 db1 postgres[123]: [5-1] LOG:  database system is ready\n")
+    let reg = InputRegistry()
+    let found = Discovery.discover(paths: [dir], registry: reg)
+    #expect(found == [
+      .datastoreLog(path: dir + "/postgresql-Mon.csv", component: "postgresql"),
+      .datastoreLog(path: dir + "/postgresql.log.1.gz", component: "postgresql"),
+      .syslogSet(files: [dir + "/syslog"]),
+    ])
+  }
+
   static let expected: [String: String] = [
     "mongodb/mongod_26.log": "mongodb", "mongodb/mongod_4.2.18_x509.log": "mongodb",
     "mongodb/wiredtiger.log": "mongodb",

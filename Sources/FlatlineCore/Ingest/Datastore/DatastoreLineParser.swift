@@ -63,7 +63,8 @@ enum DatastoreLineKind: Equatable {
 /// - PostgreSQL stderr with `log_line_prefix` `%m [%p] ` (default), `%t [%p]: [%l-1] user=…,db=… `,
 ///   `%m [%p] %q%u@%d `, `< %m > `, `%t [%p-%l] `…: time, zone name, optional `[pid]`; the message starts at the
 ///   severity word (`LOG:`, `FATAL:`…) when there is one. csvlog (first field the time, fourth the pid; the message
-///   is the rest of the line after the time field; quoted fields spanning lines are continuations). jsonlog
+///   is the rest of the line after the time field; quoted fields spanning lines are continuations, up to a line
+///   shaped like a new csvlog record). jsonlog
 ///   (`{"timestamp":"…",…,"pid":…}`; the message is the whole line).
 /// - MySQL/MariaDB: `YYMMDD hh:mm:ss` (hour space-padded) local time, ISO `…Z`/offset (5.7, 8.0) or zone-less
 ///   local (`log_timestamps=SYSTEM` before 5.7.2, MariaDB `YYYY-MM-DD  h:mm:ss`); the thread id after the time is
@@ -90,9 +91,15 @@ struct DatastoreLineParser {
     out.isContinuation = false
     out.strong = false
     if inQuotedField {
-      if Self.quoteCount(b) & 1 == 1 { inQuotedField = false }
-      out.isContinuation = true
-      return .untimed
+      // A line shaped like a new csvlog record ends the open field: a record cut short (a power loss tears the
+      // last line) must not swallow the rest of the file.
+      if Self.startsCSVRecord(b) {
+        inQuotedField = false
+      } else {
+        if Self.quoteCount(b) & 1 == 1 { inQuotedField = false }
+        out.isContinuation = true
+        return .untimed
+      }
     }
     var blank = true
     for i in 0..<b.count where b[i] != 32 && b[i] != 9 {
@@ -331,6 +338,21 @@ struct DatastoreLineParser {
     }
     if Self.quoteCount(b) & 1 == 1 { inQuotedField = true }
     return true
+  }
+
+  /// True when `b` starts with a PostgreSQL stamp, a comma, and user, database and pid fields.
+  static func startsCSVRecord(_ b: Bytes) -> Bool {
+    var s = DatastoreStamp()
+    let z = parsePGStamp(b, 0, &s)
+    guard z > 0, z < b.count, b[z] == 44 else { return false }
+    var i = z + 1
+    for _ in 0..<2 {
+      i = skipCSVField(b, i)
+      guard i < b.count, b[i] == 44 else { return false }
+      i += 1
+    }
+    guard let (_, e) = number(b, i) else { return false }
+    return e == b.count || b[e] == 44
   }
 
   /// Index of the comma (or end) after the CSV field starting at `i`.
