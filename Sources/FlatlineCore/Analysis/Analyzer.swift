@@ -48,8 +48,10 @@ public enum Analyzer {
       JournalSource(files: files, registry: registry, options: options).run(into: &sink)
     case .journalExport(let path), .journalJSON(let path):
       JournalStreamSource(path: path, registry: registry, options: options).run(into: &sink)
-    case .wtmp, .datastoreLog, .cloudNotices:
-      break  // read by their own sources (wtmp, datastore logs) or by the correlation stage (notices)
+    case .datastoreLog(let path, let component):
+      DatastoreLogSource(path: path, component: component, registry: registry, options: options).run(into: &sink)
+    case .wtmp, .cloudNotices:
+      break  // read by their own source (wtmp) or by the correlation stage (notices)
     }
   }
 

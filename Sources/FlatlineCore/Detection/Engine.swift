@@ -14,13 +14,24 @@ public struct DetectionEngine: RecordSink {
   /// Journal boots: which sequencer holds each boot ID (per stream), and whether it may still move.
   private var bootOwner: [String: (sequencer: Int, pinned: Bool)] = [:]
   private var lastBootID: [UInt8] = []
+  /// Per input index: true when its records take no part in boot detection (datastore native logs have no boots
+  /// and no host; they are left to the rule matcher). Filled as inputs appear.
+  private var bootless: [Bool] = []
 
   public init(registry: InputRegistry) {
     self.registry = registry
   }
 
   public mutating func consume(_ r: Record) {
-    let stream = registry.inputs[Int(r.input)].stream
+    let inputIndex = Int(r.input)
+    if inputIndex >= bootless.count {
+      let inputs = registry.inputs
+      for i in bootless.count..<max(inputIndex + 1, inputs.count) {
+        bootless.append(i < inputs.count && inputs[i].kind == .datastoreLog)
+      }
+    }
+    if bootless[inputIndex] { return }
+    let stream = registry.inputs[inputIndex].stream
     let journal = !r.bootID.isEmpty || !r.machineID.isEmpty
     let key = journal && !r.machineID.isEmpty ? r.machineID : r.host
     let seq: Int

@@ -42,6 +42,8 @@ public enum Discovery {
   /// What one file looks like.
   enum Sniffed: Equatable {
     case syslog, journal, journalExport, journalJSON
+    /// A datastore's native log (`DatastoreSniffer`).
+    case datastore(String)
     case skip(String)
   }
 
@@ -91,6 +93,9 @@ public enum Discovery {
     }
     let lines = headLines(data, complete: head.complete)
     if looksLikeExport(lines, data) { return .journalExport }
+    // Before syslog: PostgreSQL, MySQL 8 and MongoDB lines start with ISO stamps the lenient syslog check accepts.
+    let component = data.withBytes { b in DatastoreSniffer.sniff(lines.map { b.slice($0.0, $0.1) }, name: name) }
+    if let component { return .datastore(component) }
     if looksLikeSyslog(lines, data) { return .syslog }
     if isLoginRecords(name: name, data: data) {
       return .skip("binary login records (wtmp/utmp) are not read yet")
@@ -275,6 +280,8 @@ public enum Discovery {
         out.append(.input(.journalExport(path: path)))
       case .journalJSON:
         out.append(.input(.journalJSON(path: path)))
+      case .datastore(let component):
+        out.append(.input(.datastoreLog(path: path, component: component)))
       case .skip(let reason):
         registry.skip(path: path, reason: reason)
       }

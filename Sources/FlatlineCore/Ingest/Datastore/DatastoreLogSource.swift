@@ -1,0 +1,172 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Reads one datastore native log file (plain or gzip) into records.
+///
+/// The file is registered with kind `.datastoreLog` and `InputInfo.component` set. Each record carries the time
+/// (µs UTC), the datastore's program name as `identifier` (`postgres`, `mysqld`, `mongod`, `redis-server`), the pid
+/// when the line prefix has one, the message after the prefix (the whole line for JSON formats) and the line number;
+/// `host` is empty (the caller attaches the host of the folder). Lines without a time of their own (continuations,
+/// stack traces, helper-tool output) are records too, with the previous record's time (`Record.noTime` before the
+/// first timed line). Lines of only spaces are counted as skipped; empty lines are not records.
+///
+/// Times: stamps with `Z`, an offset or a known zone name are exact. Zone-less stamps (Redis, MariaDB, old MySQL)
+/// are local time in `IngestOptions.timeZone`, like syslog. Unknown or ambiguous PostgreSQL zone names are read
+/// the same way, with a warning. Year-less stamps (Redis ≤5, MongoDB ≤2.4) take their year like syslog: `--year`,
+/// else the gzip header time or the file's modification time dates the last line, and the year advances when the
+/// month rolls over.
+public struct DatastoreLogSource {
+  public let path: String
+  public let component: String
+  public let registry: InputRegistry
+  public let options: IngestOptions
+
+  /// `component`: `postgresql`, `mysql`, `mongodb` or `redis` (see `DatastoreComponent`).
+  public init(path: String, component: String, registry: InputRegistry, options: IngestOptions) {
+    self.path = path
+    self.component = component
+    self.registry = registry
+    self.options = options
+  }
+
+  /// Streams every record of the file into `sink`.
+  public func run<S: RecordSink>(into sink: inout S) {
+    let input = registry.register(path: path, kind: .datastoreLog)
+    registry[input].component = component
+    guard let kind = DatastoreComponent(rawValue: component) else {
+      registry.warn(input, "unknown datastore '\(component)'; file not read")
+      return
+    }
+    var zone = LocalTimeConverter(identifier: options.timeZone)
+    if zone == nil {
+      registry.warn(input, "unknown time zone '\(options.timeZone ?? "")'; using UTC")
+      zone = LocalTimeConverter(zone: .gmt)
+    }
+    guard let reader = LineReader(path: path, input: input, registry: registry, maxLineLength: options.maxLineLength)
+    else { return }
+    var state = DatastoreReadState(component: kind, zone: zone!, options: options, path: path, input: input)
+    reader.forEachLine { line, lineNo, nulBefore in
+      state.line(line, lineNo: lineNo, nulBefore: nulBefore, gzipMTime: reader.gzipMTime, into: &sink)
+    }
+    state.finish(registry: registry)
+  }
+}
+
+/// Per-file state of `DatastoreLogSource`: the parser, the previous record's time and pid, year tracking.
+struct DatastoreReadState {
+  let component: DatastoreComponent
+  let zone: LocalTimeConverter
+  let options: IngestOptions
+  let path: String
+  let input: Int32
+  var parser: DatastoreLineParser
+  var parsed = DatastoreLine()
+  var record: Record
+  var lastTime = Record.noTime
+  var lastPid: Int32 = 0
+  var pendingNul = 0
+  var tracker: YearTracker?
+  var records = 0
+  var timed = 0
+  var blank = 0
+  var firstBlank = 0
+  var warnings: [String] = []
+  var zoneWarned = false
+
+  init(component: DatastoreComponent, zone: LocalTimeConverter, options: IngestOptions, path: String, input: Int32) {
+    self.component = component
+    self.zone = zone
+    self.options = options
+    self.path = path
+    self.input = input
+    parser = DatastoreLineParser(component: component)
+    record = Record(input: input, identifier: component.identifierBytes)
+  }
+
+  mutating func line<S: RecordSink>(_ line: Bytes, lineNo: Int, nulBefore: Int, gzipMTime: UInt32, into sink: inout S) {
+    pendingNul += nulBefore
+    switch parser.parse(line, into: &parsed) {
+    case .blank:
+      blank += 1
+      if firstBlank == 0 { firstBlank = lineNo }
+      return
+    case .untimed:
+      record.time = lastTime
+      record.pid = parsed.isContinuation ? lastPid : 0
+    case .record:
+      let t = time(lineNo: lineNo, gzipMTime: gzipMTime)
+      if t != Record.noTime {
+        lastTime = t
+        timed += 1
+      }
+      record.time = lastTime
+      record.pid = parsed.pid
+      lastPid = parsed.pid
+    }
+    record.message = parsed.message
+    record.line = lineNo
+    record.nulBytesBefore = pendingNul
+    pendingNul = 0
+    records += 1
+    sink.consume(record)
+  }
+
+  /// UTC time of the parsed stamp.
+  private mutating func time(lineNo: Int, gzipMTime: UInt32) -> Int64 {
+    let s = parsed.stamp
+    switch s.zone {
+    case .none:
+      return Record.noTime
+    case .absolute:
+      return s.utc
+    case .unknownName:
+      if !zoneWarned {
+        zoneWarned = true
+        warnings.append(
+          "line \(lineNo): time zone name '\(s.zoneName.string)' unknown or ambiguous; such stamps are read as "
+            + "local time in \(zone.zone.identifier) (set --timezone)")
+      }
+      return zone.utc(
+        year: s.year, month: s.month, day: s.day, hour: s.hour, minute: s.minute, second: s.second, micro: s.micro)
+    case .local:
+      return zone.utc(
+        year: s.year, month: s.month, day: s.day, hour: s.hour, minute: s.minute, second: s.second, micro: s.micro)
+    case .localNoYear:
+      if tracker == nil { tracker = YearTracker(baseYear: baseYear(firstMonth: s.month, gzipMTime: gzipMTime)) }
+      let y = tracker!.year(forMonth: s.month)
+      return zone.utc(
+        year: y, month: s.month, day: s.day, hour: s.hour, minute: s.minute, second: s.second, micro: s.micro)
+    }
+  }
+
+  /// Year of the first year-less line: `--year`, else from the gzip header or file time (the anchor dates the last
+  /// line of the file; a first month later than the anchor's month means the year before).
+  private mutating func baseYear(firstMonth: Int, gzipMTime: UInt32) -> Int {
+    if let y = options.year {
+      warnings.append("year-less timestamps: year \(y) from --year")
+      return y
+    }
+    var st = stat()
+    let mtime: Int64? = stat(path, &st) == 0 ? Int64(st.st_mtim.tv_sec) : nil
+    let start = YearInference.FileStart(firstMonth: firstMonth, gzipMTime: gzipMTime, fileMTime: mtime)
+    let (y, warning) = YearInference.baseYear(starts: [start], names: [path], converter: zone)
+    let rule = gzipMTime != 0 ? "gzip header time" : (mtime != nil ? "file modification time" : "current date")
+    warnings.append(warning ?? "year-less timestamps: year \(y) inferred from \(rule) (set --year if wrong)")
+    return y
+  }
+
+  func finish(registry: InputRegistry) {
+    registry.addRecords(input, records)
+    for w in warnings { registry.warn(input, w) }
+    if blank > 0 {
+      registry.addSkipped(input, blank)
+      registry.warn(input, "\(blank) lines of only spaces skipped (first at line \(firstBlank))")
+    }
+    if records > 0 && timed == 0 {
+      registry.warn(input, "no line with a \(component.rawValue) time stamp; records have no time")
+    }
+  }
+}
