@@ -12,6 +12,7 @@ public enum JSONReporter {
       w.open()
       w.field("path", .string(i.path))
       w.field("kind", .string(i.kind.rawValue))
+      if let c = i.component { w.field("component", .string(c)) }
       w.field("host", .string(i.host))
       w.field("records", .int(Int64(i.records)))
       w.field("skipped", .int(Int64(i.skipped)))
