@@ -11,6 +11,9 @@ public struct DetectionEngine: RecordSink {
   private var lastSequencer = -1
   /// The host of the previous record per stream, for lines that carry none.
   private var lastHostOfStream: [Int: Int] = [:]
+  /// The previous record's input and whether it is a wtmp/utmp input (its records are classified differently).
+  private var lastInput: Int32 = -1
+  private var lastInputIsLoginRecords = false
 
   public init(registry: InputRegistry) {
     self.registry = registry
@@ -18,6 +21,11 @@ public struct DetectionEngine: RecordSink {
 
   public mutating func consume(_ r: Record) {
     let stream = registry.inputs[Int(r.input)].stream
+    if r.input != lastInput {
+      lastInput = r.input
+      lastInputIsLoginRecords = registry.inputs[Int(r.input)].kind == .wtmp
+    }
+    let loginRecords = lastInputIsLoginRecords
     let journal = !r.bootID.isEmpty || !r.machineID.isEmpty
     let key = journal && !r.machineID.isEmpty ? r.machineID : r.host
     let seq: Int
@@ -26,7 +34,7 @@ public struct DetectionEngine: RecordSink {
     } else if key.isEmpty, let s = lastHostOfStream[stream] {
       seq = s
     } else {
-      seq = sequencer(stream: stream, key: key, journal: journal, record: r)
+      seq = sequencer(stream: stream, key: key, journal: journal, loginRecords: loginRecords, record: r)
       lastHost.removeAll(keepingCapacity: true)
       lastHost.append(contentsOf: key.buffer)
     }
@@ -36,15 +44,16 @@ public struct DetectionEngine: RecordSink {
     let s = sequencers[seq]
     if journal, !r.host.isEmpty, !r.host.equals(s.hostName) { s.hostName = r.host.string }
     streamOrdinal += 1
-    s.consume(r, signal: SignalClassifier.classify(r), streamOrdinal: streamOrdinal)
+    let signal = loginRecords ? SignalClassifier.classifyLoginRecord(r) : SignalClassifier.classify(r)
+    s.consume(r, signal: signal, streamOrdinal: streamOrdinal)
   }
 
-  private mutating func sequencer(stream: Int, key: Bytes, journal: Bool, record r: Record) -> Int {
+  private mutating func sequencer(stream: Int, key: Bytes, journal: Bool, loginRecords: Bool, record r: Record) -> Int {
     let k = "\(stream)\u{1}\(key.string)"
     if let i = index[k] { return i }
     let name = journal ? (r.host.isEmpty ? key.string : r.host.string) : (key.isEmpty ? "unknown" : key.string)
     let s = BootSequencer(
-      stream: stream, hostKey: key.string, hostName: name, isJournal: journal)
+      stream: stream, hostKey: key.string, hostName: name, isJournal: journal, isLoginRecords: loginRecords && !journal)
     if journal && !r.machineID.isEmpty { s.machineID = r.machineID.string }
     sequencers.append(s)
     index[k] = sequencers.count - 1
