@@ -63,10 +63,16 @@ public struct WtmpLayout: Equatable, Sendable, CustomStringConvertible {
   public static func host(_ b: Bytes) -> Bytes { field(b, 76, 256) }
 
   /// What a record looks like under this layout.
-  public enum Check: Equatable { case valid, empty, corrupt }
+  public enum Check: Equatable {
+    case valid, empty, corrupt
+    /// A valid type with a time of exactly 0: read (synthetic test files have them), but no support for the
+    /// layout (every real writer stamps its records; even a board without a clock writes seconds since boot).
+    case unstamped
+  }
 
   /// `.empty` for `EMPTY` (type 0, carries nothing); `.valid` for types 1…9 with a plausible pid and time;
-  /// `.corrupt` otherwise (type out of range such as 99, negative pid, microseconds ≥ 10⁶, time out of range).
+  /// `.unstamped` for those with time 0; `.corrupt` otherwise (type out of range such as 99, negative pid,
+  /// microseconds ≥ 10⁶, a negative time or one beyond 2242).
   public func check(_ b: Bytes) -> Check {
     guard b.count >= recordSize else { return .corrupt }
     let t = type(b)
@@ -75,7 +81,7 @@ public struct WtmpLayout: Equatable, Sendable, CustomStringConvertible {
     let us = microseconds(b)
     let s = seconds(b)
     guard us >= 0, us < 1_000_000, s >= 0, s < 1 << 33 else { return .corrupt }
-    return .valid
+    return s == 0 && us == 0 ? .unstamped : .valid
   }
 
   /// Picks the layout under which the head of a file reads best: most valid records, fewest corrupt ones; a
@@ -91,7 +97,7 @@ public struct WtmpLayout: Equatable, Sendable, CustomStringConvertible {
       for i in 0..<n {
         switch layout.check(head.slice(i * layout.recordSize, (i + 1) * layout.recordSize)) {
         case .valid: valid += 1
-        case .corrupt: corrupt += 1
+        case .corrupt, .unstamped: corrupt += 1
         case .empty: break
         }
       }

@@ -80,7 +80,7 @@ public struct WtmpSource {
         if firstCorrupt < 0 { firstCorrupt = index }
         registry.addSkipped(input)
         return
-      case .valid:
+      case .valid, .unstamped:
         break
       }
       message.removeAll(keepingCapacity: true)
