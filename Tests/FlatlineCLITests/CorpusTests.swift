@@ -50,6 +50,91 @@ struct CorpusTests {
     #expect(boots.allSatisfy { ($0["ending"] as? String) == "unknown" || ($0["ending"] as? String) == "running" })
   }
 
+  static let ubuntuWtmpUnclean = [
+    "2021-07-15T08:55:24.062122Z", "2021-08-09T07:26:23.866883Z", "2021-08-26T09:35:46.200122Z",
+    "2021-09-06T08:24:52.799823Z", "2021-09-19T19:06:56.599528Z", "2021-09-20T14:27:11.733887Z",
+    "2021-09-27T07:17:11.146293Z", "2021-10-06T07:54:54.907247Z", "2021-11-12T10:12:34.924566Z",
+  ]
+
+  @Test func ubuntuDesktopWtmpNineUncleanBoots() throws {
+    let path = CLI.corpus.appendingPathComponent("ubuntu-desktop-wtmp/wtmp").path
+    let r = try CLI.run(["analyze", path, "-o", "json"])
+    #expect(r.status == 0, "stderr: \(r.stderr)")
+    let report = try CLI.json(r.stdout)
+    let boots = CLI.boots(report)
+    #expect(boots.count == 20)
+    #expect(Self.uncleanBootStarts(boots) == Self.ubuntuWtmpUnclean)
+    #expect(boots.filter { ($0["clean"] as? Bool) == true }.count == 10)
+    #expect(boots.last?["ending"] as? String == "running")
+    let input = (report["inputs"] as? [[String: Any]])?.first
+    #expect(input?["kind"] as? String == "wtmp" && input?["records"] as? Int == 70)
+  }
+
+  @Test func ubuntuWtmpIPv6TwoBootsNoneUnclean() throws {
+    let path = CLI.corpus.appendingPathComponent("ubuntu-desktop-wtmp/wtmp-ipv6").path
+    let r = try CLI.run(["analyze", path, "-o", "json"])
+    let boots = CLI.boots(try CLI.json(r.stdout))
+    #expect(boots.count == 2)
+    #expect(boots.map { $0["ending"] as? String } == ["reboot", "running"])
+  }
+
+  /// Boots stamped 1970 in the Pi's wtmp are matched to the syslog boots by order: no extra boot, same verdicts.
+  @Test func raspberryPiWtmpAgreesWithSyslog() throws {
+    let files = (Self.piSyslogSet + ["wtmp"]).map { CLI.corpus.appendingPathComponent("\(Self.piLog)/\($0)").path }
+    let r = try CLI.run(["analyze"] + files + ["-o", "json", "--timezone", "UTC"])
+    #expect(r.status == 0, "stderr: \(r.stderr)")
+    let report = try CLI.json(r.stdout)
+    #expect((report["hosts"] as? [[String: Any]])?.map { $0["name"] as? String } == ["raspberrypi"])
+    let boots = CLI.boots(report)
+    #expect(boots.count == 38)
+    #expect(Self.uncleanBootStarts(boots) == Self.piUnclean)
+    #expect(boots.allSatisfy { ($0["start"] as? String)?.hasPrefix("2016-") == true })
+    func wtmpEvidence(_ b: [String: Any], _ kind: String) -> [[String: Any]] {
+      (b["evidence"] as? [[String: Any]] ?? []).filter {
+        ($0["source"] as? String)?.hasSuffix("/wtmp") == true && $0["kind"] as? String == kind
+      }
+    }
+    // Every clean end has wtmp's shutdown record; every unclean one the boot record with none before it.
+    #expect(boots.filter { ($0["clean"] as? Bool) == true }.allSatisfy { wtmpEvidence($0, "shutdown-marker").count == 1 })
+    let lines = boots.filter { ($0["clean"] as? Bool) == false }.flatMap { wtmpEvidence($0, "next-boot") }
+      .compactMap { $0["line"] as? Int }
+    // Records 8, 32, 97, 125, 138, 144, 267, 273 counting from 0 (line N is record N-1).
+    #expect(lines == [9, 33, 98, 126, 139, 145, 268, 274])
+  }
+
+  /// The whole folder: syslog set, messages, kern.log, auth.log (no boot starts at all) and wtmp.
+  @Test func raspberryPiWholeFolderAgreesWithSyslog() throws {
+    let dir = CLI.corpus.appendingPathComponent(Self.piLog).path
+    let r = try CLI.run(["analyze", dir, "-o", "json", "--timezone", "UTC"])
+    #expect(r.status == 0, "stderr: \(r.stderr)")
+    let report = try CLI.json(r.stdout)
+    let boots = CLI.boots(report)
+    #expect(boots.count == 38)
+    #expect(Self.uncleanBootStarts(boots) == Self.piUnclean)
+    #expect(boots.filter { ($0["clean"] as? Bool) == true }.count == 29)
+    let wtmp = (report["inputs"] as? [[String: Any]] ?? []).first { ($0["path"] as? String)?.hasSuffix("/wtmp") == true }
+    #expect(wtmp?["kind"] as? String == "wtmp" && wtmp?["host"] as? String == "raspberrypi")
+    #expect(wtmp?["records"] as? Int == 307)
+  }
+
+  @Test func utmpFormatsReadWithoutCrash() throws {
+    let dir = CLI.corpus.appendingPathComponent("utmp-formats").path
+    let r = try CLI.run(["analyze", dir, "-o", "json", "--timezone", "UTC"])
+    #expect(r.status == 0, "stderr: \(r.stderr)")
+    let inputs = (try CLI.json(r.stdout))["inputs"] as? [[String: Any]] ?? []
+    func input(_ name: String) -> [String: Any]? { inputs.first { ($0["path"] as? String)?.hasSuffix("/" + name) == true } }
+    let partial = input("wtmp.1")?["warnings"] as? [String] ?? []
+    #expect(partial.contains { $0.hasPrefix("trailing partial record of 1 bytes") })
+    #expect(input("utmp_corrupted")?["skipped"] as? Int == 2)
+    for name in ["utmp", "utmp_aarch64", "utmp_s390", "utmp_x86_64", "wtmp-a.BE", "wtmp-a.LE", "wtmp-b.BE", "wtmp-b.LE"] {
+      #expect(input(name)?["kind"] as? String == "wtmp", "\(name)")
+      #expect((input(name)?["warnings"] as? [String])?.isEmpty == true, "\(name)")
+    }
+    #expect(input("utmp_aarch64")?["records"] as? Int == 5 && input("utmp_s390")?["records"] as? Int == 5)
+    #expect(input("wtmp-a.BE")?["records"] as? Int == input("wtmp-a.LE")?["records"] as? Int)
+    #expect(r.stderr.contains("trailing partial record"))
+  }
+
   @Test func fedoraJournalFourBootsInOrderOneUnclean() throws {
     let dir = CLI.corpus.appendingPathComponent("fedora-rpi4-journal").path
     let r = try CLI.run(["analyze", dir, "-o", "json"])

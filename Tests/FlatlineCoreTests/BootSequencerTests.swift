@@ -269,6 +269,23 @@ func work(_ time: String, host: String = "web1") -> L {
     #expect(r.hosts.allSatisfy { $0.boots.map(\.ending) == [.running] && $0.aliases.isEmpty })
   }
 
+  @Test func streamWithoutBootStartsAddsNoBoot() {
+    // auth.log of the same host: no kernel or daemon start lines, spans all three boots.
+    let syslog = kernelBoot("03-01 10:00:00") + [L(time: "03-01 11:00:00", tag: "rsyslogd", msg: rsyslogExit)]
+      + kernelBoot("03-01 11:01:00") + [work("03-01 12:00:00")] + kernelBoot("03-01 12:30:00") + [work("03-01 13:00:00")]
+    let auth = ["03-01 10:20:00", "03-01 11:20:00", "03-01 12:40:00", "03-01 13:30:00"].map {
+      L(time: $0, tag: "sshd", msg: "Accepted publickey for alice from 10.0.0.5 port 50000 ssh2", pid: 900)
+    }
+    let r = analyze(syslog, streams: [auth])
+    #expect(r.hosts.count == 1)
+    #expect(r.hosts[0].boots.map(\.ending) == [.reboot, .powerLoss, .running])
+    // It still tells the running boot's last sign of life.
+    #expect(r.hosts[0].boots.last?.lastSignOfLife == L(time: "03-01 13:30:00", tag: "", msg: "").micros)
+    // A stream that starts inside a boot (its first boot began before its data) joins that boot.
+    let late = analyze(syslog, streams: [Array(auth.suffix(2))])
+    #expect(late.hosts[0].boots.map(\.ending) == [.reboot, .powerLoss, .running])
+  }
+
   @Test func sameBootInTwoStreamsIsOneBoot() {
     // syslog (can show shutdowns) and kern.log (kernel only) of one host.
     let syslog = kernelBoot("03-01 10:00:00") + [L(time: "03-01 11:00:00", tag: "rsyslogd", msg: rsyslogExit)]

@@ -28,17 +28,28 @@ public enum Analyzer {
     var engine = DetectionEngine(registry: registry)
     let inputs = Discovery.discover(paths: options.paths, registry: registry)
     let shifts = siblingYearShifts(inputs, options.ingest)
-    for input in inputs {
+    // Login records carry no host name: they are read last, when the folder's other inputs have shown theirs.
+    func isLoginRecords(_ i: DiscoveredInput) -> Bool {
+      if case .wtmp = i { return true }
+      return false
+    }
+    for input in inputs where !isLoginRecords(input) {
       ingest(input, registry: registry, options: options.ingest, yearShifts: shifts, into: &engine)
+    }
+    for input in inputs where isLoginRecords(input) {
+      ingest(input, registry: registry, options: options.ingest, yearShifts: shifts, host: options.host, into: &engine)
     }
     engine.finish()
     return result(engine: engine, registry: registry, options: options)
   }
 
   /// Reads one discovered input into any sink (the engine in batch mode).
+  ///
+  /// `host`: the host of inputs whose records name none (wtmp); when nil, the host most seen in the input's
+  /// folder among the inputs read so far (`FolderHosts`), else `unknown`. Read such inputs after the others.
   public static func ingest<S: RecordSink>(
     _ input: DiscoveredInput, registry: InputRegistry, options: IngestOptions, yearShifts: [String: Int] = [:],
-    into sink: inout S
+    host: String? = nil, into sink: inout S
   ) {
     switch input {
     case .syslogSet(let files):
@@ -50,8 +61,11 @@ public enum Analyzer {
       JournalStreamSource(path: path, registry: registry, options: options).run(into: &sink)
     case .datastoreLog(let path, let component):
       DatastoreLogSource(path: path, component: component, registry: registry, options: options).run(into: &sink)
-    case .wtmp, .cloudNotices:
-      break  // read by their own source (wtmp) or by the correlation stage (notices)
+    case .wtmp(let path):
+      let h = host ?? FolderHosts.host(for: path, registry: registry) ?? "unknown"
+      WtmpSource(path: path, registry: registry, options: options, host: h).run(into: &sink)
+    case .cloudNotices:
+      break  // read by the correlation stage
     }
   }
 

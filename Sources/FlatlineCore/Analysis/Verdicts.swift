@@ -9,7 +9,8 @@ enum VerdictCombiner {
       let isLast = j == merged.count - 1
       let verdicts = mb.members.map { timelines[$0.timeline].verdicts[$0.boot] }
       let states = mb.members.map { timelines[$0.timeline].boots[$0.boot] }
-      let chosen = choose(verdicts, isLast: isLast)
+      let login = mb.members.map { timelines[$0.timeline].isLoginRecords }
+      let chosen = choosePreferringRicher(verdicts, loginRecords: login, isLast: isLast)
       var verdict = chosen.map { verdicts[$0] } ?? BootVerdict(ending: .unknown, confidence: 0, evidence: [], end: nil)
       if !isLast && verdict.ending == .running {
         verdict = BootVerdict(ending: .unknown, confidence: 0, evidence: verdict.evidence, end: nil)
@@ -27,12 +28,25 @@ enum VerdictCombiner {
           evidence.append(e)
         }
       }
+      // wtmp's view: its shutdown record corroborates a clean end; a boot record with no shutdown record before
+      // it corroborates an unclean one. Kept with file and record number even where a richer stream disagrees.
+      var loginDisagrees = false
+      for (k, v) in verdicts.enumerated() where k != chosen && login[k] {
+        for e in loginEvidence(v) where !evidence.contains(where: { same($0, e) }) { evidence.append(e) }
+        if let c = verdict.ending.clean, let lc = v.ending.clean, c != lc { loginDisagrees = true }
+      }
       if verdict.ending == .powerLoss {
         let kinds = Set(evidence.map(\.kind)).intersection([.journalUncleanNotice, .journalFileOnline, .filesystemRecovery, .nulRun])
-        verdict.confidence = min(0.95, 0.7 + 0.08 * Double(kinds.count))
+        let base = chosen.map { login[$0] } == true ? 0.7 - StreamTimeline.loginRecordsPenalty : 0.7
+        verdict.confidence = min(0.95, base + 0.08 * Double(kinds.count))
       }
+      if loginDisagrees { verdict.confidence = max(0, verdict.confidence - Self.disagreementPenalty) }
       // The last sign of life is the latest any stream saw (journald may have lost minutes syslog kept).
-      let start = states.filter(\.startKnown).compactMap { $0.firstTime == Record.noTime ? nil : $0.firstTime }.min()
+      // A start stamped before the clock was set (wtmp at 1970) is only a stand-in when nothing better is known.
+      func starts(_ s: [BootState]) -> Int64? {
+        s.filter(\.startKnown).compactMap { $0.firstTime == Record.noTime ? nil : $0.firstTime }.min()
+      }
+      let start = starts(states.filter { !$0.clockUnsetAtStart }) ?? starts(states)
       let latest = states.filter { $0.lastTime != Record.noTime }.max { $0.lastTime < $1.lastTime }
       let last = latest?.lastTime ?? Record.noTime
       if let l = latest?.lastSignOfLife, let i = evidence.firstIndex(where: { $0.kind == .lastSignOfLife }) {
@@ -63,6 +77,33 @@ enum VerdictCombiner {
       }
     }
     return rows
+  }
+
+  /// How much an unclean/clean verdict loses when wtmp says the opposite.
+  static let disagreementPenalty = 0.15
+
+  /// The evidence a login-records (wtmp) verdict adds to another stream's: its shutdown records, or, when it
+  /// calls the boot unclean, the next boot record (there was no shutdown record before it).
+  static func loginEvidence(_ v: BootVerdict) -> [EvidenceRecord] {
+    var out: [EvidenceRecord] = []
+    for e in v.evidence {
+      if e.kind == .shutdownMarker {
+        out.append(e)
+      } else if e.kind == .nextBoot, v.ending.clean == false {
+        var c = e
+        c.message += " (wtmp: no shutdown record before this boot record)"
+        out.append(c)
+      }
+    }
+    return out
+  }
+
+  /// Like `choose`, but a text or journal stream that decides (clean, crash or power loss) is preferred to
+  /// login records, which see less; login records decide only where the richer streams cannot.
+  static func choosePreferringRicher(_ v: [BootVerdict], loginRecords: [Bool], isLast: Bool) -> Int? {
+    let richer = v.indices.filter { !loginRecords[$0] && v[$0].ending.clean != nil }
+    guard !richer.isEmpty, richer.count < v.count else { return choose(v, isLast: isLast) }
+    return choose(richer.map { v[$0] }, isLast: isLast).map { richer[$0] }
   }
 
   static func corroborates(_ k: EvidenceKind) -> Bool {

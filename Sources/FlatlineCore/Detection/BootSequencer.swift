@@ -10,6 +10,9 @@ public final class BootSequencer {
   public let stream: Int
   public let hostKey: String
   public let isJournal: Bool
+  /// True for a wtmp/utmp stream: boots open at `BOOT_TIME` records, records are applied as they come (no
+  /// holding back by timestamp, no kernel banner phase), and the stream can show shutdowns (`last -x`).
+  public let isLoginRecords: Bool
   /// Display host name (latest seen) and journal machine ID.
   public var hostName: String
   public var machineID: String?
@@ -25,12 +28,16 @@ public final class BootSequencer {
   var onlineByBoot: [String: EvidenceRecord] = [:]
   var journalIndex: [String: Int] = [:]
 
-  public init(stream: Int, hostKey: String, hostName: String, isJournal: Bool) {
+  public init(stream: Int, hostKey: String, hostName: String, isJournal: Bool, isLoginRecords: Bool = false) {
     self.stream = stream
     self.hostKey = hostKey
     self.hostName = hostName
     self.isJournal = isJournal
+    self.isLoginRecords = isLoginRecords
   }
+
+  /// Times before this (1990-01-01) are a clock that was not set yet (RTC-less boards write 1970 stamps).
+  public static let clockSetThreshold: Int64 = 631_152_000 * 1_000_000
 
   // MARK: Pending records (same timestamp, not yet assigned)
 
@@ -77,6 +84,10 @@ public final class BootSequencer {
     }
     if isJournal {
       consumeJournal(r, signal: signal)
+      return
+    }
+    if isLoginRecords {
+      consumeLoginRecord(r, signal: signal)
       return
     }
     if r.time != pendingTime {
@@ -250,6 +261,34 @@ public final class BootSequencer {
     if b.onlineJournal == nil, let e = onlineByBoot[id] { b.onlineJournal = e }
     journalIndex[id] = boots.count
     boots.append(b)
+  }
+
+  // MARK: Login records (wtmp/utmp)
+
+  /// A `BOOT_TIME` record opens a boot; everything else belongs to the current one. Times before the clock was
+  /// set (`clockSetThreshold`) do not count as the boot's first or last time: such a boot's times come from its
+  /// later records (runlevel, logins, shutdown), and `clockUnsetAtStart` tells the host merge to place it by order.
+  private func consumeLoginRecord(_ r: Record, signal: Signal) {
+    let loc = SourceLocation(input: r.input, line: r.line)
+    let make: (EvidenceKind) -> EvidenceRecord = { kind in
+      EvidenceRecord(kind: kind, time: r.time, location: loc, message: r.message.string)
+    }
+    let clockSet = r.time != Record.noTime && r.time >= Self.clockSetThreshold
+    let boot: BootState
+    if signal == .bootBanner {
+      if let last = boots.last, last.isEmpty, !last.startKnown { boots.removeLast() }
+      boot = BootState(startKnown: true)
+      boot.loginRecords = true
+      boot.clockUnsetAtStart = !clockSet
+      boot.opener = make(.bootStart)
+      boots.append(boot)
+    } else {
+      boot = current
+      boot.loginRecords = true
+    }
+    boot.apply(
+      signal: signal, time: clockSet ? r.time : Record.noTime, location: loc, message: r.message, nulBytesBefore: 0,
+      makeEvidence: make)
   }
 
   // MARK: Notes

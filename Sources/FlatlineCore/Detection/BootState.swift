@@ -12,6 +12,11 @@ public final class BootState {
   public var lastLocation: SourceLocation?
   public var lastMessage: [UInt8] = []
   public var records = 0
+  /// True for a boot seen in wtmp/utmp login records.
+  public var loginRecords = false
+  /// True when the record that opened the boot was stamped before the clock was set (1970 on RTC-less boards):
+  /// `firstTime` is then the first later record with a real time, not the boot's start.
+  public var clockUnsetAtStart = false
 
   // Shutdown evidence, each with the record ordinal it was seen at (later cancelling events compare ordinals).
   public var strongShutdown: EvidenceRecord?

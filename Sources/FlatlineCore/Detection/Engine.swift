@@ -14,9 +14,9 @@ public struct DetectionEngine: RecordSink {
   /// Journal boots: which sequencer holds each boot ID (per stream), and whether it may still move.
   private var bootOwner: [String: (sequencer: Int, pinned: Bool)] = [:]
   private var lastBootID: [UInt8] = []
-  /// Per input index: true when its records take no part in boot detection (datastore native logs have no boots
-  /// and no host; they are left to the rule matcher). Filled as inputs appear.
-  private var bootless: [Bool] = []
+  /// Kind of every input seen so far, by index (filled as inputs appear). Datastore native logs have no boots and
+  /// no host (they are left to the rule matcher); wtmp/utmp records are classified as login records.
+  private var inputKinds: [InputKind] = []
 
   public init(registry: InputRegistry) {
     self.registry = registry
@@ -24,13 +24,14 @@ public struct DetectionEngine: RecordSink {
 
   public mutating func consume(_ r: Record) {
     let inputIndex = Int(r.input)
-    if inputIndex >= bootless.count {
+    if inputIndex >= inputKinds.count {
       let inputs = registry.inputs
-      for i in bootless.count..<max(inputIndex + 1, inputs.count) {
-        bootless.append(i < inputs.count && inputs[i].kind == .datastoreLog)
-      }
+      inputKinds = inputs.map(\.kind)
+      if inputIndex >= inputKinds.count { return }
     }
-    if bootless[inputIndex] { return }
+    let kind = inputKinds[inputIndex]
+    if kind == .datastoreLog { return }
+    let loginRecords = kind == .wtmp
     let stream = registry.inputs[inputIndex].stream
     let journal = !r.bootID.isEmpty || !r.machineID.isEmpty
     let key = journal && !r.machineID.isEmpty ? r.machineID : r.host
@@ -42,7 +43,7 @@ public struct DetectionEngine: RecordSink {
     } else if key.isEmpty, r.bootID.isEmpty, let s = lastHostOfStream[stream] {
       seq = s
     } else {
-      let byKey = sequencer(stream: stream, key: key, journal: journal, record: r)
+      let byKey = sequencer(stream: stream, key: key, journal: journal, loginRecords: loginRecords, record: r)
       seq = r.bootID.isEmpty ? byKey : journalOwner(stream: stream, bootID: r.bootID, keySequencer: byKey)
       lastHost.removeAll(keepingCapacity: true)
       lastHost.append(contentsOf: key.buffer)
@@ -55,7 +56,8 @@ public struct DetectionEngine: RecordSink {
     let s = sequencers[seq]
     if journal, !r.host.isEmpty, !r.host.equals(s.hostName) { s.hostName = r.host.string }
     streamOrdinal += 1
-    s.consume(r, signal: SignalClassifier.classify(r), streamOrdinal: streamOrdinal)
+    let signal = loginRecords ? SignalClassifier.classifyLoginRecord(r) : SignalClassifier.classify(r)
+    s.consume(r, signal: signal, streamOrdinal: streamOrdinal)
   }
 
   /// The sequencer of a journal boot. A boot stays with the machine it was first seen on, except once: the
@@ -77,12 +79,12 @@ public struct DetectionEngine: RecordSink {
     return keySequencer
   }
 
-  private mutating func sequencer(stream: Int, key: Bytes, journal: Bool, record r: Record) -> Int {
+  private mutating func sequencer(stream: Int, key: Bytes, journal: Bool, loginRecords: Bool, record r: Record) -> Int {
     let k = "\(stream)\u{1}\(key.string)"
     if let i = index[k] { return i }
     let name = journal ? (r.host.isEmpty ? key.string : r.host.string) : (key.isEmpty ? "unknown" : key.string)
     let s = BootSequencer(
-      stream: stream, hostKey: key.string, hostName: name, isJournal: journal)
+      stream: stream, hostKey: key.string, hostName: name, isJournal: journal, isLoginRecords: loginRecords && !journal)
     if journal && !r.machineID.isEmpty { s.machineID = r.machineID.string }
     sequencers.append(s)
     index[k] = sequencers.count - 1

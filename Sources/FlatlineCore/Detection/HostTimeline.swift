@@ -4,6 +4,8 @@ public final class StreamTimeline {
   public var aliases: [String] = []
   public var machineID: String?
   public let isJournal: Bool
+  /// A wtmp/utmp stream: it shows boots and shutdown records but little else (a poorer source than text logs).
+  public let isLoginRecords: Bool
   public var canShowShutdowns: Bool
   public var boots: [BootState]
   public private(set) var verdicts: [BootVerdict] = []
@@ -12,7 +14,10 @@ public final class StreamTimeline {
     name = s.hostName
     machineID = s.machineID
     isJournal = s.isJournal
-    canShowShutdowns = s.isJournal || s.sawUserspace
+    isLoginRecords = s.isLoginRecords
+    // wtmp shows shutdowns by construction: `last -x` calls a boot without a shutdown record before the next
+    // boot a crash.
+    canShowShutdowns = s.isJournal || s.sawUserspace || s.isLoginRecords
     boots = s.boots
   }
 
@@ -30,9 +35,18 @@ public final class StreamTimeline {
     boots += rest
   }
 
+  /// How much less sure a verdict from login records alone is: wtmp misses shutdown records now and then
+  /// (systemd #13138) and carries no crash or recovery evidence of its own.
+  static let loginRecordsPenalty = 0.1
+
   func judge() {
     verdicts = boots.indices.map { i in
-      BootJudge.judge(boots[i], next: i + 1 < boots.count ? boots[i + 1] : nil, streamCanShowShutdowns: canShowShutdowns)
+      var v = BootJudge.judge(
+        boots[i], next: i + 1 < boots.count ? boots[i + 1] : nil, streamCanShowShutdowns: canShowShutdowns)
+      if isLoginRecords, v.ending != .running, v.ending != .unknown {
+        v.confidence = max(0, v.confidence - Self.loginRecordsPenalty)
+      }
+      return v
     }
   }
 }
@@ -49,7 +63,10 @@ public enum HostMerger {
 
   public static func hosts(from sequencers: [BootSequencer]) -> [(timelines: [StreamTimeline], boots: [MergedBoot])] {
     var timelines = renameChains(sequencers.filter { !$0.boots.isEmpty })
-    timelines.sort { ($0.isJournal ? 0 : 1, $0.name) < ($1.isJournal ? 0 : 1, $1.name) }
+    // Journals first (they carry boot IDs), login records last (they carry least); the order breaks ties of the
+    // lead below.
+    func rank(_ t: StreamTimeline) -> Int { t.isJournal ? 0 : t.isLoginRecords ? 2 : 1 }
+    timelines.sort { (rank($0), $0.name) < (rank($1), $1.name) }
     for t in timelines { t.judge() }
     // Group by machine: journals by machine ID, text logs by host name; text names join a journal of that name.
     var groups: [[StreamTimeline]] = []
@@ -108,11 +125,57 @@ public enum HostMerger {
     return out
   }
 
-  static func same(_ a: BootState, _ b: BootState, firstA: Bool, firstB: Bool) -> Bool {
+  /// A wtmp `BOOT_TIME` record is written when userspace starts, up to this long after the kernel banner.
+  static let loginBootDelay: Int64 = 600 * 1_000_000
+
+  /// Whether `a` and `b` (boots of two streams) are the same boot. `first*`/`last*`: the boot is the first/last
+  /// of its stream.
+  static func same(
+    _ a: BootState, _ b: BootState, firstA: Bool, firstB: Bool, lastA: Bool = false, lastB: Bool = false
+  ) -> Bool {
     if let x = a.bootID, let y = b.bootID { return x == y }
-    if !a.startKnown || !b.startKnown { return !a.startKnown && !b.startKnown && firstA && firstB }
+    if !a.startKnown || !b.startKnown {
+      if !a.startKnown && !b.startKnown { return firstA && firstB }
+      // A boot that began before its stream's data is the boot that was running when its last record was
+      // written. This also places a stream that never sees a boot start (auth.log and other files without
+      // kernel or daemon start lines): its one boot spans the boots of the other streams and belongs to the
+      // one its data ends in, instead of becoming a boot of its own.
+      let (u, k, lastK) = a.startKnown ? (b, a, lastA) : (a, b, lastB)
+      return within(u.lastTime, k, openEnded: lastK)
+    }
+    if a.clockUnsetAtStart || b.clockUnsetAtStart {
+      return sameUnsetClock(a, b, lastA: lastA, lastB: lastB)
+    }
     guard a.firstTime != Record.noTime, b.firstTime != Record.noTime else { return false }
+    if a.loginRecords != b.loginRecords {
+      // wtmp's boot record comes after the kernel banner and the syslog daemon's start, within the boot.
+      let (w, k, lastK) = a.loginRecords ? (a, b, lastB) : (b, a, lastA)
+      let delay = w.firstTime - k.firstTime
+      return delay >= -startTolerance && delay <= loginBootDelay && within(w.firstTime, k, openEnded: lastK)
+    }
     return abs(a.firstTime - b.firstTime) <= startTolerance
+  }
+
+  /// True when time `t` lies inside boot `k`'s records (with the start tolerance; `openEnded`: no upper bound,
+  /// for the last boot of a stream, whose data may end before the other stream's does).
+  static func within(_ t: Int64, _ k: BootState, openEnded: Bool) -> Bool {
+    guard t != Record.noTime, k.firstTime != Record.noTime else { return false }
+    if t < k.firstTime - startTolerance { return false }
+    return openEnded || k.lastTime == Record.noTime || t <= k.lastTime + startTolerance
+  }
+
+  /// Boots whose opening record was stamped before the clock was set (wtmp `BOOT_TIME` at 1970 on RTC-less
+  /// boards) are matched by what has real times: every later record of such a boot (runlevel, logins, the
+  /// shutdown record) must lie inside the other boot. A boot without any real time fits anywhere: the
+  /// alignment then places it by order between its neighbours.
+  static func sameUnsetClock(_ a: BootState, _ b: BootState, lastA: Bool, lastB: Bool) -> Bool {
+    if a.clockUnsetAtStart && b.clockUnsetAtStart {
+      guard a.firstTime != Record.noTime, b.firstTime != Record.noTime else { return false }
+      return a.firstTime <= b.lastTime + startTolerance && b.firstTime <= a.lastTime + startTolerance
+    }
+    let (u, k, lastK) = a.clockUnsetAtStart ? (a, b, lastB) : (b, a, lastA)
+    if u.firstTime == Record.noTime { return true }
+    return within(u.firstTime, k, openEnded: lastK) && within(u.lastTime, k, openEnded: lastK)
   }
 
   /// True when `a` is known to start after `b` (used to order boots only one stream saw).
@@ -128,10 +191,27 @@ public enum HostMerger {
     let m = other.count
     guard m > 0 else { return merged }
     func rep(_ i: Int) -> BootState { let x = merged[i].members[0]; return tl[x.timeline].boots[x.boot] }
+    // A boot is the same as a merged boot when it is the same as any stream's view of it (one stream may see
+    // only part of a boot: kern.log stops before the shutdown that syslog and wtmp show). Boot IDs, where both
+    // sides have one, decide alone.
+    func matches(_ i: Int, _ j: Int) -> Bool {
+      let b = other[j]
+      let members = merged[i].members.map { (boot: tl[$0.timeline].boots[$0.boot], index: $0.boot, count: tl[$0.timeline].boots.count) }
+      if b.bootID != nil, let withID = members.first(where: { $0.boot.bootID != nil }) {
+        return withID.boot.bootID == b.bootID
+      }
+      return members.contains { x in
+        same(x.boot, b, firstA: x.index == 0, firstB: j == 0, lastA: x.index == x.count - 1, lastB: j == m - 1)
+      }
+    }
+    var match = Array(repeating: Array(repeating: false, count: m), count: n)
+    for i in 0..<n {
+      for j in 0..<m { match[i][j] = matches(i, j) }
+    }
     var dp = Array(repeating: Array(repeating: 0, count: m + 1), count: n + 1)
     for i in stride(from: n - 1, through: 0, by: -1) {
       for j in stride(from: m - 1, through: 0, by: -1) {
-        if same(rep(i), other[j], firstA: i == 0, firstB: j == 0) {
+        if match[i][j] {
           dp[i][j] = dp[i + 1][j + 1] + 1
         } else {
           dp[i][j] = max(dp[i + 1][j], dp[i][j + 1])
@@ -142,7 +222,7 @@ public enum HostMerger {
     var i = 0
     var j = 0
     while i < n || j < m {
-      if i < n, j < m, same(rep(i), other[j], firstA: i == 0, firstB: j == 0), dp[i][j] == dp[i + 1][j + 1] + 1 {
+      if i < n, j < m, match[i][j], dp[i][j] == dp[i + 1][j + 1] + 1 {
         var mb = merged[i]
         mb.members.append((ti, j))
         out.append(mb)

@@ -82,6 +82,20 @@ public enum SignalClassifier {
     return .none
   }
 
+  /// Classifies a record of a wtmp/utmp input (as `WtmpSource` describes it), with `last -x` semantics: a
+  /// `reboot system boot` record opens a boot; a `shutdown system down` record, or a runlevel record to level 0
+  /// or 6, is a clean shutdown marker. Call it only for records of `.wtmp` inputs (the engine checks the input
+  /// kind), so that a syslog line tagged `wtmp` can never fake a boot.
+  public static func classifyLoginRecord(_ r: Record) -> Signal {
+    let m = r.message
+    guard m.count >= 18 else { return .none }
+    if m.hasPrefix("reboot system boot") { return .bootBanner }
+    if m.hasPrefix("shutdown system down") { return .shutdown(.unspecified) }
+    if m.hasPrefix("runlevel (to lvl 0)") { return .shutdown(.poweroff) }
+    if m.hasPrefix("runlevel (to lvl 6)") { return .shutdown(.reboot) }
+    return .none
+  }
+
   /// e2fsck replaying a journal, fsck.fat finding the dirty bit: the filesystem was not unmounted.
   static func fsckSignal(_ m: Bytes) -> Signal {
     if m.contains(": recovering journal") || m.contains("Dirty bit is set") { return .filesystemRecovery }

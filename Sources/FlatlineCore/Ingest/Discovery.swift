@@ -41,7 +41,7 @@ public enum Discovery {
 
   /// What one file looks like.
   enum Sniffed: Equatable {
-    case syslog, journal, journalExport, journalJSON
+    case syslog, journal, journalExport, journalJSON, wtmp
     /// A datastore's native log (`DatastoreSniffer`).
     case datastore(String)
     case skip(String)
@@ -97,8 +97,11 @@ public enum Discovery {
     let component = data.withBytes { b in DatastoreSniffer.sniff(lines.map { b.slice($0.0, $0.1) }, name: name) }
     if let component { return .datastore(component) }
     if looksLikeSyslog(lines, data) { return .syslog }
-    if isLoginRecords(name: name, data: data) {
-      return .skip("binary login records (wtmp/utmp) are not read yet")
+    if isLoginRecords(name: name, data: data, complete: head.complete) {
+      let lower = name.lowercased()
+      if lower.hasPrefix("btmp") { return .skip("failed-login records (btmp) say nothing about boots") }
+      if lower.hasPrefix("lastlog") { return .skip("lastlog holds only each user's last login, nothing about boots") }
+      return .wtmp
     }
     if isBinary(data) { return .skip("binary data, not a log format Flatline reads") }
     return .skip("text not recognised as syslog or a journal export")
@@ -164,14 +167,18 @@ public enum Discovery {
     }
   }
 
-  static func isLoginRecords(name: String, data: [UInt8]) -> Bool {
+  /// Binary utmp-style records: by name (`wtmp`, `btmp`, `utmp`, `lastlog`, with rotation suffixes), or by shape
+  /// (a glibc record layout reads well and, when the whole file is known, its size is a whole number of records).
+  static func isLoginRecords(name: String, data: [UInt8], complete: Bool) -> Bool {
+    guard isBinary(data) else { return false }
     let lower = name.lowercased()
-    let byName = ["wtmp", "btmp", "utmp", "lastlog"].contains { lower.hasPrefix($0) }
-    // utmp record: int16 ut_type (1…9) + padding, int32 pid, then 32-byte ut_line.
-    let t = data.count >= 4 ? Int(data[0]) | Int(data[1]) << 8 : -1
-    let byShape = data.count >= 384 && (1...9).contains(t) && data[2] == 0 && data[3] == 0
-    let whole = data.count % 384 == 0 || data.count % 400 == 0
-    return isBinary(data) && (byName || (byShape && whole))
+    if ["wtmp", "btmp", "utmp", "lastlog"].contains(where: { lower.hasPrefix($0) }) { return true }
+    guard let layout = data.withBytes({ WtmpLayout.detect($0, totalSize: complete ? data.count : nil) }) else {
+      return false
+    }
+    guard data.count >= layout.recordSize else { return false }
+    let first = data.withBytes { layout.check($0.slice(0, layout.recordSize)) }
+    return first == .valid && (!complete || data.count % layout.recordSize == 0)
   }
 
   /// Binary when control bytes other than TAB/LF/CR/ESC/FF and NUL runs are more than 1 % of the head, or when
@@ -282,6 +289,8 @@ public enum Discovery {
         out.append(.input(.journalJSON(path: path)))
       case .datastore(let component):
         out.append(.input(.datastoreLog(path: path, component: component)))
+      case .wtmp:
+        out.append(.input(.wtmp(path: path)))
       case .skip(let reason):
         registry.skip(path: path, reason: reason)
       }

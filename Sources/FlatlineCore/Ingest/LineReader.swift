@@ -253,6 +253,25 @@ final class LineReader {
     }
   }
 
+  /// Calls `body` for every complete block of `size` bytes (binary records such as wtmp), in file order, and
+  /// returns how many bytes were left over at the end (a trailing partial block, not passed to `body`).
+  func forEachBlock(size: Int, _ body: (Bytes) -> Void) -> Int {
+    precondition(size > 0 && size <= cap)
+    while true {
+      while end - start >= size {
+        body(Bytes(base: UnsafePointer(buf + start), count: size))
+        start += size
+      }
+      if start > 0 {
+        let keep = end - start
+        if keep > 0 { memmove(buf, buf + start, keep) }
+        end = keep
+        start = 0
+      }
+      if !fill() { return end - start }
+    }
+  }
+
   private func cutWarn(_ lineNo: Int, _ length: Int) {
     if let registry, let input { registry.addSkipped(input) }
     if !cutWarned {

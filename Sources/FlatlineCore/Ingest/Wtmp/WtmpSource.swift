@@ -1,0 +1,198 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Reads one wtmp/utmp file (plain or gzip) of glibc login records and hands each record to the sink.
+///
+/// - The layout (384/400-byte records, little/big endian) is detected from the head of the file
+///   (`WtmpLayout.detect`).
+/// - Each file is its own input of kind `.wtmp` and its own stream. Records carry no host name; the caller
+///   passes the host the file belongs to (`FolderHosts`).
+/// - Records are described the way `last -x` shows them, with identifier `wtmp`: `reboot system boot <kernel>`,
+///   `shutdown system down <kernel>`, `runlevel (to lvl N) <kernel>`, `<user> <tty> <remote host>` for a login,
+///   `logout <tty>`, `LOGIN <tty>`, `init <tty>`, `clock changed: old time|new time`, `accounting <user>`.
+///   `SignalClassifier.classifyLoginRecord` turns the first three into boot and shutdown signals.
+/// - `Record.line` is the record's 1-based position: line N is record N−1 counting from 0, at byte offset
+///   (N−1) × record size.
+/// - `EMPTY` records are passed over; records with an impossible type or time are counted as skipped and
+///   warned about once; a trailing partial record is warned about and ignored.
+public struct WtmpSource {
+  /// `Record.identifier` of every record this source emits.
+  public static let identifier = "wtmp"
+
+  public let path: String
+  public let registry: InputRegistry
+  public let options: IngestOptions
+  public let host: String
+
+  /// `host`: the host the file belongs to (records of wtmp carry none).
+  public init(path: String, registry: InputRegistry, options: IngestOptions = IngestOptions(), host: String) {
+    self.path = path
+    self.registry = registry
+    self.options = options
+    self.host = host
+  }
+
+  /// How many records the head used for layout detection holds at most.
+  static let detectRecords = 512
+
+  /// Registers the file and streams its records into `sink`.
+  public func run<S: RecordSink>(into sink: inout S) {
+    let input = registry.register(path: path, kind: .wtmp, host: host)
+    let head: LineReader.Head
+    switch LineReader.head(path: path, limit: Self.detectRecords * 400) {
+    case .failure(let e):
+      registry.warn(input, "cannot read: \(e.reason)")
+      return
+    case .success(let h):
+      head = h
+    }
+    var total: Int?
+    if head.complete {
+      total = head.data.count
+    } else if !head.isGzip {
+      var st = stat()
+      if stat(path, &st) == 0 { total = Int(st.st_size) }
+    }
+    guard let layout = head.data.withBytes({ WtmpLayout.detect($0, totalSize: total) }) else {
+      registry.warn(input, "no utmp/wtmp record layout fits this file (no valid record in its first bytes)")
+      if !head.data.isEmpty { registry.addSkipped(input) }
+      return
+    }
+    guard let reader = LineReader(path: path, input: input, registry: registry) else { return }
+    let size = layout.recordSize
+    var index = 0
+    var corrupt = 0
+    var firstCorrupt = -1
+    var message: [UInt8] = []
+    message.reserveCapacity(512)
+    let hostBytes = Array(host.utf8)
+    let ident: StaticString = "wtmp"
+    let remainder = reader.forEachBlock(size: size) { b in
+      defer { index += 1 }
+      switch layout.check(b) {
+      case .empty:
+        return
+      case .corrupt:
+        corrupt += 1
+        if firstCorrupt < 0 { firstCorrupt = index }
+        registry.addSkipped(input)
+        return
+      case .valid, .unstamped:
+        break
+      }
+      message.removeAll(keepingCapacity: true)
+      let kind = Self.describe(b, layout: layout, into: &message)
+      let time = layout.seconds(b) * 1_000_000 + layout.microseconds(b)
+      let pid: Int32 = kind.isProcess ? layout.pid(b) : 0
+      message.withBytes { msg in
+        hostBytes.withBytes { h in
+          let r = Record(
+            time: time, input: input, line: index + 1, host: h,
+            identifier: Bytes(base: ident.utf8Start, count: ident.utf8CodeUnitCount), pid: pid, message: msg)
+          sink.consume(r)
+        }
+      }
+      registry.addRecords(input)
+    }
+    if corrupt > 0 {
+      registry.warn(
+        input,
+        "\(corrupt) corrupt record\(corrupt == 1 ? "" : "s") skipped (type out of range or impossible time), "
+          + "the first is record \(firstCorrupt) counting from 0")
+    }
+    if remainder > 0 {
+      registry.warn(
+        input,
+        "trailing partial record of \(remainder) bytes at byte offset \(index * size) ignored "
+          + "(the file size is not a multiple of \(size))")
+    }
+  }
+
+  /// What a record is, after `last`'s normalisation.
+  public enum Kind: Equatable, Sendable {
+    case boot, shutdown, runLevel, login, logout, loginPrompt, initProcess, clockChange, accounting
+
+    var isProcess: Bool {
+      switch self {
+      case .login, .logout, .loginPrompt, .initProcess, .accounting: return true
+      default: return false
+      }
+    }
+  }
+
+  /// Classifies a valid record and appends its `last -x`-style text to `out`. Like util-linux `last`, a record
+  /// whose `ut_line` starts with `~` is a boot, shutdown or runlevel record by its `ut_user` whatever its type;
+  /// a `RUN_LVL` record of user `shutdown` is a shutdown (systemd writes shutdown as `RUN_LVL`).
+  public static func describe(_ b: Bytes, layout: WtmpLayout, into out: inout [UInt8]) -> Kind {
+    let line = WtmpLayout.line(b)
+    let user = WtmpLayout.user(b)
+    let host = WtmpLayout.host(b)
+    var type = layout.type(b)
+    if line.count > 0, line[0] == UInt8(ascii: "~") {
+      if user.equals("shutdown") {
+        type = -1
+      } else if user.equals("reboot") {
+        type = UtmpType.bootTime
+      } else if user.equals("runlevel") {
+        type = UtmpType.runLevel
+      }
+    }
+    if type == UtmpType.runLevel && user.equals("shutdown") { type = -1 }
+    func put(_ s: StaticString) { out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount)) }
+    func put(_ x: Bytes) { if x.count > 0 { out.append(contentsOf: x.buffer) } }
+    func space(_ x: Bytes) {
+      if x.count > 0 {
+        out.append(32)
+        put(x)
+      }
+    }
+    switch type {
+    case -1:
+      put("shutdown system down")
+      space(host)
+      return .shutdown
+    case UtmpType.bootTime:
+      put("reboot system boot")
+      space(host)
+      return .boot
+    case UtmpType.runLevel:
+      let level = Int(layout.pid(b) & 255)
+      put("runlevel (to lvl ")
+      if level >= 33 && level < 127 { out.append(UInt8(level)) } else { out.append(contentsOf: Array(String(level).utf8)) }
+      put(")")
+      space(host)
+      return .runLevel
+    case UtmpType.newTime:
+      put("clock changed: new time")
+      return .clockChange
+    case UtmpType.oldTime:
+      put("clock changed: old time")
+      return .clockChange
+    case UtmpType.initProcess:
+      put("init")
+      space(line)
+      return .initProcess
+    case UtmpType.loginProcess:
+      put("LOGIN")
+      space(line)
+      return .loginPrompt
+    case UtmpType.userProcess:
+      put(user.count > 0 ? user : line)
+      if user.count > 0 { space(line) }
+      space(host)
+      return .login
+    case UtmpType.deadProcess:
+      put("logout")
+      space(line)
+      space(user)
+      return .logout
+    default:
+      put("accounting")
+      space(user)
+      return .accounting
+    }
+  }
+}

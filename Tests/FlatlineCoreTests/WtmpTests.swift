@@ -1,0 +1,299 @@
+import Foundation
+import Testing
+
+@testable import FlatlineCore
+
+/// Builds glibc utmp/wtmp records byte by byte (layout: /work/shared/reference/boot-and-shutdown-markers.md §1.1).
+enum WtmpFixture {
+  struct Rec {
+    var type: Int
+    var pid: Int32 = 0
+    var line = ""
+    var user = ""
+    var host = ""
+    var sec: Int64
+    var usec: Int64 = 0
+  }
+
+  static func bytes(_ recs: [Rec], size: Int = 384, bigEndian: Bool = false) -> [UInt8] {
+    var out: [UInt8] = []
+    for r in recs {
+      var b = [UInt8](repeating: 0, count: size)
+      func put(_ v: Int64, _ at: Int, _ width: Int) {
+        for k in 0..<width {
+          let shift = bigEndian ? 8 * (width - 1 - k) : 8 * k
+          b[at + k] = UInt8(truncatingIfNeeded: v >> Int64(shift))
+        }
+      }
+      func str(_ s: String, _ at: Int, _ max: Int) {
+        for (k, c) in s.utf8.prefix(max).enumerated() { b[at + k] = c }
+      }
+      put(Int64(r.type), 0, 2)
+      put(Int64(r.pid), 4, 4)
+      str(r.line, 8, 32)
+      str(r.user, 44, 32)
+      str(r.host, 76, 256)
+      if size == 384 {
+        put(r.sec, 340, 4)
+        put(r.usec, 344, 4)
+      } else {
+        put(r.sec, 344, 8)
+        put(r.usec, 352, 8)
+      }
+      out += b
+    }
+    return out
+  }
+
+  /// Seconds of a 2024 UTC time "MM-DD hh:mm:ss".
+  static func t(_ s: String) -> Int64 { L(time: s, tag: "", msg: "").micros / 1_000_000 }
+
+  static func boot(_ sec: Int64, kernel: String = "6.1.0-18-amd64") -> Rec {
+    Rec(type: 2, line: "~", user: "reboot", host: kernel, sec: sec)
+  }
+  static func runlevel(_ sec: Int64, _ level: Character = "5") -> Rec {
+    Rec(type: 1, pid: Int32(level.asciiValue!), line: "~", user: "runlevel", host: "6.1.0-18-amd64", sec: sec)
+  }
+  static func shutdown(_ sec: Int64) -> Rec { Rec(type: 1, line: "~", user: "shutdown", host: "6.1.0-18-amd64", sec: sec) }
+  static func login(_ sec: Int64, user: String = "alice", tty: String = "pts/0", from: String = "10.0.0.5") -> Rec {
+    Rec(type: 7, pid: 4242, line: tty, user: user, host: from, sec: sec, usec: 123_456)
+  }
+  static func logout(_ sec: Int64, tty: String = "pts/0") -> Rec { Rec(type: 8, pid: 4242, line: tty, sec: sec) }
+
+  /// clean reboot, then a boot that ends without a shutdown record, then the running boot.
+  static var threeBoots: [Rec] {
+    [
+      boot(t("03-01 10:00:05")), runlevel(t("03-01 10:00:20")), login(t("03-01 10:10:00")),
+      logout(t("03-01 10:50:00")), shutdown(t("03-01 11:00:01")),
+      boot(t("03-01 11:01:05")), runlevel(t("03-01 11:01:20")), login(t("03-01 11:30:00")),
+      boot(t("03-01 12:30:05")), runlevel(t("03-01 12:30:15")),
+    ]
+  }
+}
+
+/// Collects what `WtmpSource` emits, with the signal the engine would give each record.
+struct WtmpTestSink: RecordSink {
+  var records: [(time: Int64, line: Int, host: String, identifier: String, pid: Int32, message: String, signal: Signal)] = []
+  mutating func consume(_ r: Record) {
+    records.append(
+      (r.time, r.line, r.host.string, r.identifier.string, r.pid, r.message.string, SignalClassifier.classifyLoginRecord(r)))
+  }
+  mutating func note(_ note: SourceNote) {}
+}
+
+@Suite struct WtmpTests {
+  static func read(_ bytes: [UInt8], name: String = "wtmp") -> (WtmpTestSink, InputRegistry) {
+    let dir = SyslogTestFiles.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    SyslogTestFiles.write(dir + "/" + name, bytes)
+    let registry = InputRegistry()
+    var sink = WtmpTestSink()
+    WtmpSource(path: dir + "/" + name, registry: registry, host: "web1").run(into: &sink)
+    return (sink, registry)
+  }
+
+  @Test func littleEndian384RecordsReadLikeLastX() {
+    let bytes = WtmpFixture.bytes(WtmpFixture.threeBoots)
+    #expect(bytes.withBytes { WtmpLayout.detect($0, totalSize: bytes.count) } == WtmpLayout(recordSize: 384, bigEndian: false))
+    let (sink, reg) = Self.read(bytes)
+    #expect(sink.records.count == 10)
+    #expect(reg.inputs.count == 1 && reg.inputs[0].kind == .wtmp && reg.inputs[0].records == 10)
+    #expect(reg.inputs[0].host == "web1" && reg.inputs[0].warnings.isEmpty)
+    let m = sink.records.map(\.message)
+    #expect(m[0] == "reboot system boot 6.1.0-18-amd64")
+    #expect(m[1] == "runlevel (to lvl 5) 6.1.0-18-amd64")
+    #expect(m[2] == "alice pts/0 10.0.0.5")
+    #expect(m[3] == "logout pts/0")
+    #expect(m[4] == "shutdown system down 6.1.0-18-amd64")
+    // Line N is record N-1; time from ut_tv; identifier wtmp; the host given.
+    #expect(sink.records.map(\.line) == Array(1...10))
+    #expect(sink.records[2].time == WtmpFixture.t("03-01 10:10:00") * 1_000_000 + 123_456)
+    #expect(sink.records[2].pid == 4242 && sink.records[0].pid == 0)
+    #expect(sink.records.allSatisfy { $0.identifier == "wtmp" && $0.host == "web1" })
+    #expect(sink.records.map(\.signal) == [
+      .bootBanner, .none, .none, .none, .shutdown(.unspecified), .bootBanner, .none, .none, .bootBanner, .none,
+    ])
+  }
+
+  @Test func bigEndianAnd400ByteLayoutsGiveTheSameRecords() {
+    let le = Self.read(WtmpFixture.bytes(WtmpFixture.threeBoots)).0.records
+    for (size, be) in [(384, true), (400, false), (400, true)] {
+      let bytes = WtmpFixture.bytes(WtmpFixture.threeBoots, size: size, bigEndian: be)
+      #expect(bytes.withBytes { WtmpLayout.detect($0, totalSize: bytes.count) } == WtmpLayout(recordSize: size, bigEndian: be))
+      let other = Self.read(bytes).0.records
+      #expect(other.map(\.message) == le.map(\.message), "\(size) \(be)")
+      #expect(other.map(\.time) == le.map(\.time), "\(size) \(be)")
+      #expect(other.map(\.line) == le.map(\.line))
+    }
+  }
+
+  @Test func trailingPartialRecordIsWarnedAndIgnored() {
+    let bytes = WtmpFixture.bytes(WtmpFixture.threeBoots) + [UInt8](repeating: 7, count: 100)
+    let (sink, reg) = Self.read(bytes)
+    #expect(sink.records.count == 10)
+    #expect(reg.inputs[0].warnings == [
+      "trailing partial record of 100 bytes at byte offset 3840 ignored (the file size is not a multiple of 384)"
+    ])
+  }
+
+  @Test func corruptAndEmptyRecords() {
+    var recs = WtmpFixture.threeBoots
+    recs.insert(WtmpFixture.Rec(type: 99, sec: 0), at: 3)
+    recs.insert(WtmpFixture.Rec(type: 0, sec: 0), at: 5)
+    let (sink, reg) = Self.read(WtmpFixture.bytes(recs))
+    #expect(sink.records.count == 10)
+    #expect(reg.inputs[0].skipped == 1 && reg.inputs[0].records == 10)
+    #expect(reg.inputs[0].warnings.first?.hasPrefix("1 corrupt record skipped") == true)
+    #expect(reg.inputs[0].warnings.first?.hasSuffix("the first is record 3 counting from 0") == true)
+    // Line numbers stay record positions: the shutdown record is record 6 now.
+    #expect(sink.records.first { $0.signal == .shutdown(.unspecified) }?.line == 7)
+  }
+
+  @Test func garbageAndTinyFilesNeverCrash() {
+    let (s1, r1) = Self.read([UInt8](repeating: 0xff, count: 1000))
+    #expect(s1.records.isEmpty && r1.inputs[0].warnings.first?.contains("no utmp/wtmp record layout") == true)
+    let (s2, r2) = Self.read([2, 0, 0])
+    #expect(s2.records.isEmpty && !r2.inputs[0].warnings.isEmpty)
+  }
+
+  @Test func runlevelAndSysvShutdownRecords() {
+    let recs = [
+      WtmpFixture.boot(WtmpFixture.t("03-01 10:00:00")),
+      WtmpFixture.runlevel(WtmpFixture.t("03-01 10:05:00"), "6"),
+      WtmpFixture.runlevel(WtmpFixture.t("03-01 10:06:00"), "0"),
+      // sysvinit's shutdown record: RUN_LVL, user shutdown, line "~~".
+      WtmpFixture.Rec(type: 1, line: "~~", user: "shutdown", sec: WtmpFixture.t("03-01 10:07:00")),
+    ]
+    let sink = Self.read(WtmpFixture.bytes(recs)).0
+    #expect(sink.records.map(\.signal) == [.bootBanner, .shutdown(.reboot), .shutdown(.poweroff), .shutdown(.unspecified)])
+  }
+
+  @Test func aSyslogLineTaggedWtmpIsNoBoot() {
+    let r = analyze(
+      kernelBoot("03-01 10:00:00") + [
+        work("03-01 10:05:00"),
+        L(time: "03-01 10:06:00", tag: "wtmp", msg: "reboot system boot 6.1.0-18-amd64"),
+        L(time: "03-01 10:07:00", tag: "wtmp", msg: "shutdown system down 6.1.0-18-amd64"),
+        work("03-01 10:08:00"),
+      ])
+    #expect(r.hosts[0].boots.map(\.ending) == [.running])
+  }
+
+  /// A folder with a syslog of host web1 and a wtmp: analysed through discovery as the CLI does.
+  static func analyzeFolder(syslog: String?, wtmp: [UInt8], host: String? = nil) -> AnalysisResult {
+    let dir = SyslogTestFiles.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    if let syslog { SyslogTestFiles.write(dir + "/syslog", syslog) }
+    SyslogTestFiles.write(dir + "/wtmp", wtmp)
+    return Analyzer.run(AnalysisOptions(paths: [dir], ingest: IngestOptions(timeZone: "UTC"), host: host))
+  }
+
+  @Test func wtmpAloneGivesLastXVerdicts() {
+    let r = Self.analyzeFolder(syslog: nil, wtmp: WtmpFixture.bytes(WtmpFixture.threeBoots))
+    #expect(r.hosts.map(\.name) == ["unknown"])
+    let boots = r.hosts[0].boots
+    #expect(boots.map(\.ending) == [.reboot, .powerLoss, .running])
+    #expect(boots.map(\.start) == [
+      WtmpFixture.t("03-01 10:00:05") * 1_000_000, WtmpFixture.t("03-01 11:01:05") * 1_000_000,
+      WtmpFixture.t("03-01 12:30:05") * 1_000_000,
+    ])
+    // Less sure than a text source would be.
+    #expect(boots[1].confidence < 0.7 && boots[1].confidence > 0)
+    #expect(boots[1].lastSignOfLife == WtmpFixture.t("03-01 11:30:00") * 1_000_000 + 123_456)
+    #expect(boots[0].evidence.contains { $0.kind == .shutdownMarker && $0.location.line == 5 })
+  }
+
+  static let syslog = """
+    2024-03-01T10:00:00+00:00 web1 kernel: [    0.000000] Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org)
+    2024-03-01T10:00:03+00:00 web1 rsyslogd: \(rsyslogStart)
+    2024-03-01T10:05:00+00:00 web1 systemd[1]: Started Daily apt download activities.
+    2024-03-01T11:00:00+00:00 web1 rsyslogd: \(rsyslogExit)
+    2024-03-01T11:01:00+00:00 web1 kernel: [    0.000000] Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org)
+    2024-03-01T11:01:03+00:00 web1 rsyslogd: \(rsyslogStart)
+    2024-03-01T11:30:00+00:00 web1 systemd[1]: Started Daily apt download activities.
+    2024-03-01T12:30:00+00:00 web1 kernel: [    0.000000] Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org)
+    2024-03-01T12:30:03+00:00 web1 rsyslogd: \(rsyslogStart)
+    2024-03-01T12:40:00+00:00 web1 systemd[1]: Started Daily apt download activities.
+
+    """
+
+  @Test func wtmpTakesTheFolderHostAndMergesWithSyslog() {
+    let r = Self.analyzeFolder(syslog: Self.syslog, wtmp: WtmpFixture.bytes(WtmpFixture.threeBoots))
+    #expect(r.hosts.map(\.name) == ["web1"])
+    #expect(r.inputs.first { $0.kind == .wtmp }?.host == "web1")
+    let boots = r.hosts[0].boots
+    #expect(boots.map(\.ending) == [.reboot, .powerLoss, .running])
+    #expect(boots.map(\.start) == ["03-01 10:00:00", "03-01 11:01:00", "03-01 12:30:00"].map { L(time: $0, tag: "", msg: "").micros })
+    let wtmp = Int32(r.inputs.firstIndex { $0.kind == .wtmp }!)
+    #expect(boots[0].evidence.contains { $0.kind == .shutdownMarker && $0.location == SourceLocation(input: wtmp, line: 5) })
+    #expect(boots[1].evidence.contains { $0.kind == .nextBoot && $0.location == SourceLocation(input: wtmp, line: 9) })
+  }
+
+  @Test func explicitHostWinsOverTheFolder() {
+    let r = Self.analyzeFolder(syslog: Self.syslog, wtmp: WtmpFixture.bytes(WtmpFixture.threeBoots), host: "db1")
+    #expect(r.inputs.first { $0.kind == .wtmp }?.host == "db1")
+  }
+
+  @Test func bootsStampedBeforeTheClockWasSetAreMatchedByOrder() {
+    // An RTC-less board: every BOOT record says 1970; runlevel, logins and shutdown have real times.
+    var recs = WtmpFixture.threeBoots
+    for i in recs.indices where recs[i].type == 2 { recs[i].sec = 2 + Int64(i) }
+    let r = Self.analyzeFolder(syslog: Self.syslog, wtmp: WtmpFixture.bytes(recs))
+    let boots = r.hosts[0].boots
+    #expect(boots.count == 3)
+    #expect(boots.map(\.ending) == [.reboot, .powerLoss, .running])
+    #expect(boots.allSatisfy { ($0.start ?? 0) > BootSequencer.clockSetThreshold })
+    let wtmp = Int32(r.inputs.firstIndex { $0.kind == .wtmp }!)
+    #expect(boots[0].evidence.contains { $0.kind == .shutdownMarker && $0.location.input == wtmp })
+    #expect(boots[1].evidence.contains { $0.kind == .nextBoot && $0.location == SourceLocation(input: wtmp, line: 9) })
+
+    // Alone, such boots start at their first record with a real time, not in 1970.
+    let alone = Self.analyzeFolder(syslog: nil, wtmp: WtmpFixture.bytes(recs)).hosts[0].boots
+    #expect(alone.map(\.ending) == [.reboot, .powerLoss, .running])
+    #expect(alone[0].start == WtmpFixture.t("03-01 10:00:20") * 1_000_000)
+  }
+
+  @Test func richerStreamWinsWhereWtmpDisagrees() {
+    // wtmp lost the shutdown record of a clean reboot (systemd #13138): syslog's exit line decides.
+    var recs = WtmpFixture.threeBoots
+    recs.remove(at: 4)
+    let r = Self.analyzeFolder(syslog: Self.syslog, wtmp: WtmpFixture.bytes(recs))
+    let boots = r.hosts[0].boots
+    #expect(boots.map(\.ending) == [.reboot, .powerLoss, .running])
+    #expect(boots[0].evidence.contains { $0.message.contains("(wtmp: no shutdown record before this boot record)") })
+  }
+
+  @Test func folderHostsPicksTheMostSeenHostNearby() {
+    let reg = InputRegistry()
+    var a = reg.register(path: "/srv/logs/hostA/var/log/syslog", kind: .syslog, host: "alpha")
+    reg.addRecords(a, 10)
+    a = reg.register(path: "/srv/logs/hostA/var/log/remote.log", kind: .syslog, host: "gateway")
+    reg.addRecords(a, 50)
+    a = reg.register(path: "/srv/logs/hostA/var/log/journal/m/system.journal", kind: .journal, host: "alpha")
+    reg.addRecords(a, 100)
+    a = reg.register(path: "/srv/logs/hostB/syslog", kind: .syslog, host: "beta")
+    reg.addRecords(a, 1000)
+    #expect(FolderHosts.host(for: "/srv/logs/hostA/var/log/wtmp", registry: reg) == "gateway")
+    #expect(FolderHosts.host(for: "/srv/logs/hostA/var/wtmp", registry: reg) == "alpha")
+    #expect(FolderHosts.host(for: "/srv/logs/hostB/var/log/wtmp", registry: reg) == "beta")
+    #expect(FolderHosts.host(for: "/elsewhere/wtmp", registry: reg) == "beta")
+    #expect(FolderHosts.host(for: "wtmp", registry: InputRegistry()) == nil)
+  }
+
+  @Test func discoveryReadsWtmpAndUtmpButSkipsBtmpAndLastlog() {
+    let dir = SyslogTestFiles.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let bytes = WtmpFixture.bytes(WtmpFixture.threeBoots)
+    for name in ["wtmp", "wtmp.1", "utmp", "btmp", "lastlog", "logins.bin"] { SyslogTestFiles.write(dir + "/" + name, bytes) }
+    SyslogTestFiles.write(dir + "/wtmp.2.gz", SyslogTestFiles.gzip(WtmpFixture.bytes(WtmpFixture.threeBoots, size: 400, bigEndian: true)))
+    let reg = InputRegistry()
+    let found = Discovery.discover(paths: [dir], registry: reg)
+    #expect(found == ["logins.bin", "utmp", "wtmp", "wtmp.1", "wtmp.2.gz"].map { DiscoveredInput.wtmp(path: dir + "/" + $0) })
+    #expect(Set(reg.inputs.map { ($0.path as NSString).lastPathComponent }) == ["btmp", "lastlog"])
+    #expect(reg.inputs.allSatisfy { $0.kind == .skipped })
+    // The gzip member reads like the plain file.
+    var sink = WtmpTestSink()
+    WtmpSource(path: dir + "/wtmp.2.gz", registry: reg, host: "x").run(into: &sink)
+    #expect(sink.records.count == 10 && sink.records[4].message == "shutdown system down 6.1.0-18-amd64")
+  }
+}
