@@ -40,7 +40,18 @@ public enum Analyzer {
       ingest(input, registry: registry, options: options.ingest, yearShifts: shifts, host: options.host, into: &engine)
     }
     engine.finish()
-    return result(engine: engine, registry: registry, options: options)
+    attachFolderHosts(registry, explicit: options.host)
+    return result(
+      engine: engine, registry: registry, options: options, folderHost: { registry.inputs[Int($0)].host })
+  }
+
+  /// Native datastore logs name no host: they belong to `--host` when given, else to the host of their folder.
+  static func attachFolderHosts(_ registry: InputRegistry, explicit: String?) {
+    for i in registry.inputs.indices where registry.inputs[i].kind == .datastoreLog && registry.inputs[i].host == nil {
+      if let h = explicit ?? FolderHosts.host(for: registry.inputs[i].path, registry: registry) {
+        registry.setHost(Int32(i), h)
+      }
+    }
   }
 
   /// Reads one discovered input into any sink (the engine in batch mode).
