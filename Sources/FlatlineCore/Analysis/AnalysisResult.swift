@@ -25,6 +25,11 @@ public struct AnalysisResult: Sendable {
   public var generatedAt: Int64
   public var inputs: [InputInfo]
   public var hosts: [HostResult]
+  /// Cloud-provider and operator notices read (`--notices` and notice files found among the inputs), in file order.
+  public var notices: [CloudNotice] = []
+  /// Instance → host knowledge: `--host-map`, instance ids learned from the logs, the hosts of this analysis.
+  /// `hostMap.host(for: notice)` tells which host a notice is about.
+  public var hostMap = HostMap()
 
   public var bootCount: Int { hosts.reduce(0) { $0 + $1.boots.count } }
   public var uncleanCount: Int { hosts.reduce(0) { $0 + $1.boots.filter { $0.clean == false }.count } }

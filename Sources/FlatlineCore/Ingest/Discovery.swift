@@ -42,6 +42,7 @@ public enum Discovery {
   /// What one file looks like.
   enum Sniffed: Equatable {
     case syslog, journal, journalExport, journalJSON
+    case cloudNotices
     case skip(String)
   }
 
@@ -89,6 +90,7 @@ public enum Discovery {
         return .journalJSON
       }
     }
+    if NoticeSniffer.looksLikeNotice(head: data, name: name) { return .cloudNotices }
     let lines = headLines(data, complete: head.complete)
     if looksLikeExport(lines, data) { return .journalExport }
     if looksLikeSyslog(lines, data) { return .syslog }
@@ -275,6 +277,8 @@ public enum Discovery {
         out.append(.input(.journalExport(path: path)))
       case .journalJSON:
         out.append(.input(.journalJSON(path: path)))
+      case .cloudNotices:
+        out.append(.input(.cloudNotices(path: path)))
       case .skip(let reason):
         registry.skip(path: path, reason: reason)
       }
