@@ -292,23 +292,23 @@ struct NoticeParser {
       return
     }
     if recognise(node) { return }
-    // Wrappers of lists of events.
+    // Wrappers of lists of events (member names as written, so `events` and `Events` are not opened twice).
     var opened = false
-    for key in [
-      "events", "Events", "entities", "successfulSet", "InstanceStatuses", "Reservations", "Instances", "Records",
-      "value", "data", "items", "entries", "notices",
-    ] {
-      if let list = node[key], list.array != nil {
-        opened = true
-        if key == "notices" {
-          for item in list.array ?? [] { operatorNotice(item) }
-        } else {
-          collect(list)
-        }
+    for (key, list) in node.members ?? [] where NoticeParser.wrappers.contains(key) && list.array != nil {
+      opened = true
+      if key == "notices" {
+        for item in list.array ?? [] { operatorNotice(item) }
+      } else {
+        collect(list)
       }
     }
     if !opened { noteUnrecognised(node) }
   }
+
+  static let wrappers: Set<String> = [
+    "events", "Events", "entities", "successfulSet", "InstanceStatuses", "Reservations", "Instances", "Records",
+    "value", "data", "items", "entries", "notices",
+  ]
 
   mutating func noteUnrecognised(_ node: NoticeNode) {
     unrecognised += 1
