@@ -1,7 +1,7 @@
 /// Tells notice files from logs by their first bytes, for discovery.
 ///
 /// JSON (or JSON lines) is a notice when it holds a marker only notice exports have: AWS Health (`aws.health`,
-/// `eventTypeCode`, `entityValue` with `eventArn`), EC2 (`InstanceStatuses`, state-change notifications,
+/// `eventTypeCode`, `entityValue` with `eventArn`), EC2 (`InstanceStatuses`, state reasons, state-change notifications,
 /// maintenance `instance-event-` ids, CloudTrail instance stop/reboot calls), GCP audit entries of Compute
 /// instances (`methodName` `…compute.instances.…`), Compute operations and upcoming-maintenance documents, Azure
 /// Activity Log / Resource Health records and Scheduled Events. Generic Cloud Logging exports (Cloud SQL database
@@ -33,6 +33,9 @@ public enum NoticeSniffer {
     if b.contains("\"entityValue\""), b.contains("\"eventArn\"") { return true }
     if b.contains("\"InstanceStatuses\"") || b.contains("EC2 Instance State-change Notification") { return true }
     if b.contains("\"NotBefore\""), b.contains("\"Code\""), b.contains("instance-event-") { return true }
+    if b.contains("\"InstanceId\""), b.contains("\"StateReason\"") || b.contains("\"StateTransitionReason\"") {
+      return true
+    }
     if b.contains("\"ec2.amazonaws.com\""),
       b.contains("\"StopInstances\"") || b.contains("\"RebootInstances\"") || b.contains("\"TerminateInstances\"")
     {
