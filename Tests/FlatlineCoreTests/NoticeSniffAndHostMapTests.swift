@@ -182,3 +182,40 @@ import Testing
     #expect(id.pairs(registry: nil).isEmpty)
   }
 }
+
+@Suite struct AnalyzerNoticeTests {
+  @Test func noticesFromDiscoveryAndOptionWithLearnedHost() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flatline-an-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    // cloud-init's DEBUG log as rsyslog writes it (tag [CLOUDINIT]), naming the instance.
+    let log = """
+      May  1 09:00:00 ip-10-0-1-23 kernel: [    0.000000] Linux version 6.1.0-1012-aws (buildd@lcy02) #12-Ubuntu SMP
+      May  1 09:00:06 ip-10-0-1-23 [CLOUDINIT] cloud-init[DEBUG]: init will now be targeting instance id: i-0123456789abcdef0. new=False
+      May  1 09:00:07 ip-10-0-1-23 systemd[1]: Started Daily apt download activities.
+
+      """
+    try log.write(to: dir.appendingPathComponent("syslog"), atomically: true, encoding: .utf8)
+    try FileManager.default.copyItem(
+      atPath: NoticeFixtures.path("aws-health-archive.jsonl"), toPath: dir.appendingPathComponent("health.jsonl").path)
+    let map = try NoticeFixtures.temp("map.txt", "i-0c608386538544571 old-db\n")
+    let options = AnalysisOptions(
+      paths: [dir.path], ingest: IngestOptions(year: 2024, timeZone: "UTC"),
+      noticePaths: [NoticeFixtures.path("aws-health-eventbridge.json")], hostMapPath: map)
+    let result = Analyzer.run(options)
+    #expect(result.notices.map(\.eventType) == [
+      "AWS_EC2_INSTANCE_STORE_DRIVE_PERFORMANCE_DEGRADED", "AWS_EC2_SIMPLIFIED_AUTO_RECOVERY_SUCCESS",
+      "AWS_EC2_PERSISTENT_INSTANCE_RETIREMENT_SCHEDULED",
+    ])
+    #expect(result.inputs.filter { $0.kind == .cloudNotice }.count == 2)
+    #expect(result.hostMap.host(for: result.notices[1]) == "ip-10-0-1-23")  // learned from cloud-init
+    #expect(result.hostMap.host(for: result.notices[2]) == "old-db")  // --host-map
+    #expect(result.hostMap.host(for: result.notices[0]) == nil)
+  }
+
+  @Test func unreadableHostMapIsListedNotFatal() {
+    let result = Analyzer.run(
+      AnalysisOptions(paths: [NoticeFixtures.path("operator.yaml")], hostMapPath: "/nonexistent/map.yaml"))
+    #expect(result.notices.count == 2)
+    #expect(result.inputs.contains { $0.kind == .skipped && $0.path == "/nonexistent/map.yaml" })
+  }
+}
