@@ -219,3 +219,16 @@ import Testing
     #expect(result.inputs.contains { $0.kind == .skipped && $0.path == "/nonexistent/map.yaml" })
   }
 }
+
+@Suite struct NoticeSnifferReportTests {
+  @Test func flatlineReportsAndLookalikesAreNotOperatorNotices() {
+    func sniff(_ text: String, _ name: String) -> Bool {
+      NoticeSniffer.looksLikeNotice(head: Array(text.utf8), name: name)
+    }
+    // Flatline's own report has "host" and "start" keys (and may list notices).
+    #expect(!sniff(#"{"generatedAt":"x","inputs":[{"host":null}],"hosts":[{"boots":[{"start":"2024"}]}],"notices":[]}"#, "expected.json"))
+    #expect(!sniff(#"{"config":{"start":"now","host":"db-1","port":5432}}"#, "app.json"))
+    #expect(!sniff("server:\n  host: db-1\n  start: now\n", "app.yaml"))
+    #expect(sniff(#"[{"start":"2024-05-01","host":"db-1"}]"#, "ops.json"))
+  }
+}

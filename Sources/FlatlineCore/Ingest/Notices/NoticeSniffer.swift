@@ -21,10 +21,32 @@ public enum NoticeSniffer {
     let lower = name.lowercased()
     if b[i] == 123 || b[i] == 91 {  // { [
       if b.contains("\"__REALTIME_TIMESTAMP\"") || b.contains("\"__CURSOR\"") { return false }  // journal JSON
-      return jsonMarkers(b) || (lower.hasSuffix(".json") && operatorMarkers(b))
+      // Flatline's own JSON report (it lists notices too).
+      if b.contains("\"generatedAt\""), b.contains("\"inputs\""), b.contains("\"hosts\"") { return false }
+      if jsonMarkers(b) { return true }
+      return lower.hasSuffix(".json") && operatorMarkers(b) && operatorShape(b, json: true)
     }
-    if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") { return operatorMarkers(b) }
+    if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") { return operatorMarkers(b) && operatorShape(b, json: false) }
     return false
+  }
+
+  /// Parses the head (operator files are small; a cut head does not parse and is not taken) and checks for a
+  /// `notices:` list of operator notices, a single operator notice, or a list of them.
+  static func operatorShape(_ b: Bytes, json: Bool) -> Bool {
+    let root: NoticeNode?
+    if json {
+      root = NoticeJSON.parse(b.array)
+    } else if case .success(let r) = NoticeYAML.parse(b.string) {
+      root = r
+    } else {
+      root = nil
+    }
+    guard let root else { return false }
+    if let list = root["notices"]?.array {
+      return !list.isEmpty && list.allSatisfy { $0.isObject && ($0["start"] != nil || $0["host"] != nil || $0["instance"] != nil) }
+    }
+    if let list = root.array { return !list.isEmpty && list.allSatisfy(OperatorNotices.looksLikeOne) }
+    return OperatorNotices.looksLikeOne(root)
   }
 
   static func jsonMarkers(_ b: Bytes) -> Bool {
