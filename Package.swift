@@ -43,7 +43,8 @@ let package = Package(
     // MARK: - Tests
     .testTarget(
       name: "FlatlineCoreTests",
-      dependencies: ["FlatlineCore"]
+      dependencies: ["FlatlineCore"],
+      exclude: ["Fixtures"]  // read in place through #filePath
     ),
     .testTarget(
       name: "FlatlineCLITests",

@@ -64,6 +64,17 @@ struct InputOptions: ParsableArguments {
   @Option(name: [.customShort("o"), .long], help: "Output format: text or json.")
   var format: OutputFormat = .text
 
+  @Option(
+    help: ArgumentHelp(
+      "Cloud-provider or operator notices: a file or a folder (repeatable). See docs/notices.md.",
+      valueName: "path"))
+  var notices: [String] = []
+
+  @Option(
+    help: ArgumentHelp(
+      "Instance-to-host map: YAML/JSON 'instance: host' pairs or text lines 'instance host'.", valueName: "file"))
+  var hostMap: String?
+
   func analysisOptions() throws -> AnalysisOptions {
     func time(_ s: String?, _ flag: String) throws -> Int64? {
       guard let s else { return nil }
@@ -76,10 +87,21 @@ struct InputOptions: ParsableArguments {
       throw ValidationError("--timezone: unknown time zone '\(timezone)'")
     }
     if let year, !(1970...2200).contains(year) { throw ValidationError("--year: \(year) is not a plausible year") }
+    if let hostMap {
+      do {
+        _ = try HostMap.load(path: hostMap)
+      } catch {
+        throw ValidationError("--host-map: \(error)")
+      }
+    }
+    for path in notices where !FileManager.default.fileExists(atPath: path) {
+      throw ValidationError("--notices: \(path): no such file or directory")
+    }
     return AnalysisOptions(
       paths: paths.isEmpty ? ["/var/log"] : paths,
       ingest: IngestOptions(year: year, timeZone: timezone),
-      since: try time(since, "--since"), until: try time(until, "--until"), host: host)
+      since: try time(since, "--since"), until: try time(until, "--until"), host: host,
+      noticePaths: notices, hostMapPath: hostMap)
   }
 }
 

@@ -31,6 +31,8 @@ public struct AnalysisResult: Sendable {
   public var findings: [Finding] = []
   /// Every cloud or operator notice read, with the host it was attributed to (nil when none).
   public var notices: [(notice: CloudNotice, host: String?)] = []
+  /// Instance → host knowledge: `--host-map`, instance ids learned from the logs.
+  public var hostMap = HostMap()
 
   public var bootCount: Int { hosts.reduce(0) { $0 + $1.boots.count } }
   public var uncleanCount: Int { hosts.reduce(0) { $0 + $1.boots.filter { $0.clean == false }.count } }

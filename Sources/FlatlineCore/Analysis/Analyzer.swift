@@ -9,23 +9,44 @@ public struct AnalysisOptions: Sendable {
   public var since: Int64?
   public var until: Int64?
   public var host: String?
+  /// Notice files or folders given with `--notices` (read in addition to notices found among `paths`).
+  public var noticePaths: [String]
+  /// `--host-map FILE`: instance → host pairs.
+  public var hostMapPath: String?
 
   public init(paths: [String], ingest: IngestOptions = IngestOptions(), since: Int64? = nil, until: Int64? = nil,
-    host: String? = nil)
+    host: String? = nil, noticePaths: [String] = [], hostMapPath: String? = nil)
   {
     self.paths = paths
     self.ingest = ingest
     self.since = since
     self.until = until
     self.host = host
+    self.noticePaths = noticePaths
+    self.hostMapPath = hostMapPath
   }
+}
+
+/// Passes records on to the engine and lets `InstanceIdentity` look at them on the way.
+struct IdentityTap<Inner: RecordSink>: RecordSink {
+  var inner: Inner
+  var identity = InstanceIdentity()
+
+  init(_ inner: Inner) { self.inner = inner }
+
+  mutating func consume(_ record: Record) {
+    identity.observe(record)
+    inner.consume(record)
+  }
+
+  mutating func note(_ note: SourceNote) { inner.note(note) }
 }
 
 /// The façade: discover → ingest → detect → merge hosts → result. The CLI and the tests call this.
 public enum Analyzer {
   public static func run(_ options: AnalysisOptions, warnings: (@Sendable (String) -> Void)? = nil) -> AnalysisResult {
     let registry = InputRegistry(warningHandler: warnings)
-    var engine = DetectionEngine(registry: registry)
+    var tap = IdentityTap(DetectionEngine(registry: registry))
     let inputs = Discovery.discover(paths: options.paths, registry: registry)
     let shifts = siblingYearShifts(inputs, options.ingest)
     // Login records carry no host name: they are read last, when the folder's other inputs have shown theirs.
@@ -34,15 +55,34 @@ public enum Analyzer {
       return false
     }
     for input in inputs where !isLoginRecords(input) {
-      ingest(input, registry: registry, options: options.ingest, yearShifts: shifts, into: &engine)
+      ingest(input, registry: registry, options: options.ingest, yearShifts: shifts, into: &tap)
     }
     for input in inputs where isLoginRecords(input) {
-      ingest(input, registry: registry, options: options.ingest, yearShifts: shifts, host: options.host, into: &engine)
+      ingest(input, registry: registry, options: options.ingest, yearShifts: shifts, host: options.host, into: &tap)
     }
+    let engine = tap.inner
     engine.finish()
     attachFolderHosts(registry, explicit: options.host)
-    return result(
-      engine: engine, registry: registry, options: options, folderHost: { registry.inputs[Int($0)].host })
+    // Notices: those discovery found among the logs, then --notices.
+    var noticePaths: [String] = []
+    for case .cloudNotices(let path) in inputs { noticePaths.append(path) }
+    noticePaths += options.noticePaths
+    let notices = noticePaths.isEmpty ? [] : NoticeReader.read(paths: noticePaths, registry: registry)
+    var hostMap = HostMap()
+    if let path = options.hostMapPath {
+      do {
+        hostMap = try HostMap.load(path: path)
+      } catch {
+        registry.skip(path: path, reason: "host map not read: \(error)")
+      }
+    }
+    tap.identity.apply(to: &hostMap, registry: registry)
+    let map = hostMap
+    var out = result(
+      engine: engine, registry: registry, options: options, notices: notices,
+      folderHost: { registry.inputs[Int($0)].host }, noticeHost: { map.host(for: $0) })
+    out.hostMap = hostMap
+    return out
   }
 
   /// Native datastore logs name no host: they belong to `--host` when given, else to the host of their folder.

@@ -41,7 +41,7 @@ public enum Discovery {
 
   /// What one file looks like.
   enum Sniffed: Equatable {
-    case syslog, journal, journalExport, journalJSON, wtmp
+    case syslog, journal, journalExport, journalJSON, wtmp, cloudNotices
     /// A datastore's native log (`DatastoreSniffer`).
     case datastore(String)
     case skip(String)
@@ -91,6 +91,7 @@ public enum Discovery {
         return .journalJSON
       }
     }
+    if NoticeSniffer.looksLikeNotice(head: data, name: name) { return .cloudNotices }
     let lines = headLines(data, complete: head.complete)
     if looksLikeExport(lines, data) { return .journalExport }
     // Before syslog: PostgreSQL, MySQL 8 and MongoDB lines start with ISO stamps the lenient syslog check accepts.
@@ -291,6 +292,8 @@ public enum Discovery {
         out.append(.input(.datastoreLog(path: path, component: component)))
       case .wtmp:
         out.append(.input(.wtmp(path: path)))
+      case .cloudNotices:
+        out.append(.input(.cloudNotices(path: path)))
       case .skip(let reason):
         registry.skip(path: path, reason: reason)
       }

@@ -1,0 +1,120 @@
+/// Learns which cloud instance a host is from its own log lines.
+///
+/// Fed every record; a cheap byte prefilter lets through only records of cloud agents (identifier `cloud-init`,
+/// `[CLOUDINIT]`, `google…`, `waagent`/`WALinuxAgent`, `ec2…`, `amazon-ssm-agent`) or messages containing `i-0`.
+/// In those it looks for:
+/// - cloud-init naming the instance: `init will now be targeting instance id: <id>. new=…`, paths under
+///   `/var/lib/cloud/instances/<id>/`, and `instance-id: <id>` / `instance_id` / `instanceID=` / `Instance ID: <id>`
+///   style fields (EC2 ids, Azure vmId UUIDs, GCE numeric ids);
+/// - bare EC2 instance ids (`i-` + 8 or 17 hex digits), in cloud-agent records only;
+/// - Azure agent `VM name: <name>` / `vmId: <uuid>` fields.
+/// The host is the record's host name, or its input's host when the record has none.
+public struct InstanceIdentity {
+  struct Hit: Hashable {
+    var host: String
+    var input: Int32
+    var instance: String
+  }
+
+  private var hits: [Hit] = []
+  private var seen = Set<Hit>()
+
+  public init() {}
+
+  /// Looks at one record (valid only during the call; copies only what it keeps).
+  public mutating func observe(_ r: Record) {
+    let id = r.identifier
+    let agent =
+      id.hasPrefix("cloud-init") || id.hasPrefix("[CLOUDINIT]") || id.hasPrefix("google") || id.hasPrefix("waagent")
+      || id.hasPrefix("WALinuxAgent") || id.hasPrefix("ec2") || id.hasPrefix("amazon-ssm-agent")
+    let msg = r.message
+    if !agent && !msg.contains("i-0") { return }
+    var found: [String] = []
+    InstanceIdentity.scan(msg, agent: agent, into: &found)
+    guard !found.isEmpty else { return }
+    let host = r.host.string
+    for instance in found {
+      let hit = Hit(host: host, input: r.input, instance: instance)
+      if seen.insert(hit).inserted { hits.append(hit) }
+    }
+  }
+
+  /// The `(host, instance)` pairs learned, in the order first seen. Records without a host name take their
+  /// input's host from `registry`; pairs with no host at all are dropped.
+  public func pairs(registry: InputRegistry?) -> [(host: String, instance: String)] {
+    var out: [(host: String, instance: String)] = []
+    var done = Set<String>()
+    for h in hits {
+      var host = h.host
+      if host.isEmpty, let registry, Int(h.input) < registry.inputs.count { host = registry[h.input].host ?? "" }
+      guard !host.isEmpty, done.insert(host + "\u{0}" + h.instance).inserted else { continue }
+      out.append((host, h.instance))
+    }
+    return out
+  }
+
+  /// Adds the learned pairs to `map`.
+  public func apply(to map: inout HostMap, registry: InputRegistry?) {
+    for p in pairs(registry: registry) { map.learn(instance: p.instance, host: p.host) }
+  }
+
+  // MARK: - Scanning
+
+  /// Field markers after which an instance identifier follows.
+  static let markers: [StaticString] = [
+    "targeting instance id: ", "/var/lib/cloud/instances/", "instance-id: ", "instance_id: ", "instance-id=",
+    "instance_id=", "instanceID=", "instanceId=", "Instance ID: ", "instance id: ", "InstanceId: ", "vmId: ",
+    "vmId=", "VM name: ", "VMName: ",
+  ]
+
+  static func scan(_ msg: Bytes, agent: Bool, into found: inout [String]) {
+    for marker in markers {
+      var from = 0
+      while from < msg.count, let at = msg.slice(from, msg.count).find(marker) {
+        let start = from + at + marker.utf8CodeUnitCount
+        var end = start
+        while end < msg.count, isIDByte(msg[end]) { end += 1 }
+        // Trailing sentence punctuation (`…instance id: i-0abc. new=True`).
+        while end > start, msg[end - 1] == 46 || msg[end - 1] == 45 { end -= 1 }
+        if end > start, let id = accept(msg.slice(start, end)), !found.contains(id) { found.append(id) }
+        from = max(end, start)
+      }
+    }
+    // Bare EC2 instance ids, only in cloud-agent records (elsewhere an id may well be another machine's).
+    guard agent else { return }
+    var i = 0
+    while i + 10 <= msg.count {
+      guard let at = msg.slice(i, msg.count).find("i-") else { break }
+      let s = i + at
+      i = s + 2
+      if s > 0, isIDByte(msg[s - 1]) { continue }
+      var e = s + 2
+      while e < msg.count, isHex(msg[e]) { e += 1 }
+      let digits = e - s - 2
+      if e < msg.count, isIDByte(msg[e]) && msg[e] != 46 { continue }
+      guard digits == 17 || digits == 8 else { continue }
+      let id = msg.slice(s, e).string
+      if !found.contains(id) { found.append(id) }
+    }
+  }
+
+  static func isHex(_ c: UInt8) -> Bool { (c >= 48 && c <= 57) || (c >= 97 && c <= 102) }
+
+  /// Letters, digits, `-`, `_`, `.`.
+  static func isIDByte(_ c: UInt8) -> Bool {
+    (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 45 || c == 95 || c == 46
+  }
+
+  /// Rejects placeholders cloud-init uses when there is no real instance id.
+  static func accept(_ b: Bytes) -> String? {
+    guard b.count >= 3, b.count <= 80 else { return nil }
+    let s = b.string
+    let lower = s.lowercased()
+    if lower.hasPrefix("iid-datasource") || lower == "no_previous_instance_id" || lower == "nocloud"
+      || lower == "none" || lower == "null" || lower == "unknown"
+    {
+      return nil
+    }
+    return s
+  }
+}
