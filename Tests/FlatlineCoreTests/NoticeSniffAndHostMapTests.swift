@@ -202,14 +202,16 @@ import Testing
       paths: [dir.path], ingest: IngestOptions(year: 2024, timeZone: "UTC"),
       noticePaths: [NoticeFixtures.path("aws-health-eventbridge.json")], hostMapPath: map)
     let result = Analyzer.run(options)
-    #expect(result.notices.map(\.eventType) == [
+    #expect(result.notices.map(\.notice.eventType) == [
       "AWS_EC2_INSTANCE_STORE_DRIVE_PERFORMANCE_DEGRADED", "AWS_EC2_SIMPLIFIED_AUTO_RECOVERY_SUCCESS",
       "AWS_EC2_PERSISTENT_INSTANCE_RETIREMENT_SCHEDULED",
     ])
     #expect(result.inputs.filter { $0.kind == .cloudNotice }.count == 2)
-    #expect(result.hostMap.host(for: result.notices[1]) == "ip-10-0-1-23")  // learned from cloud-init
-    #expect(result.hostMap.host(for: result.notices[2]) == "old-db")  // --host-map
-    #expect(result.hostMap.host(for: result.notices[0]) == nil)
+    #expect(result.hostMap.host(for: result.notices[1].notice) == "ip-10-0-1-23")  // learned from cloud-init
+    #expect(result.hostMap.host(for: result.notices[2].notice) == "old-db")  // --host-map
+    #expect(result.hostMap.host(for: result.notices[0].notice) == nil)
+    // In the report a notice lands on a host of this analysis, or on none.
+    #expect(result.notices.map(\.host) == [nil, "ip-10-0-1-23", nil])
   }
 
   @Test func unreadableHostMapIsListedNotFatal() {
