@@ -9,15 +9,18 @@ public struct AnalysisOptions: Sendable {
   public var since: Int64?
   public var until: Int64?
   public var host: String?
+  /// `--rules FILE|DIR`: user rule files added to the built-in rules (see `RuleLoader`).
+  public var rulePaths: [String]
 
   public init(paths: [String], ingest: IngestOptions = IngestOptions(), since: Int64? = nil, until: Int64? = nil,
-    host: String? = nil)
+    host: String? = nil, rulePaths: [String] = [])
   {
     self.paths = paths
     self.ingest = ingest
     self.since = since
     self.until = until
     self.host = host
+    self.rulePaths = rulePaths
   }
 }
 
