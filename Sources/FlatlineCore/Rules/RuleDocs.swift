@@ -92,10 +92,13 @@ public enum RuleDocs {
       | `units` | no | string or list: journal unit, exact or `prefix*` |
       | `logs` | no | string or list: native log kinds |
       | `kernel` | no | `true`: kernel records pass the filter |
-      | `anchors` | one of | string or list of literals that must all occur |
-      | `regex` | these | regular expression that must match; named groups are captured |
+      | `anchors` | yes¹ | string or list of literals that must all occur |
+      | `regex` | yes¹ | regular expression that must match; named groups are captured |
       | `note` | no | longer explanation |
       | `examples` | no | `match:` and `noMatch:` lists; each a line, or a mapping `line:` + `identifier:`/`unit:`/`log:`/`kernel:` |
+
+      ¹ at least one of `anchors` and `regex`. Give anchors whenever you can: a rule without anchors runs its
+      regex on every record its filter passes.
 
       Example:
 
@@ -115,8 +118,8 @@ public enum RuleDocs {
       ## Built-in rules
 
       The built-in rules are compiled into the binary. Their wording comes from each project's source or from
-      real logs (see the datastore and cloud catalog); examples whose values had to be filled into a format
-      string say so only through their made-up numbers.
+      real logs (see the datastore and cloud catalog). Where no real line was at hand, an example is the
+      project's format string with plausible values filled in.
 
       | Rule | Component | Category | Severity |
       |---|---|---|---|
