@@ -17,7 +17,7 @@ struct Flatline: ParsableCommand {
       reset, or in a way the data cannot show. Exit status: 0 analysis done; 1 with --fail-on unclean when an
       unclean ending was found; 2 usage error or no readable input.
       """,
-    subcommands: [Analyze.self, Boots.self],
+    subcommands: [Analyze.self, Boots.self, Rules.self],
     defaultSubcommand: Analyze.self
   )
 
@@ -75,6 +75,9 @@ struct InputOptions: ParsableArguments {
       "Instance-to-host map: YAML/JSON 'instance: host' pairs or text lines 'instance host'.", valueName: "file"))
   var hostMap: String?
 
+  @Option(name: .customLong("rules"), help: "Detection rules to add: a YAML file or a directory of them (repeatable).")
+  var rules: [String] = []
+
   func analysisOptions() throws -> AnalysisOptions {
     func time(_ s: String?, _ flag: String) throws -> Int64? {
       guard let s else { return nil }
@@ -97,11 +100,17 @@ struct InputOptions: ParsableArguments {
     for path in notices where !FileManager.default.fileExists(atPath: path) {
       throw ValidationError("--notices: \(path): no such file or directory")
     }
+    if !rules.isEmpty {
+      let errors = RuleLoader.load(paths: rules).errors
+      if !errors.isEmpty {
+        throw ValidationError("--rules: \(errors.count) error(s)\n" + errors.map(\.description).joined(separator: "\n"))
+      }
+    }
     return AnalysisOptions(
       paths: paths.isEmpty ? ["/var/log"] : paths,
       ingest: IngestOptions(year: year, timeZone: timezone),
       since: try time(since, "--since"), until: try time(until, "--until"), host: host,
-      noticePaths: notices, hostMapPath: hostMap)
+      noticePaths: notices, hostMapPath: hostMap, rulePaths: rules)
   }
 }
 
@@ -164,6 +173,86 @@ struct Boots: ParsableCommand {
     switch input.format {
     case .json: write(JSONReporter.render(result))
     case .text: write(TextReporter(color: useColor()).boots(result))
+    }
+  }
+}
+
+struct Rules: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "List, check and try detection rules (built-in and YAML user rules; see docs/rules.md).",
+    subcommands: [List.self, Check.self, Test.self])
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List every rule: built-in, plus those of --rules.")
+
+    @Option(name: .customLong("rules"), help: "User rules to add: a YAML file or a directory (repeatable).")
+    var rules: [String] = []
+
+    @Option(name: [.customShort("o"), .long], help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    func run() throws {
+      let loaded = RuleTool.loadAll(paths: rules)
+      for e in loaded.errors { printError("\(e)\n") }
+      write(RuleTool.list(loaded.rules, json: format == .json))
+      if !loaded.errors.isEmpty { throw ExitCode(1) }
+    }
+  }
+
+  struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Validate rule files; print each problem as file:line: message (exit 1 when there is any).")
+
+    @Argument(help: "YAML rule files or directories.")
+    var files: [String]
+
+    func run() throws {
+      let r = RuleTool.check(paths: files)
+      write(r.output)
+      if !r.ok { throw ExitCode(1) }
+    }
+  }
+
+  struct Test: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Show which lines of a log file fire which rule of a rule file.",
+      discussion: """
+        Each firing line is printed as LOG-FILE:line: rule-id (component/category): message. Lines with a syslog
+        header are matched with their program name and message; other lines whole, as a native log of kind --log
+        or with the program name --identifier.
+        """)
+
+    @Argument(help: "YAML rule file or directory ('builtin' for the built-in rules).")
+    var ruleFile: String
+
+    @Argument(help: "Log file (plain or gzip).")
+    var logFile: String
+
+    @Flag(help: "Also match the built-in rules.")
+    var builtin = false
+
+    @Option(help: "Treat every line as a native log of this kind (postgresql, mysql, mongodb, redis…).")
+    var log: String?
+
+    @Option(help: "Program name for lines without a syslog header.")
+    var identifier: String?
+
+    func run() throws {
+      var rules: [Rule] = []
+      if ruleFile == "builtin" {
+        rules = BuiltinRules.all
+      } else {
+        let loaded = RuleLoader.load(path: ruleFile, existingIDs: builtin ? nil : [])
+        for e in loaded.errors { printError("\(e)\n") }
+        if !loaded.errors.isEmpty { throw ExitCode(1) }
+        rules = (builtin ? BuiltinRules.all : []) + loaded.rules
+      }
+      let r = RuleTool.test(rules: rules, logFile: logFile, logKind: log, identifier: identifier)
+      if let error = r.error {
+        printError("flatline: \(error)\n")
+        throw ExitCode(2)
+      }
+      write(RuleTool.format(r.hits, logFile: logFile))
     }
   }
 }

@@ -13,9 +13,11 @@ public struct AnalysisOptions: Sendable {
   public var noticePaths: [String]
   /// `--host-map FILE`: instance → host pairs.
   public var hostMapPath: String?
+  /// `--rules FILE|DIR`: user rule files added to the built-in rules (see `RuleLoader`).
+  public var rulePaths: [String]
 
   public init(paths: [String], ingest: IngestOptions = IngestOptions(), since: Int64? = nil, until: Int64? = nil,
-    host: String? = nil, noticePaths: [String] = [], hostMapPath: String? = nil)
+    host: String? = nil, noticePaths: [String] = [], hostMapPath: String? = nil, rulePaths: [String] = [])
   {
     self.paths = paths
     self.ingest = ingest
@@ -24,6 +26,7 @@ public struct AnalysisOptions: Sendable {
     self.host = host
     self.noticePaths = noticePaths
     self.hostMapPath = hostMapPath
+    self.rulePaths = rulePaths
   }
 }
 
