@@ -30,26 +30,13 @@ public struct AnalysisOptions: Sendable {
   }
 }
 
-/// Passes records on to the engine and lets `InstanceIdentity` look at them on the way.
-struct IdentityTap<Inner: RecordSink>: RecordSink {
-  var inner: Inner
-  var identity = InstanceIdentity()
-
-  init(_ inner: Inner) { self.inner = inner }
-
-  mutating func consume(_ record: Record) {
-    identity.observe(record)
-    inner.consume(record)
-  }
-
-  mutating func note(_ note: SourceNote) { inner.note(note) }
-}
-
 /// The façade: discover → ingest → detect → merge hosts → result. The CLI and the tests call this.
 public enum Analyzer {
   public static func run(_ options: AnalysisOptions, warnings: (@Sendable (String) -> Void)? = nil) -> AnalysisResult {
     let registry = InputRegistry(warningHandler: warnings)
-    var tap = IdentityTap(DetectionEngine(registry: registry))
+    let loaded = RuleTool.loadAll(paths: options.rulePaths)
+    for e in loaded.errors { warnings?("rules: \(e.description)") }
+    var tap = AnalysisSink(registry: registry, rules: loaded.rules)
     let inputs = Discovery.discover(paths: options.paths, registry: registry)
     let shifts = siblingYearShifts(inputs, options.ingest)
     // Login records carry no host name: they are read last, when the folder's other inputs have shown theirs.
@@ -63,7 +50,7 @@ public enum Analyzer {
     for input in inputs where isLoginRecords(input) {
       ingest(input, registry: registry, options: options.ingest, yearShifts: shifts, host: options.host, into: &tap)
     }
-    let engine = tap.inner
+    let engine = tap.engine
     engine.finish()
     attachFolderHosts(registry, explicit: options.host)
     // Notices: those discovery found among the logs, then --notices.
@@ -82,7 +69,7 @@ public enum Analyzer {
     tap.identity.apply(to: &hostMap, registry: registry)
     let map = hostMap
     var out = result(
-      engine: engine, registry: registry, options: options, notices: notices,
+      engine: engine, registry: registry, options: options, hits: tap.rules.hits, notices: notices,
       folderHost: { registry.inputs[Int($0)].host }, noticeHost: { map.host(for: $0) })
     out.hostMap = hostMap
     return out

@@ -121,7 +121,7 @@ public struct Correlator {
     switch h.category {
     case .corruption: return .corruption
     case .storageError: return .storageError
-    case .uncleanStart, .crashRecovery, .recoveryDone, .refusedStart, .repair:
+    case .uncleanStart, .crashRecovery, .recoveryDone, .refusedStart, .repair, .crash:
       return storageComponents.contains(h.component) ? .event : .datastoreCrash
     }
   }

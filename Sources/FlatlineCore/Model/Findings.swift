@@ -14,6 +14,9 @@ public enum RuleCategory: String, Codable, Sendable, CaseIterable {
   case storageError = "storage-error"
   /// Recovery finished.
   case recoveryDone = "recovery-done"
+  /// The program itself crashed (fatal signal, failed assertion, panic). Without a host reboot around it, this is
+  /// a datastore crash, not a power loss.
+  case crash
 }
 
 public enum RuleSeverity: String, Codable, Sendable, CaseIterable, Comparable {

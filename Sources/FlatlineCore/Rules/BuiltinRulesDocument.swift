@@ -7,6 +7,19 @@ extension BuiltinRules {
 
   static let mongodb: [Rule] = [
     rule(
+      "mongodb.fatal-signal", "mongod died on a fatal signal",
+      .crash, .critical, .mongodb,
+      anchors: ["Got signal: "],
+      regex: "Got signal: (4|6|7|8|11) ",
+      note: "mongod's crash handler (`Got signal: 11 (Segmentation fault).`); SIGTERM/SIGINT are clean stops and do not match.",
+      match: [
+        #"{"t":{"$date":"2021-03-01T10:00:00.000+00:00"},"s":"F","c":"CONTROL","id":4757800,"ctx":"conn1","msg":"Writing fatal message","attr":{"message":"Got signal: 6 (Aborted).\n"}}"#,
+        "2019-05-02T10:00:00.000+0000 F -        [conn12] Got signal: 11 (Segmentation fault).",
+      ],
+      noMatch: [
+        "2019-05-02T10:00:00.000+0000 I CONTROL  [signalProcessingThread] got signal 15 (Terminated), will terminate after current cmd ends",
+      ]),
+    rule(
       "mongodb.unclean-shutdown", "MongoDB detected an unclean shutdown (id 22271)",
       .uncleanStart, .warning, .mongodb,
       anchors: [#""id":22271,"#],
@@ -105,6 +118,13 @@ extension BuiltinRules {
   ]
 
   static let redis: [Rule] = [
+    rule(
+      "redis.crashed", "Redis crashed (bug report)",
+      .crash, .critical, .redis,
+      anchors: ["REDIS BUG REPORT START"],
+      note: "Printed by Redis' crash handler (fatal signal or failed assertion) before the stack trace.",
+      match: ["1234:M 01 May 2024 12:00:00.123 # === REDIS BUG REPORT START: Cut & paste starting from here ==="],
+      noMatch: ["1234:M 01 May 2024 12:00:00.123 # User requested shutdown..."]),
     rule(
       "redis.aof-short-read", "Redis AOF is truncated (short read)",
       .corruption, .error, .redis,

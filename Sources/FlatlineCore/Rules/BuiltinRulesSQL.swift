@@ -189,6 +189,33 @@ extension BuiltinRules {
 
   static let mysql: [Rule] = [
     rule(
+      "mysql.fatal-signal", "mysqld died on a fatal signal",
+      .crash, .critical, .mysql,
+      anchors: ["mysqld got signal"],
+      note: "The server's own crash report (`mysqld got signal 11 ;`), followed by a stack trace; mysqld_safe or systemd restarts it.",
+      match: [
+        "090902 11:08:43 - mysqld got signal 6 ;",
+        "091205  4:49:04 - mysqld got signal 11;",
+        "2024-05-01T12:00:00Z UTC - mysqld got signal 11 ;",
+      ],
+      noMatch: ["080821 19:14:23 [Note] /usr/sbin/mysqld: Normal shutdown"]),
+    rule(
+      "mysql.innodb-assertion", "InnoDB failed an assertion and aborted the server",
+      .crash, .critical, .mysql,
+      anchors: ["ssertion failure"],
+      regex: "InnoDB: Assertion failure in thread|\\[MY-013183\\].*Assertion failure",
+      match: [
+        "090902 11:08:43  InnoDB: Assertion failure in thread 1312495936 in file fil/fil0fil.c line 752",
+        "2023-01-10T08:00:01.000000Z 0 [ERROR] [MY-013183] [InnoDB] Assertion failure: buf0buf.cc:3716:ut_error thread 140",
+      ],
+      noMatch: ["InnoDB: Failing assertion: 0"]),
+    rule(
+      "mysql.restarted", "mysqld_safe restarted a mysqld that had died",
+      .uncleanStart, .warning, .mysql,
+      anchors: ["mysqld restarted"],
+      match: ["091205 04:49:10  mysqld restarted"],
+      noMatch: ["091205 04:49:10  mysqld started"]),
+    rule(
       "mysql.not-shutdown-normally", "InnoDB: database was not shut down normally",
       .uncleanStart, .warning, .mysql,
       anchors: ["Database was not shut"],

@@ -66,6 +66,7 @@ public enum RuleDocs {
       | `refused-start` | the program refused to start |
       | `storage-error` | the storage below failed (I/O errors, device timeouts) |
       | `recovery-done` | recovery finished |
+      | `crash` | the program itself crashed (fatal signal, failed assertion, panic) |
 
       ### Examples are tests
 

@@ -1,0 +1,25 @@
+/// Everything that consumes records, fed one record at a time in source order: the boot state machine, the rule
+/// matcher and the instance-identity scanner. Batch analysis feeds it from files; tail mode feeds the same sink
+/// from followed sources.
+public struct AnalysisSink: RecordSink {
+  public private(set) var engine: DetectionEngine
+  /// Rule hits so far (datastore and storage events for correlation).
+  public let rules: RuleHitCollector
+  /// Instance ids named by cloud-init and agent lines (host ↔ instance mapping for notices).
+  public private(set) var identity = InstanceIdentity()
+  let registry: InputRegistry
+
+  public init(registry: InputRegistry, rules: [Rule]) {
+    self.registry = registry
+    engine = DetectionEngine(registry: registry)
+    self.rules = RuleHitCollector(rules: rules)
+  }
+
+  public mutating func consume(_ record: Record) {
+    identity.observe(record)
+    rules.consume(record, registry: registry)
+    engine.consume(record)
+  }
+
+  public mutating func note(_ note: SourceNote) { engine.note(note) }
+}
