@@ -300,3 +300,25 @@ import Testing
     #expect(result.hosts.isEmpty)
   }
 }
+
+@Suite struct CloudInitLogTests {
+  /// cloud-init.log: Python logging stamps in local time, `module.py[LEVEL]: ` after ` - `; the message keeps it.
+  @Test func stampsAndMessages() {
+    let (r, info) = DS.read(.cloudInit, [
+      "2024-03-12 06:02:10,513 - stages.py[DEBUG]: previous iid found to be i-0a3c5e7f9b1d2e4f6",
+      "2024-03-12 06:02:10,515 - stages.py[INFO]: init will now be targeting instance id: i-0a3c5e7f9b1d2e4f6. new=False",
+      "  continued traceback line",
+    ], timeZone: "Europe/Berlin")
+    #expect(r.map(\.time) == [DS.t(2024, 3, 12, 5, 2, 10, 513_000), DS.t(2024, 3, 12, 5, 2, 10, 515_000),
+      DS.t(2024, 3, 12, 5, 2, 10, 515_000)])
+    #expect(r[1].message == "stages.py[INFO]: init will now be targeting instance id: i-0a3c5e7f9b1d2e4f6. new=False")
+    #expect(r.allSatisfy { $0.identifier == "cloud-init" })
+    #expect(info.warnings.isEmpty)
+  }
+
+  @Test func sniffedByContentNotAsSyslog() {
+    #expect(DS.sniff(["2024-03-12 06:02:09,880 - util.py[DEBUG]: Cloud-init v. 23.4.4 running 'init-local'"],
+      name: "cloud-init.log") == "cloud-init")
+    #expect(DS.sniff(["2024-03-12 06:02:09 myhost sshd[12]: Accepted publickey"], name: "x.log") == nil)
+  }
+}

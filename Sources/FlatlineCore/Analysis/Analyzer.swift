@@ -75,9 +75,9 @@ public enum Analyzer {
     return out
   }
 
-  /// Native datastore logs name no host: they belong to `--host` when given, else to the host of their folder.
+  /// Native datastore and agent logs name no host: they belong to `--host` when given, else to the host of their folder.
   static func attachFolderHosts(_ registry: InputRegistry, explicit: String?) {
-    for i in registry.inputs.indices where registry.inputs[i].kind == .datastoreLog && registry.inputs[i].host == nil {
+    for i in registry.inputs.indices where registry.inputs[i].kind.isHostless && registry.inputs[i].host == nil {
       if let h = explicit ?? FolderHosts.host(for: registry.inputs[i].path, registry: registry) {
         registry.setHost(Int32(i), h)
       }

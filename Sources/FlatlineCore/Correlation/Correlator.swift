@@ -17,7 +17,8 @@ public struct Correlator {
 
   /// Storage-layer components: their hits are storage events, not datastore ones.
   public static let storageComponents: Set<String> = [
-    "ext3", "ext4", "xfs", "btrfs", "block", "nvme", "md", "journald", "fsck", "scsi", "ata", "dm", "lvm", "kernel",
+    "ext3", "ext4", "xfs", "btrfs", "fat", "block", "nvme", "md", "journald", "fsck", "scsi", "ata", "dm", "lvm",
+    "kernel",
   ]
 
   public var hosts: [HostResult]
@@ -223,8 +224,18 @@ public struct Correlator {
         timeline.append(TimelineItem(kind: "boot", time: n.start, text: "next boot \(n.id)", ref: n.id))
       }
     }
+    // A rule hit on a line that is already boot evidence, or the same line seen through another source (syslog
+    // and journal), is listed once in the timeline (datastoreEvents keeps every hit).
+    var shown = Set(b.evidence.map { "\($0.location.input):\($0.location.line):\($0.location.cursor ?? "")" })
+    var shownText: [String: Int64] = [:]
+    for e in b.evidence { shownText[e.message] = e.time }
     for e in events {
       let loc = e.hit.location
+      let key = "\(loc.input):\(loc.line):\(loc.cursor ?? "")"
+      if shown.contains(key) { continue }
+      if let t = shownText[e.hit.message], abs(t - e.hit.time) <= 2_000_000 { continue }
+      shown.insert(key)
+      shownText[e.hit.message] = e.hit.time
       timeline.append(TimelineItem(
         kind: Self.storageComponents.contains(e.hit.component) ? "storage" : "datastore",
         time: e.hit.time, source: path(loc.input), line: loc.line > 0 ? loc.line : nil, cursor: loc.cursor,

@@ -30,7 +30,7 @@ public struct DetectionEngine: RecordSink {
       if inputIndex >= inputKinds.count { return }
     }
     let kind = inputKinds[inputIndex]
-    if kind == .datastoreLog { return }
+    if kind.isHostless { return }
     let loginRecords = kind == .wtmp
     let stream = registry.inputs[inputIndex].stream
     let journal = !r.bootID.isEmpty || !r.machineID.isEmpty

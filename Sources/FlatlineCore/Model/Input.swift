@@ -1,11 +1,16 @@
 /// What kind of input a file (or stream) is. Decided by name *and* by sniffing the first bytes.
 public enum InputKind: String, Codable, Sendable, CaseIterable {
+  /// Native logs that name no host and take no part in boot detection: they belong to the host of their folder.
+  public var isHostless: Bool { self == .datastoreLog || self == .agentLog }
+
   case syslog
   case journal
   case journalExport = "journal-export"
   case journalJSON = "journal-json"
   case wtmp
   case datastoreLog = "datastore-log"
+  /// A cloud agent's own log (`/var/log/cloud-init.log`): no host name and no boots; read for rules and instance ids.
+  case agentLog = "agent-log"
   case cloudNotice = "cloud-notice"
   case skipped
 }

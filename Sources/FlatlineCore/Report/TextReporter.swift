@@ -119,8 +119,9 @@ public struct TextReporter {
     for t in i.timeline {
       var loc = t.source ?? ""
       if let c = t.cursor { loc += " cursor \(c.prefix(60))" } else if let l = t.line { loc += ":\(l)" }
-      let label = t.kind == "boot-evidence" ? (t.ref ?? t.kind) : t.kind
-      out += "      \(Self.t(t.time))  \(Self.pad(label, 22))\(loc)\n        \(clip(t.text))\n"
+      // Evidence is named by its kind, datastore and storage events by their rule.
+      let label = ["boot-evidence", "datastore", "storage"].contains(t.kind) ? (t.ref ?? t.kind) : t.kind
+      out += "      \(Self.t(t.time))  \(Self.pad(label, 30))\(loc)\n        \(clip(t.text))\n"
     }
     return out
   }

@@ -5,6 +5,12 @@ public enum DatastoreComponent: String, Sendable, CaseIterable {
   case mysql
   case mongodb
   case redis
+  /// Not a datastore: cloud-init's own log (`/var/log/cloud-init.log`), read the same way (instance ids, agent
+  /// errors), registered as an `agent-log` input.
+  case cloudInit = "cloud-init"
+
+  /// The input kind of a native log of this component.
+  public var inputKind: InputKind { self == .cloudInit ? .agentLog : .datastoreLog }
 
   /// The program name as it appears in syslog or the journal; records of native logs carry it as their identifier
   /// so that rules written for syslog lines match native lines too.
@@ -14,6 +20,7 @@ public enum DatastoreComponent: String, Sendable, CaseIterable {
     case .mysql: return "mysqld"
     case .mongodb: return "mongod"
     case .redis: return "redis-server"
+    case .cloudInit: return "cloud-init"
     }
   }
 
@@ -25,6 +32,7 @@ public enum DatastoreComponent: String, Sendable, CaseIterable {
     case .mysql: s = "mysqld"
     case .mongodb: s = "mongod"
     case .redis: s = "redis-server"
+    case .cloudInit: s = "cloud-init"
     }
     return Bytes(base: s.utf8Start, count: s.utf8CodeUnitCount)
   }

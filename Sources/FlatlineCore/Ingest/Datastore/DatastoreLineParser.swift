@@ -113,6 +113,7 @@ struct DatastoreLineParser {
     case .mysql: ok = Self.parseMySQL(b, &out)
     case .mongodb: ok = Self.parseMongo(b, &out)
     case .redis: ok = Self.parseRedis(b, &out)
+    case .cloudInit: ok = Self.parseCloudInit(b, &out)
     }
     if ok { return .record }
     out.stamp.zone = .none
@@ -559,6 +560,22 @@ struct DatastoreLineParser {
     out.stamp = s
     out.pid = Int32(truncatingIfNeeded: pid)
     out.message = b.dropFirst(min(b.count, i + 3))
+    out.strong = true
+    return true
+  }
+
+  /// cloud-init.log (Python logging, local time): `2024-03-12 06:02:10,513 - stages.py[DEBUG]: message`.
+  static func parseCloudInit(_ b: Bytes, _ out: inout DatastoreLine) -> Bool {
+    var s = DatastoreStamp()
+    let e = parseDateTime(b, 0, &s)
+    guard e > 0, e + 3 < b.count, b[e] == 32, b[e + 1] == 45, b[e + 2] == 32 else { return false }
+    // `module.py[LEVEL]: ` marks the format.
+    var i = e + 3
+    while i < b.count, b[i] != 91, b[i] != 32 { i += 1 }
+    guard i < b.count, b[i] == 91, i >= 3, b[i - 3] == 46, b[i - 2] == 112, b[i - 1] == 121 else { return false }
+    s.zone = .local
+    out.stamp = s
+    out.message = b.dropFirst(e + 3)
     out.strong = true
     return true
   }

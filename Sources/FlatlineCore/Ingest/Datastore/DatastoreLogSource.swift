@@ -34,7 +34,7 @@ public struct DatastoreLogSource {
 
   /// Streams every record of the file into `sink`.
   public func run<S: RecordSink>(into sink: inout S) {
-    let input = registry.register(path: path, kind: .datastoreLog)
+    let input = registry.register(path: path, kind: DatastoreComponent(rawValue: component)?.inputKind ?? .datastoreLog)
     registry[input].component = component
     guard let kind = DatastoreComponent(rawValue: component) else {
       registry.warn(input, "unknown datastore '\(component)'; file not read")
