@@ -15,7 +15,9 @@ import Testing
   }()
 
   /// Scenarios whose syslog files are dateless (RFC 3164) with no gzip member to anchor the year: a fresh clone
-  /// gives them the clone's modification time, so the year is stated, as a user would with copied logs.
+  /// gives them the clone's modification time, so the year is stated, as a user would with copied logs. (With a
+  /// journal beside them the year comes from it — `yearFromTheJournalBeside` — but the warning would name the clone's
+  /// year and make the golden depend on the date.)
   static let extraArgs: [String: [String]] = [
     "incident-ec2-power-loss": ["--year", "2024"],
     "clean-reboot": ["--year", "2024"],
@@ -91,6 +93,19 @@ import Testing
     #expect(life != nil && boot != nil && life!.lowerBound < boot!.lowerBound)
     #expect(r.stdout.contains("syslog:146"))
     #expect(!r.stdout.contains("\u{1B}["), "NO_COLOR must turn colour off")
+  }
+
+  /// Without --year, the dateless syslog of a scenario with a journal beside it takes its year from the journal's
+  /// last entry (a fresh clone's file times are today's), with a warning saying so.
+  @Test func yearFromTheJournalBeside() throws {
+    let r = try CLI.run(["analyze", "SampleLogs/incident-ec2-power-loss", "-o", "json", "--timezone", "UTC"])
+    #expect(r.status == 0)
+    let boots = CLI.boots(try CLI.json(r.stdout))
+    #expect(boots.count == 2)
+    #expect(boots.compactMap { $0["start"] as? String }.allSatisfy { $0.hasPrefix("2024-03-12") })
+    #expect(boots.first?["ending"] as? String == "power-loss")
+    #expect(r.stderr.contains("inferred from the last entry of the journal in the same folder")
+      || !r.stderr.contains("year"), "stderr: \(r.stderr)")
   }
 
   @Test func bootsListsOneRowPerBoot() throws {

@@ -69,4 +69,20 @@ import Testing
     let s2 = [YearInference.FileStart(firstMonth: 11, gzipMTime: 0, fileMTime: anchor)]
     #expect(YearInference.baseYear(starts: s2, names: ["x"], converter: c).year == 2019)
   }
+
+  /// A journal's last entry in the same folder anchors the year when the files' mtimes are far from it (copies);
+  /// mtimes close to it are kept; a gzip header still wins over both.
+  @Test func journalEndAnchorsCopiedFiles() {
+    let c = LocalTimeConverter(zone: .gmt)
+    func t(_ y: Int, _ m: Int, _ d: Int) -> Int64 { CivilTime.micros(year: y, month: m, day: d, hour: 0, minute: 0, second: 0) / 1_000_000 }
+    let copied = [YearInference.FileStart(firstMonth: 12, gzipMTime: 0, fileMTime: t(2026, 11, 28))]
+    // Journal ends 3 Jan 2025; the file starts in December: its first line is December 2024.
+    let r = YearInference.baseYear(starts: copied, names: ["syslog"], converter: c, journalAnchor: t(2025, 1, 3))
+    #expect(r.year == 2024)
+    #expect(r.warning?.contains("journal in the same folder") == true)
+    let fresh = [YearInference.FileStart(firstMonth: 12, gzipMTime: 0, fileMTime: t(2025, 1, 20))]
+    #expect(YearInference.baseYear(starts: fresh, names: ["syslog"], converter: c, journalAnchor: t(2025, 1, 3)) == (2024, nil))
+    let gz = [YearInference.FileStart(firstMonth: 12, gzipMTime: UInt32(t(2023, 12, 30)), fileMTime: t(2026, 11, 28))]
+    #expect(YearInference.baseYear(starts: gz, names: ["syslog.2.gz"], converter: c, journalAnchor: t(2025, 1, 3)).year == 2023)
+  }
 }

@@ -38,17 +38,17 @@ public enum Analyzer {
     for e in loaded.errors { warnings?("rules: \(e.description)") }
     var tap = AnalysisSink(registry: registry, rules: loaded.rules)
     let inputs = Discovery.discover(paths: options.paths, registry: registry)
-    let shifts = siblingYearShifts(inputs, options.ingest)
+    let hints = YearHints(inputs, options.ingest)
     // Login records carry no host name: they are read last, when the folder's other inputs have shown theirs.
     func isLoginRecords(_ i: DiscoveredInput) -> Bool {
       if case .wtmp = i { return true }
       return false
     }
     for input in inputs where !isLoginRecords(input) {
-      ingest(input, registry: registry, options: options.ingest, yearShifts: shifts, into: &tap)
+      ingest(input, registry: registry, options: options.ingest, yearHints: hints, into: &tap)
     }
     for input in inputs where isLoginRecords(input) {
-      ingest(input, registry: registry, options: options.ingest, yearShifts: shifts, host: options.host, into: &tap)
+      ingest(input, registry: registry, options: options.ingest, yearHints: hints, host: options.host, into: &tap)
     }
     let engine = tap.engine
     engine.finish()
@@ -89,13 +89,16 @@ public enum Analyzer {
   /// `host`: the host of inputs whose records name none (wtmp); when nil, the host most seen in the input's
   /// folder among the inputs read so far (`FolderHosts`), else `unknown`. Read such inputs after the others.
   public static func ingest<S: RecordSink>(
-    _ input: DiscoveredInput, registry: InputRegistry, options: IngestOptions, yearShifts: [String: Int] = [:],
+    _ input: DiscoveredInput, registry: InputRegistry, options: IngestOptions, yearHints: YearHints = YearHints(),
     host: String? = nil, into sink: inout S
   ) {
     switch input {
     case .syslogSet(let files):
-      SyslogSource(files: files, registry: registry, options: options, siblingYearShift: yearShifts[directory(files[0])])
-        .run(into: &sink)
+      let dir = directory(files[0])
+      SyslogSource(
+        files: files, registry: registry, options: options, siblingYearShift: yearHints.fileTimeShift[dir],
+        journalAnchor: yearHints.journalEnd[dir]
+      ).run(into: &sink)
     case .journalFiles(let files):
       JournalSource(files: files, registry: registry, options: options).run(into: &sink)
     case .journalExport(let path), .journalJSON(let path):
@@ -115,17 +118,40 @@ public enum Analyzer {
     return String(path[..<slash])
   }
 
-  /// Per directory: by how many years the file times are off, as a syslog set with gzip members there shows.
-  static func siblingYearShifts(_ inputs: [DiscoveredInput], _ options: IngestOptions) -> [String: Int] {
-    guard options.year == nil, let zone = LocalTimeConverter(identifier: options.timeZone) else { return [:] }
-    var out: [String: Int] = [:]
-    for case .syslogSet(let files) in inputs {
-      let dir = directory(files[0])
-      guard out[dir] == nil else { continue }
-      let starts = files.map { YearInference.fileStart(path: $0) }
-      if let shift = YearInference.fileTimeShift(starts: starts, names: files, converter: zone) { out[dir] = shift }
+  /// What the other inputs of a folder tell about the year of its dateless syslog files.
+  public struct YearHints: Sendable {
+    /// Per directory: by how many years the file times are off, as a syslog set with gzip members there shows.
+    public var fileTimeShift: [String: Int] = [:]
+    /// Per directory: the time (seconds) of the last entry of a journal there.
+    public var journalEnd: [String: Int64] = [:]
+
+    public init() {}
+
+    init(_ inputs: [DiscoveredInput], _ options: IngestOptions) {
+      guard options.year == nil, let zone = LocalTimeConverter(identifier: options.timeZone) else { return }
+      for input in inputs {
+        switch input {
+        case .syslogSet(let files):
+          let dir = directory(files[0])
+          guard fileTimeShift[dir] == nil else { continue }
+          let starts = files.map { YearInference.fileStart(path: $0) }
+          if let shift = YearInference.fileTimeShift(starts: starts, names: files, converter: zone) {
+            fileTimeShift[dir] = shift
+          }
+        case .journalFiles(let files):
+          noteJournalEnd(directory(files[0]), JournalTail.lastRealtime(input))
+        case .journalExport(let path), .journalJSON(let path):
+          noteJournalEnd(directory(path), JournalTail.lastRealtime(input))
+        default:
+          break
+        }
+      }
     }
-    return out
+
+    private mutating func noteJournalEnd(_ dir: String, _ t: Int64?) {
+      guard let t else { return }
+      journalEnd[dir] = max(journalEnd[dir] ?? t, t)
+    }
   }
 
   static func result(

@@ -15,9 +15,15 @@ public struct SyslogSource {
   /// Years by which file modification times in this directory are off, as another set's gzip headers show;
   /// used when this set has no gzip member of its own (see `YearInference.fileTimeShift`).
   public var siblingYearShift: Int?
+  /// Seconds since the epoch of the last entry of a journal in the same folder (year anchor for copied files).
+  public var journalAnchor: Int64?
 
   /// `files`: one rotation set, oldest first.
-  public init(files: [String], registry: InputRegistry, options: IngestOptions, siblingYearShift: Int? = nil) {
+  public init(
+    files: [String], registry: InputRegistry, options: IngestOptions, siblingYearShift: Int? = nil,
+    journalAnchor: Int64? = nil
+  ) {
+    self.journalAnchor = journalAnchor
     self.files = files
     self.registry = registry
     self.options = options
@@ -43,7 +49,7 @@ public struct SyslogSource {
     } else {
       let starts = files.map { YearInference.fileStart(path: $0) }
       let (y, warning) = YearInference.baseYear(
-        starts: starts, names: files, converter: zone, siblingShift: siblingYearShift)
+        starts: starts, names: files, converter: zone, siblingShift: siblingYearShift, journalAnchor: journalAnchor)
       baseYear = y
       if let warning { registry.warn(indices[0], warning) }
     }

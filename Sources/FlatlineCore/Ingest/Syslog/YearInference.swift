@@ -147,7 +147,7 @@ public enum YearInference {
 
   public static func baseYear(
     starts: [FileStart], names: [String], converter: LocalTimeConverter, now: Int64 = Int64(time(nil)),
-    siblingShift: Int? = nil
+    siblingShift: Int? = nil, journalAnchor: Int64? = nil
   ) -> (year: Int, warning: String?) {
     let known = starts.indices.filter { starts[$0].firstMonth != nil }
     guard let first = known.first else {
@@ -168,6 +168,17 @@ public enum YearInference {
     let fsAnchor = known.last { starts[$0].fileMTime != nil }
     let gzYear = gzAnchor.map { yearFrom(anchor: $0, utc: Int64(starts[$0].gzipMTime)) }
     var fsYear = fsAnchor.map { yearFrom(anchor: $0, utc: starts[$0].fileMTime!) }
+    // A journal in the same folder ends at an absolute time. When the newest file's mtime is far from it (more than
+    // 30 days: a copy's time, not the log's), the journal's end anchors the year instead.
+    if gzYear == nil, let j = journalAnchor, let a = fsAnchor, let fs = fsYear,
+      abs(starts[a].fileMTime! - j) > 30 * 86400
+    {
+      let y = yearFrom(anchor: a, utc: j)
+      if y != fs {
+        return (y, "year \(y) inferred from the last entry of the journal in the same folder; file modification times "
+          + "say \(fs) (files copied?)")
+      }
+    }
     if gzYear == nil, let fs = fsYear, let shift = siblingShift, shift != 0 {
       fsYear = fs + shift
       return (fs + shift, "year \(fs + shift) inferred from file times corrected by \(shift) years, as the gzip headers of "

@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The time of a journal input's last entry, found without reading the input through: the binary journal is
+/// seeked to its tail; an export or JSON dump is read from its last 256 KiB. Used to anchor the year of dateless
+/// syslog files that sit in the same folder (the journal's stamps carry their year; copied files' mtimes do not).
+enum JournalTail {
+  /// Seconds since the epoch of the last entry, or nil when unknown (stdin, unreadable, empty).
+  static func lastRealtime(_ input: DiscoveredInput) -> Int64? {
+    switch input {
+    case .journalFiles(let files):
+      guard case .success(let h) = JournalHandle.open(files: files) else { return nil }
+      h.seekTail()
+      guard h.previous() > 0, let usec = h.realtime() else { return nil }
+      return Int64(usec / 1_000_000)
+    case .journalExport(let path) where path != "-":
+      return lastStamp(path: path, key: Array("__REALTIME_TIMESTAMP=".utf8))
+    case .journalJSON(let path):
+      return lastStamp(path: path, key: Array("\"__REALTIME_TIMESTAMP\":\"".utf8))
+    default:
+      return nil
+    }
+  }
+
+  /// The digits after the last occurrence of `key` in the file's tail, as microseconds → seconds.
+  static func lastStamp(path: String, key: [UInt8]) -> Int64? {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    let size = lseek(fd, 0, SEEK_END)
+    guard size > 0 else { return nil }
+    let want = Int(min(Int64(size), 256 * 1024))
+    var buf = [UInt8](repeating: 0, count: want)
+    let got = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, want, off_t(size) - off_t(want)) }
+    guard got > 0 else { return nil }
+    var best: Int64?
+    buf.withUnsafeBufferPointer { b in
+      var i = 0
+      let n = got
+      while i + key.count < n {
+        var match = true
+        for k in 0..<key.count where b[i + k] != key[k] {
+          match = false
+          break
+        }
+        if match {
+          var j = i + key.count
+          var v: Int64 = 0
+          var digits = 0
+          while j < n, b[j] >= 48, b[j] <= 57, digits < 19 {
+            v = v * 10 + Int64(b[j] - 48)
+            j += 1
+            digits += 1
+          }
+          if digits >= 10 { best = max(best ?? 0, v / 1_000_000) }
+          i = j
+        } else {
+          i += 1
+        }
+      }
+    }
+    return best
+  }
+}
