@@ -7,6 +7,21 @@ extension BuiltinRules {
 
   static let postgresql: [Rule] = [
     rule(
+      "postgresql.backend-killed", "A PostgreSQL server process died on a signal",
+      .crash, .error, .postgresql,
+      anchors: ["server process (PID ", "was terminated by signal"],
+      note: """
+        The postmaster reports a backend that died (OOM killer's SIGKILL, a segfault); it then terminates the other \
+        backends and reinitializes. Without a host reboot around it this is a datastore crash, not a power loss.
+        """,
+      match: [
+        "2024-05-02 11:42:10.512 UTC [9121] LOG:  server process (PID 22817) was terminated by signal 9: Killed",
+        "2019-03-14 02:11:30.310 CET [1180] LOG:  server process (PID 7721) was terminated by signal 11: Segmentation fault",
+      ],
+      noMatch: [
+        "2024-05-02 11:42:10.512 UTC [9121] LOG:  background worker \"logical replication launcher\" (PID 1411) exited with exit code 1",
+      ]),
+    rule(
       "postgresql.interrupted", "PostgreSQL was not shut down cleanly (interrupted; last known up at …)",
       .uncleanStart, .warning, .postgresql,
       anchors: ["database system was interrupted; last known up at "],
