@@ -507,14 +507,16 @@ enum TailEventDeriver {
     var out: [TailEvent] = []
     func key(_ s: String) -> String { TailService.sanitize(s) }
     for h in r.hosts {
-      for b in h.boots {
+      for (j, b) in h.boots.enumerated() {
         if let s = b.start {
           out.append(
             TailEvent(kind: .bootStarted, key: key("boot-started|\(h.name)|\(s)"), time: s, host: h.name, payload: .boot(b)))
         }
-        if b.ending != .running {
+        // A boot has ended when the next one has begun (a shutdown marker alone can still be withdrawn by later
+        // activity). Keyed by its start, or by its end when it began before the data.
+        if j + 1 < h.boots.count, b.ending != .running {
           let t = b.end ?? b.lastSignOfLife
-          let k = t.map { "\($0)" } ?? "id:\(b.id)"
+          let k = b.start.map { "\($0)" } ?? t.map { "end:\($0)" } ?? "id:\(b.id)"
           out.append(
             TailEvent(kind: .bootEnded, key: key("boot-ended|\(h.name)|\(k)"), time: t, host: h.name, payload: .boot(b)))
         }
