@@ -19,6 +19,8 @@ let package = Package(
       pkgConfig: "libsystemd",
       providers: [.apt(["libsystemd-dev"])]
     ),
+    // Linux event APIs for the tail daemon (epoll, inotify, signalfd); headers only, no library.
+    .systemLibrary(name: "CLinux"),
     .systemLibrary(
       name: "CZlib",
       pkgConfig: "zlib",
@@ -28,7 +30,7 @@ let package = Package(
     // MARK: - Core: model → ingest → detection → correlation → report → tail
     .target(
       name: "FlatlineCore",
-      dependencies: ["CSystemd", "CZlib", .product(name: "Yams", package: "Yams")]
+      dependencies: ["CSystemd", "CZlib", "CLinux", .product(name: "Yams", package: "Yams")]
     ),
 
     // MARK: - Command line (no logic of its own)

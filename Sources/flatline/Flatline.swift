@@ -17,7 +17,7 @@ struct Flatline: ParsableCommand {
       reset, or in a way the data cannot show. Exit status: 0 analysis done; 1 with --fail-on unclean when an
       unclean ending was found; 2 usage error or no readable input.
       """,
-    subcommands: [Analyze.self, Boots.self, Rules.self],
+    subcommands: [Analyze.self, Boots.self, Rules.self, Tail.self],
     defaultSubcommand: Analyze.self
   )
 
@@ -254,5 +254,75 @@ struct Rules: ParsableCommand {
       }
       write(RuleTool.format(r.hits, logFile: logFile))
     }
+  }
+}
+
+enum TailFormat: String, ExpressibleByArgument, CaseIterable {
+  case ndjson
+  case text
+}
+
+/// `flatline tail`: the streaming daemon (docs/tail.md). All logic is in FlatlineCore's `TailService`.
+struct Tail: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Follow journals and log files and emit events as boots end (the streaming daemon).",
+    discussion: """
+      With no PATH, follows the local system journal and /var/log/syslog (or /var/log/messages). Analyses the
+      history first, then follows. Events are NDJSON (docs/schema/event.schema.json). SIGTERM/SIGINT: flush and
+      exit 0; SIGHUP: reopen the output file and reload rules. See docs/tail.md.
+      """
+  )
+
+  @Argument(help: "Log files (followed by name across rotation) and journal directories.")
+  var paths: [String] = []
+
+  @Flag(help: "Also follow the local system journal (implied when no PATH is given).")
+  var journal = false
+
+  @Option(help: ArgumentHelp("Checkpoint, heartbeat and clean-stop flag.", valueName: "dir"))
+  var stateDir = "/var/lib/flatline"
+
+  @Option(help: "Event format: ndjson or text.")
+  var format: TailFormat = .ndjson
+
+  @Option(help: ArgumentHelp("Append events to this file (default: standard output).", valueName: "file"))
+  var output: String?
+
+  @Option(help: ArgumentHelp("Prometheus textfile-collector metrics, rewritten atomically.", valueName: "file"))
+  var metricsFile: String?
+
+  @Option(help: ArgumentHelp("Seconds between heartbeats.", valueName: "seconds"))
+  var heartbeat = 60
+
+  @Option(help: "Host the heartbeat speaks for (default: this machine's host name).")
+  var host: String?
+
+  @Option(help: "Time zone of syslog stamps without an offset (IANA name, default: this machine's).")
+  var timezone: String?
+
+  @Option(help: "Year of the first dateless (RFC 3164) line of each log set.")
+  var year: Int?
+
+  @Option(name: .customLong("rules"), help: "Detection rules to add: a YAML file or a directory of them (repeatable).")
+  var rules: [String] = []
+
+  @Option(help: ArgumentHelp("Cloud-provider or operator notices: a file or a folder (repeatable).", valueName: "path"))
+  var notices: [String] = []
+
+  func validate() throws {
+    guard heartbeat >= 1 else { throw ValidationError("--heartbeat must be at least 1 second") }
+  }
+
+  func run() throws {
+    let options = TailOptions(
+      paths: paths, journal: journal, stateDirectory: stateDir,
+      format: format == .ndjson ? .ndjson : .text, outputPath: output, metricsPath: metricsFile,
+      heartbeatSeconds: heartbeat, rulePaths: rules, noticePaths: notices,
+      ingest: IngestOptions(year: year, timeZone: timezone), host: host)
+    let service = TailService(options: options) { message in
+      printError("flatline: warning: \(message)\n")
+    }
+    let status = service.run()
+    if status != 0 { throw ExitCode(status) }
   }
 }

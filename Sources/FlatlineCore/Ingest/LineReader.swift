@@ -85,11 +85,27 @@ final class LineReader {
     }
   }
 
+  /// Reads the lines of a copy of `bytes` (tail mode: the complete lines a followed file has gained).
+  init(bytes: UnsafeRawBufferPointer, path: String, input: Int32?, registry: InputRegistry?, maxLineLength: Int) {
+    self.path = path
+    self.input = input
+    self.registry = registry
+    self.maxLine = max(1, maxLineLength)
+    fd = -1
+    isGzip = false
+    gzipMTime = 0
+    cap = max(bytes.count, 1)
+    buf = .allocate(capacity: cap)
+    if let base = bytes.baseAddress, bytes.count > 0 { memcpy(buf, base, bytes.count) }
+    end = bytes.count
+    eof = true
+  }
+
   deinit {
     if inflateReady { inflateEnd(&strm) }
     inBuf?.deallocate()
     buf.deallocate()
-    close(fd)
+    if fd >= 0 { close(fd) }
   }
 
   static func errnoText(_ code: Int32) -> String {

@@ -72,4 +72,7 @@ public enum EvidenceKind: String, Codable, Sendable, CaseIterable {
   case dataGap = "data-gap"
   /// The next boot's first record.
   case nextBoot = "next-boot"
+  /// `flatline tail` stopped without its clean-stop flag (it, and likely the host, died); its last heartbeat
+  /// bounds the time of death even when the logs lost their last minutes.
+  case daemonHeartbeat = "daemon-heartbeat"
 }

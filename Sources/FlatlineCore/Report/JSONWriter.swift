@@ -3,6 +3,10 @@ struct JSONWriter {
   private(set) var text = ""
   private var indent = 0
   private var needsComma: [Bool] = [false]
+  /// One line, no indentation (NDJSON events of `flatline tail`).
+  var compact = false
+  /// Key for the next `open()` called without one (see `prefixKey`).
+  var pendingKey: String?
 
   enum Value {
     case string(String?)
@@ -36,12 +40,13 @@ struct JSONWriter {
   private mutating func prefix(key: String?) {
     if needsComma[needsComma.count - 1] { text += "," }
     needsComma[needsComma.count - 1] = true
-    if needsComma.count > 1 || !text.isEmpty { text += "\n" + String(repeating: "  ", count: indent) }
-    if let key { text += JSONWriter.escape(key) + ": " }
+    if !compact, needsComma.count > 1 || !text.isEmpty { text += "\n" + String(repeating: "  ", count: indent) }
+    if let key { text += JSONWriter.escape(key) + (compact ? ":" : ": ") }
   }
 
   mutating func open(_ key: String? = nil, array: Bool = false) {
-    prefix(key: key)
+    prefix(key: key ?? pendingKey)
+    pendingKey = nil
     text += array ? "[" : "{"
     indent += 1
     needsComma.append(false)
@@ -50,7 +55,7 @@ struct JSONWriter {
   mutating func close(array: Bool = false) {
     let hadItems = needsComma.removeLast()
     indent -= 1
-    if hadItems { text += "\n" + String(repeating: "  ", count: indent) }
+    if hadItems && !compact { text += "\n" + String(repeating: "  ", count: indent) }
     text += array ? "]" : "}"
   }
 

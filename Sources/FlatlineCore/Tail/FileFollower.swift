@@ -1,0 +1,277 @@
+internal import CLinux
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Holds the one `AnalysisSink` of a tail run, so that followers feed it in place (no copy-on-write of the
+/// engine's arrays).
+public final class SinkBox {
+  public var sink: AnalysisSink
+  public init(_ sink: AnalysisSink) { self.sink = sink }
+}
+
+/// Adds a line offset to the records of one read (a followed file is read in pieces; `LineReader` numbers
+/// the lines of each piece from 1).
+struct ShiftedSink: RecordSink {
+  let box: SinkBox
+  var shift: Int
+  mutating func consume(_ record: Record) {
+    var r = record
+    r.line += shift
+    box.sink.consume(r)
+  }
+  mutating func note(_ note: SourceNote) { box.sink.note(note) }
+}
+
+/// Follows one syslog text file by name across rotation (rename-and-create, copytruncate, deletion and
+/// re-creation, a file that does not exist yet), feeding complete lines to the sink.
+///
+/// - At `start`, the older members of its rotation set (`name.N`, `name.N.gz`, `name-YYYYMMDD`) are read first,
+///   oldest first, then the live file from its beginning: the history that rebuilds the engine's state.
+/// - Only complete lines are read: a line still being written is read when its newline arrives.
+/// - Rename-and-create: the old inode stays open and is drained for `retireSeconds` after the new file
+///   appears (writers keep writing to it until they reopen), then closed.
+/// - copytruncate: when the file shrinks below the read offset, the unread rest is taken from the copy
+///   (`name.1`) at the same offset, then the new content from 0.
+/// - Every inode read is registered as an input of its own (same stream), so evidence names the lines as read.
+///
+/// Memory: one 1 MiB read buffer; the year tracker and last-record state of `StreamState`.
+final class FileFollower {
+  let path: String
+  let registry: InputRegistry
+  let options: IngestOptions
+  let stream: Int
+  private var state: StreamState?
+  private var fd: Int32 = -1
+  private var device: UInt64 = 0
+  private var inode: UInt64 = 0
+  private(set) var offset: Int64 = 0
+  private var lineNo = 0
+  private var input: Int32 = -1
+  /// Old inodes after rename-and-create: drained until their deadline (µs), then closed.
+  private var retiring: [(fd: Int32, input: Int32, offset: Int64, lineNo: Int, until: Int64)] = []
+  /// The current problem (reported once as a source-error until it clears).
+  private var problem: String?
+  static let retireSeconds: Int64 = 30
+  static let chunk = 1 << 20
+  private let buffer = UnsafeMutableRawPointer.allocate(byteCount: FileFollower.chunk, alignment: 16)
+
+  init(path: String, registry: InputRegistry, options: IngestOptions) {
+    self.path = path
+    self.registry = registry
+    self.options = options
+    stream = registry.newStream()
+  }
+
+  deinit {
+    if fd >= 0 { close(fd) }
+    for r in retiring { close(r.fd) }
+    buffer.deallocate()
+  }
+
+  var directory: String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    let d = String(path[..<slash])
+    return d.isEmpty ? "/" : d
+  }
+
+  var baseName: String { path.split(separator: "/").last.map(String.init) ?? path }
+
+  /// The position to checkpoint (nil while the file does not exist).
+  var position: TailCheckpoint.FilePosition? {
+    fd >= 0 ? TailCheckpoint.FilePosition(path: path, device: device, inode: inode, offset: offset) : nil
+  }
+
+  /// Older members of the rotation set, oldest first.
+  func olderMembers() -> [String] {
+    guard let dir = opendir(directory) else { return [] }
+    defer { closedir(dir) }
+    let base = RotationName(baseName).base
+    var names: [String] = []
+    while let e = readdir(dir) {
+      let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
+        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+      }
+      guard name != baseName, name != ".", name != ".." else { continue }
+      let r = RotationName(name)
+      if r.base == base && r.kind != .bare { names.append(name) }
+    }
+    names.sort { RotationName.olderFirst(RotationName($0), RotationName($1)) }
+    let prefix = directory == "/" ? "/" : directory + "/"
+    return names.map { prefix + $0 }
+  }
+
+  /// Reads the rotation set's history, then the live file as far as it goes. Returns problems to report.
+  func start(into box: SinkBox, now: Int64) -> [String] {
+    let older = olderMembers()
+    let all = older + [path]
+    var converter = LocalTimeConverter(identifier: options.timeZone)
+    if converter == nil { converter = LocalTimeConverter(zone: .gmt) }
+    guard let zone = converter else { return ["no usable time zone"] }
+    let baseYear: Int
+    if let y = options.year {
+      baseYear = y
+    } else {
+      let starts = all.map { YearInference.fileStart(path: $0) }
+      baseYear = YearInference.baseYear(starts: starts, names: all, converter: zone).year
+    }
+    let st = StreamState(tracker: YearTracker(baseYear: baseYear), zone: zone)
+    state = st
+    for file in older {
+      let index = registry.register(path: file, kind: .syslog, stream: stream)
+      guard let reader = LineReader(path: file, input: index, registry: registry, maxLineLength: options.maxLineLength)
+      else {
+        box.sink.note(.dataGap(input: index, reason: "\(file) could not be read"))
+        continue
+      }
+      var s = ShiftedSink(box: box, shift: 0)
+      st.readFile(reader, input: index, registry: registry, into: &s)
+    }
+    return poll(into: box, now: now)
+  }
+
+  /// Reads whatever is new, following rotation. Returns new problems (each reported once until it clears).
+  func poll(into box: SinkBox, now: Int64) -> [String] {
+    var problems: [String] = []
+    func report(_ p: String?) {
+      if let p, p != problem { problems.append(p) }
+      problem = p
+    }
+    // Old inodes of a rename-and-create rotation.
+    var keep: [(fd: Int32, input: Int32, offset: Int64, lineNo: Int, until: Int64)] = []
+    for var r in retiring {
+      _ = readLines(fd: r.fd, input: r.input, offset: &r.offset, lineNo: &r.lineNo, into: box, final: now >= r.until)
+      if now >= r.until {
+        close(r.fd)
+      } else {
+        keep.append(r)
+      }
+    }
+    retiring = keep
+    if fd >= 0 {
+      if let e = readLines(fd: fd, input: input, offset: &offset, lineNo: &lineNo, into: box, final: false) {
+        report(e)
+        return problems
+      }
+      var st = stat()
+      if fstat(fd, &st) == 0, Int64(st.st_size) < offset {
+        // copytruncate: the unread rest sits in the copy at the same offset.
+        recoverFromCopy(into: box)
+        offset = 0
+        lineNo = 0
+        input = registry.register(path: path, kind: .syslog, stream: stream)
+        _ = readLines(fd: fd, input: input, offset: &offset, lineNo: &lineNo, into: box, final: false)
+      }
+    }
+    var st = stat()
+    guard stat(path, &st) == 0 else {
+      let e = errno
+      // Renamed or deleted: keep draining the open inode until a new file appears.
+      if fd < 0 && e != ENOENT { report("cannot stat: \(LineReader.errnoText(e))") }
+      if fd < 0 && e == ENOENT { report(nil) }
+      return problems
+    }
+    if fd >= 0 && UInt64(st.st_dev) == device && UInt64(st.st_ino) == inode {
+      report(nil)
+      return problems
+    }
+    if (st.st_mode & S_IFMT) == S_IFDIR {
+      report("cannot read: is a directory")
+      return problems
+    }
+    let newFD = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+    guard newFD >= 0 else {
+      report("cannot open: \(LineReader.errnoText(errno))")
+      return problems
+    }
+    if fd >= 0 {
+      // Rename-and-create or delete-and-recreate: drain the old inode, keep it for late writes.
+      _ = readLines(fd: fd, input: input, offset: &offset, lineNo: &lineNo, into: box, final: false)
+      retiring.append((fd, input, offset, lineNo, now + Self.retireSeconds * 1_000_000))
+    }
+    fd = newFD
+    device = UInt64(st.st_dev)
+    inode = UInt64(st.st_ino)
+    offset = 0
+    lineNo = 0
+    input = registry.register(path: path, kind: .syslog, stream: stream)
+    report(readLines(fd: fd, input: input, offset: &offset, lineNo: &lineNo, into: box, final: false))
+    return problems
+  }
+
+  /// After a copytruncate: the bytes from `offset` to the end of `name.1` (the copy), if it is plain text.
+  private func recoverFromCopy(into box: SinkBox) {
+    let copy = path + ".1"
+    var st = stat()
+    guard stat(copy, &st) == 0, Int64(st.st_size) >= offset else {
+      if input >= 0 {
+        box.sink.note(.dataGap(input: input, reason: "\(path) was truncated and no copy holds its unread lines"))
+      }
+      return
+    }
+    let cfd = open(copy, O_RDONLY | O_CLOEXEC)
+    guard cfd >= 0 else { return }
+    defer { close(cfd) }
+    var magic = [UInt8](repeating: 0, count: 2)
+    let n = magic.withUnsafeMutableBytes { pread(cfd, $0.baseAddress, 2, 0) }
+    if n == 2 && magic == [0x1f, 0x8b] {
+      box.sink.note(.dataGap(input: input, reason: "\(copy) was compressed before its last lines were read"))
+      return
+    }
+    var off = offset
+    var ln = lineNo
+    _ = readLines(fd: cfd, input: input, offset: &off, lineNo: &ln, into: box, final: true)
+  }
+
+  /// Index of the last `\n` in the first `count` bytes.
+  static func lastNewline(_ p: UnsafeMutableRawPointer, _ count: Int) -> Int? {
+    let b = p.assumingMemoryBound(to: UInt8.self)
+    var i = count - 1
+    while i >= 0 {
+      if b[i] == 10 { return i }
+      i -= 1
+    }
+    return nil
+  }
+
+  /// Feeds the complete lines from `offset` on (all bytes when `final`). Returns an error text on failure.
+  private func readLines(
+    fd: Int32, input: Int32, offset: inout Int64, lineNo: inout Int, into box: SinkBox, final: Bool
+  ) -> String? {
+    guard let st = state else { return nil }
+    while true {
+      let n = pread(fd, buffer, Self.chunk, off_t(offset))
+      if n < 0 {
+        if errno == EINTR { continue }
+        return "read error: \(LineReader.errnoText(errno))"
+      }
+      if n == 0 { return nil }
+      var consumed = n
+      if let nl = Self.lastNewline(buffer, n) {
+        consumed = nl + 1
+      } else if n < Self.chunk && !final {
+        return nil  // a line still being written
+      }
+      if consumed < n && final && n < Self.chunk { consumed = n }
+      let bytes = UnsafeRawBufferPointer(start: buffer, count: consumed)
+      let reader = LineReader(
+        bytes: bytes, path: path, input: input, registry: registry, maxLineLength: options.maxLineLength)
+      var s = ShiftedSink(box: box, shift: lineNo)
+      st.readFile(reader, input: input, registry: registry, into: &s)
+      var lines = 0
+      var p = buffer
+      var left = consumed
+      while left > 0, let q = memchr(p, 10, left) {
+        lines += 1
+        let step = p.distance(to: q) + 1
+        p = UnsafeMutableRawPointer(mutating: q) + 1
+        left -= step
+      }
+      if left > 0 { lines += 1 }
+      lineNo += lines
+      offset += Int64(consumed)
+      if n < Self.chunk { return nil }
+    }
+  }
+}

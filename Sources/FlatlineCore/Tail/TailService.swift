@@ -1,0 +1,616 @@
+internal import CLinux
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// What `flatline tail` follows and where it writes.
+public struct TailOptions: Sendable {
+  public enum Format: String, Sendable { case ndjson, text }
+
+  /// Log files to follow (by name) and journal directories. Empty: the local journal and `/var/log` syslog.
+  public var paths: [String]
+  /// Also follow the local system journal.
+  public var journal: Bool
+  public var stateDirectory: String
+  public var format: Format
+  /// Events go here (appended); nil: standard output.
+  public var outputPath: String?
+  public var metricsPath: String?
+  /// Seconds between heartbeats (>= 1).
+  public var heartbeatSeconds: Int
+  public var rulePaths: [String]
+  public var noticePaths: [String]
+  public var ingest: IngestOptions
+  /// The host the daemon's heartbeat speaks for (default: this machine's host name).
+  public var host: String?
+
+  public init(
+    paths: [String] = [], journal: Bool = false, stateDirectory: String = "/var/lib/flatline",
+    format: Format = .ndjson, outputPath: String? = nil, metricsPath: String? = nil, heartbeatSeconds: Int = 60,
+    rulePaths: [String] = [], noticePaths: [String] = [], ingest: IngestOptions = IngestOptions(), host: String? = nil
+  ) {
+    self.paths = paths
+    self.journal = journal
+    self.stateDirectory = stateDirectory
+    self.format = format
+    self.outputPath = outputPath
+    self.metricsPath = metricsPath
+    self.heartbeatSeconds = heartbeatSeconds
+    self.rulePaths = rulePaths
+    self.noticePaths = noticePaths
+    self.ingest = ingest
+    self.host = host
+  }
+
+  /// Syslog files followed when no path is given (those that exist or appear later).
+  public static let defaultSyslogFiles = ["/var/log/syslog", "/var/log/messages"]
+}
+
+/// The streaming daemon behind `flatline tail` (docs/tail.md).
+///
+/// **Design.** The engine is the batch engine, unchanged: followers feed one `AnalysisSink`; after each batch
+/// of records the merge/verdict/correlation stage (`Analyzer.result`) runs over the engine's current state and
+/// every fact it shows (a boot started, a boot ended, an incident and its updates, a finding, a notice) becomes
+/// an event with a stable key. Only keys not emitted before are written.
+///
+/// **Exactly-once.** At start (and on SIGHUP) the state is rebuilt by reading every source from its beginning
+/// (rotation sets oldest first, journals from the head): the verdicts of old boots need their history. Events
+/// whose keys were emitted before are suppressed. The order on each batch is: write the new events, fsync the
+/// output, then save the checkpoint (positions and keys) atomically. A crash between the two leaves events in
+/// the output that the checkpoint does not list: at start the output file is read from the checkpointed size
+/// on and the keys found there are added. So no event is lost (it is derived again from the logs) and none is
+/// repeated (its key is known), whatever moment `kill -9` hits.
+public final class TailService {
+  public let options: TailOptions
+  let store: CheckpointStore
+  var checkpoint = TailCheckpoint()
+  var emitted = Set<String>()
+  var openedIncidents = Set<String>()
+  var registry = InputRegistry()
+  var box: SinkBox
+  var files: [FileFollower] = []
+  var journals: [(follower: JournalFollower, fd: Int32)] = []
+  var notices: [CloudNotice] = []
+  var output: EventOutput
+  var counters = TailMetrics.Counters()
+  var stateInput: Int32 = 0
+  let hostName: String
+  let warnings: (@Sendable (String) -> Void)?
+  // Loop descriptors.
+  private var epollFD: Int32 = -1
+  private var inotifyFD: Int32 = -1
+  private var signalFD: Int32 = -1
+  private var watched = Set<String>()
+  private var stopRequested = false
+  private var lastResult: AnalysisResult?
+
+  public init(options: TailOptions, warnings: (@Sendable (String) -> Void)? = nil) {
+    self.options = options
+    self.warnings = warnings
+    store = CheckpointStore(directory: options.stateDirectory)
+    output = EventOutput(path: options.outputPath)
+    box = SinkBox(AnalysisSink(registry: registry, rules: []))
+    hostName = options.host ?? TailService.localHostName()
+  }
+
+  static func localHostName() -> String {
+    var buf = [CChar](repeating: 0, count: 256)
+    guard gethostname(&buf, buf.count - 1) == 0 else { return "localhost" }
+    return String(decoding: buf.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
+  static func now() -> Int64 {
+    var t = timespec()
+    clock_gettime(CLOCK_REALTIME, &t)
+    return Int64(t.tv_sec) * 1_000_000 + Int64(t.tv_nsec / 1000)
+  }
+
+  /// Runs until SIGTERM/SIGINT. Returns the exit status (0 after a clean stop, 2 when it cannot start).
+  public func run() -> Int32 {
+    if let e = store.prepare() {
+      warnings?("state directory: \(e)")
+      return 2
+    }
+    if let e = output.open() {
+      warnings?("output: \(e)")
+      return 2
+    }
+    checkpoint = store.loadCheckpoint() ?? TailCheckpoint()
+    recordDeathIfAny()
+    store.clearCleanStopFlag()
+    for k in checkpoint.keys { remember(k) }
+    recoverKeysFromOutput()
+    guard setUpLoop() else { return 2 }
+    counters.startedAt = Self.now()
+    rebuild()
+    ServiceManager.notify("READY=1")
+    loop()
+    ServiceManager.notify("STOPPING=1")
+    pollSources()
+    deriveAndEmit()
+    saveCheckpoint()
+    store.setCleanStopFlag()
+    output.close()
+    return 0
+  }
+
+  // MARK: - Start
+
+  /// A start without the clean-stop flag after a previous run: the daemon died; its last heartbeat is kept.
+  func recordDeathIfAny() {
+    guard !store.hasCleanStopFlag, let hb = store.lastHeartbeat() else { return }
+    guard !checkpoint.deaths.contains(where: { $0.lastHeartbeat == hb.time }) else { return }
+    checkpoint.deaths.append(.init(host: hb.host.isEmpty ? hostName : hb.host, lastHeartbeat: hb.time))
+    if checkpoint.deaths.count > 100 { checkpoint.deaths.removeFirst(checkpoint.deaths.count - 100) }
+    store.save(checkpoint)
+  }
+
+  func remember(_ key: String) {
+    if emitted.insert(key).inserted {
+      if key.hasPrefix("incident|"), let cut = key.lastIndex(of: "|") { openedIncidents.insert(String(key[..<cut])) }
+    }
+  }
+
+  /// Keys of events written after the last checkpoint (a crash between the output's fsync and the checkpoint).
+  func recoverKeysFromOutput() {
+    guard options.format == .ndjson, let path = options.outputPath, let id = output.identity() else { return }
+    let from: Int64 = (checkpoint.outputPath == path && checkpoint.outputInode == id.inode) ? checkpoint.outputOffset : 0
+    guard id.size > from, let text = EventOutput.read(path: path, from: from) else { return }
+    var found = 0
+    for line in text.split(separator: "\n") {
+      guard let key = Self.key(inLine: line), !Self.isTransient(key) else { continue }
+      if !emitted.contains(key) {
+        checkpoint.keys.append(key)
+        remember(key)
+        found += 1
+      }
+    }
+    if found > 0 { warnings?("\(found) event(s) written after the last checkpoint recovered from \(path)") }
+  }
+
+  static func key(inLine line: Substring) -> String? {
+    guard let r = line.range(of: "\"key\":\"") else { return nil }
+    let rest = line[r.upperBound...]
+    guard let end = rest.firstIndex(of: "\"") else { return nil }
+    return String(rest[..<end])
+  }
+
+  /// Heartbeats and source errors are not facts of the logs: never derived again, never de-duplicated.
+  static func isTransient(_ key: String) -> Bool { key.hasPrefix("heartbeat|") || key.hasPrefix("source-error|") }
+
+  /// Builds the engine from scratch and reads every source's history (start and SIGHUP).
+  func rebuild() {
+    for (_, fd) in journals where epollFD >= 0 { epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, nil) }
+    journals = []
+    files = []
+    registry = InputRegistry(warningHandler: warnings)
+    let loaded = RuleTool.loadAll(paths: options.rulePaths)
+    for e in loaded.errors { warnings?("rules: \(e.description)") }
+    box = SinkBox(AnalysisSink(registry: registry, rules: loaded.rules))
+    var info = InputInfo(path: options.stateDirectory + "/heartbeat", kind: .skipped)
+    info.skipReason = "flatline tail state"
+    stateInput = registry.register(path: info.path, kind: .skipped)
+    notices = options.noticePaths.isEmpty ? [] : NoticeReader.read(paths: options.noticePaths, registry: registry)
+
+    var filePaths: [String] = []
+    var journalDirs: [String?] = []
+    if options.paths.isEmpty {
+      journalDirs.append(nil)
+      filePaths = TailOptions.defaultSyslogFiles
+    } else {
+      if options.journal { journalDirs.append(nil) }
+      for p in options.paths {
+        if Self.isJournalDirectory(p) {
+          journalDirs.append(p)
+        } else if Self.isDirectory(p) {
+          filePaths += Self.liveFiles(in: p)
+        } else {
+          filePaths.append(p)
+        }
+      }
+    }
+    let now = Self.now()
+    var errors: [(String, String)] = []
+    for p in filePaths {
+      let f = FileFollower(path: p, registry: registry, options: options.ingest)
+      files.append(f)
+      for e in f.start(into: box, now: now) { errors.append((p, e)) }
+    }
+    for d in journalDirs {
+      let j = JournalFollower(directory: d, registry: registry, options: options.ingest)
+      switch j.open() {
+      case .failure(let e): errors.append((j.label, e.message))
+      case .success(let fd):
+        journals.append((j, fd))
+        if epollFD >= 0 { addToEpoll(fd) }
+        if let e = j.poll(into: box) { errors.append((j.label, e)) }
+      }
+    }
+    watchDirectories()
+    for (s, m) in errors { emitSourceError(source: s, message: m) }
+    deriveAndEmit()
+    saveCheckpoint()
+  }
+
+  static func isDirectory(_ p: String) -> Bool {
+    var st = stat()
+    return stat(p, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+  }
+
+  /// A directory holding journal files (directly or in a machine-ID subfolder).
+  static func isJournalDirectory(_ p: String) -> Bool {
+    guard isDirectory(p) else { return false }
+    for name in entries(p) {
+      if name.hasSuffix(".journal") || name.hasSuffix(".journal~") { return true }
+      if name.utf8.count == 32, isDirectory(p + "/" + name),
+        entries(p + "/" + name).contains(where: { $0.hasSuffix(".journal") || $0.hasSuffix(".journal~") })
+      {
+        return true
+      }
+    }
+    return false
+  }
+
+  static func entries(_ dir: String) -> [String] {
+    guard let d = opendir(dir) else { return [] }
+    defer { closedir(d) }
+    var out: [String] = []
+    while let e = readdir(d) {
+      let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
+        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+      }
+      if name != "." && name != ".." { out.append(name) }
+    }
+    return out
+  }
+
+  /// The live (bare-named) text files of a directory, one per rotation set.
+  static func liveFiles(in dir: String) -> [String] {
+    entries(dir).filter { name in
+      RotationName(name).kind == .bare && !name.hasSuffix(".gz") && !name.hasPrefix(".")
+        && !isDirectory(dir + "/" + name)
+    }.sorted().map { dir + "/" + $0 }
+  }
+
+  // MARK: - Loop
+
+  private func setUpLoop() -> Bool {
+    var mask = sigset_t()
+    sigemptyset(&mask)
+    sigaddset(&mask, SIGTERM)
+    sigaddset(&mask, SIGINT)
+    sigaddset(&mask, SIGHUP)
+    pthread_sigmask(SIG_BLOCK, &mask, nil)
+    signalFD = signalfd(-1, &mask, Int32(SFD_CLOEXEC | SFD_NONBLOCK))
+    inotifyFD = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
+    epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
+    guard signalFD >= 0, inotifyFD >= 0, epollFD >= 0 else {
+      warnings?("cannot set up the event loop: \(LineReader.errnoText(errno))")
+      return false
+    }
+    addToEpoll(signalFD)
+    addToEpoll(inotifyFD)
+    return true
+  }
+
+  private func addToEpoll(_ fd: Int32) {
+    var ev = epoll_event()
+    ev.events = EPOLLIN.rawValue
+    ev.data.fd = fd
+    epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &ev)
+  }
+
+  /// Watches the directories of the followed files (those that exist; the others are retried at each tick).
+  private func watchDirectories() {
+    let mask = UInt32(IN_CREATE | IN_MODIFY | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE | IN_ATTRIB | IN_CLOSE_WRITE)
+    for f in files where !watched.contains(f.directory) {
+      if inotify_add_watch(inotifyFD, f.directory, mask) >= 0 { watched.insert(f.directory) }
+    }
+  }
+
+  private func loop() {
+    let heartbeat = Int64(max(1, options.heartbeatSeconds)) * 1_000_000
+    var tick = heartbeat
+    if let w = ServiceManager.watchdogInterval() { tick = min(tick, max(w / 2, 100_000)) }
+    var nextTick = Self.now()
+    var nextHeartbeat = Self.now()
+    var events = [epoll_event](repeating: epoll_event(), count: 16)
+    var inotifyBuffer = [UInt8](repeating: 0, count: 64 * 1024)
+    while !stopRequested {
+      let now = Self.now()
+      if now >= nextTick {
+        ServiceManager.notify("WATCHDOG=1")
+        watchDirectories()
+        if now >= nextHeartbeat {
+          heartbeatNow(now)
+          nextHeartbeat = now + heartbeat
+        }
+        nextTick = now + tick
+        pollSources()
+        deriveAndEmit()
+      }
+      let timeout = Int32(clamping: max(0, (nextTick - Self.now()) / 1000 + 1))
+      let n = epoll_wait(epollFD, &events, Int32(events.count), timeout)
+      if n < 0 {
+        if errno == EINTR { continue }
+        warnings?("epoll_wait: \(LineReader.errnoText(errno))")
+        return
+      }
+      var reload = false
+      for i in 0..<Int(n) {
+        let fd = events[i].data.fd
+        if fd == signalFD {
+          var info = signalfd_siginfo()
+          while read(signalFD, &info, MemoryLayout<signalfd_siginfo>.size) > 0 {
+            switch Int32(info.ssi_signo) {
+            case SIGHUP: reload = true
+            default: stopRequested = true
+            }
+          }
+        } else if fd == inotifyFD {
+          while inotifyBuffer.withUnsafeMutableBytes({ read(inotifyFD, $0.baseAddress, $0.count) }) > 0 {}
+        }
+      }
+      if stopRequested { return }
+      if reload {
+        output.reopen()
+        rebuild()
+        continue
+      }
+      pollSources()
+      deriveAndEmit()
+    }
+  }
+
+  func pollSources() {
+    let now = Self.now()
+    for f in files {
+      for e in f.poll(into: box, now: now) { emitSourceError(source: f.path, message: e) }
+    }
+    for (j, _) in journals {
+      if let e = j.poll(into: box) { emitSourceError(source: j.label, message: e) }
+    }
+  }
+
+  // MARK: - Events
+
+  func heartbeatNow(_ now: Int64) {
+    counters.lastHeartbeat = now
+    store.writeHeartbeat(now, host: hostName)
+    let e = TailEvent(
+      kind: .heartbeat, key: "heartbeat|\(now)", time: now, host: hostName,
+      payload: .heartbeat(startedAt: counters.startedAt, eventsEmitted: counters.eventsEmitted))
+    write([e])
+    if let r = lastResult { writeMetrics(r) }
+  }
+
+  func emitSourceError(source: String, message: String) {
+    counters.sourceErrors += 1
+    let now = Self.now()
+    warnings?("\(source): \(message)")
+    write([
+      TailEvent(
+        kind: .sourceError, key: Self.sanitize("source-error|\(source)|\(now)"), time: now, host: hostName,
+        payload: .sourceError(source: source, message: message))
+    ])
+  }
+
+  /// Runs the merge/verdict/correlation stage over the engine's state and writes the events not emitted yet.
+  func deriveAndEmit() {
+    var result = Analyzer.result(
+      engine: box.sink.engine, registry: registry, options: AnalysisOptions(paths: []), hits: box.sink.rules.hits,
+      notices: notices)
+    applyDeaths(&result)
+    lastResult = result
+    var fresh: [TailEvent] = []
+    var newOpened = Set<String>()
+    for e in TailEventDeriver.events(result) where !emitted.contains(e.key) {
+      var e = e
+      if case .incident(let i, _) = e.payload, let cut = e.key.lastIndex(of: "|") {
+        let base = String(e.key[..<cut])
+        let opened = !openedIncidents.contains(base) && !newOpened.contains(base)
+        newOpened.insert(base)
+        e.payload = .incident(i, opened: opened)
+      }
+      fresh.append(e)
+    }
+    guard !fresh.isEmpty else {
+      writeMetrics(result)
+      return
+    }
+    fresh.sort { a, b in
+      let ta = a.time ?? .min
+      let tb = b.time ?? .min
+      return ta != tb ? ta < tb : a.rank < b.rank
+    }
+    write(fresh)
+    for e in fresh {
+      checkpoint.keys.append(e.key)
+      remember(e.key)
+    }
+    if checkpoint.keys.count > TailCheckpoint.maxKeys {
+      checkpoint.keys.removeFirst(checkpoint.keys.count - TailCheckpoint.maxKeys)
+    }
+    saveCheckpoint()
+    writeMetrics(result)
+  }
+
+  /// Writes events and fsyncs the output (the checkpoint is saved only after this).
+  func write(_ events: [TailEvent]) {
+    guard !events.isEmpty else { return }
+    var text = ""
+    for e in events {
+      text += options.format == .ndjson ? e.json(inputs: registry.inputs) : e.text(inputs: registry.inputs)
+      text += "\n"
+    }
+    if let e = output.write(text) { warnings?("output: \(e)") }
+    counters.eventsEmitted += events.count
+  }
+
+  func saveCheckpoint() {
+    checkpoint.files = files.compactMap(\.position)
+    var cursors: [String: String] = [:]
+    for (j, _) in journals { if let c = j.cursor { cursors[j.label] = c } }
+    checkpoint.journals = cursors
+    if let path = options.outputPath, let id = output.identity() {
+      checkpoint.outputPath = path
+      checkpoint.outputInode = id.inode
+      checkpoint.outputOffset = id.size
+    }
+    if !store.save(checkpoint) { warnings?("cannot save the checkpoint in \(store.directory)") }
+  }
+
+  func writeMetrics(_ result: AnalysisResult) {
+    guard let path = options.metricsPath else { return }
+    CheckpointStore.writeAtomically(path, TailMetrics.render(result, counters))
+  }
+
+  /// Adds the daemon's last heartbeat before each unclean stop to the boot it falls in: as evidence, and as the
+  /// boot's last sign of life when the logs end earlier.
+  func applyDeaths(_ result: inout AnalysisResult) {
+    for d in checkpoint.deaths {
+      let hostIndex = result.hosts.firstIndex { $0.name == d.host || $0.aliases.contains(d.host) }
+        ?? (result.hosts.count == 1 ? 0 : nil)
+      guard let h = hostIndex else { continue }
+      let boots = result.hosts[h].boots
+      guard let b = boots.lastIndex(where: { ($0.start ?? .min) <= d.lastHeartbeat }) else { continue }
+      if let end = boots[b].end, end <= d.lastHeartbeat { continue }
+      var boot = boots[b]
+      boot.evidence.append(
+        EvidenceRecord(
+          kind: .daemonHeartbeat, time: d.lastHeartbeat, location: SourceLocation(input: stateInput, line: 0),
+          message: "last heartbeat of flatline tail, which then stopped without its clean-stop flag "
+            + "(the daemon, and likely the host, died after this time)"))
+      if boot.lastSignOfLife.map({ $0 < d.lastHeartbeat }) ?? true {
+        boot.lastSignOfLife = d.lastHeartbeat
+        if let end = boot.end, boot.ending != .unknown { boot.downtime = max(0, end - d.lastHeartbeat) }
+        for i in result.incidents.indices where result.incidents[i].host == result.hosts[h].name
+          && result.incidents[i].bootID == boot.id
+        {
+          result.incidents[i].lastSignOfLife = d.lastHeartbeat
+          if let at = result.incidents[i].bootAt { result.incidents[i].downtime = max(0, at - d.lastHeartbeat) }
+        }
+      }
+      result.hosts[h].boots[b] = boot
+    }
+  }
+
+  static func sanitize(_ key: String) -> String {
+    String(key.map { c -> Character in c == "\"" || c == "\\" || c == "\n" || c == "\r" ? "_" : c })
+  }
+}
+
+/// Turns an analysis into keyed events (every fact it shows; the caller drops those already emitted).
+enum TailEventDeriver {
+  static func events(_ r: AnalysisResult) -> [TailEvent] {
+    var out: [TailEvent] = []
+    func key(_ s: String) -> String { TailService.sanitize(s) }
+    for h in r.hosts {
+      for (j, b) in h.boots.enumerated() {
+        if let s = b.start {
+          out.append(
+            TailEvent(kind: .bootStarted, key: key("boot-started|\(h.name)|\(s)"), time: s, host: h.name, payload: .boot(b)))
+        }
+        // A boot has ended when the next one has begun (a shutdown marker alone can still be withdrawn by later
+        // activity). Keyed by its start, or by its end when it began before the data.
+        if j + 1 < h.boots.count, b.ending != .running {
+          let t = b.end ?? b.lastSignOfLife
+          let k = b.start.map { "\($0)" } ?? t.map { "end:\($0)" } ?? "id:\(b.id)"
+          out.append(
+            TailEvent(kind: .bootEnded, key: key("boot-ended|\(h.name)|\(k)"), time: t, host: h.name, payload: .boot(b)))
+        }
+      }
+    }
+    for i in r.incidents {
+      let at = i.bootAt ?? i.lastSignOfLife ?? 0
+      let fingerprint = "\(i.cause.rawValue),\(i.datastoreEvents.count),\(i.cloudNotices.count),"
+        + "\(Int((i.confidence * 100).rounded()))"
+      out.append(
+        TailEvent(
+          kind: .incident, key: key("incident|\(i.host)|\(at)|\(fingerprint)"), time: i.bootAt ?? i.lastSignOfLife,
+          host: i.host, payload: .incident(i, opened: true)))
+    }
+    for f in r.findings {
+      let k = "finding|\(f.host)|\(f.hit.ruleID)|\(f.hit.time)|\(fnv(f.hit.message))"
+      out.append(TailEvent(kind: .finding, key: key(k), time: f.hit.time, host: f.host, payload: .finding(f)))
+    }
+    for (n, host) in r.notices {
+      let k = "notice|\(n.provider.rawValue)|\(n.eventType)|\(n.start ?? 0)|\(fnv(n.resources.joined(separator: ",") + n.text))"
+      out.append(TailEvent(kind: .notice, key: key(k), time: n.start, host: host, payload: .notice(n)))
+    }
+    return out
+  }
+
+  /// FNV-1a of a string, in hex (short stable key part for free text).
+  static func fnv(_ s: String) -> String {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in s.utf8 {
+      h ^= UInt64(b)
+      h = h &* 0x100_0000_01b3
+    }
+    return String(h, radix: 16)
+  }
+}
+
+/// The event output: a file opened for appending (fsync'd after each batch; reopened on SIGHUP for log
+/// rotation), or standard output.
+final class EventOutput {
+  let path: String?
+  private var fd: Int32 = -1
+
+  init(path: String?) { self.path = path }
+
+  func open() -> String? {
+    guard let path else {
+      fd = STDOUT_FILENO
+      return nil
+    }
+    fd = Glibc.open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+    return fd < 0 ? "cannot open \(path): \(LineReader.errnoText(errno))" : nil
+  }
+
+  func reopen() {
+    guard path != nil else { return }
+    close()
+    _ = open()
+  }
+
+  func close() {
+    if fd >= 0 && fd != STDOUT_FILENO { Glibc.close(fd) }
+    fd = -1
+  }
+
+  /// Appends `text` and fsyncs (files only). Returns an error text on failure.
+  func write(_ text: String) -> String? {
+    guard fd >= 0 else { return "not open" }
+    guard CheckpointStore.writeAll(fd, Array(text.utf8)) else { return "write failed: \(LineReader.errnoText(errno))" }
+    if path != nil && fsync(fd) != 0 { return "fsync failed: \(LineReader.errnoText(errno))" }
+    return nil
+  }
+
+  /// Inode and size of the open output file.
+  func identity() -> (inode: UInt64, size: Int64)? {
+    guard path != nil, fd >= 0 else { return nil }
+    var st = stat()
+    guard fstat(fd, &st) == 0 else { return nil }
+    return (UInt64(st.st_ino), Int64(st.st_size))
+  }
+
+  static func read(path: String, from offset: Int64) -> String? {
+    let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { Glibc.close(fd) }
+    var out: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    var off = off_t(offset)
+    while true {
+      let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off) }
+      if n < 0 && errno == EINTR { continue }
+      if n <= 0 { break }
+      out.append(contentsOf: chunk[0..<n])
+      off += off_t(n)
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+}

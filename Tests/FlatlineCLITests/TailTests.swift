@@ -1,0 +1,410 @@
+import Foundation
+import Testing
+
+@testable import FlatlineCore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `flatline tail` as a real process on real files and journals: rotation, kill -9 and restart, heartbeat
+/// evidence, source errors, journal follow. Each test waits for events with timeouts (a few seconds at most).
+@Suite(.serialized) struct TailTests {
+  /// A running `flatline tail`.
+  final class Daemon {
+    let process = Process()
+    let output: URL
+    let stateDir: URL
+    let stderr: URL
+
+    init(_ paths: [String], dir: URL, extra: [String] = []) throws {
+      output = dir.appendingPathComponent("events.ndjson")
+      stateDir = dir.appendingPathComponent("state")
+      stderr = dir.appendingPathComponent("stderr-\(UUID().uuidString)")
+      FileManager.default.createFile(atPath: stderr.path, contents: nil)
+      process.executableURL = CLI.binary
+      process.arguments =
+        ["tail"] + paths + ["--state-dir", stateDir.path, "--output", output.path, "--heartbeat", "1"] + extra
+      var env = ProcessInfo.processInfo.environment
+      env["TZ"] = "UTC"
+      env.removeValue(forKey: "NOTIFY_SOCKET")
+      process.environment = env
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = try FileHandle(forWritingTo: stderr)
+      try process.run()
+    }
+
+    func kill9() {
+      kill(process.processIdentifier, SIGKILL)
+      process.waitUntilExit()
+    }
+
+    /// SIGTERM; returns the exit status and how long the stop took.
+    @discardableResult
+    func terminate() -> (status: Int32, seconds: Double) {
+      let start = Date()
+      kill(process.processIdentifier, SIGTERM)
+      process.waitUntilExit()
+      return (process.terminationStatus, Date().timeIntervalSince(start))
+    }
+
+    deinit {
+      if process.isRunning { kill9() }
+    }
+  }
+
+  // MARK: - Helpers
+
+  static func events(_ url: URL) -> [[String: Any]] {
+    guard let data = try? Data(contentsOf: url) else { return [] }
+    return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap {
+      try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+    }
+  }
+
+  static func logEvents(_ url: URL) -> [[String: Any]] {
+    events(url).filter { ($0["type"] as? String) != "heartbeat" }
+  }
+
+  /// Polls `body` until it is true (every 50 ms), at most `seconds`.
+  @discardableResult
+  static func wait(_ seconds: Double = 8, _ body: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+      if body() { return true }
+      usleep(50_000)
+    }
+    return body()
+  }
+
+  static func count(_ url: URL, type: String) -> Int {
+    events(url).filter { ($0["type"] as? String) == type }.count
+  }
+
+  static func append(_ url: URL, _ lines: [String]) throws {
+    if !FileManager.default.fileExists(atPath: url.path) {
+      FileManager.default.createFile(atPath: url.path, contents: nil)
+    }
+    let h = try FileHandle(forWritingTo: url)
+    h.seekToEndOfFile()
+    h.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    try h.close()
+  }
+
+  static func stamp(_ t: Int64) -> String { CivilTime.rfc3339(t * 1_000_000) }
+
+  static let rsyslog = "[origin software=\"rsyslogd\" swVersion=\"8.2112.0\" x-pid=\"624\" x-info=\"https://www.rsyslog.com\"]"
+
+  /// The first lines of a boot at `t` (seconds): rsyslog start, kernel banner, a service.
+  static func bootLines(_ t: Int64, host: String = "tailhost") -> [String] {
+    [
+      "\(stamp(t)) \(host) rsyslogd: \(rsyslog) start",
+      "\(stamp(t)) \(host) kernel: [    0.000000] Linux version 5.15.0-102-generic (buildd@lcy02-amd64-106) "
+        + "(gcc (Ubuntu 11.4.0-1ubuntu1~22.04) 11.4.0, GNU ld (GNU Binutils for Ubuntu) 2.38) #112-Ubuntu SMP",
+      "\(stamp(t + 1)) \(host) kernel: [    3.512000] EXT4-fs (sda1): mounted filesystem with ordered data mode.",
+      "\(stamp(t + 2)) \(host) systemd[1]: Started ssh.service - OpenBSD Secure Shell server.",
+    ]
+  }
+
+  /// A clean reboot sequence at `t`.
+  static func rebootLines(_ t: Int64, host: String = "tailhost") -> [String] {
+    [
+      "\(stamp(t)) \(host) systemd-logind[581]: System is rebooting.",
+      "\(stamp(t)) \(host) systemd[1]: Stopping rsyslog.service - System Logging Service...",
+      "\(stamp(t + 1)) \(host) rsyslogd: \(rsyslog) exiting on signal 15.",
+    ]
+  }
+
+  static func activity(_ t: Int64, _ text: String, host: String = "tailhost") -> String {
+    "\(stamp(t)) \(host) cron[900]: (root) CMD (\(text))"
+  }
+
+  /// Keys of `type` events, in output order.
+  static func keys(_ events: [[String: Any]], _ type: String) -> [String] {
+    events.filter { ($0["type"] as? String) == type }.compactMap { $0["key"] as? String }
+  }
+
+  static func assertNoDuplicates(_ events: [[String: Any]], sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    let all = events.filter { !["heartbeat", "source-error"].contains($0["type"] as? String ?? "") }
+      .compactMap { $0["key"] as? String }
+    #expect(Set(all).count == all.count, "duplicate events: \(all)", sourceLocation: sourceLocation)
+  }
+
+  static func schemaErrors(_ output: URL) throws -> String? {
+    let script = """
+      import json, sys
+      from jsonschema import Draft202012Validator
+      from referencing import Registry, Resource
+      d = sys.argv[1]
+      report = json.load(open(d + "/report.schema.json")); event = json.load(open(d + "/event.schema.json"))
+      reg = Registry().with_resources([
+        ("https://flatline.invalid/schema/report.schema.json", Resource.from_contents(report)),
+        ("https://flatline.invalid/schema/event.schema.json", Resource.from_contents(event))])
+      v = Draft202012Validator(event, registry=reg)
+      bad = []
+      for n, line in enumerate(open(sys.argv[2]), 1):
+        if line.strip():
+          bad += [f"line {n}: {list(e.path)}: {e.message[:200]}" for e in v.iter_errors(json.loads(line))]
+      print("\\n".join(bad[:10])); sys.exit(1 if bad else 0)
+      """
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3", "-c", script, CLI.packageRoot.appendingPathComponent("docs/schema").path, output.path]
+    let out = Pipe()
+    p.standardOutput = out
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return p.terminationStatus == 0 ? nil : String(decoding: data, as: UTF8.self)
+  }
+
+  static func run(_ args: [String]) throws -> Int32 {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = args
+    p.standardOutput = FileHandle.nullDevice
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    p.waitUntilExit()
+    return p.terminationStatus
+  }
+
+  // MARK: - Tests
+
+  @Test func followsAppendsAndRotationsExactlyOnceInOrder() throws {
+    let dir = try CLI.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let log = dir.appendingPathComponent("syslog")
+    let metrics = dir.appendingPathComponent("flatline.prom")
+    let t0: Int64 = 1_717_000_000
+    try Self.append(log, Self.bootLines(t0))
+    let d = try Daemon([log.path], dir: dir, extra: ["--metrics-file", metrics.path])
+    #expect(Self.wait { Self.count(d.output, type: "boot-started") == 1 })
+
+    // A clean reboot, then boot 2.
+    try Self.append(log, [Self.activity(t0 + 100, "a")] + Self.rebootLines(t0 + 200) + Self.bootLines(t0 + 230))
+    #expect(Self.wait { Self.count(d.output, type: "boot-started") == 2 })
+
+    // Rename-and-create: the writer still appends to the old file (before its HUP), then to the new one.
+    try FileManager.default.moveItem(at: log, to: dir.appendingPathComponent("syslog.1"))
+    try Self.append(dir.appendingPathComponent("syslog.1"), [
+      "\(Self.stamp(t0 + 300)) tailhost kernel: [  70.000000] blk_update_request: I/O error, dev sda, sector 4242 op 0x1:(WRITE) flags 0x800 phys_seg 1 prio class 0"
+    ])
+    try Self.append(log, [Self.activity(t0 + 310, "b")] + Self.bootLines(t0 + 400))  // power loss: no shutdown
+    #expect(Self.wait { Self.count(d.output, type: "boot-started") == 3 })
+
+    // copytruncate, with the older file gzipped: lines written before the truncation are read once.
+    try FileManager.default.moveItem(
+      at: dir.appendingPathComponent("syslog.1"), to: dir.appendingPathComponent("syslog.2"))
+    #expect(try Self.run(["gzip", dir.appendingPathComponent("syslog.2").path]) == 0)
+    try Self.append(log, Self.rebootLines(t0 + 500))
+    try FileManager.default.copyItem(at: log, to: dir.appendingPathComponent("syslog.1"))
+    #expect(truncate(log.path, 0) == 0)
+    try Self.append(log, Self.bootLines(t0 + 600))
+    #expect(Self.wait { Self.count(d.output, type: "boot-started") == 4 })
+    let (status, seconds) = d.terminate()
+    #expect(status == 0)
+    #expect(seconds < 1.5)
+
+    let events = Self.logEvents(d.output)
+    Self.assertNoDuplicates(events)
+    let endings = events.filter { ($0["type"] as? String) == "boot-ended" }.compactMap { $0["ending"] as? String }
+    #expect(endings == ["reboot", "power-loss", "reboot"])
+    let starts = events.filter { ($0["type"] as? String) == "boot-started" }.compactMap { $0["time"] as? String }
+    #expect(starts == [t0, t0 + 230, t0 + 400, t0 + 600].map(Self.stamp(_:)))
+    // In order: each boot ends before the next starts.
+    let order = events.compactMap { e -> String? in
+      guard let t = e["type"] as? String, t.hasPrefix("boot-") else { return nil }
+      return t
+    }
+    #expect(order == ["boot-started", "boot-ended", "boot-started", "boot-ended", "boot-started", "boot-ended", "boot-started"])
+    // The line written to the renamed file before the writer reopened is read once: as a finding, or as the
+    // power-loss incident's storage event when it arrived together with the next boot.
+    let text = (try? String(contentsOf: d.output, encoding: .utf8)) ?? ""
+    let opened = text.split(separator: "\n").filter { $0.contains("\"status\":\"opened\"") || $0.contains("\"type\":\"finding\"") }
+    #expect(opened.filter { $0.contains("sector 4242") }.count == 1)
+    #expect(Self.count(d.output, type: "incident") >= 1)
+    #expect(Self.count(d.output, type: "heartbeat") >= 1)
+    let prom = (try? String(contentsOf: metrics, encoding: .utf8)) ?? ""
+    #expect(prom.contains("flatline_boots{host=\"tailhost\",ending=\"power-loss\"} 1"))
+    #expect(prom.contains("flatline_unclean_endings{host=\"tailhost\",ending=\"power-loss\"} 1"))
+    #expect(prom.contains("flatline_incidents{host=\"tailhost\",cause=\"power-loss\"} 1"))
+    #expect(prom.contains("flatline_tail_events_emitted_total"))
+    if CLI.hasJSONSchemaValidator {
+      let errors = try Self.schemaErrors(d.output)
+      #expect(errors == nil, "\(errors ?? "")")
+    }
+  }
+
+  @Test func fileThatAppearsLaterAndSighupReopensOutput() throws {
+    let dir = try CLI.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let log = dir.appendingPathComponent("messages")
+    let t0: Int64 = 1_717_100_000
+    let d = try Daemon([log.path], dir: dir)
+    #expect(Self.wait { Self.count(d.output, type: "heartbeat") >= 1 })
+    try Self.append(log, Self.bootLines(t0))
+    #expect(Self.wait { Self.count(d.output, type: "boot-started") == 1 })
+    // logrotate moves the event file away and sends SIGHUP: events go to a new file.
+    let moved = dir.appendingPathComponent("events.ndjson.1")
+    try FileManager.default.moveItem(at: d.output, to: moved)
+    kill(d.process.processIdentifier, SIGHUP)
+    #expect(Self.wait { FileManager.default.fileExists(atPath: d.output.path) })
+    try Self.append(log, Self.rebootLines(t0 + 50) + Self.bootLines(t0 + 80))
+    #expect(Self.wait { Self.count(d.output, type: "boot-started") == 1 && Self.count(d.output, type: "boot-ended") == 1 })
+    d.terminate()
+    #expect(Self.count(moved, type: "boot-started") == 1)
+    #expect(Self.keys(Self.events(d.output), "boot-started") == ["boot-started|tailhost|\((t0 + 80) * 1_000_000)"])
+  }
+
+  @Test func exactlyOnceAcrossKill9AndALostCheckpoint() throws {
+    let dir = try CLI.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let log = dir.appendingPathComponent("syslog")
+    let t0: Int64 = 1_717_200_000
+    try Self.append(log, Self.bootLines(t0))
+    var d = try Daemon([log.path], dir: dir)
+    #expect(Self.wait { Self.count(d.output, type: "boot-started") == 1 })
+    let checkpoint = d.stateDir.appendingPathComponent("checkpoint")
+    #expect(Self.wait { ((try? String(contentsOf: checkpoint, encoding: .utf8)) ?? "").contains("key boot-started") })
+    let early = try Data(contentsOf: checkpoint)
+    d.kill9()
+    try Self.append(log, Self.rebootLines(t0 + 100) + Self.bootLines(t0 + 130))
+    d = try Daemon([log.path], dir: dir)
+    #expect(Self.wait { Self.count(d.output, type: "boot-started") == 2 })
+    d.kill9()
+    // The crash hit between the output's fsync and the checkpoint: the checkpoint is the older one.
+    try early.write(to: checkpoint)
+    try Self.append(log, [Self.activity(t0 + 140, "x")] + Self.bootLines(t0 + 300))
+    d = try Daemon([log.path], dir: dir)
+    #expect(Self.wait { Self.count(d.output, type: "boot-started") == 3 })
+    d.kill9()
+    d = try Daemon([log.path], dir: dir)
+    #expect(Self.wait(3) { Self.count(d.output, type: "heartbeat") >= 4 })
+    d.terminate()
+    let events = Self.logEvents(d.output)
+    Self.assertNoDuplicates(events)
+    #expect(Self.keys(events, "boot-started").count == 3)
+    #expect(Self.keys(events, "boot-ended").count == 2)
+  }
+
+  @Test func heartbeatBecomesEvidenceOnlyAfterAnUncleanStop() throws {
+    let dir = try CLI.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let log = dir.appendingPathComponent("syslog")
+    let now = Int64(Date().timeIntervalSince1970)
+    try Self.append(log, Self.bootLines(now - 60))
+    // Clean stop: no evidence.
+    var d = try Daemon([log.path], dir: dir)
+    #expect(Self.wait { Self.count(d.output, type: "heartbeat") >= 1 })
+    #expect(d.terminate().status == 0)
+    try Self.append(log, Self.bootLines(now - 30))
+    d = try Daemon([log.path], dir: dir)
+    #expect(Self.wait { Self.count(d.output, type: "boot-ended") == 1 })
+    // Now it dies (kill -9) after a heartbeat; the host "comes back" later.
+    #expect(Self.wait { Self.count(d.output, type: "heartbeat") >= 3 })
+    d.kill9()
+    let hb = try String(contentsOf: d.stateDir.appendingPathComponent("heartbeat"), encoding: .utf8)
+    let hbMicros = Int64(hb.split(separator: " ").first ?? "") ?? 0
+    #expect(hbMicros > (now - 5) * 1_000_000)
+    try Self.append(log, Self.bootLines(now + 200))
+    d = try Daemon([log.path], dir: dir)
+    #expect(Self.wait { Self.count(d.output, type: "boot-ended") == 2 })
+    d.terminate()
+    let ended = Self.events(d.output).filter { ($0["type"] as? String) == "boot-ended" }
+    func heartbeatEvidence(_ e: [String: Any]) -> [[String: Any]] {
+      let boot = e["boot"] as? [String: Any] ?? [:]
+      return (boot["evidence"] as? [[String: Any]] ?? []).filter { ($0["kind"] as? String) == "daemon-heartbeat" }
+    }
+    #expect(heartbeatEvidence(ended[0]).isEmpty)
+    let evidence = heartbeatEvidence(ended[1])
+    #expect(evidence.count == 1)
+    #expect(evidence.first?["time"] as? String == CivilTime.rfc3339(hbMicros))
+    // The heartbeat bounds the time of death: it is the boot's last sign of life (the logs stop earlier).
+    #expect((ended[1]["boot"] as? [String: Any])?["lastSignOfLife"] as? String == CivilTime.rfc3339(hbMicros))
+  }
+
+  @Test func unreadableSourceGivesSourceErrorAndOthersGoOn() throws {
+    let dir = try CLI.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let a = dir.appendingPathComponent("a.log")
+    let b = dir.appendingPathComponent("b.log")
+    let t0: Int64 = 1_717_300_000
+    try Self.append(a, Self.bootLines(t0, host: "hosta"))
+    try Self.append(b, Self.bootLines(t0, host: "hostb"))
+    let d = try Daemon([a.path, b.path], dir: dir)
+    #expect(Self.wait { Self.count(d.output, type: "boot-started") == 2 })
+    // a.log is replaced by something that cannot be read as a log.
+    try FileManager.default.removeItem(at: a)
+    try FileManager.default.createDirectory(at: a, withIntermediateDirectories: false)
+    try Self.append(b, Self.rebootLines(t0 + 50, host: "hostb") + Self.bootLines(t0 + 80, host: "hostb"))
+    #expect(Self.wait { Self.count(d.output, type: "source-error") >= 1 && Self.count(d.output, type: "boot-started") == 3 })
+    #expect(d.process.isRunning)
+    d.terminate()
+    let errors = Self.events(d.output).filter { ($0["type"] as? String) == "source-error" }
+    #expect(errors.first?["source"] as? String == a.path)
+    #expect(errors.count == 1)
+  }
+
+  @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/lib/systemd/systemd-journal-remote")))
+  func followsAJournalWrittenWhileItRuns() throws {
+    let dir = try CLI.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let journalDir = dir.appendingPathComponent("journal")
+    try FileManager.default.createDirectory(at: journalDir, withIntermediateDirectories: true)
+    let file = journalDir.appendingPathComponent("system.journal")
+    let bootA = "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
+    let bootB = "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2"
+    let t0: Int64 = 1_717_400_000_000_000
+    func entry(_ t: Int64, _ boot: String, mono: Int64, _ ident: String, pid: Int, _ message: String, kernel: Bool = false)
+      -> String
+    {
+      var s = "__REALTIME_TIMESTAMP=\(t)\n__MONOTONIC_TIMESTAMP=\(mono)\n_BOOT_ID=\(boot)\n"
+      s += "_MACHINE_ID=c0ffeec0ffeec0ffeec0ffeec0ffee00\n_HOSTNAME=jhost\nSYSLOG_IDENTIFIER=\(ident)\n_PID=\(pid)\n"
+      if kernel { s += "_TRANSPORT=kernel\n_SOURCE_MONOTONIC_TIMESTAMP=0\n" }
+      return s + "MESSAGE=\(message)\n\n"
+    }
+    func write(_ export: String) throws {
+      let src = dir.appendingPathComponent("in-\(UUID().uuidString).export")
+      try export.write(to: src, atomically: true, encoding: .utf8)
+      #expect(
+        try Self.run([
+          "/lib/systemd/systemd-journal-remote", "--output=\(file.path)", "--split-mode=none", src.path,
+        ]) == 0)
+    }
+    try write(
+      entry(t0, bootA, mono: 0, "kernel", pid: 0, "Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org)", kernel: true)
+        + entry(t0 + 1_000_000, bootA, mono: 1_000_000, "systemd-journald", pid: 200, "Journal started")
+        + entry(t0 + 2_000_000, bootA, mono: 2_000_000, "systemd", pid: 1, "Started ssh.service - OpenBSD Secure Shell server."))
+    let d = try Daemon([journalDir.path], dir: dir)
+    #expect(Self.wait { Self.count(d.output, type: "boot-started") == 1 })
+    try write(
+      entry(t0 + 60_000_000, bootA, mono: 60_000_000, "systemd", pid: 1, "Started cron.service - Regular background program processing daemon.")
+        + entry(t0 + 900_000_000, bootB, mono: 0, "kernel", pid: 0, "Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org)", kernel: true)
+        + entry(t0 + 901_000_000, bootB, mono: 1_000_000, "systemd-journald", pid: 200, "Journal started"))
+    #expect(Self.wait { Self.count(d.output, type: "boot-started") == 2 && Self.count(d.output, type: "boot-ended") == 1 })
+    d.terminate()
+    let events = Self.logEvents(d.output)
+    Self.assertNoDuplicates(events)
+    let ended = events.first { ($0["type"] as? String) == "boot-ended" }
+    #expect(ended?["bootId"] as? String == bootA)
+    let boot = ended?["boot"] as? [String: Any]
+    #expect(boot?["lastSignOfLife"] as? String == CivilTime.rfc3339(t0 + 60_000_000))
+    let started = events.filter { ($0["type"] as? String) == "boot-started" }.compactMap { $0["bootId"] as? String }
+    #expect(started == [bootA, bootB])
+    #expect(events.first { ($0["type"] as? String) == "boot-started" }?["host"] as? String == "jhost")
+  }
+
+  @Test func checkpointRoundTrip() {
+    var c = TailCheckpoint()
+    c.outputPath = "/var/log/flatline/events with space.ndjson"
+    c.outputInode = 42
+    c.outputOffset = 1234
+    c.files = [.init(path: "/var/log/sys log", device: 1, inode: 2, offset: 3)]
+    c.journals = ["system journal": "s=abc;i=1"]
+    c.deaths = [.init(host: "web 1", lastHeartbeat: 99)]
+    c.keys = ["boot-ended|web 1|5", "finding|x|y|1|ab"]
+    #expect(TailCheckpoint(parsing: c.serialized()) == c)
+    #expect(TailCheckpoint(parsing: "garbage") == nil)
+  }
+}
