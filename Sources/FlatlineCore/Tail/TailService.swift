@@ -1,4 +1,3 @@
-internal import CLinux
 
 #if canImport(Glibc)
   import Glibc
@@ -77,11 +76,7 @@ public final class TailService {
   var stateInput: Int32 = 0
   let hostName: String
   let warnings: (@Sendable (String) -> Void)?
-  // Loop descriptors.
-  private var epollFD: Int32 = -1
-  private var inotifyFD: Int32 = -1
-  private var signalFD: Int32 = -1
-  private var watched = Set<String>()
+  private var followLoop: FollowLoop?
   private var stopRequested = false
   private var lastResult: AnalysisResult?
 
@@ -181,7 +176,7 @@ public final class TailService {
 
   /// Builds the engine from scratch and reads every source's history (start and SIGHUP).
   func rebuild() {
-    for (_, fd) in journals where epollFD >= 0 { epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, nil) }
+    for (_, fd) in journals { followLoop?.remove(fd: fd) }
     journals = []
     files = []
     registry = InputRegistry(warningHandler: warnings)
@@ -223,7 +218,7 @@ public final class TailService {
       case .failure(let e): errors.append((j.label, e.message))
       case .success(let fd):
         journals.append((j, fd))
-        if epollFD >= 0 { addToEpoll(fd) }
+        followLoop?.add(fd: fd)
         if let e = j.poll(into: box) { errors.append((j.label, e)) }
       }
     }
@@ -276,47 +271,29 @@ public final class TailService {
   // MARK: - Loop
 
   private func setUpLoop() -> Bool {
-    var mask = sigset_t()
-    sigemptyset(&mask)
-    sigaddset(&mask, SIGTERM)
-    sigaddset(&mask, SIGINT)
-    sigaddset(&mask, SIGHUP)
-    pthread_sigmask(SIG_BLOCK, &mask, nil)
-    signalFD = signalfd(-1, &mask, Int32(SFD_CLOEXEC | SFD_NONBLOCK))
-    inotifyFD = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
-    epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
-    guard signalFD >= 0, inotifyFD >= 0, epollFD >= 0 else {
-      warnings?("cannot set up the event loop: \(LineReader.errnoText(errno))")
+    switch FollowLoop.make() {
+    case .failure(let e):
+      warnings?(e.message)
       return false
+    case .success(let l):
+      followLoop = l
+      for (_, fd) in journals { l.add(fd: fd) }
+      return true
     }
-    addToEpoll(signalFD)
-    addToEpoll(inotifyFD)
-    return true
-  }
-
-  private func addToEpoll(_ fd: Int32) {
-    var ev = epoll_event()
-    ev.events = EPOLLIN.rawValue
-    ev.data.fd = fd
-    epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &ev)
   }
 
   /// Watches the directories of the followed files (those that exist; the others are retried at each tick).
   private func watchDirectories() {
-    let mask = UInt32(IN_CREATE | IN_MODIFY | IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE | IN_ATTRIB | IN_CLOSE_WRITE)
-    for f in files where !watched.contains(f.directory) {
-      if inotify_add_watch(inotifyFD, f.directory, mask) >= 0 { watched.insert(f.directory) }
-    }
+    for f in files { followLoop?.watch(directory: f.directory) }
   }
 
   private func loop() {
+    guard let followLoop else { return }
     let heartbeat = Int64(max(1, options.heartbeatSeconds)) * 1_000_000
     var tick = heartbeat
     if let w = ServiceManager.watchdogInterval() { tick = min(tick, max(w / 2, 100_000)) }
     var nextTick = Self.now()
     var nextHeartbeat = Self.now()
-    var events = [epoll_event](repeating: epoll_event(), count: 16)
-    var inotifyBuffer = [UInt8](repeating: 0, count: 64 * 1024)
     while !stopRequested {
       let now = Self.now()
       if now >= nextTick {
@@ -330,30 +307,14 @@ public final class TailService {
         pollSources()
         deriveAndEmit()
       }
-      let timeout = Int32(clamping: max(0, (nextTick - Self.now()) / 1000 + 1))
-      let n = epoll_wait(epollFD, &events, Int32(events.count), timeout)
-      if n < 0 {
-        if errno == EINTR { continue }
-        warnings?("epoll_wait: \(LineReader.errnoText(errno))")
+      let wake = followLoop.wait(timeoutMicros: nextTick - Self.now())
+      if let e = wake.error {
+        warnings?(e)
         return
       }
-      var reload = false
-      for i in 0..<Int(n) {
-        let fd = events[i].data.fd
-        if fd == signalFD {
-          var info = signalfd_siginfo()
-          while read(signalFD, &info, MemoryLayout<signalfd_siginfo>.size) > 0 {
-            switch Int32(info.ssi_signo) {
-            case SIGHUP: reload = true
-            default: stopRequested = true
-            }
-          }
-        } else if fd == inotifyFD {
-          while inotifyBuffer.withUnsafeMutableBytes({ read(inotifyFD, $0.baseAddress, $0.count) }) > 0 {}
-        }
-      }
+      if wake.stop { stopRequested = true }
       if stopRequested { return }
-      if reload {
+      if wake.reload {
         output.reopen()
         rebuild()
         continue

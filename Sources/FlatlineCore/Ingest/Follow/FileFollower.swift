@@ -1,4 +1,3 @@
-internal import CLinux
 
 #if canImport(Glibc)
   import Glibc

@@ -34,7 +34,7 @@ final class JournalFollower: CursorSource {
   deinit { if let j { sd_journal_close(j) } }
 
   /// Opens the journal; returns the descriptor to wait on, or an error text.
-  func open() -> Result<Int32, TailSourceError> {
+  func open() -> Result<Int32, FollowError> {
     var handle: OpaquePointer?
     let r: Int32
     if let directory {
@@ -42,12 +42,12 @@ final class JournalFollower: CursorSource {
     } else {
       r = sd_journal_open(&handle, Int32(SD_JOURNAL_LOCAL_ONLY))
     }
-    guard r >= 0, let handle else { return .failure(TailSourceError("cannot open journal: \(errnoName(-r))")) }
+    guard r >= 0, let handle else { return .failure(FollowError("cannot open journal: \(errnoName(-r))")) }
     j = handle
     sd_journal_set_data_threshold(handle, Swift.max(1 << 16, options.maxLineLength + 64))
     input = registry.register(path: directory ?? "journal", kind: .journal)
     let fd = sd_journal_get_fd(handle)
-    guard fd >= 0 else { return .failure(TailSourceError("cannot watch journal: \(errnoName(-fd))")) }
+    guard fd >= 0 else { return .failure(FollowError("cannot watch journal: \(errnoName(-fd))")) }
     sd_journal_seek_head(handle)
     return .success(fd)
   }
@@ -131,13 +131,8 @@ final class JournalFollower: CursorSource {
   }
 }
 
-/// A source problem reported as a `source-error` event.
-struct TailSourceError: Error {
-  var message: String
-  init(_ message: String) { self.message = message }
-}
-
-/// systemd service notifications (`sd_notify`); no-ops when not run by systemd.
+/// systemd service notifications (`sd_notify`); no-ops when not run by systemd. The one libsystemd call that is not
+/// about journals lives here too, so that libsystemd stays behind Ingest.
 enum ServiceManager {
   static func notify(_ state: String) { _ = sd_notify(0, state) }
 
