@@ -24,6 +24,12 @@ struct L {
 
 /// Feeds lines to a fresh engine as one stream and returns the analysis result.
 func analyze(_ lines: [L], streams: [[L]] = [], gapBefore: Set<Int> = []) -> AnalysisResult {
+  let (engine, registry) = feed(lines, streams: streams, gapBefore: gapBefore)
+  return Analyzer.result(engine: engine, registry: registry, options: AnalysisOptions(paths: []))
+}
+
+/// Feeds lines to a fresh engine as one stream (and more streams) and finishes it.
+func feed(_ lines: [L], streams: [[L]] = [], gapBefore: Set<Int> = []) -> (DetectionEngine, InputRegistry) {
   let registry = InputRegistry()
   var engine = DetectionEngine(registry: registry)
   for (si, stream) in ([lines] + streams).enumerated() where !stream.isEmpty {
@@ -53,7 +59,7 @@ func analyze(_ lines: [L], streams: [[L]] = [], gapBefore: Set<Int> = []) -> Ana
     }
   }
   engine.finish()
-  return Analyzer.result(engine: engine, registry: registry, options: AnalysisOptions(paths: []))
+  return (engine, registry)
 }
 
 func kernelBoot(_ time: String, host: String = "web1", nul: Int = 0) -> [L] {
@@ -256,6 +262,22 @@ func work(_ time: String, host: String = "web1") -> L {
     #expect(r.hosts[0].name == "sensor7")
     #expect(r.hosts[0].aliases == ["raspberrypi"])
     #expect(r.hosts[0].boots.map(\.ending) == [.powerLoss, .running])
+  }
+
+  /// A rename inside a running boot (hostnamectl): one boot under two names. Merging the same engine state again
+  /// (as tail mode does after every batch) must give the same report.
+  @Test func renameInsideABootMergesTheSameEveryTime() {
+    let lines = kernelBoot("03-01 10:00:00", host: "raspberrypi") + [work("03-01 11:00:00", host: "raspberrypi")]
+      + [work("03-01 11:30:00", host: "sensor7"), L(time: "03-01 11:40:00", host: "sensor7", tag: "rsyslogd", msg: rsyslogExit)]
+      + kernelBoot("03-01 11:45:00", host: "sensor7") + [work("03-01 12:00:00", host: "sensor7")]
+    let (engine, registry) = feed(lines)
+    let recordsBefore = engine.sequencers.map { $0.boots.map(\.records) }
+    let once = Analyzer.result(engine: engine, registry: registry, options: AnalysisOptions(paths: []))
+    #expect(engine.sequencers.map { $0.boots.map(\.records) } == recordsBefore, "the merge must not change the engine")
+    let again = Analyzer.result(engine: engine, registry: registry, options: AnalysisOptions(paths: []))
+    #expect(once.hosts.count == 1 && once.hosts[0].aliases == ["raspberrypi"])
+    #expect(once.hosts[0].boots.map(\.ending) == [.reboot, .running])
+    #expect(JSONReporter.render(once, generatedAt: 0) == JSONReporter.render(again, generatedAt: 0))
   }
 
   @Test func centralSyslogServerSplitsInterleavedHosts() {

@@ -124,6 +124,38 @@ public final class BootState {
     return EvidenceRecord(kind: .lastSignOfLife, time: lastTime, location: loc, message: String(decoding: lastMessage, as: UTF8.self))
   }
 
+  /// An independent copy (the host merge combines copies, so that the sequencers' own boots stay as they were and
+  /// tail mode can merge the same live state again after every batch).
+  func copy() -> BootState {
+    let c = BootState(startKnown: startKnown, bootID: bootID)
+    c.opener = opener
+    c.firstTime = firstTime
+    c.lastTime = lastTime
+    c.lastLocation = lastLocation
+    c.lastMessage = lastMessage
+    c.records = records
+    c.loginRecords = loginRecords
+    c.clockUnsetAtStart = clockUnsetAtStart
+    c.strongShutdown = strongShutdown
+    c.strongDirection = strongDirection
+    c.strongOrdinal = strongOrdinal
+    c.journalStopped = journalStopped
+    c.journalStoppedOrdinal = journalStoppedOrdinal
+    c.daemonExit = daemonExit
+    c.daemonExitOrdinal = daemonExitOrdinal
+    c.serviceStopping = serviceStopping
+    c.serviceStoppingOrdinal = serviceStoppingOrdinal
+    c.lastDaemonStartOrdinal = lastDaemonStartOrdinal
+    c.lastJournalStartOrdinal = lastJournalStartOrdinal
+    c.crash = crash
+    c.crashOrdinal = crashOrdinal
+    c.startEvidence = startEvidence
+    c.gap = gap
+    c.gapOrdinal = gapOrdinal
+    c.onlineJournal = onlineJournal
+    return c
+  }
+
   /// Merges `other` (the continuation of this boot under another host name) into this one.
   func absorb(_ other: BootState) {
     let base = records

@@ -29,7 +29,10 @@ public final class StreamTimeline {
     canShowShutdowns = canShowShutdowns || other.canShowShutdowns
     var rest = other.boots[...]
     if let first = rest.first, !first.startKnown, let last = boots.last {
-      last.absorb(first)
+      // Merge copies: the sequencers' boots must stay untouched (tail mode merges the live state again and again).
+      let merged = last.copy()
+      merged.absorb(first)
+      boots[boots.count - 1] = merged
       rest = rest.dropFirst()
     }
     boots += rest
