@@ -40,10 +40,14 @@ let package = Package(
       ]
     ),
 
+    // MARK: - Benchmark (`swift run -c release flatline-bench`; not a test)
+    .target(name: "FlatlineBenchKit", dependencies: []),
+    .executableTarget(name: "flatline-bench", dependencies: ["FlatlineCore", "FlatlineBenchKit"]),
+
     // MARK: - Tests
     .testTarget(
       name: "FlatlineCoreTests",
-      dependencies: ["FlatlineCore"],
+      dependencies: ["FlatlineCore", "FlatlineBenchKit"],
       exclude: ["Fixtures"]  // read in place through #filePath
     ),
     .testTarget(
