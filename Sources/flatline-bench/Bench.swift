@@ -203,7 +203,9 @@ final class Bench {
     var samples = [[Sample]](repeating: [], count: tools.count)
     for _ in 0..<runs {
       for (k, t) in tools.enumerated() {
-        let s = try spawn(t.1, stdoutToNull: !t.0.hasPrefix("flatline"))
+        // GNU grep stops at the first match when its output is /dev/null: give it a file.
+        let toFile = t.0.hasPrefix("flatline") || t.0.hasPrefix("grep") || t.0.hasPrefix("rg")
+        let s = try spawn(t.1, stdoutToNull: !toFile)
         if s.status != 0 && !t.0.hasPrefix("grep") && !t.0.hasPrefix("rg") {
           failures.append("\(corpus) / \(t.0): exit status \(s.status)")
         }
@@ -247,8 +249,12 @@ final class Bench {
     }
   }
 
-  func spawn(_ argv: [String], stdoutToNull: Bool) throws -> Sample {
+  func spawn(_ argv0: [String], stdoutToNull: Bool) throws -> Sample {
     let outPath = "\(dir)/.stdout-\(getpid())"
+    let rssPath = "\(dir)/.rss-\(getpid())"
+    // Peak RSS through GNU time: a posix_spawn child's own maxrss includes this process's pages (vfork).
+    let timed = FileManager.default.isExecutableFile(atPath: "/usr/bin/time")
+    let argv = timed ? ["/usr/bin/time", "-f", "%M", "-o", rssPath] + argv0 : argv0
     var fa = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&fa)
     defer { posix_spawn_file_actions_destroy(&fa) }
@@ -266,7 +272,13 @@ final class Bench {
     let out = stdoutToNull ? "" : ((try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "")
     if !stdoutToNull { unlink(outPath) }
     let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-    return Sample(seconds: secs, rssKiB: Int(ru.ru_maxrss), stdout: out, status: code)
+    var rss = Int(ru.ru_maxrss)
+    if timed, let t = try? String(contentsOfFile: rssPath, encoding: .utf8),
+      let v = Int(t.split(separator: "\n").last.map(String.init) ?? "")
+    {
+      rss = v
+    }
+    return Sample(seconds: secs, rssKiB: rss, stdout: out, status: code)
   }
 
   func which(_ name: String) -> String? {

@@ -47,9 +47,9 @@ public enum Analyzer {
       if case .wtmp = i { return true }
       return false
     }
-    for input in inputs where !isLoginRecords(input) {
-      ingest(input, registry: registry, options: options.ingest, yearShifts: shifts, into: &tap)
-    }
+    ParallelIngest.run(
+      inputs.filter { !isLoginRecords($0) }, jobs: options.jobs, registry: registry, rules: loaded.rules,
+      options: options.ingest, yearShifts: shifts, into: &tap)
     for input in inputs where isLoginRecords(input) {
       ingest(input, registry: registry, options: options.ingest, yearShifts: shifts, host: options.host, into: &tap)
     }
