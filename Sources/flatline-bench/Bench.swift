@@ -104,8 +104,10 @@ final class Bench {
 
   /// Reuses `path` when its truth file says it was generated with this seed and size; else generates it.
   func corpus(_ path: String, seed: UInt64, _ make: (String) throws -> PlantedTruth) throws -> PlantedTruth {
-    let truthPath = path + ".truth"
+    // Kept outside the corpus folders (Flatline would list them as skipped inputs).
+    let truthPath = "\(dir)/truth-" + path.dropFirst(dir.count + 1).replacingOccurrences(of: "/", with: "_")
     let stamp = "seed \(seed) scale \(scale) v2"
+    if let old = Optional(path + ".truth"), FileManager.default.fileExists(atPath: old) { try? FileManager.default.removeItem(atPath: old) }
     let folder = (path as NSString).deletingLastPathComponent
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     if let text = try? String(contentsOfFile: truthPath, encoding: .utf8), text.hasPrefix(stamp + "\n"),
@@ -184,15 +186,17 @@ final class Bench {
   }
 
   func journalCases() throws {
-    let file = "\(journalDir)/system.journal"
-    let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+    // systemd-journal-remote rotates (header limits): the corpus is every file of the folder.
+    let files = ((try? FileManager.default.contentsOfDirectory(atPath: journalDir)) ?? [])
+      .filter { $0.hasSuffix(".journal") }.map { "\(journalDir)/\($0)" }
+    let size = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
     try compare(
       corpus: "journal \(truthJournal.records / 1000)k entries", bytes: size, records: truthJournal.records,
       truth: truthJournal,
       tools: [
         ("flatline --jobs 1", [selfPath, "child", "--jobs", "1", journalDir]),
-        ("journalctl -o cat", ["/usr/bin/journalctl", "--file", file, "-o", "cat"]),
-        ("journalctl --list-boots", ["/usr/bin/journalctl", "--file", file, "--list-boots", "--no-pager"]),
+        ("journalctl -o cat", ["/usr/bin/journalctl", "--directory", journalDir, "-o", "cat"]),
+        ("journalctl --list-boots", ["/usr/bin/journalctl", "--directory", journalDir, "--list-boots", "--no-pager"]),
       ])
   }
 
