@@ -166,7 +166,10 @@ public struct SyslogCorpus {
           frac >= hosts[h].plan.reboots[hosts[h].next].at
         {
           let clean = hosts[h].plan.reboots[hosts[h].next].clean
-          if clean { shutdownSequence(&out, &r, hosts[h], clock: clock) }
+          if clean {
+            shutdownSequence(&out, &r, hosts[h], clock: clock)
+            truth.records += 6
+          }
           hosts[h].next += 1
           hosts[h].bootPending = true
           hosts[h].uncleanBefore = !clean

@@ -106,7 +106,7 @@ final class Bench {
   func corpus(_ path: String, seed: UInt64, _ make: (String) throws -> PlantedTruth) throws -> PlantedTruth {
     // Kept outside the corpus folders (Flatline would list them as skipped inputs).
     let truthPath = "\(dir)/truth-" + path.dropFirst(dir.count + 1).replacingOccurrences(of: "/", with: "_")
-    let stamp = "seed \(seed) scale \(scale) v2"
+    let stamp = "seed \(seed) scale \(scale) v3"
     if let old = Optional(path + ".truth"), FileManager.default.fileExists(atPath: old) { try? FileManager.default.removeItem(atPath: old) }
     let folder = (path as NSString).deletingLastPathComponent
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
