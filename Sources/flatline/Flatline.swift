@@ -78,6 +78,9 @@ struct InputOptions: ParsableArguments {
   @Option(name: .customLong("rules"), help: "Detection rules to add: a YAML file or a directory of them (repeatable).")
   var rules: [String] = []
 
+  @Option(help: "Read this many syslog rotation sets at once (default: the number of CPUs); the result is the same.")
+  var jobs: Int?
+
   func analysisOptions() throws -> AnalysisOptions {
     func time(_ s: String?, _ flag: String) throws -> Int64? {
       guard let s else { return nil }
@@ -106,11 +109,14 @@ struct InputOptions: ParsableArguments {
         throw ValidationError("--rules: \(errors.count) error(s)\n" + errors.map(\.description).joined(separator: "\n"))
       }
     }
-    return AnalysisOptions(
+    if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs: \(jobs) is not between 1 and 256") }
+    var options = AnalysisOptions(
       paths: paths.isEmpty ? ["/var/log"] : paths,
       ingest: IngestOptions(year: year, timeZone: timezone),
       since: try time(since, "--since"), until: try time(until, "--until"), host: host,
       noticePaths: notices, hostMapPath: hostMap, rulePaths: rules)
+    options.jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+    return options
   }
 }
 

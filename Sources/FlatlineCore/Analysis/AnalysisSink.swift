@@ -22,4 +22,11 @@ public struct AnalysisSink: RecordSink {
   }
 
   public mutating func note(_ note: SourceNote) { engine.note(note) }
+
+  /// Appends what `other` saw after what this sink saw, as if its records had come next (`ParallelIngest`).
+  mutating func absorb(_ other: AnalysisSink) {
+    engine.absorb(other.engine)
+    rules.absorb(other.rules)
+    identity.absorb(other.identity)
+  }
 }

@@ -15,6 +15,9 @@ public struct AnalysisOptions: Sendable {
   public var hostMapPath: String?
   /// `--rules FILE|DIR`: user rule files added to the built-in rules (see `RuleLoader`).
   public var rulePaths: [String]
+  /// `--jobs N`: how many syslog rotation sets are read at once (1: one after the other). The result is the same
+  /// for every N (see `ParallelIngest`).
+  public var jobs: Int = 1
 
   public init(paths: [String], ingest: IngestOptions = IngestOptions(), since: Int64? = nil, until: Int64? = nil,
     host: String? = nil, noticePaths: [String] = [], hostMapPath: String? = nil, rulePaths: [String] = [])
@@ -44,9 +47,9 @@ public enum Analyzer {
       if case .wtmp = i { return true }
       return false
     }
-    for input in inputs where !isLoginRecords(input) {
-      ingest(input, registry: registry, options: options.ingest, yearHints: hints, into: &tap)
-    }
+    ParallelIngest.run(
+      inputs.filter { !isLoginRecords($0) }, jobs: options.jobs, registry: registry, rules: loaded.rules,
+      options: options.ingest, yearHints: hints, into: &tap)
     for input in inputs where isLoginRecords(input) {
       ingest(input, registry: registry, options: options.ingest, yearHints: hints, host: options.host, into: &tap)
     }

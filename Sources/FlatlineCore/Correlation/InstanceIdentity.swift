@@ -39,6 +39,11 @@ public struct InstanceIdentity {
     }
   }
 
+  /// Adds what `other` learned after what this one learned, as if its records had come next.
+  mutating func absorb(_ other: InstanceIdentity) {
+    for h in other.hits where seen.insert(h).inserted { hits.append(h) }
+  }
+
   /// The `(host, instance)` pairs learned, in the order first seen. Records without a host name take their
   /// input's host from `registry`; pairs with no host at all are dropped.
   public func pairs(registry: InputRegistry?) -> [(host: String, instance: String)] {

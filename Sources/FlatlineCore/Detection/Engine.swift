@@ -114,6 +114,28 @@ public struct DetectionEngine: RecordSink {
     }
   }
 
+  /// Appends the sequencers of an engine that read later inputs (other streams) on another thread, as if its
+  /// records had come after this engine's (`ParallelIngest`): stream ordinals shift, lookups are re-keyed.
+  mutating func absorb(_ other: DetectionEngine) {
+    let offset = sequencers.count
+    for s in other.sequencers {
+      if s.lastStreamOrdinal >= 0 {
+        s.firstStreamOrdinal += streamOrdinal
+        s.lastStreamOrdinal += streamOrdinal
+      }
+      sequencers.append(s)
+    }
+    for (k, v) in other.index { index[k] = v + offset }
+    for (k, v) in other.lastHostOfStream { lastHostOfStream[k] = v + offset }
+    for (k, v) in other.bootOwner { bootOwner[k] = (v.sequencer + offset, v.pinned) }
+    streamOrdinal += other.streamOrdinal
+    lastStream = -1
+    lastSequencer = -1
+    lastHost = []
+    lastBootID = []
+    inputKinds = []
+  }
+
   /// Ends all streams.
   public func finish() {
     for s in sequencers { s.finish() }

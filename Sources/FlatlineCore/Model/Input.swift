@@ -54,6 +54,15 @@ public final class InputRegistry: @unchecked Sendable {
 
   private var streamCount = 0
 
+  /// A copy with the same inputs and stream numbering (for a job that reads one input on another thread and
+  /// must give it the numbers the one-thread run would; see `ParallelIngest`).
+  func fork() -> InputRegistry {
+    let r = InputRegistry(warningHandler: warningHandler)
+    r.inputs = inputs
+    r.streamCount = streamCount
+    return r
+  }
+
   /// A new stream number for `register(path:kind:stream:)`.
   public func newStream() -> Int {
     streamCount += 1

@@ -297,6 +297,9 @@ public final class RuleHitCollector {
     }
   }
 
+  /// Appends another collector's hits (records that came after this collector's).
+  func absorb(_ other: RuleHitCollector) { hits.append(contentsOf: other.hits) }
+
   /// Hands the hits over and starts a new list.
   public func takeHits() -> [RuleHit] {
     defer { hits = [] }
