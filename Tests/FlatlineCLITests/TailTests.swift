@@ -17,7 +17,7 @@ import Testing
     let stateDir: URL
     let stderr: URL
 
-    init(_ paths: [String], dir: URL, extra: [String] = []) throws {
+    init(_ paths: [String], dir: URL, extra: [String] = [], environment: [String: String] = [:]) throws {
       output = dir.appendingPathComponent("events.ndjson")
       stateDir = dir.appendingPathComponent("state")
       stderr = dir.appendingPathComponent("stderr-\(UUID().uuidString)")
@@ -28,6 +28,8 @@ import Testing
       var env = ProcessInfo.processInfo.environment
       env["TZ"] = "UTC"
       env.removeValue(forKey: "NOTIFY_SOCKET")
+      env.removeValue(forKey: "WATCHDOG_USEC")
+      env.merge(environment) { _, new in new }
       process.environment = env
       process.standardOutput = FileHandle.nullDevice
       process.standardError = try FileHandle(forWritingTo: stderr)
@@ -234,6 +236,78 @@ import Testing
       let errors = try Self.schemaErrors(d.output)
       #expect(errors == nil, "\(errors ?? "")")
     }
+  }
+
+  /// A datagram socket standing in for systemd's notify socket (what `Type=notify` services talk to).
+  final class NotifySocket {
+    let fd: Int32
+    let path: String
+
+    init(path: String) throws {
+      self.path = path
+      fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+      guard fd >= 0 else { throw POSIXError(.EIO) }
+      var addr = sockaddr_un()
+      addr.sun_family = sa_family_t(AF_UNIX)
+      withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+        for (i, b) in path.utf8.prefix(raw.count - 1).enumerated() { raw[i] = b }
+      }
+      let ok = withUnsafePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+      }
+      guard ok == 0 else { throw POSIXError(.EADDRINUSE) }
+      _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+    }
+
+    /// Every datagram received so far.
+    func messages() -> [String] {
+      var out: [String] = []
+      var buf = [UInt8](repeating: 0, count: 4096)
+      while true {
+        let n = buf.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if n <= 0 { break }
+        out.append(String(decoding: buf[0..<n], as: UTF8.self))
+      }
+      return out
+    }
+
+    deinit {
+      close(fd)
+      unlink(path)
+    }
+  }
+
+  /// Under systemd (`Type=notify`, `WatchdogSec=`): READY=1 once the history is read, WATCHDOG=1 pings at half the
+  /// watchdog interval, STOPPING=1 on SIGTERM. Idle, the daemon sleeps: it uses almost no CPU.
+  @Test func notifiesSystemdAndSleepsWhenIdle() throws {
+    let dir = try CLI.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let log = dir.appendingPathComponent("syslog")
+    try Self.append(log, Self.bootLines(1_717_200_000))
+    let sock = try NotifySocket(path: dir.appendingPathComponent("notify").path)
+    let d = try Daemon([log.path], dir: dir, extra: ["--heartbeat", "60"],
+      environment: ["NOTIFY_SOCKET": sock.path, "WATCHDOG_USEC": "400000"])
+    var got: [String] = []
+    #expect(Self.wait {
+      got += sock.messages()
+      return got.contains { $0.contains("READY=1") } && got.filter { $0.contains("WATCHDOG=1") }.count >= 2
+    }, "notify messages: \(got)")
+    #expect(Self.count(d.output, type: "boot-started") == 1)
+    // Idle for two seconds (no writes): CPU time stays near zero (no busy polling).
+    func cpuTicks() -> Int {
+      guard let stat = try? String(contentsOfFile: "/proc/\(d.process.processIdentifier)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+      else { return -1 }
+      let fields = stat[stat.index(after: close)...].split(separator: " ")
+      return (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)  // utime + stime, clock ticks
+    }
+    let before = cpuTicks()
+    usleep(2_000_000)
+    let used = cpuTicks() - before
+    #expect(before >= 0 && used <= Int(sysconf(Int32(_SC_CLK_TCK))) / 5, "idle CPU ticks in 2 s: \(used)")
+    #expect(d.terminate().status == 0)
+    got += sock.messages()
+    #expect(got.contains { $0.contains("STOPPING=1") }, "\(got)")
   }
 
   @Test func fileThatAppearsLaterAndSighupReopensOutput() throws {
