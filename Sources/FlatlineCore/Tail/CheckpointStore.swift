@@ -33,12 +33,33 @@ public struct TailCheckpoint: Sendable, Equatable {
   public var outputPath: String?
   public var outputInode: UInt64 = 0
   public var outputOffset: Int64 = 0
-  /// Keys of emitted events, oldest first (bounded by `TailCheckpoint.maxKeys`).
+  /// Keys of emitted events, oldest first (bounded by `TailCheckpoint.maxKeys`), with each event's time (µs, or
+  /// `Int64.min` when unknown).
   public var keys: [String] = []
+  public var keyTimes: [Int64] = []
+  /// Events at or before this time (µs) were all emitted and their keys dropped to bound the checkpoint: such events
+  /// are not written again when the history is rebuilt.
+  public var horizon: Int64 = .min
   public var deaths: [Death] = []
 
-  /// At most this many event keys are kept (about 100 bytes each); the oldest are dropped first.
+  /// At most this many event keys are kept (about 100 bytes each); the oldest are dropped first, and the horizon
+  /// moves up to the latest time among them.
   public static let maxKeys = 100_000
+
+  /// Adds an emitted event's key.
+  public mutating func add(key: String, time: Int64?) {
+    keys.append(key)
+    keyTimes.append(time ?? .min)
+  }
+
+  /// Drops the oldest keys beyond `limit`, moving the horizon.
+  public mutating func prune(limit: Int = TailCheckpoint.maxKeys) {
+    guard keys.count > limit else { return }
+    let n = keys.count - limit
+    for t in keyTimes.prefix(n) where t != .min { horizon = max(horizon, t) }
+    keys.removeFirst(n)
+    keyTimes.removeFirst(n)
+  }
 
   public init() {}
 
@@ -49,7 +70,8 @@ public struct TailCheckpoint: Sendable, Equatable {
     for f in files { out += "file \(f.device) \(f.inode) \(f.offset) \(f.path)\n" }
     for (path, cursor) in journals.sorted(by: { $0.key < $1.key }) { out += "journal \(cursor) \(path)\n" }
     for d in deaths { out += "death \(d.lastHeartbeat) \(d.host)\n" }
-    for k in keys { out += "key \(k)\n" }
+    if horizon != .min { out += "horizon \(horizon)\n" }
+    for (k, t) in zip(keys, keyTimes) { out += "key \(t == .min ? "-" : String(t)) \(k)\n" }
     return out
   }
 
@@ -83,8 +105,13 @@ public struct TailCheckpoint: Sendable, Equatable {
         let f = fields(2)
         guard f.count == 2, let t = Int64(f[0]) else { continue }
         deaths.append(Death(host: String(f[1]), lastHeartbeat: t))
+      case "horizon":
+        if let t = Int64(rest) { horizon = t }
       case "key":
-        keys.append(String(rest))
+        let f = fields(2)
+        guard f.count == 2 else { continue }
+        keys.append(String(f[1]))
+        keyTimes.append(Int64(f[0]) ?? .min)
       default:
         continue
       }

@@ -156,12 +156,20 @@ public final class TailService {
     for line in text.split(separator: "\n") {
       guard let key = Self.key(inLine: line), !Self.isTransient(key) else { continue }
       if !emitted.contains(key) {
-        checkpoint.keys.append(key)
+        checkpoint.add(key: key, time: Self.time(inLine: line))
         remember(key)
         found += 1
       }
     }
     if found > 0 { warnings?("\(found) event(s) written after the last checkpoint recovered from \(path)") }
+  }
+
+  /// The event's time (µs) from an NDJSON line, nil when null or absent.
+  static func time(inLine line: Substring) -> Int64? {
+    guard let r = line.range(of: "\"time\":\"") else { return nil }
+    let rest = line[r.upperBound...]
+    guard let end = rest.firstIndex(of: "\"") else { return nil }
+    return CivilTime.parse(String(rest[..<end]))
   }
 
   static func key(inLine line: Substring) -> String? {
@@ -366,7 +374,7 @@ public final class TailService {
     lastResult = result
     var fresh: [TailEvent] = []
     var newOpened = Set<String>()
-    for e in TailEventDeriver.events(result) where !emitted.contains(e.key) {
+    for e in TailEventDeriver.events(result) where !emitted.contains(e.key) && (e.time ?? .max) > checkpoint.horizon {
       var e = e
       if case .incident(let i, _) = e.payload, let cut = e.key.lastIndex(of: "|") {
         let base = String(e.key[..<cut])
@@ -387,12 +395,10 @@ public final class TailService {
     }
     write(fresh)
     for e in fresh {
-      checkpoint.keys.append(e.key)
+      checkpoint.add(key: e.key, time: e.time)
       remember(e.key)
     }
-    if checkpoint.keys.count > TailCheckpoint.maxKeys {
-      checkpoint.keys.removeFirst(checkpoint.keys.count - TailCheckpoint.maxKeys)
-    }
+    checkpoint.prune()
     saveCheckpoint()
     writeMetrics(result)
   }
