@@ -310,6 +310,28 @@ import Testing
     #expect(got.contains { $0.contains("STOPPING=1") }, "\(got)")
   }
 
+  /// Following a directory follows its syslog files only, recognised as `analyze` recognises them: dpkg's log and
+  /// cloud-init's own log make no hosts of their own.
+  @Test func directoryFollowsOnlyItsSyslogFiles() throws {
+    let dir = try CLI.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let logs = dir.appendingPathComponent("log")
+    try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+    try Self.append(logs.appendingPathComponent("syslog"), Self.bootLines(1_717_300_000))
+    try Self.append(logs.appendingPathComponent("dpkg.log"), [
+      "2024-06-02 10:15:01 startup archives unpack", "2024-06-02 10:15:02 status installed libc6:amd64 2.35-0ubuntu3.8",
+    ])
+    try Self.append(logs.appendingPathComponent("cloud-init.log"), [
+      "2024-06-02 10:15:01,880 - util.py[DEBUG]: Cloud-init v. 23.4.4 running 'init-local' at Sun, 02 Jun 2024 10:15:01 +0000.",
+    ])
+    let d = try Daemon([logs.path], dir: dir)
+    #expect(Self.wait { Self.count(d.output, type: "boot-started") == 1 })
+    #expect(Self.wait { Self.count(d.output, type: "heartbeat") >= 1 })
+    d.terminate()
+    let hosts = Set(Self.logEvents(d.output).compactMap { $0["host"] as? String })
+    #expect(hosts == ["tailhost"], "\(hosts)")
+  }
+
   @Test func fileThatAppearsLaterAndSighupReopensOutput() throws {
     let dir = try CLI.tempDir()
     defer { try? FileManager.default.removeItem(at: dir) }

@@ -268,13 +268,24 @@ public final class TailService {
     return out
   }
 
-  /// The live (bare-named) text files of a directory, one per rotation set.
+  /// The live (bare-named) syslog files of a directory, one per rotation set. Each is sniffed like `analyze`
+  /// does (dpkg.log, cloud-init.log, JSON and binary files are not syslog and are not followed); an empty file is
+  /// followed when its name is one of the usual syslog names.
   static func liveFiles(in dir: String) -> [String] {
     entries(dir).filter { name in
-      RotationName(name).kind == .bare && !name.hasSuffix(".gz") && !name.hasPrefix(".")
-        && !isDirectory(dir + "/" + name)
+      guard RotationName(name).kind == .bare, !name.hasSuffix(".gz"), !name.hasPrefix("."),
+        !isDirectory(dir + "/" + name)
+      else { return false }
+      var st = stat()
+      guard stat(dir + "/" + name, &st) == 0 else { return false }
+      if st.st_size == 0 { return usualSyslogNames.contains(name) }
+      return Discovery.sniff(path: dir + "/" + name, size: Int(st.st_size)) == .syslog
     }.sorted().map { dir + "/" + $0 }
   }
+
+  static let usualSyslogNames: Set<String> = [
+    "syslog", "messages", "kern.log", "daemon.log", "auth.log", "user.log", "secure", "cron", "maillog", "mail.log",
+  ]
 
   // MARK: - Loop
 
