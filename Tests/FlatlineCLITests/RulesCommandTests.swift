@@ -47,6 +47,28 @@ import Testing
     #expect(list.contains { $0["id"] as? String == "mongodb.unclean-shutdown" && $0["category"] as? String == "unclean-start" })
   }
 
+  /// The built-in rules are compiled in: a copy of the binary alone, run from an empty directory, has them all.
+  @Test func binaryCopiedAloneHasTheBuiltinRules() throws {
+    let dir = try CLI.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let copy = dir.appendingPathComponent("flatline")
+    try FileManager.default.copyItem(at: CLI.binary, to: copy)
+    let p = Process()
+    p.executableURL = copy
+    p.arguments = ["rules", "list", "-o", "json"]
+    p.currentDirectoryURL = dir
+    let out = Pipe()
+    p.standardOutput = out
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0)
+    let list = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+    let inBuild = try CLI.run(["rules", "list", "-o", "json"])
+    #expect(list.count == (try JSONSerialization.jsonObject(with: Data(inBuild.stdout.utf8)) as? [Any])?.count)
+    #expect(list.count > 100)
+  }
+
   @Test func checkReportsFileLineAndExitCode() throws {
     let dir = try CLI.tempDir()
     defer { try? FileManager.default.removeItem(at: dir) }
