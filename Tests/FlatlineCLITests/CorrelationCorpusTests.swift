@@ -46,4 +46,19 @@ struct CorrelationCorpusTests {
     }
     #expect(alarming.isEmpty, "\(alarming.map { "\(Self.file($0)):\($0["line"] ?? "") \($0["rule"] ?? "")" })")
   }
+
+  /// Fedora on a Raspberry Pi (no RTC): the one incident gathers only what the next boot (35e85011) logged early —
+  /// placed by the entries' boot IDs and monotonic time, although that boot's wall clock jumps four hours.
+  @Test func fedoraIncidentEventsBelongToTheNextBoot() throws {
+    let r = try CLI.run(["analyze", CLI.corpus.appendingPathComponent("fedora-rpi4-journal").path, "-o", "json"])
+    #expect(r.status == 0)
+    let incidents = try CLI.json(r.stdout)["incidents"] as? [[String: Any]] ?? []
+    try #require(incidents.count == 1)
+    #expect(incidents[0]["bootId"] as? String == "4c708e1fd0744336be16f3931aa861fb")
+    let events = incidents[0]["datastoreEvents"] as? [[String: Any]] ?? []
+    #expect(events.count >= 3)
+    for e in events {
+      #expect((e["cursor"] as? String)?.contains("b=35e8501129134edd9df5267c49f744a4") == true, "\(e)")
+    }
+  }
 }

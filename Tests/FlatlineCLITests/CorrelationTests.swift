@@ -65,4 +65,30 @@ import Testing
     let findings = report["findings"] as? [[String: Any]] ?? []
     #expect(findings.count >= 4 && findings.allSatisfy { ($0["line"] as? Int ?? 0) <= 9 })
   }
+
+  /// An RTC-less board: each boot restarts at an older time. The recovery lines of each boot go to the incident of
+  /// the boot before it, by their place in the file, not by a time window that the clock jumps would confuse.
+  @Test func recoveryGoesToItsOwnOutageAcrossClockJumps() throws {
+    func recovery(_ t: String) -> String {
+      "2016-05-27T\(t).500000+00:00 pi kernel: [    4.1] EXT4-fs (mmcblk0p2): recovery complete\n"
+    }
+    func bootAt(_ t: String) -> String {
+      """
+      2016-05-27T\(t).000001+00:00 pi kernel: [    0.000000] Booting Linux on physical CPU 0x0
+      2016-05-27T\(t).100000+00:00 pi rsyslogd: [origin software="rsyslogd" swVersion="8.4.2" x-pid="402" x-info="http://www.rsyslog.com"] start
+
+      """
+    }
+    let log = bootAt("12:00:00") + "2016-05-27T12:10:00.000000+00:00 pi cron[1]: (root) CMD (true)\n"
+      + bootAt("11:50:21") + recovery("11:50:22") + "2016-05-27T12:20:00.000000+00:00 pi cron[1]: (root) CMD (true)\n"
+      + bootAt("12:01:18") + recovery("12:01:19") + "2016-05-27T12:30:00.000000+00:00 pi cron[1]: (root) CMD (true)\n"
+    let report = try Self.analyze(log)
+    let incidents = report["incidents"] as? [[String: Any]] ?? []
+    try #require(incidents.count == 2)
+    func lines(_ i: [String: Any]) -> [Int] {
+      (i["datastoreEvents"] as? [[String: Any]] ?? []).compactMap { $0["line"] as? Int }
+    }
+    #expect(lines(incidents[0]) == [6])
+    #expect(lines(incidents[1]) == [10])
+  }
 }

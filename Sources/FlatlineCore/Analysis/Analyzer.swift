@@ -162,7 +162,7 @@ public enum Analyzer {
     notices: [CloudNotice] = [], folderHost: @escaping (Int32) -> String? = { _ in nil },
     noticeHost: @escaping (CloudNotice) -> String? = { _ in nil }
   ) -> AnalysisResult {
-    var hosts: [HostResult] = []
+    var built: [(host: HostResult, timelines: [StreamTimeline], merged: [MergedBoot])] = []
     for (timelines, merged) in HostMerger.hosts(from: engine.sequencers) {
       let lead = timelines[0]
       var aliases: [String] = []
@@ -171,12 +171,18 @@ public enum Analyzer {
       }
       let machineID = timelines.compactMap(\.machineID).first
       let boots = VerdictCombiner.results(host: timelines, boots: merged)
-      hosts.append(HostResult(name: lead.name, aliases: aliases, machineID: machineID, boots: boots))
+      built.append((HostResult(name: lead.name, aliases: aliases, machineID: machineID, boots: boots), timelines, merged))
     }
-    hosts.sort { $0.name < $1.name }
+    built.sort { $0.host.name < $1.host.name }
+    let hosts = built.map(\.host)
+    var locator = BootLocator()
+    for (i, b) in built.enumerated() {
+      locator.add(host: i, timelines: b.timelines, merged: b.merged, ids: b.host.boots.map(\.id))
+    }
     // Correlate over everything, then apply the filters to what is shown.
+    let inputs = registry.inputs
     let correlator = Correlator(
-      hosts: hosts, inputs: registry.inputs, folderHost: folderHost, noticeHost: noticeHost)
+      hosts: hosts, inputs: inputs, locator: locator, folderHost: folderHost, noticeHost: noticeHost)
     let (incidents, findings) = correlator.correlate(hits: hits, notices: notices)
     let wanted: (String) -> Bool = { name in
       guard let want = options.host?.lowercased() else { return true }

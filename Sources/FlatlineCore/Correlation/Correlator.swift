@@ -2,9 +2,9 @@ import Foundation
 
 /// Builds incidents and findings from the boots of every host, the rule hits and the cloud notices.
 ///
-/// For each boot that ended uncleanly, the incident window runs from a little before the last sign of life to an
-/// hour into the next boot (never past the boot after it): datastore and storage hits of that host inside it are
-/// the damage the outage left; provider notices whose window overlaps the outage explain (or contradict) it. Hits
+/// For each boot that ended uncleanly, the incident gathers the hits of that host logged in the dying boot's last
+/// ten minutes and in the next boot's first hour — each hit placed in its boot by position (`BootLocator`: journal
+/// boot ID, stream order), since clocks jump across reboots: the damage the outage left; provider notices whose window overlaps the outage explain (or contradict) it. Hits
 /// outside every incident are findings — a datastore that recovered from a crash while its host stayed up is a
 /// `datastore-crash` finding, never a power loss.
 public struct Correlator {
@@ -23,17 +23,20 @@ public struct Correlator {
 
   public var hosts: [HostResult]
   public var inputs: [InputInfo]
+  /// Places hits in their boot by position (journal boot ID, stream order) where it can.
+  public var locator: BootLocator
   /// The host of a hit whose record named none (native datastore logs): the host of its folder.
   public var folderHost: (Int32) -> String?
   /// The host a notice belongs to (host map, learned instance ids); nil when unknown.
   public var noticeHost: (CloudNotice) -> String?
 
   public init(
-    hosts: [HostResult], inputs: [InputInfo], folderHost: @escaping (Int32) -> String? = { _ in nil },
-    noticeHost: @escaping (CloudNotice) -> String? = { _ in nil }
+    hosts: [HostResult], inputs: [InputInfo], locator: BootLocator = BootLocator(),
+    folderHost: @escaping (Int32) -> String? = { _ in nil }, noticeHost: @escaping (CloudNotice) -> String? = { _ in nil }
   ) {
     self.hosts = hosts
     self.inputs = inputs
+    self.locator = locator
     self.folderHost = folderHost
     self.noticeHost = noticeHost
   }
@@ -75,27 +78,58 @@ public struct Correlator {
 
   // MARK: Correlation
 
+  /// The report row of the boot a hit of host `hi` was logged in: by position when the locator can tell, else the
+  /// boot with the latest start at or before the hit's time.
+  func bootRow(of hit: RuleHit, host hi: Int) -> Int? {
+    let boots = hosts[hi].boots
+    guard !boots.isEmpty else { return nil }
+    let input = Int(hit.location.input)
+    if input >= 0, input < inputs.count, let row = locator.row(of: hit, host: hi, stream: inputs[input].stream) {
+      return row
+    }
+    guard hit.time != Record.noTime else { return nil }
+    var row = 0
+    for (j, b) in boots.enumerated() {
+      if let s = b.start, s <= hit.time { row = j }
+    }
+    return row
+  }
+
   public func correlate(hits: [RuleHit], notices: [CloudNotice]) -> (incidents: [Incident], findings: [Finding]) {
     let hitHost = hits.map { host(of: $0) }
+    let hostIndexOfHit = hitHost.map { name in hosts.firstIndex { Self.short($0.name) == Self.short(name) } }
+    let rows = hits.indices.map { k in hostIndexOfHit[k].flatMap { bootRow(of: hits[k], host: $0) } }
     var used = Array(repeating: false, count: hits.count)
     let noticeHosts = notices.map { hostIndex(of: $0) }
     var incidents: [Incident] = []
     for (hi, h) in hosts.enumerated() {
-      let mine = hits.indices.filter { Self.short(hitHost[$0]) == Self.short(h.name) }
+      let mine = hits.indices.filter { hostIndexOfHit[$0] == hi }
       for (bi, b) in h.boots.enumerated() where b.clean == false {
         let next = bi + 1 < h.boots.count ? h.boots[bi + 1] : nil
-        let afterNext = bi + 2 < h.boots.count ? h.boots[bi + 2].start : nil
         let death = b.lastSignOfLife ?? b.start
         let bootAt = next?.start
         let anchors = [death, bootAt].compactMap { $0 }
         guard let lowAnchor = anchors.min(), let highAnchor = anchors.max() else { continue }
-        let low = lowAnchor - Self.beforeDeath
-        var high = highAnchor + Self.recoveryWindow
-        if let stop = afterNext, stop > highAnchor { high = min(high, stop) }
         var events: [DatastoreEvent] = []
-        for k in mine where !used[k] && hits[k].time != Record.noTime && hits[k].time >= low && hits[k].time < high {
+        for k in mine where !used[k] {
+          let hit = hits[k]
+          let inWindow: Bool
+          switch rows[k] {
+          case bi?:
+            // The dying boot: what it logged in its last minutes — but not its own start-up recovery, which is
+            // about the boot before it (a short boot's start lies within ten minutes of its death).
+            let late = hit.time == Record.noTime || death.map { hit.time >= $0 - Self.beforeDeath } ?? true
+            inWindow = late && !(Self.startupCategories.contains(hit.category) && Self.early(hit, in: b))
+          case (bi + 1)?:
+            // The next boot: its first hour (recovery, repair, refusals on the first start) — by the journal's
+            // monotonic clock when the hit has one (the wall clock of an RTC-less board jumps hours mid-boot).
+            inWindow = next.map { Self.early(hit, in: $0) } ?? false
+          default:
+            inWindow = false
+          }
+          guard inWindow else { continue }
           used[k] = true
-          events.append(DatastoreEvent(hit: hits[k], lastKnownUp: Self.lastKnownUp(hits[k])))
+          events.append(DatastoreEvent(hit: hit, lastKnownUp: Self.lastKnownUp(hit)))
         }
         events.sort { $0.hit.time < $1.hit.time }
         var attached: [AttachedNotice] = []
@@ -116,6 +150,16 @@ public struct Correlator {
     }
     findings.sort { ($0.hit.time, $0.host) < ($1.hit.time, $1.host) }
     return (incidents, findings)
+  }
+
+  /// What a datastore or file system logs when it starts after an unclean stop.
+  static let startupCategories: Set<RuleCategory> = [.uncleanStart, .crashRecovery, .recoveryDone, .repair, .refusedStart]
+
+  /// True when a hit lies in the first hour of boot `b` (journal monotonic time when known, else wall clock).
+  static func early(_ hit: RuleHit, in b: BootResult) -> Bool {
+    if hit.monotonic >= 0 { return hit.monotonic <= recoveryWindow }
+    guard hit.time != Record.noTime, let s = b.start else { return false }
+    return hit.time - s <= recoveryWindow
   }
 
   static func findingType(_ h: RuleHit) -> FindingType {

@@ -1,5 +1,7 @@
 /// One stream's view of one host: its boots in order, and whether the stream can show shutdowns at all.
 public final class StreamTimeline {
+  /// The stream (rotation set, journal directory) this timeline was read from.
+  public let stream: Int
   public var name: String
   public var aliases: [String] = []
   public var machineID: String?
@@ -11,6 +13,7 @@ public final class StreamTimeline {
   public private(set) var verdicts: [BootVerdict] = []
 
   init(_ s: BootSequencer) {
+    stream = s.stream
     name = s.hostName
     machineID = s.machineID
     isJournal = s.isJournal

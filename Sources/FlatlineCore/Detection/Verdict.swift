@@ -77,8 +77,9 @@ public enum BootJudge {
     if let o = n.opener { ev.append(relabel(o, .nextBoot)) }
     ev += n.startEvidence
     if let o = b.onlineJournal { ev.append(o) }
-    if n.startKnown, n.firstTime != Record.noTime, b.lastTime != Record.noTime, n.firstTime < b.lastTime,
-      let o = n.opener
+    // A wtmp boot record stamped before the clock was set says nothing about the clock (the other streams do).
+    if n.startKnown, !n.clockUnsetAtStart, n.firstTime != Record.noTime, b.lastTime != Record.noTime,
+      n.firstTime < b.lastTime, let o = n.opener
     {
       var e = relabel(o, .clockJump)
       e.message = "clock went back \(formatDuration(b.lastTime - n.firstTime)) across this boot boundary"

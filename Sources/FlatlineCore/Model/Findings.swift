@@ -50,6 +50,10 @@ public struct RuleHit: Sendable {
   public var host: String
   /// journald machine ID of the record, when it came from a journal.
   public var machineID: String?
+  /// journald boot ID of the record, when it came from a journal (places the hit in its boot exactly).
+  public var bootID: String?
+  /// Microseconds since its boot (journal entries), -1 when unknown: how early in the boot, whatever the clock did.
+  public var monotonic: Int64 = -1
   public var location: SourceLocation
   public var message: String
   /// Named captures of the rule's regular expression (e.g. PostgreSQL's `lastKnownUp`).
@@ -57,8 +61,10 @@ public struct RuleHit: Sendable {
 
   public init(
     ruleID: String, title: String, component: String, category: RuleCategory, severity: RuleSeverity, time: Int64,
-    host: String, machineID: String? = nil, location: SourceLocation, message: String, captures: [String: String] = [:]
+    host: String, machineID: String? = nil, bootID: String? = nil, location: SourceLocation, message: String,
+    captures: [String: String] = [:], monotonic: Int64 = -1
   ) {
+    self.monotonic = monotonic
     self.ruleID = ruleID
     self.title = title
     self.component = component
@@ -67,6 +73,7 @@ public struct RuleHit: Sendable {
     self.time = time
     self.host = host
     self.machineID = machineID
+    self.bootID = bootID
     self.location = location
     self.message = message
     self.captures = captures

@@ -29,6 +29,8 @@ public struct Record {
   public var machineID: Bytes
   /// Kernel printk time (`[    1.234567]`) in microseconds, or -1 when the line has none.
   public var kernelUptime: Int64
+  /// Journal entries: microseconds since their boot (`__MONOTONIC_TIMESTAMP`), immune to wall-clock jumps; -1 else.
+  public var monotonic: Int64 = -1
   /// True for kernel messages (syslog tag `kernel`, journal `_TRANSPORT=kernel`).
   public var isKernel: Bool
   /// Number of NUL bytes found in the text stream immediately before this record (lost writes).

@@ -292,8 +292,9 @@ public final class RuleHitCollector {
           ruleID: rule.id, title: rule.title, component: rule.component, category: rule.category,
           severity: rule.severity, time: r.time, host: r.host.string,
           machineID: r.machineID.isEmpty ? nil : r.machineID.string,
+          bootID: r.bootID.isEmpty ? nil : r.bootID.string,
           location: SourceLocation(input: r.input, line: r.line, cursor: r.cursorSource?.currentCursor()),
-          message: r.message.string, captures: captures))
+          message: r.message.string, captures: captures, monotonic: r.monotonic))
     }
   }
 

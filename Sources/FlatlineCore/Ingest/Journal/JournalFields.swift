@@ -160,6 +160,7 @@ final class JournalFields {
     record.host = bytes(.host)
     record.machineID = bytes(.machineID)
     record.isKernel = bytes(.transport).equals("kernel")
+    if let m = decimal(.monotonic), m <= UInt64(Int64.max) { record.monotonic = Int64(m) } else { record.monotonic = -1 }
     if record.isKernel, let t = decimal(.sourceMonotonic), t <= UInt64(Int64.max) {
       record.kernelUptime = Int64(t)
     } else {

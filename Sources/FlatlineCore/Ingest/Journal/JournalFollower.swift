@@ -119,6 +119,7 @@ final class JournalFollower: CursorSource {
     fields.fill(&record)
     record.time = journalTime(realtime)
     record.bootID = fields.bytes(.bootID)
+    record.monotonic = mono <= UInt64(Int64.max) ? Int64(mono) : -1
     return nil
   }
 

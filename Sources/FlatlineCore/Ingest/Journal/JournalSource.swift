@@ -492,6 +492,7 @@ struct JournalGroupReader {
     fields.fill(&record)
     record.time = journalTime(realtime)
     record.bootID = fields.bytes(.bootID)
+    record.monotonic = mono.usec <= UInt64(Int64.max) ? Int64(mono.usec) : -1
     return nil
   }
 
