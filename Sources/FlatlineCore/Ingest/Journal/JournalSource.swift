@@ -253,7 +253,10 @@ struct JournalGroupReader {
           handle.flushMatches()
           handle.addMatch("_BOOT_ID=\(boot.id)")
           handle.seekHead()
+          // Entries read through the match can be found again through it: their cursors can wait.
+          handle.defersCursors = true
           feed(handle, cap: entryCap, label: label, machineID: boot.machineID, only: nil, into: &sink)
+          handle.defersCursors = false
         }
       }
     }
@@ -490,6 +493,14 @@ struct JournalGroupReader {
     if n == 1 { emptyEntries += 1 }
     withUnsafeBytes(of: &mono.bootID) { fields.setHex(.bootID, id: $0) }
     fields.fill(&record)
+    if handle.defersCursors {
+      let key = BootKey(mono.bootID)
+      let p = handle.position
+      let same = p.bootHigh == key.high && p.bootLow == key.low && p.monotonic == mono.usec && p.realtime == realtime
+      handle.position = CursorPosition(
+        bootHigh: key.high, bootLow: key.low, monotonic: mono.usec, realtime: realtime,
+        duplicate: same ? p.duplicate + 1 : 0)
+    }
     record.time = journalTime(realtime)
     record.bootID = fields.bytes(.bootID)
     return nil
