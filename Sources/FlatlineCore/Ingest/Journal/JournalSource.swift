@@ -148,6 +148,8 @@ struct JournalGroupReader {
   private var surveyIndex: [BootKey: Int] = [:]
   /// Entries whose header was readable but none of whose fields were (delivered with time and boot only).
   private var emptyEntries = 0
+  /// True while every file walk reached all the entries its header lists without a read error.
+  private var walksComplete = true
   private var fields: JournalFields
 
   /// Stop a boot after this many consecutive read errors (a corrupt file must never make us spin).
@@ -354,6 +356,7 @@ struct JournalGroupReader {
         if realtime > surveys[last].lastRealtime { surveys[last].lastRealtime = realtime }
       }
     }
+    if reached < listed || failed > 0 { walksComplete = false }
     if reached < listed {
       warn("\(shortName(file)): only \(reached) of the \(listed) entries its header lists can be read (corrupt file)")
     }
@@ -388,6 +391,15 @@ struct JournalGroupReader {
       if boot.hostName == nil { boot.hostName = handle.fieldString("_HOSTNAME") }
     }
     handle.flushMatches()
+    // When every file walk was complete and the match reaches the very first and last entries the walks saw of
+    // this boot, the boot's index is whole: take the walks' count instead of walking the match a second time.
+    // (A damaged index — e.g. a `_BOOT_ID` data object whose entry count was cut — ends the match early.)
+    if walksComplete, let seen = boot.surveyed, seen.count > 0, boot.firstRealtime == seen.firstRealtime,
+      boot.lastRealtime == seen.lastRealtime
+    {
+      boot.matchCount = seen.count
+      return boot
+    }
     // Count what the match reaches (headers only), to compare with the file walks. A separate handle: with
     // libsystemd 252, a full forward walk after seek_tail/previous on one handle leaves later iterations of that
     // handle skipping files.
