@@ -96,7 +96,11 @@ final class Bench {
       let path = "\(journalDir)/system.journal"
       let entries = Int(750_000 * scale)
       truthJournal = try corpus(path, seed: 3) { file in
-        try? FileManager.default.removeItem(atPath: file)
+        // systemd-journal-remote rotates into `system@….journal` siblings: remove an older generation's too, or
+        // the folder would hold every entry twice.
+        let old = ((try? FileManager.default.contentsOfDirectory(atPath: journalDir)) ?? [])
+          .filter { $0 == "system.journal" || ($0.hasPrefix("system@") && $0.hasSuffix(".journal")) }
+        for name in old { try? FileManager.default.removeItem(atPath: "\(journalDir)/\(name)") }
         return try makeJournal(file, entries: entries)
       }
     }

@@ -197,6 +197,43 @@ import Testing
     #expect(registry.inputs[0].path == dir.path)
   }
 
+  /// Keeps each entry's eager cursor and its deferred position; resolves the positions after the run.
+  final class PositionSink: RecordSink {
+    var eager: [String?] = []
+    var positions: [CursorPosition?] = []
+    var source: (any CursorSource)?
+    func consume(_ r: Record) {
+      eager.append(r.cursorSource?.currentCursor())
+      positions.append(r.cursorSource?.deferredPosition())
+      source = r.cursorSource
+    }
+    func note(_ note: SourceNote) {}
+  }
+
+  @Test(.enabled(if: JournalFixture.isAvailable, "needs systemd-journal-remote"))
+  func deferredPositionsResolveToTheSameCursors() throws {
+    let s: Int64 = 1_000_000
+    // Entries that share boot, monotonic and realtime: the position must tell them apart by order.
+    var entries = T.twoMachines
+    for k in 0..<3 {
+      entries.append(T.entry(T.bootA2, T.machineA, host: "alpha", time: T.t0 + 450 * s, mono: 95 * s, message: "same \(k)"))
+    }
+    let dir = try JournalFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = try JournalFixture.build(exportBytes: T.export(entries), in: dir, name: "remote.journal")
+    var sink = PositionSink()
+    JournalSource(files: [file.path], registry: InputRegistry(), options: IngestOptions()).run(into: &sink)
+    try #require(sink.eager.count == 12)
+    let positions = sink.positions.compactMap { $0 }
+    #expect(positions.count == 12)
+    #expect(positions.filter { $0.duplicate > 0 }.count == 2)
+    let source = try #require(sink.source)
+    for (k, p) in positions.enumerated() {
+      let c = source.cursor(at: p)
+      #expect(c != nil && c == sink.eager[k], "entry \(k)")
+    }
+  }
+
   @Test func groupPathIsCommonDirectory() {
     #expect(JournalSource.groupPath(["/var/log/journal/m/system.journal"]) == "/var/log/journal/m/system.journal")
     #expect(JournalSource.groupPath(["/j/m/a.journal", "/j/m/b.journal~"]) == "/j/m")

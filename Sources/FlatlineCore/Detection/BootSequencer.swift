@@ -238,12 +238,28 @@ public final class BootSequencer {
         boot = b
       }
     }
-    let loc = SourceLocation(input: r.input, line: r.line, cursor: r.cursorSource?.currentCursor())
+    // The cursor (a formatted, malloc'd string) is asked for only for records kept as evidence; the location
+    // every record leaves as the boot's last one gets a cheap position, resolved for the boot's final record.
+    let deferred = r.cursorSource?.deferredPosition()
+    var cursor: String?
+    var cursorKnown = deferred == nil
+    if cursorKnown { cursor = r.cursorSource?.currentCursor() }
     let make: (EvidenceKind) -> EvidenceRecord = { kind in
-      EvidenceRecord(kind: kind, time: r.time, location: loc, message: r.message.string)
+      if !cursorKnown {
+        cursor = r.cursorSource?.currentCursor()
+        cursorKnown = true
+      }
+      let loc = SourceLocation(input: r.input, line: r.line, cursor: cursor)
+      return EvidenceRecord(kind: kind, time: r.time, location: loc, message: r.message.string)
     }
     if boot.records == 0, boot.startKnown { boot.opener = make(.bootStart) }
+    let loc = SourceLocation(input: r.input, line: r.line, cursor: cursor)
     boot.apply(signal: signal, time: r.time, location: loc, message: r.message, nulBytesBefore: r.nulBytesBefore, makeEvidence: make)
+    if !cursorKnown, let deferred, let source = r.cursorSource {
+      boot.deferLastCursor(source, deferred)
+    } else if cursorKnown && deferred != nil {
+      boot.lastLocation?.cursor = cursor
+    }
   }
 
   /// Removes a journal boot from this sequencer (it moves to another machine ID); nil if it is not here.
@@ -315,6 +331,8 @@ public final class BootSequencer {
   /// Ends the stream: holds nothing back, orders journal boots by their last entry.
   public func finish() {
     flushPending()
+    // Deferred cursors are resolved while their source is still open, and the sources let go.
+    for b in boots { b.resolveLastCursor() }
     if isJournal {
       // Boots of RTC-less machines start at a restored, wrong time; their ends are in order (journalctl's
       // own --list-boots fix does the same). Ties fall back to the first entry.

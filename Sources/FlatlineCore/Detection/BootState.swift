@@ -9,7 +9,21 @@ public final class BootState {
   public var firstTime: Int64 = Record.noTime
   /// Time, place and text of the last record of the boot so far (its last sign of life).
   public var lastTime: Int64 = Record.noTime
-  public var lastLocation: SourceLocation?
+  /// Where the last record is. For journals its cursor may be resolved only when this is read (see
+  /// `deferLastCursor`).
+  public var lastLocation: SourceLocation? {
+    get {
+      resolveLastCursor()
+      return storedLastLocation
+    }
+    set {
+      storedLastLocation = newValue
+      lastCursorDeferred = nil
+    }
+  }
+  private var storedLastLocation: SourceLocation?
+  /// The source and position that give the last record's cursor when it is first needed.
+  private var lastCursorDeferred: (source: any CursorSource, position: CursorPosition)?
   public var lastMessage: [UInt8] = []
   public var records = 0
   /// True for a boot seen in wtmp/utmp login records.
@@ -65,7 +79,8 @@ public final class BootState {
       if firstTime == Record.noTime { firstTime = time }
       lastTime = time
     }
-    lastLocation = location
+    storedLastLocation = location
+    lastCursorDeferred = nil
     lastMessage.removeAll(keepingCapacity: true)
     if message.count > 0 { lastMessage.append(contentsOf: message.buffer.prefix(4096)) }
     if ordinal == 0, nulBytesBefore > 0, startKnown {
@@ -106,6 +121,19 @@ public final class BootState {
         startEvidence.append(makeEvidence(signal == .journalUncleanNotice ? .journalUncleanNotice : .filesystemRecovery))
       }
     }
+  }
+
+  /// Makes the last record's cursor (its location came without one) come from `source` when first needed: a
+  /// journal boot's location changes with every entry, and only the last one's cursor is ever shown.
+  func deferLastCursor(_ source: any CursorSource, _ position: CursorPosition) {
+    lastCursorDeferred = (source, position)
+  }
+
+  /// Resolves a deferred last-record cursor now (and lets go of the source).
+  func resolveLastCursor() {
+    guard let d = lastCursorDeferred else { return }
+    lastCursorDeferred = nil
+    storedLastLocation?.cursor = d.source.cursor(at: d.position)
   }
 
   /// The clean-shutdown marker that still stands at the end of the boot, with its strength (0–1).

@@ -65,8 +65,39 @@ public struct Record {
 }
 
 /// Supplies the journal cursor of the entry currently being consumed (computed only when asked for).
+///
+/// A source whose cursors are costly may also hand out a cheap `CursorPosition` for the current entry and turn
+/// it into the cursor later (`cursor(at:)`), so that a consumer that keeps a location for every record (the last
+/// sign of life of a boot) pays for the cursor only of the record it finally keeps.
 public protocol CursorSource: AnyObject {
   func currentCursor() -> String?
+  /// A cheap stand-in for the current entry's cursor, or nil when the cursor must be asked for now.
+  func deferredPosition() -> CursorPosition?
+  /// The cursor of the entry `position` stood for (nil when it cannot be found any more).
+  func cursor(at position: CursorPosition) -> String?
+}
+
+extension CursorSource {
+  public func deferredPosition() -> CursorPosition? { nil }
+  public func cursor(at position: CursorPosition) -> String? { nil }
+}
+
+/// Where a journal entry is, cheaply: boot ID, monotonic and realtime from the entry header, and how many entries
+/// with the same three the source delivered just before it (entries can share all three).
+public struct CursorPosition: Sendable, Hashable {
+  public var bootHigh: UInt64
+  public var bootLow: UInt64
+  public var monotonic: UInt64
+  public var realtime: UInt64
+  public var duplicate: Int
+
+  public init(bootHigh: UInt64, bootLow: UInt64, monotonic: UInt64, realtime: UInt64, duplicate: Int) {
+    self.bootHigh = bootHigh
+    self.bootLow = bootLow
+    self.monotonic = monotonic
+    self.realtime = realtime
+    self.duplicate = duplicate
+  }
 }
 
 /// Something a source knows about its data that is not a record.

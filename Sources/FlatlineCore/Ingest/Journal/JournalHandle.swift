@@ -25,10 +25,16 @@ final class JournalHandle: CursorSource {
       }
     }
     guard r >= 0, let handle else { return .failure(JournalOpenError(code: -r)) }
-    return .success(JournalHandle(handle))
+    return .success(JournalHandle(handle, files: files))
   }
 
-  private init(_ j: OpaquePointer) { self.j = j }
+  private init(_ j: OpaquePointer, files: [String]) {
+    self.j = j
+    self.files = files
+  }
+
+  /// The files this handle reads (a resolver handle opens them again).
+  let files: [String]
 
   deinit { sd_journal_close(j) }
 
@@ -141,6 +147,51 @@ final class JournalHandle: CursorSource {
     guard sd_journal_get_cursor(j, &p) >= 0, let p else { return nil }
     defer { free(p) }
     return String(cString: p)
+  }
+
+  /// The position of the current entry as set by the reader (`position`), when `defersCursors` is on.
+  func deferredPosition() -> CursorPosition? { defersCursors ? position : nil }
+
+  /// Set by the reader for each delivered entry while `defersCursors` is on.
+  var position = CursorPosition(bootHigh: 0, bootLow: 0, monotonic: 0, realtime: 0, duplicate: 0)
+  /// True while the reader walks a `_BOOT_ID=` match (positions can be found again through the same match).
+  var defersCursors = false
+  /// A second handle on the same files, for finding positions again without moving this one.
+  private var resolver: JournalHandle?
+  private var resolverFailed = false
+
+  /// Finds the entry of `position` again (its boot's match, seek to its monotonic time, skip the entries that
+  /// share boot, monotonic and realtime with it and came before it) and gives its cursor.
+  func cursor(at position: CursorPosition) -> String? {
+    if resolver == nil && !resolverFailed {
+      if case .success(let h) = JournalHandle.open(files: files) { resolver = h } else { resolverFailed = true }
+    }
+    guard let r = resolver else { return nil }
+    var id = sd_id128_t()
+    withUnsafeMutableBytes(of: &id) {
+      $0.storeBytes(of: position.bootHigh, toByteOffset: 0, as: UInt64.self)
+      $0.storeBytes(of: position.bootLow, toByteOffset: 8, as: UInt64.self)
+    }
+    r.flushMatches()
+    r.addMatch("_BOOT_ID=\(hexID(id))")
+    defer { r.flushMatches() }
+    guard sd_journal_seek_monotonic_usec(r.j, id, position.monotonic) >= 0 else { return nil }
+    var equal = 0
+    var errors = 0
+    while errors < 1000 {
+      let n = r.next()
+      if n == 0 { break }
+      if n < 0 {
+        errors += 1
+        continue
+      }
+      guard let m = r.monotonic(), let t = r.realtime() else { continue }
+      if m.usec > position.monotonic { break }
+      guard m.usec == position.monotonic, t == position.realtime, BootKey(m.bootID) == BootKey(id) else { continue }
+      if equal == position.duplicate { return r.currentCursor() }
+      equal += 1
+    }
+    return nil
   }
 }
 
