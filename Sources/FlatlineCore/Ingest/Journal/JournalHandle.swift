@@ -28,6 +28,25 @@ final class JournalHandle: CursorSource {
     return .success(JournalHandle(handle, files: files))
   }
 
+  /// Opens a journal directory, or the local system journal when `directory` is nil (tail mode).
+  static func open(directory: String?) -> Result<JournalHandle, JournalOpenError> {
+    var handle: OpaquePointer?
+    let r: Int32
+    if let directory {
+      r = sd_journal_open_directory(&handle, directory, 0)
+    } else {
+      r = sd_journal_open(&handle, Int32(SD_JOURNAL_LOCAL_ONLY))
+    }
+    guard r >= 0, let handle else { return .failure(JournalOpenError(code: -r)) }
+    return .success(JournalHandle(handle, files: []))
+  }
+
+  /// The descriptor that becomes readable when the journal changes (`sd_journal_get_fd`), or a negative errno.
+  func waitDescriptor() -> Int32 { sd_journal_get_fd(j) }
+
+  /// Folds pending journal changes in (new entries, rotated or vacuumed files) after a wake-up.
+  func process() { _ = sd_journal_process(j) }
+
   private init(_ j: OpaquePointer, files: [String]) {
     self.j = j
     self.files = files
@@ -215,4 +234,37 @@ func hexString(_ bytes: UnsafeRawBufferPointer) -> String {
     out.append(hexDigit(b & 15))
   }
   return String(decoding: out, as: UTF8.self)
+}
+
+extension JournalHandle {
+  /// Copies the current entry into `fields` in one pass over its data (`enumerate_available_data`; boot ID and times
+  /// from the entry header, not from fields). Returns the header times, how many data fields the entry had, or an
+  /// errno.
+  @inline(__always)
+  func readEntry(into fields: JournalFields) -> Result<(realtime: UInt64, mono: (usec: UInt64, bootID: sd_id128_t), count: Int), JournalOpenError> {
+    guard let realtime = realtime() else { return .failure(JournalOpenError(code: EBADMSG)) }
+    guard var mono = monotonic() else { return .failure(JournalOpenError(code: EBADMSG)) }
+    fields.reset()
+    restartData()
+    var data: UnsafeRawPointer?
+    var length = 0
+    var n = 0
+    while n < 100_000 {
+      let r = enumerateData(&data, &length)
+      if r == 0 { break }
+      if r < 0 { return .failure(JournalOpenError(code: -r)) }
+      n += 1
+      guard let data, length > 0 else { continue }
+      let bytes = data.assumingMemoryBound(to: UInt8.self)
+      guard let eq = memchr(data, 61, Swift.min(length, 64)) else { continue }
+      let nameLength = UnsafeRawPointer(eq) - data
+      guard let field = JournalField.named(bytes, nameLength) else { continue }
+      switch field {
+      case .bootID, .cursor, .realtime, .monotonic: continue
+      default: fields.set(field, data + nameLength + 1, length - nameLength - 1)
+      }
+    }
+    withUnsafeBytes(of: &mono.bootID) { fields.setHex(.bootID, id: $0) }
+    return .success((realtime, mono, n))
+  }
 }

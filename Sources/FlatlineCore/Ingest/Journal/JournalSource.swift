@@ -480,30 +480,14 @@ struct JournalGroupReader {
   /// Reads the current entry into `record` (fields copied into `fields`). Returns an errno on failure.
   @inline(__always)
   private mutating func read(_ handle: JournalHandle, into record: inout Record) -> Int32? {
-    guard let realtime = handle.realtime() else { return EBADMSG }
-    guard var mono = handle.monotonic() else { return EBADMSG }
-    fields.reset()
-    handle.restartData()
-    var data: UnsafeRawPointer?
-    var length = 0
-    var n = 0
-    while n < 100_000 {
-      n += 1
-      let r = handle.enumerateData(&data, &length)
-      if r == 0 { break }
-      if r < 0 { return -r }
-      guard let data, length > 0 else { continue }
-      let bytes = data.assumingMemoryBound(to: UInt8.self)
-      guard let eq = memchr(data, 61, Swift.min(length, 64)) else { continue }
-      let nameLength = UnsafeRawPointer(eq) - data
-      guard let field = JournalField.named(bytes, nameLength) else { continue }
-      switch field {
-      case .bootID, .cursor, .realtime, .monotonic: continue
-      default: fields.set(field, data + nameLength + 1, length - nameLength - 1)
-      }
+    let entry: (realtime: UInt64, mono: (usec: UInt64, bootID: sd_id128_t), count: Int)
+    switch handle.readEntry(into: fields) {
+    case .failure(let e): return e.code
+    case .success(let r): entry = r
     }
-    if n == 1 { emptyEntries += 1 }
-    withUnsafeBytes(of: &mono.bootID) { fields.setHex(.bootID, id: $0) }
+    let realtime = entry.realtime
+    let mono = entry.mono
+    if entry.count == 0 { emptyEntries += 1 }
     fields.fill(&record)
     if handle.defersCursors {
       let key = BootKey(mono.bootID)
