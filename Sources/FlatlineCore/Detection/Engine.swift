@@ -17,6 +17,17 @@ public struct DetectionEngine: RecordSink {
   /// Kind of every input seen so far, by index (filled as inputs appear). Datastore native logs have no boots and
   /// no host (they are left to the rule matcher); wtmp/utmp records are classified as login records.
   private var inputKinds: [InputKind] = []
+  /// Stream number of every input seen so far, by index (read from the registry once, not per record).
+  private var inputStreams: [Int] = []
+  /// Sequencer by (stream, host key bytes) without building the `index` string key: FNV-1a hash of the key →
+  /// entries to compare. Hosts of a central syslog interleave, so the host changes on most records.
+  private var byKeyHash: [UInt64: [KeyEntry]] = [:]
+
+  private struct KeyEntry {
+    var stream: Int
+    var key: [UInt8]
+    var sequencer: Int
+  }
 
   public init(registry: InputRegistry) {
     self.registry = registry
@@ -27,12 +38,13 @@ public struct DetectionEngine: RecordSink {
     if inputIndex >= inputKinds.count {
       let inputs = registry.inputs
       inputKinds = inputs.map(\.kind)
+      inputStreams = inputs.map(\.stream)
       if inputIndex >= inputKinds.count { return }
     }
     let kind = inputKinds[inputIndex]
     if kind.isHostless { return }
     let loginRecords = kind == .wtmp
-    let stream = registry.inputs[inputIndex].stream
+    let stream = inputStreams[inputIndex]
     let journal = !r.bootID.isEmpty || !r.machineID.isEmpty
     let key = journal && !r.machineID.isEmpty ? r.machineID : r.host
     let seq: Int
@@ -50,9 +62,11 @@ public struct DetectionEngine: RecordSink {
       lastBootID.removeAll(keepingCapacity: true)
       lastBootID.append(contentsOf: r.bootID.buffer)
     }
-    lastStream = stream
-    lastSequencer = seq
-    lastHostOfStream[stream] = seq
+    if stream != lastStream || seq != lastSequencer {
+      lastStream = stream
+      lastSequencer = seq
+      lastHostOfStream[stream] = seq
+    }
     let s = sequencers[seq]
     if journal, !r.host.isEmpty, !r.host.equals(s.hostName) { s.hostName = r.host.string }
     streamOrdinal += 1
@@ -80,6 +94,24 @@ public struct DetectionEngine: RecordSink {
   }
 
   private mutating func sequencer(stream: Int, key: Bytes, journal: Bool, loginRecords: Bool, record r: Record) -> Int {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(truncatingIfNeeded: stream)
+    if let base = key.base {
+      for i in 0..<key.count {
+        h ^= UInt64(base[i])
+        h &*= 0x100_0000_01b3
+      }
+    }
+    if let entries = byKeyHash[h] {
+      for e in entries where e.stream == stream && key.equals(e.key) { return e.sequencer }
+    }
+    let i = sequencerSlow(stream: stream, key: key, journal: journal, loginRecords: loginRecords, record: r)
+    byKeyHash[h, default: []].append(KeyEntry(stream: stream, key: key.array, sequencer: i))
+    return i
+  }
+
+  private mutating func sequencerSlow(
+    stream: Int, key: Bytes, journal: Bool, loginRecords: Bool, record r: Record
+  ) -> Int {
     let k = "\(stream)\u{1}\(key.string)"
     if let i = index[k] { return i }
     let name = journal ? (r.host.isEmpty ? key.string : r.host.string) : (key.isEmpty ? "unknown" : key.string)
@@ -134,6 +166,8 @@ public struct DetectionEngine: RecordSink {
     lastHost = []
     lastBootID = []
     inputKinds = []
+    inputStreams = []
+    byKeyHash = [:]
   }
 
   /// Ends all streams.
