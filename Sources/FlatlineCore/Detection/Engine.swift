@@ -7,6 +7,7 @@ public struct DetectionEngine: RecordSink {
   private var streamOrdinal = 0
   // Fast path: the previous record's stream and host.
   private var lastStream = -1
+  /// The previous record's host key (shares the `byKeyHash` entry's array: assigning it is a retain, not a copy).
   private var lastHost: [UInt8] = []
   private var lastSequencer = -1
   /// The host of the previous record per stream, for lines that carry none.
@@ -57,10 +58,10 @@ public struct DetectionEngine: RecordSink {
     } else {
       let byKey = sequencer(stream: stream, key: key, journal: journal, loginRecords: loginRecords, record: r)
       seq = r.bootID.isEmpty ? byKey : journalOwner(stream: stream, bootID: r.bootID, keySequencer: byKey)
-      lastHost.removeAll(keepingCapacity: true)
-      lastHost.append(contentsOf: key.buffer)
-      lastBootID.removeAll(keepingCapacity: true)
-      lastBootID.append(contentsOf: r.bootID.buffer)
+      if !(r.bootID.isEmpty && lastBootID.isEmpty) {
+        lastBootID.removeAll(keepingCapacity: true)
+        lastBootID.append(contentsOf: r.bootID.buffer)
+      }
     }
     if stream != lastStream || seq != lastSequencer {
       lastStream = stream
@@ -102,10 +103,15 @@ public struct DetectionEngine: RecordSink {
       }
     }
     if let entries = byKeyHash[h] {
-      for e in entries where e.stream == stream && key.equals(e.key) { return e.sequencer }
+      for e in entries where e.stream == stream && key.equals(e.key) {
+        lastHost = e.key
+        return e.sequencer
+      }
     }
     let i = sequencerSlow(stream: stream, key: key, journal: journal, loginRecords: loginRecords, record: r)
-    byKeyHash[h, default: []].append(KeyEntry(stream: stream, key: key.array, sequencer: i))
+    let keyBytes = key.array
+    byKeyHash[h, default: []].append(KeyEntry(stream: stream, key: keyBytes, sequencer: i))
+    lastHost = keyBytes
     return i
   }
 
@@ -175,3 +181,4 @@ public struct DetectionEngine: RecordSink {
     for s in sequencers { s.finish() }
   }
 }
+
