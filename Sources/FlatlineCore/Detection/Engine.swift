@@ -11,7 +11,8 @@ public struct DetectionEngine: RecordSink {
   private var lastHost: [UInt8] = []
   private var lastSequencer = -1
   /// The host of the previous record per stream, for lines that carry none.
-  private var lastHostOfStream: [Int: Int] = [:]
+  /// Indexed by stream number; -1 = none yet (an array: this is written whenever the host changes).
+  private var lastHostOfStream: [Int] = []
   /// Journal boots: which sequencer holds each boot ID (per stream), and whether it may still move.
   private var bootOwner: [String: (sequencer: Int, pinned: Bool)] = [:]
   private var lastBootID: [UInt8] = []
@@ -28,6 +29,18 @@ public struct DetectionEngine: RecordSink {
     var stream: Int
     var key: [UInt8]
     var sequencer: Int
+    var hash: UInt64
+  }
+  /// Direct-mapped memo in front of `byKeyHash` (no Dictionary hashing for the hosts in use).
+  private var recentKeys: [KeyEntry] = []
+  private static let recentSlots = 64
+
+  private mutating func setLastHost(ofStream stream: Int, _ seq: Int) {
+    guard stream >= 0 else { return }
+    if stream >= lastHostOfStream.count {
+      lastHostOfStream.append(contentsOf: repeatElement(-1, count: stream + 1 - lastHostOfStream.count))
+    }
+    lastHostOfStream[stream] = seq
   }
 
   public init(registry: InputRegistry) {
@@ -53,7 +66,10 @@ public struct DetectionEngine: RecordSink {
       && (r.bootID.isEmpty || r.bootID.equals(lastBootID))
     {
       seq = lastSequencer
-    } else if key.isEmpty, r.bootID.isEmpty, let s = lastHostOfStream[stream] {
+    } else if key.isEmpty, r.bootID.isEmpty, stream >= 0, stream < lastHostOfStream.count,
+      lastHostOfStream[stream] >= 0
+    {
+      let s = lastHostOfStream[stream]
       seq = s
     } else {
       let byKey = sequencer(stream: stream, key: key, journal: journal, loginRecords: loginRecords, record: r)
@@ -66,7 +82,7 @@ public struct DetectionEngine: RecordSink {
     if stream != lastStream || seq != lastSequencer {
       lastStream = stream
       lastSequencer = seq
-      lastHostOfStream[stream] = seq
+      setLastHost(ofStream: stream, seq)
     }
     let s = sequencers[seq]
     if journal, !r.host.isEmpty, !r.host.equals(s.hostName) { s.hostName = r.host.string }
@@ -102,17 +118,28 @@ public struct DetectionEngine: RecordSink {
         h &*= 0x100_0000_01b3
       }
     }
-    if let entries = byKeyHash[h] {
-      for e in entries where e.stream == stream && key.equals(e.key) {
+    let slot = Int(truncatingIfNeeded: h ^ (h >> 32)) & (Self.recentSlots - 1)
+    if slot < recentKeys.count {
+      let e = recentKeys[slot]
+      if e.hash == h && e.stream == stream && key.equals(e.key) {
         lastHost = e.key
         return e.sequencer
       }
     }
-    let i = sequencerSlow(stream: stream, key: key, journal: journal, loginRecords: loginRecords, record: r)
-    let keyBytes = key.array
-    byKeyHash[h, default: []].append(KeyEntry(stream: stream, key: keyBytes, sequencer: i))
-    lastHost = keyBytes
-    return i
+    let found: KeyEntry
+    if let entries = byKeyHash[h], let e = entries.first(where: { $0.stream == stream && key.equals($0.key) }) {
+      found = e
+    } else {
+      let i = sequencerSlow(stream: stream, key: key, journal: journal, loginRecords: loginRecords, record: r)
+      found = KeyEntry(stream: stream, key: key.array, sequencer: i, hash: h)
+      byKeyHash[h, default: []].append(found)
+    }
+    if recentKeys.isEmpty {
+      recentKeys = Array(repeating: KeyEntry(stream: -1, key: [], sequencer: -1, hash: 0), count: Self.recentSlots)
+    }
+    recentKeys[slot] = found
+    lastHost = found.key
+    return found.sequencer
   }
 
   private mutating func sequencerSlow(
@@ -164,7 +191,7 @@ public struct DetectionEngine: RecordSink {
       sequencers.append(s)
     }
     for (k, v) in other.index { index[k] = v + offset }
-    for (k, v) in other.lastHostOfStream { lastHostOfStream[k] = v + offset }
+    for (k, v) in other.lastHostOfStream.enumerated() where v >= 0 { setLastHost(ofStream: k, v + offset) }
     for (k, v) in other.bootOwner { bootOwner[k] = (v.sequencer + offset, v.pinned) }
     streamOrdinal += other.streamOrdinal
     lastStream = -1
@@ -174,6 +201,7 @@ public struct DetectionEngine: RecordSink {
     inputKinds = []
     inputStreams = []
     byKeyHash = [:]
+    recentKeys = []
   }
 
   /// Ends all streams.
