@@ -377,9 +377,15 @@ public final class RuleHitCollector {
   }
 
   private func consume(_ r: Record, logKindID: Int32) {
+    // The callback only notes the matches: a closure capturing `r` would copy the record (and retain its
+    // cursor source) on every call, matching or not.
+    var matched: [(Int, [String: String])] = []
     matcher.forEachMatch(
       identifier: r.identifier, unit: r.unit, isKernel: r.isKernel, logKindID: logKindID, message: r.message
     ) { index, captures in
+      matched.append((index, captures))
+    }
+    for (index, captures) in matched {
       let rule = matcher.rules[index]
       hits.append(
         RuleHit(
