@@ -65,14 +65,16 @@ public final class RuleMatcher {
   /// Source dispatch cache: open addressing on the FNV-1a hash of (identifier, unit, log kind id, kernel flag).
   /// Slot `k` holds an entry index + 1 (0 = empty); an entry is `entryFields` Int32s: identifier start and
   /// length in `keyBytes`, unit start and length, log kind id, kernel flag, group. No ARC, no Dictionary hashing.
-  private static let slotCount = 8192
+  /// Slots (a power of two, at most 2 × `cacheLimit`): starts small and doubles, since `RuleLoader` builds a
+  /// matcher per rule to check its examples.
+  private var slotCount = 64
   private static let entryFields = 7
-  private let slots: UnsafeMutablePointer<Int32>
-  private let slotHashes: UnsafeMutablePointer<UInt64>
-  private let entries: UnsafeMutablePointer<Int32>
+  private var slots: UnsafeMutablePointer<Int32>
+  private var slotHashes: UnsafeMutablePointer<UInt64>
+  private var entries: UnsafeMutablePointer<Int32>
   private var keyBytes: UnsafeMutablePointer<UInt8>
   private var keyBytesCount = 0
-  private var keyBytesCapacity = 4096
+  private var keyBytesCapacity: Int
   private var cacheCount = 0
   private static let cacheLimit = 4096
   /// Native log kinds by id (`logKindID`); id -1 is "none".
@@ -103,12 +105,13 @@ public final class RuleMatcher {
     captureNames = names
     invalidRegexRuleIDs = invalid
     candidates.reserveCapacity(rules.count)
-    slots = .allocate(capacity: Self.slotCount)
-    slots.initialize(repeating: 0, count: Self.slotCount)
-    slotHashes = .allocate(capacity: Self.slotCount)
-    slotHashes.initialize(repeating: 0, count: Self.slotCount)
-    entries = .allocate(capacity: Self.cacheLimit * Self.entryFields)
-    keyBytes = .allocate(capacity: keyBytesCapacity)
+    slots = .allocate(capacity: slotCount)
+    slots.initialize(repeating: 0, count: slotCount)
+    slotHashes = .allocate(capacity: slotCount)
+    slotHashes.initialize(repeating: 0, count: slotCount)
+    entries = .allocate(capacity: slotCount / 2 * Self.entryFields)
+    keyBytesCapacity = 256
+    keyBytes = .allocate(capacity: 256)
   }
 
   deinit {
@@ -235,7 +238,7 @@ public final class RuleMatcher {
     h ^= UInt64(UInt32(bitPattern: logKindID)) << 1 | (isKernel ? 1 : 0)
     h &*= 0x100_0000_01b3
     if h == 0 { h = 1 }
-    let mask = Self.slotCount - 1
+    var mask = slotCount - 1
     var k = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
     while true {
       let e = Int(slots[k])
@@ -268,6 +271,12 @@ public final class RuleMatcher {
       groupByRules[list] = g
     }
     if cacheCount < RuleMatcher.cacheLimit {
+      if (cacheCount + 1) * 2 > slotCount {
+        growDispatchTable()
+        mask = slotCount - 1
+        k = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+        while slots[k] != 0 { k = (k + 1) & mask }
+      }
       let need = keyBytesCount + identifier.count + unit.count
       if need > keyBytesCapacity {
         let cap = max(need, keyBytesCapacity * 2)
@@ -294,6 +303,32 @@ public final class RuleMatcher {
       slotHashes[k] = h
     }
     return g
+  }
+
+  /// Doubles the dispatch table and re-inserts the entries (their hashes are kept in `slotHashes`).
+  private func growDispatchTable() {
+    let oldCount = slotCount
+    let oldSlots = slots
+    let oldHashes = slotHashes
+    slotCount = oldCount * 2
+    slots = .allocate(capacity: slotCount)
+    slots.initialize(repeating: 0, count: slotCount)
+    slotHashes = .allocate(capacity: slotCount)
+    slotHashes.initialize(repeating: 0, count: slotCount)
+    let mask = slotCount - 1
+    for j in 0..<oldCount where oldSlots[j] != 0 {
+      let h = oldHashes[j]
+      var k = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+      while slots[k] != 0 { k = (k + 1) & mask }
+      slots[k] = oldSlots[j]
+      slotHashes[k] = h
+    }
+    oldSlots.deallocate()
+    oldHashes.deallocate()
+    let bigger = UnsafeMutablePointer<Int32>.allocate(capacity: slotCount / 2 * Self.entryFields)
+    bigger.update(from: entries, count: cacheCount * Self.entryFields)
+    entries.deallocate()
+    entries = bigger
   }
 
   private func build(_ grp: Group) {
