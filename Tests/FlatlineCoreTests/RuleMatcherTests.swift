@@ -27,6 +27,33 @@ import Testing
     }
   }
 
+  /// The Wu–Manber prefilter says "occurs" exactly when a naive search finds one of the literals (random texts
+  /// over a small alphabet so that near-misses and overlaps are common; 2- and 3-byte blocks).
+  @Test func literalPrefilterAgreesWithNaiveSearch() {
+    var rng = SplitMix(seed: 7)
+    let alphabet: [UInt8] = Array("abcd e".utf8)
+    var checked = 0
+    for _ in 0..<400 {
+      let literals: [[UInt8]] = (0..<Int(rng.next() % 5 + 1)).map { _ in
+        (0..<Int(rng.next() % 6 + 3)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+      }
+      guard let filter = LiteralPrefilter(literals: literals) else {
+        Issue.record("no prefilter for literals of 3+ bytes")
+        continue
+      }
+      let text: [UInt8] = (0..<Int(rng.next() % 80)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+      var expected = false
+      for p in literals where p.count <= text.count {
+        for s in 0...(text.count - p.count) where Array(text[s..<(s + p.count)]) == p { expected = true }
+      }
+      let got = text.withBytes { filter.occursIn($0) }
+      #expect(got == expected, "literals \(literals) in \(text)")
+      checked += 1
+    }
+    #expect(checked == 400)
+    #expect(LiteralPrefilter(literals: [Array("ab".utf8)]) == nil)
+  }
+
   @Test func anchorsMustAllOccurAndRegexMustMatch() {
     let r = Rule(
       id: "t.two", title: "t", component: "t", category: .corruption, severity: .error, anchors: ["alpha", "beta"],

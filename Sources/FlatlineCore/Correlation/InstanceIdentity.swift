@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Learns which cloud instance a host is from its own log lines.
 ///
 /// Fed every record; a cheap byte prefilter lets through only records of cloud agents (identifier `cloud-init`,
@@ -23,12 +29,9 @@ public struct InstanceIdentity {
 
   /// Looks at one record (valid only during the call; copies only what it keeps).
   public mutating func observe(_ r: Record) {
-    let id = r.identifier
-    let agent =
-      id.hasPrefix("cloud-init") || id.hasPrefix("[CLOUDINIT]") || id.hasPrefix("google") || id.hasPrefix("waagent")
-      || id.hasPrefix("WALinuxAgent") || id.hasPrefix("ec2") || id.hasPrefix("amazon-ssm-agent")
+    let agent = InstanceIdentity.isAgent(r.identifier)
     let msg = r.message
-    if !agent && !msg.contains("i-0") { return }
+    if !agent && !InstanceIdentity.containsI0(msg) { return }
     var found: [String] = []
     InstanceIdentity.scan(msg, agent: agent, into: &found)
     guard !found.isEmpty else { return }
@@ -64,6 +67,36 @@ public struct InstanceIdentity {
   }
 
   // MARK: - Scanning
+
+  /// Cloud agents' identifiers (dispatch on the first byte: most records are from other programs).
+  @inline(__always)
+  static func isAgent(_ id: Bytes) -> Bool {
+    guard id.count >= 3, let p = id.base else { return false }
+    switch p[0] {
+    case UInt8(ascii: "c"): return id.hasPrefix("cloud-init")
+    case UInt8(ascii: "["): return id.hasPrefix("[CLOUDINIT]")
+    case UInt8(ascii: "g"): return id.hasPrefix("google")
+    case UInt8(ascii: "w"): return id.hasPrefix("waagent")
+    case UInt8(ascii: "W"): return id.hasPrefix("WALinuxAgent")
+    case UInt8(ascii: "e"): return id.hasPrefix("ec2")
+    case UInt8(ascii: "a"): return id.hasPrefix("amazon-ssm-agent")
+    default: return false
+    }
+  }
+
+  /// `msg.contains("i-0")`, by memchr for the rarer `-` (memmem's setup dominates on short messages).
+  @inline(__always)
+  static func containsI0(_ msg: Bytes) -> Bool {
+    guard let base = msg.base, msg.count >= 3 else { return false }
+    let n = msg.count
+    var i = 1
+    while i < n - 1, let hit = memchr(base + i, 45, n - 1 - i) {
+      let k = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+      if base[k - 1] == 105 && base[k + 1] == 48 { return true }
+      i = k + 1
+    }
+    return false
+  }
 
   /// Field markers after which an instance identifier follows.
   static let markers: [StaticString] = [

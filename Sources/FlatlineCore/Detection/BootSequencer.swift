@@ -41,19 +41,10 @@ public final class BootSequencer {
 
   // MARK: Pending records (same timestamp, not yet assigned)
 
-  struct Pending {
-    var signal: Signal = .none
-    var time: Int64 = 0
-    var location = SourceLocation(input: 0, line: 0)
-    var nulBytesBefore = 0
-    var isKernel = false
-    var message: [UInt8] = []
-  }
-
-  static let pendingCapacity = 512
-  private var ring: [Pending] = []
-  private var head = 0
-  private var count = 0
+  /// Records held while their timestamp does not change, oldest at `head` (see `PendingRing`).
+  private let ring = PendingRing(capacity: 512)
+  private var head: Int { ring.head }
+  private var count: Int { ring.count }
   private var pendingTime: Int64 = .min
 
   // Kernel banner phase: banners seen while a boot's kernel is still printing its early lines belong to it.
@@ -119,34 +110,25 @@ public final class BootSequencer {
   }
 
   private func push(_ r: Record, signal: Signal) {
-    if ring.isEmpty { ring = Array(repeating: Pending(), count: Self.pendingCapacity) }
-    if count == Self.pendingCapacity { applyOldestPending() }
-    let slot = (head + count) % Self.pendingCapacity
-    ring[slot].signal = signal
-    ring[slot].time = r.time
-    ring[slot].location = SourceLocation(input: r.input, line: r.line)
-    ring[slot].nulBytesBefore = r.nulBytesBefore
-    ring[slot].isKernel = r.isKernel
-    ring[slot].message.removeAll(keepingCapacity: true)
-    if r.message.count > 0 { ring[slot].message.append(contentsOf: r.message.buffer.prefix(4096)) }
-    count += 1
+    if ring.count == ring.capacity { applyOldestPending() }
+    ring.push(r, signal: signal)
   }
 
   private func applyOldestPending(to boot: BootState? = nil) {
     let target = boot ?? current
-    let p = ring[head]
-    apply(p, to: target)
-    head = (head + 1) % Self.pendingCapacity
-    count -= 1
+    let k = ring.head
+    apply(k, to: target)
+    ring.dropOldest()
   }
 
-  private func apply(_ p: Pending, to boot: BootState) {
-    p.message.withBytes { msg in
-      boot.apply(
-        signal: p.signal, time: p.time, location: p.location, message: msg, nulBytesBefore: p.nulBytesBefore
-      ) { kind in
-        EvidenceRecord(kind: kind, time: p.time, location: p.location, message: msg.string)
-      }
+  /// Applies held record at slot `k` to `boot`.
+  private func apply(_ k: Int, to boot: BootState) {
+    let msg = ring.message(k)
+    let time = ring.times[k]
+    let loc = SourceLocation(input: ring.inputs[k], line: ring.lines[k])
+    boot.apply(signal: ring.signals[k], time: time, location: loc, message: msg, nulBytesBefore: ring.nulBefore[k]) {
+      kind in
+      EvidenceRecord(kind: kind, time: time, location: loc, message: msg.string)
     }
   }
 
@@ -167,12 +149,12 @@ public final class BootSequencer {
       var fallback = 0
       var opener: Int?
       while i >= 0 {
-        let p = ring[(head + i) % Self.pendingCapacity]
-        if p.signal == .syslogDaemonStart || p.nulBytesBefore > 0 {
+        let k = ring.slot(i)
+        if ring.signals[k] == .syslogDaemonStart || ring.nulBefore[k] > 0 {
           opener = i
           break
         }
-        if p.isKernel || isShutdownish(p.signal) {
+        if ring.isKernel[k] || isShutdownish(ring.signals[k]) {
           fallback = i + 1
           break
         }
@@ -181,12 +163,13 @@ public final class BootSequencer {
       split = opener ?? fallback
       // rsyslog writes a boot's first userspace lines before its own start line, with the same timestamp:
       // they open the new boot too. A NUL run is a hard boundary (lost writes end the old boot there).
-      if let o = opener, ring[(head + o) % Self.pendingCapacity].nulBytesBefore == 0 {
+      if let o = opener, ring.nulBefore[ring.slot(o)] == 0 {
         while split > 0 {
-          let p = ring[(head + split - 1) % Self.pendingCapacity]
-          if p.isKernel || isShutdownish(p.signal) || p.signal == .syslogDaemonStart { break }
+          let k = ring.slot(split - 1)
+          let sig = ring.signals[k]
+          if ring.isKernel[k] || isShutdownish(sig) || sig == .syslogDaemonStart { break }
           split -= 1
-          if p.nulBytesBefore > 0 { break }
+          if ring.nulBefore[k] > 0 { break }
         }
       }
     }
@@ -195,10 +178,10 @@ public final class BootSequencer {
     if let last = boots.last, last.isEmpty, !last.startKnown { boots.removeLast() }
     let boot = BootState(startKnown: true)
     boots.append(boot)
-    let openerPending = count > 0 ? ring[head] : nil
-    let openerTime = openerPending?.time ?? r.time
-    let openerLoc = openerPending?.location ?? SourceLocation(input: r.input, line: r.line)
-    let openerMsg = openerPending.map { String(decoding: $0.message, as: UTF8.self) } ?? r.message.string
+    let held = count > 0
+    let openerTime = held ? ring.times[head] : r.time
+    let openerLoc = SourceLocation(input: held ? ring.inputs[head] : r.input, line: held ? ring.lines[head] : r.line)
+    let openerMsg = held ? ring.message(head).string : r.message.string
     boot.opener = EvidenceRecord(kind: .bootStart, time: openerTime, location: openerLoc, message: openerMsg)
     while count > 0 { applyOldestPending(to: boot) }
     boot.apply(
@@ -342,5 +325,99 @@ public final class BootSequencer {
       }
     }
     boots.removeAll { $0.isEmpty }
+  }
+}
+
+/// The held records of a `BootSequencer`: a ring of fixed capacity kept as parallel raw arrays, each slot with
+/// its own message buffer that is reused (grown when needed), so holding a record is a few stores and one
+/// memcpy — no Array copy-on-write checks, no allocation once the slots have their buffers.
+final class PendingRing {
+  let capacity: Int
+  private(set) var head = 0
+  private(set) var count = 0
+  let signals: UnsafeMutablePointer<Signal>
+  let times: UnsafeMutablePointer<Int64>
+  let inputs: UnsafeMutablePointer<Int32>
+  let lines: UnsafeMutablePointer<Int>
+  let nulBefore: UnsafeMutablePointer<Int>
+  let isKernel: UnsafeMutablePointer<Bool>
+  private let messages: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>
+  private let messageCounts: UnsafeMutablePointer<Int>
+  private let messageCapacities: UnsafeMutablePointer<Int>
+  /// Longest text kept per record.
+  static let messageLimit = 4096
+
+  init(capacity: Int) {
+    self.capacity = capacity
+    signals = .allocate(capacity: capacity)
+    signals.initialize(repeating: .none, count: capacity)
+    times = .allocate(capacity: capacity)
+    times.initialize(repeating: 0, count: capacity)
+    inputs = .allocate(capacity: capacity)
+    inputs.initialize(repeating: 0, count: capacity)
+    lines = .allocate(capacity: capacity)
+    lines.initialize(repeating: 0, count: capacity)
+    nulBefore = .allocate(capacity: capacity)
+    nulBefore.initialize(repeating: 0, count: capacity)
+    isKernel = .allocate(capacity: capacity)
+    isKernel.initialize(repeating: false, count: capacity)
+    messages = .allocate(capacity: capacity)
+    messages.initialize(repeating: nil, count: capacity)
+    messageCounts = .allocate(capacity: capacity)
+    messageCounts.initialize(repeating: 0, count: capacity)
+    messageCapacities = .allocate(capacity: capacity)
+    messageCapacities.initialize(repeating: 0, count: capacity)
+  }
+
+  deinit {
+    for k in 0..<capacity { messages[k]?.deallocate() }
+    signals.deinitialize(count: capacity)
+    signals.deallocate()
+    times.deallocate()
+    inputs.deallocate()
+    lines.deallocate()
+    nulBefore.deallocate()
+    isKernel.deallocate()
+    messages.deallocate()
+    messageCounts.deallocate()
+    messageCapacities.deallocate()
+  }
+
+  /// Slot of the `i`-th held record (0 = oldest).
+  @inline(__always) func slot(_ i: Int) -> Int {
+    let k = head + i
+    return k >= capacity ? k - capacity : k
+  }
+
+  /// Holds `r` (the caller makes room first when the ring is full).
+  @inline(__always)
+  func push(_ r: Record, signal: Signal) {
+    let k = slot(count)
+    signals[k] = signal
+    times[k] = r.time
+    inputs[k] = r.input
+    lines[k] = r.line
+    nulBefore[k] = r.nulBytesBefore
+    isKernel[k] = r.isKernel
+    let n = min(r.message.count, Self.messageLimit)
+    if n > messageCapacities[k] {
+      messages[k]?.deallocate()
+      let cap = max(n, 256)
+      messages[k] = .allocate(capacity: cap)
+      messageCapacities[k] = cap
+    }
+    if n > 0, let src = r.message.base, let dst = messages[k] { dst.update(from: src, count: n) }
+    messageCounts[k] = n
+    count += 1
+  }
+
+  /// The text held in slot `k` (valid until the slot is reused).
+  @inline(__always) func message(_ k: Int) -> Bytes {
+    Bytes(base: UnsafePointer(messages[k]), count: messageCounts[k])
+  }
+
+  @inline(__always) func dropOldest() {
+    head = head + 1 == capacity ? 0 : head + 1
+    count -= 1
   }
 }

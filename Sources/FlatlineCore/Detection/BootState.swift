@@ -24,7 +24,18 @@ public final class BootState {
   private var storedLastLocation: SourceLocation?
   /// The source and position that give the last record's cursor when it is first needed.
   private var lastCursorDeferred: (source: any CursorSource, position: CursorPosition)?
-  public var lastMessage: [UInt8] = []
+  /// Text of the last record (at most 4096 bytes). Stored in a buffer that is overwritten for every record
+  /// (no array copy-on-write checks in the per-record path).
+  public var lastMessage: [UInt8] {
+    get {
+      guard let buf = lastMessageBuffer, lastMessageCount > 0 else { return [] }
+      return Array(UnsafeBufferPointer(start: buf, count: lastMessageCount))
+    }
+    set { newValue.withBytes { setLastMessage($0) } }
+  }
+  private var lastMessageBuffer: UnsafeMutablePointer<UInt8>?
+  private var lastMessageCapacity = 0
+  private var lastMessageCount = 0
   public var records = 0
   /// True for a boot seen in wtmp/utmp login records.
   public var loginRecords = false
@@ -62,6 +73,22 @@ public final class BootState {
     self.bootID = bootID
   }
 
+  deinit { lastMessageBuffer?.deallocate() }
+
+  /// Keeps (a copy of) the first 4096 bytes of `m` as the last record's text.
+  @inline(__always)
+  func setLastMessage(_ m: Bytes) {
+    let n = min(m.count, 4096)
+    if n > lastMessageCapacity {
+      lastMessageBuffer?.deallocate()
+      let cap = max(n, 256)
+      lastMessageBuffer = .allocate(capacity: cap)
+      lastMessageCapacity = cap
+    }
+    if n > 0, let src = m.base, let dst = lastMessageBuffer { dst.update(from: src, count: n) }
+    lastMessageCount = n
+  }
+
   /// Seconds from the first record in which start-of-boot evidence (fs recovery, journald notice) counts.
   static let startWindow: Int64 = 15 * 60 * 1_000_000
   static let startWindowRecords = 5000
@@ -81,8 +108,7 @@ public final class BootState {
     }
     storedLastLocation = location
     lastCursorDeferred = nil
-    lastMessage.removeAll(keepingCapacity: true)
-    if message.count > 0 { lastMessage.append(contentsOf: message.buffer.prefix(4096)) }
+    setLastMessage(message)
     if ordinal == 0, nulBytesBefore > 0, startKnown {
       var e = makeEvidence(.nulRun)
       e.message = "\(nulBytesBefore) NUL bytes before this boot's first record (writes lost at power loss)"
@@ -149,7 +175,10 @@ public final class BootState {
 
   var lastSignOfLife: EvidenceRecord? {
     guard let loc = lastLocation else { return nil }
-    return EvidenceRecord(kind: .lastSignOfLife, time: lastTime, location: loc, message: String(decoding: lastMessage, as: UTF8.self))
+    let text = lastMessageBuffer.map {
+      String(decoding: UnsafeBufferPointer(start: $0, count: lastMessageCount), as: UTF8.self)
+    } ?? ""
+    return EvidenceRecord(kind: .lastSignOfLife, time: lastTime, location: loc, message: text)
   }
 
   /// An independent copy (the host merge combines copies, so that the sequencers' own boots stay as they were and

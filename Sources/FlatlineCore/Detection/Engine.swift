@@ -7,16 +7,41 @@ public struct DetectionEngine: RecordSink {
   private var streamOrdinal = 0
   // Fast path: the previous record's stream and host.
   private var lastStream = -1
+  /// The previous record's host key (shares the `byKeyHash` entry's array: assigning it is a retain, not a copy).
   private var lastHost: [UInt8] = []
   private var lastSequencer = -1
   /// The host of the previous record per stream, for lines that carry none.
-  private var lastHostOfStream: [Int: Int] = [:]
+  /// Indexed by stream number; -1 = none yet (an array: this is written whenever the host changes).
+  private var lastHostOfStream: [Int] = []
   /// Journal boots: which sequencer holds each boot ID (per stream), and whether it may still move.
   private var bootOwner: [String: (sequencer: Int, pinned: Bool)] = [:]
   private var lastBootID: [UInt8] = []
   /// Kind of every input seen so far, by index (filled as inputs appear). Datastore native logs have no boots and
   /// no host (they are left to the rule matcher); wtmp/utmp records are classified as login records.
   private var inputKinds: [InputKind] = []
+  /// Stream number of every input seen so far, by index (read from the registry once, not per record).
+  private var inputStreams: [Int] = []
+  /// Sequencer by (stream, host key bytes) without building the `index` string key: FNV-1a hash of the key →
+  /// entries to compare. Hosts of a central syslog interleave, so the host changes on most records.
+  private var byKeyHash: [UInt64: [KeyEntry]] = [:]
+
+  private struct KeyEntry {
+    var stream: Int
+    var key: [UInt8]
+    var sequencer: Int
+    var hash: UInt64
+  }
+  /// Direct-mapped memo in front of `byKeyHash` (no Dictionary hashing for the hosts in use).
+  private var recentKeys: [KeyEntry] = []
+  private static let recentSlots = 64
+
+  private mutating func setLastHost(ofStream stream: Int, _ seq: Int) {
+    guard stream >= 0 else { return }
+    if stream >= lastHostOfStream.count {
+      lastHostOfStream.append(contentsOf: repeatElement(-1, count: stream + 1 - lastHostOfStream.count))
+    }
+    lastHostOfStream[stream] = seq
+  }
 
   public init(registry: InputRegistry) {
     self.registry = registry
@@ -27,12 +52,13 @@ public struct DetectionEngine: RecordSink {
     if inputIndex >= inputKinds.count {
       let inputs = registry.inputs
       inputKinds = inputs.map(\.kind)
+      inputStreams = inputs.map(\.stream)
       if inputIndex >= inputKinds.count { return }
     }
     let kind = inputKinds[inputIndex]
     if kind.isHostless { return }
     let loginRecords = kind == .wtmp
-    let stream = registry.inputs[inputIndex].stream
+    let stream = inputStreams[inputIndex]
     let journal = !r.bootID.isEmpty || !r.machineID.isEmpty
     let key = journal && !r.machineID.isEmpty ? r.machineID : r.host
     let seq: Int
@@ -40,19 +66,24 @@ public struct DetectionEngine: RecordSink {
       && (r.bootID.isEmpty || r.bootID.equals(lastBootID))
     {
       seq = lastSequencer
-    } else if key.isEmpty, r.bootID.isEmpty, let s = lastHostOfStream[stream] {
+    } else if key.isEmpty, r.bootID.isEmpty, stream >= 0, stream < lastHostOfStream.count,
+      lastHostOfStream[stream] >= 0
+    {
+      let s = lastHostOfStream[stream]
       seq = s
     } else {
       let byKey = sequencer(stream: stream, key: key, journal: journal, loginRecords: loginRecords, record: r)
       seq = r.bootID.isEmpty ? byKey : journalOwner(stream: stream, bootID: r.bootID, keySequencer: byKey)
-      lastHost.removeAll(keepingCapacity: true)
-      lastHost.append(contentsOf: key.buffer)
-      lastBootID.removeAll(keepingCapacity: true)
-      lastBootID.append(contentsOf: r.bootID.buffer)
+      if !(r.bootID.isEmpty && lastBootID.isEmpty) {
+        lastBootID.removeAll(keepingCapacity: true)
+        lastBootID.append(contentsOf: r.bootID.buffer)
+      }
     }
-    lastStream = stream
-    lastSequencer = seq
-    lastHostOfStream[stream] = seq
+    if stream != lastStream || seq != lastSequencer {
+      lastStream = stream
+      lastSequencer = seq
+      setLastHost(ofStream: stream, seq)
+    }
     let s = sequencers[seq]
     if journal, !r.host.isEmpty, !r.host.equals(s.hostName) { s.hostName = r.host.string }
     streamOrdinal += 1
@@ -80,6 +111,40 @@ public struct DetectionEngine: RecordSink {
   }
 
   private mutating func sequencer(stream: Int, key: Bytes, journal: Bool, loginRecords: Bool, record r: Record) -> Int {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(truncatingIfNeeded: stream)
+    if let base = key.base {
+      for i in 0..<key.count {
+        h ^= UInt64(base[i])
+        h &*= 0x100_0000_01b3
+      }
+    }
+    let slot = Int(truncatingIfNeeded: h ^ (h >> 32)) & (Self.recentSlots - 1)
+    if slot < recentKeys.count {
+      let e = recentKeys[slot]
+      if e.hash == h && e.stream == stream && key.equals(e.key) {
+        lastHost = e.key
+        return e.sequencer
+      }
+    }
+    let found: KeyEntry
+    if let entries = byKeyHash[h], let e = entries.first(where: { $0.stream == stream && key.equals($0.key) }) {
+      found = e
+    } else {
+      let i = sequencerSlow(stream: stream, key: key, journal: journal, loginRecords: loginRecords, record: r)
+      found = KeyEntry(stream: stream, key: key.array, sequencer: i, hash: h)
+      byKeyHash[h, default: []].append(found)
+    }
+    if recentKeys.isEmpty {
+      recentKeys = Array(repeating: KeyEntry(stream: -1, key: [], sequencer: -1, hash: 0), count: Self.recentSlots)
+    }
+    recentKeys[slot] = found
+    lastHost = found.key
+    return found.sequencer
+  }
+
+  private mutating func sequencerSlow(
+    stream: Int, key: Bytes, journal: Bool, loginRecords: Bool, record r: Record
+  ) -> Int {
     let k = "\(stream)\u{1}\(key.string)"
     if let i = index[k] { return i }
     let name = journal ? (r.host.isEmpty ? key.string : r.host.string) : (key.isEmpty ? "unknown" : key.string)
@@ -126,7 +191,7 @@ public struct DetectionEngine: RecordSink {
       sequencers.append(s)
     }
     for (k, v) in other.index { index[k] = v + offset }
-    for (k, v) in other.lastHostOfStream { lastHostOfStream[k] = v + offset }
+    for (k, v) in other.lastHostOfStream.enumerated() where v >= 0 { setLastHost(ofStream: k, v + offset) }
     for (k, v) in other.bootOwner { bootOwner[k] = (v.sequencer + offset, v.pinned) }
     streamOrdinal += other.streamOrdinal
     lastStream = -1
@@ -134,6 +199,9 @@ public struct DetectionEngine: RecordSink {
     lastHost = []
     lastBootID = []
     inputKinds = []
+    inputStreams = []
+    byKeyHash = [:]
+    recentKeys = []
   }
 
   /// Ends all streams.
@@ -141,3 +209,4 @@ public struct DetectionEngine: RecordSink {
     for s in sequencers { s.finish() }
   }
 }
+

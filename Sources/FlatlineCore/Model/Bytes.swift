@@ -86,6 +86,8 @@ public struct Bytes: @unchecked Sendable {
     return memcmp(base!, other.base!, count) == 0
   }
 
+  /// Disfavoured so that a string literal picks the `StaticString` overload (a plain memcmp, no `String`).
+  @_disfavoredOverload
   public func equals(_ other: String) -> Bool {
     var s = other
     return s.withUTF8 { equals(Bytes($0)) }

@@ -3,17 +3,18 @@
 /// Bytes that occur in no pattern share class 0, so the transition table has `states × classes` entries
 /// (a few dozen classes for log anchors instead of 256). Scanning costs one table load per byte whatever the
 /// number of patterns; while in the root state, bytes that start no pattern are skipped with a table test.
-struct AhoCorasick {
+final class AhoCorasick {
   /// Byte → class (0 = in no pattern).
-  private let classOf: [UInt16]
+  private let classOf: UnsafeMutablePointer<Int32>
   private let classCount: Int
-  /// `delta[state * classCount + class]` = next state.
-  private let delta: [Int32]
+  /// `delta[s + class]` for the premultiplied state `s` (= state × classCount) is the premultiplied next state,
+  /// bitwise-complemented (negative) when that state reports patterns.
+  private let delta: UnsafeMutablePointer<Int32>
   /// Pattern ids reported in state `s`: `outputs[outStart[s]..<outStart[s + 1]]` (suffix outputs merged).
   private let outStart: [Int32]
   private let outputs: [Int32]
-  /// True for bytes that leave the root state.
-  private let starts: [Bool]
+  /// 1 for bytes that leave the root state.
+  private let starts: UnsafeMutablePointer<UInt8>
   let patternCount: Int
 
   /// Patterns must be non-empty.
@@ -29,7 +30,6 @@ struct AhoCorasick {
       }
     }
     classCount = next
-    classOf = cls
     let C = classCount
 
     // Trie with goto transitions (-1 = none).
@@ -86,52 +86,71 @@ struct AhoCorasick {
         }
       }
     }
-    delta = d
-    var starts = [Int32]()
-    starts.reserveCapacity(stateCount + 1)
+    // Flat tables for the scan: premultiplied next states (`t * C`), bitwise-complemented when `t` reports.
+    let table = UnsafeMutablePointer<Int32>.allocate(capacity: stateCount * C)
+    for k in 0..<(stateCount * C) {
+      let t = Int(d[k])
+      table[k] = out[t].isEmpty ? Int32(t * C) : ~Int32(t * C)
+    }
+    delta = table
+    let classes = UnsafeMutablePointer<Int32>.allocate(capacity: 256)
+    let startBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    for b in 0..<256 {
+      classes[b] = Int32(cls[b])
+      startBytes[b] = cls[b] != 0 && d[Int(cls[b])] != 0 ? 1 : 0
+    }
+    classOf = classes
+    starts = startBytes
+    var firstOutput = [Int32]()
+    firstOutput.reserveCapacity(stateCount + 1)
     var flat: [Int32] = []
     for s in 0..<stateCount {
-      starts.append(Int32(flat.count))
+      firstOutput.append(Int32(flat.count))
       flat.append(contentsOf: out[s])
     }
-    starts.append(Int32(flat.count))
-    outStart = starts
+    firstOutput.append(Int32(flat.count))
+    outStart = firstOutput
     outputs = flat
-    var st = [Bool](repeating: false, count: 256)
-    for b in 0..<256 where cls[b] != 0 && d[Int(cls[b])] != 0 { st[b] = true }
-    self.starts = st
+  }
+
+  deinit {
+    delta.deallocate()
+    classOf.deallocate()
+    starts.deallocate()
   }
 
   /// Calls `report(patternID)` for every pattern occurrence in `text` (one call per end position and pattern).
+  /// The loop is one class load and one table load per byte (no bounds checks); in the root state, bytes that
+  /// start no pattern are skipped with a byte-table test.
   @inline(__always)
   func scan(_ text: Bytes, _ report: (Int32) -> Void) {
-    guard let base = text.base, text.count > 0 else { return }
-    let n = text.count
-    classOf.withUnsafeBufferPointer { cls in
-      delta.withUnsafeBufferPointer { dl in
-        starts.withUnsafeBufferPointer { st in
-          outStart.withUnsafeBufferPointer { os in
-            outputs.withUnsafeBufferPointer { op in
-              let C = classCount
-              var s = 0
-              var i = 0
-              while i < n {
-                if s == 0 {
-                  while i < n && !st[Int(base[i])] { i += 1 }
-                  if i == n { break }
-                }
-                s = Int(dl[s * C + Int(cls[Int(base[i])])])
-                i += 1
-                let a = Int(os[s])
-                let b = Int(os[s + 1])
-                if a != b {
-                  for k in a..<b { report(op[k]) }
-                }
-              }
-            }
-          }
-        }
+    guard let p = text.base, text.count > 0 else { return }
+    let end = p + text.count
+    let cls = classOf
+    let dl = delta
+    let st = starts
+    var q = p
+    var s = 0
+    while q < end {
+      if s == 0 {
+        while q < end && st[Int(q.pointee)] == 0 { q += 1 }
+        if q == end { break }
+      }
+      let v = dl[s &+ Int(cls[Int(q.pointee)])]
+      q += 1
+      if v >= 0 {
+        s = Int(v)
+      } else {
+        s = Int(~v)
+        reportOutputs(s / classCount, report)
       }
     }
+  }
+
+  @inline(never)
+  private func reportOutputs(_ state: Int, _ report: (Int32) -> Void) {
+    let a = Int(outStart[state])
+    let b = Int(outStart[state + 1])
+    for k in a..<b { report(outputs[k]) }
   }
 }

@@ -22,7 +22,10 @@ public struct RuleMatch: Sendable {
 ///    native log kind, kernel flag). That set is computed once per distinct source and cached in a small hash
 ///    table keyed by those bytes, so a record from a program no rule cares about (most syslog lines) costs a
 ///    hash and a lookup and is done.
-/// 2. **One pass over the message for all anchors.** Each distinct rule set ("group") has one Aho–Corasick
+/// 2. **A skip-scan prefilter, then one pass over the message for all anchors.** Each group has a Wu–Manber
+///    prefilter (`LiteralPrefilter`) over the longest anchor of each of its rules: most messages contain none of
+///    them and are done after looking at a fraction of their bytes. Otherwise:
+///    **one pass over the message for all anchors.** Each distinct rule set ("group") has one Aho–Corasick
 ///    automaton over the anchors of its rules (a DFA over byte classes, built on first use). One scan marks
 ///    which anchors occur (generation stamps, no clearing); a rule is a candidate when all of its anchors were
 ///    seen. Aho–Corasick was chosen over per-rule memmem because the latter is linear in the number of rules
@@ -40,32 +43,43 @@ public final class RuleMatcher {
   /// Rule ids whose regex did not compile.
   public private(set) var invalidRegexRuleIDs: [String] = []
 
-  private struct Group {
-    var rules: [Int32]
+  private final class Group {
+    let rules: [Int32]
     var automaton: AhoCorasick?
+    /// Over each rule's longest anchor: when none occurs, no rule of the group can fire (skip the automaton).
+    var prefilter: LiteralPrefilter?
     /// Per rule of the group (same order): its anchors as pattern ids of the automaton.
-    var ruleAnchors: [[Int32]]
+    var ruleAnchors: [[Int32]] = []
     /// Per pattern id: group-local rule positions that have it as their first anchor.
-    var triggers: [[Int32]]
+    var triggers: [[Int32]] = []
     /// Group-local positions of rules without anchors (always candidates).
-    var always: [Int32]
-    var built: Bool
+    var always: [Int32] = []
+    var built = false
+
+    init(rules: [Int32]) { self.rules = rules }
   }
 
   private var groups: [Group] = []
   private var groupByRules: [[Int32]: Int32] = [:]
 
-  private struct CacheEntry {
-    var identifier: [UInt8]
-    var unit: [UInt8]
-    var logKind: String?
-    var kernel: Bool
-    var group: Int32
-  }
-
-  private var cache: [UInt64: [CacheEntry]] = [:]
+  /// Source dispatch cache: open addressing on the FNV-1a hash of (identifier, unit, log kind id, kernel flag).
+  /// Slot `k` holds an entry index + 1 (0 = empty); an entry is `entryFields` Int32s: identifier start and
+  /// length in `keyBytes`, unit start and length, log kind id, kernel flag, group. No ARC, no Dictionary hashing.
+  /// Slots (a power of two, at most 2 × `cacheLimit`): starts small and doubles, since `RuleLoader` builds a
+  /// matcher per rule to check its examples.
+  private var slotCount = 64
+  private static let entryFields = 7
+  private var slots: UnsafeMutablePointer<Int32>
+  private var slotHashes: UnsafeMutablePointer<UInt64>
+  private var entries: UnsafeMutablePointer<Int32>
+  private var keyBytes: UnsafeMutablePointer<UInt8>
+  private var keyBytesCount = 0
+  private var keyBytesCapacity: Int
   private var cacheCount = 0
   private static let cacheLimit = 4096
+  /// Native log kinds by id (`logKindID`); id -1 is "none".
+  private var logKindIDs: [String: Int32] = [:]
+  private var logKindNames: [String] = []
 
   // Scratch, reused for every record.
   private var seen: [UInt32] = []
@@ -91,6 +105,30 @@ public final class RuleMatcher {
     captureNames = names
     invalidRegexRuleIDs = invalid
     candidates.reserveCapacity(rules.count)
+    slots = .allocate(capacity: slotCount)
+    slots.initialize(repeating: 0, count: slotCount)
+    slotHashes = .allocate(capacity: slotCount)
+    slotHashes.initialize(repeating: 0, count: slotCount)
+    entries = .allocate(capacity: slotCount / 2 * Self.entryFields)
+    keyBytesCapacity = 256
+    keyBytes = .allocate(capacity: 256)
+  }
+
+  deinit {
+    slots.deallocate()
+    slotHashes.deallocate()
+    entries.deallocate()
+    keyBytes.deallocate()
+  }
+
+  /// A small integer for a native log kind (nil → -1), for `forEachMatch(identifier:unit:isKernel:logKindID:…)`.
+  public func logKindID(_ logKind: String?) -> Int32 {
+    guard let logKind else { return -1 }
+    if let id = logKindIDs[logKind] { return id }
+    let id = Int32(logKindNames.count)
+    logKindNames.append(logKind)
+    logKindIDs[logKind] = id
+    return id
   }
 
   /// The rules that fire on `record`. `logKind` is the record's input's native log kind
@@ -111,9 +149,25 @@ public final class RuleMatcher {
     identifier: Bytes, unit: Bytes, isKernel: Bool, logKind: String?, message: Bytes,
     _ body: (Int, [String: String]) -> Void
   ) {
-    let g = group(identifier: identifier, unit: unit, isKernel: isKernel, logKind: logKind)
-    guard g >= 0, !message.isEmpty || !groups[Int(g)].always.isEmpty else { return }
-    if !groups[Int(g)].built { build(Int(g)) }
+    forEachMatch(
+      identifier: identifier, unit: unit, isKernel: isKernel, logKindID: logKindID(logKind), message: message, body)
+  }
+
+  /// Same, with the native log kind given by `logKindID(_:)` (the per-record path: no String compare).
+  public func forEachMatch(
+    identifier: Bytes, unit: Bytes, isKernel: Bool, logKindID: Int32, message: Bytes,
+    _ body: (Int, [String: String]) -> Void
+  ) {
+    let gi = group(identifier: identifier, unit: unit, isKernel: isKernel, logKindID: logKindID)
+    guard gi >= 0 else { return }
+    let grp = groups[Int(gi)]
+    guard !message.isEmpty || !grp.always.isEmpty else { return }
+    if !grp.built { build(grp) }
+    var scan = false
+    if grp.automaton != nil, !message.isEmpty {
+      scan = grp.prefilter?.occursIn(message) ?? true
+      if !scan && grp.always.isEmpty { return }
+    }
     candidates.removeAll(keepingCapacity: true)
     generation &+= 1
     if generation == 0 {  // wrapped: clear stamps once every 4 billion records
@@ -121,9 +175,9 @@ public final class RuleMatcher {
       generation = 1
     }
     let gen = generation
-    if let ac = groups[Int(g)].automaton {
+    if scan, let ac = grp.automaton {
       seen.withUnsafeMutableBufferPointer { seenBuf in
-        groups[Int(g)].triggers.withUnsafeBufferPointer { trig in
+        grp.triggers.withUnsafeBufferPointer { trig in
           ac.scan(message) { pid in
             let p = Int(pid)
             if seenBuf[p] != gen {
@@ -134,20 +188,20 @@ public final class RuleMatcher {
         }
       }
     }
-    candidates.append(contentsOf: groups[Int(g)].always)
+    candidates.append(contentsOf: grp.always)
     guard !candidates.isEmpty else { return }
     if candidates.count > 1 { candidates.sort() }
     var text: String?
     var nsText: NSString?
     for local in candidates {
-      let anchors = groups[Int(g)].ruleAnchors[Int(local)]
+      let anchors = grp.ruleAnchors[Int(local)]
       var all = true
       for a in anchors where seen[Int(a)] != gen {
         all = false
         break
       }
       guard all else { continue }
-      let index = Int(groups[Int(g)].rules[Int(local)])
+      let index = Int(grp.rules[Int(local)])
       guard let re = regexes[index] else {
         if rules[index].regex == nil { body(index, [:]) }
         continue
@@ -171,25 +225,36 @@ public final class RuleMatcher {
 
   // MARK: - Source dispatch
 
-  private func group(identifier: Bytes, unit: Bytes, isKernel: Bool, logKind: String?) -> Int32 {
+  private func group(identifier: Bytes, unit: Bytes, isKernel: Bool, logKindID: Int32) -> Int32 {
     var h: UInt64 = 0xcbf2_9ce4_8422_2325
     @inline(__always) func mix(_ b: UInt8) {
       h ^= UInt64(b)
       h &*= 0x100_0000_01b3
     }
-    for i in 0..<identifier.count { mix(identifier[i]) }
+    if let p = identifier.base { for i in 0..<identifier.count { mix(p[i]) } }
     mix(0xff)
-    for i in 0..<unit.count { mix(unit[i]) }
+    if let p = unit.base { for i in 0..<unit.count { mix(p[i]) } }
     mix(0xfe)
-    if let logKind { for b in logKind.utf8 { mix(b) } }
-    mix(logKind == nil ? 0xfd : 0xfc)
-    mix(isKernel ? 1 : 0)
-    if let entries = cache[h] {
-      for e in entries
-    where e.kernel == isKernel && e.logKind == logKind && identifier.equals(e.identifier) && unit.equals(e.unit) {
-        return e.group
+    h ^= UInt64(UInt32(bitPattern: logKindID)) << 1 | (isKernel ? 1 : 0)
+    h &*= 0x100_0000_01b3
+    if h == 0 { h = 1 }
+    var mask = slotCount - 1
+    var k = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+    while true {
+      let e = Int(slots[k])
+      if e == 0 { break }
+      if slotHashes[k] == h {
+        let f = entries + (e - 1) * Self.entryFields
+        if Int(f[1]) == identifier.count && Int(f[3]) == unit.count && f[4] == logKindID && (f[5] != 0) == isKernel
+          && (identifier.count == 0 || memcmp(keyBytes + Int(f[0]), identifier.base!, identifier.count) == 0)
+          && (unit.count == 0 || memcmp(keyBytes + Int(f[2]), unit.base!, unit.count) == 0)
+        {
+          return f[6]
+        }
       }
+      k = (k + 1) & mask
     }
+    let logKind = logKindID >= 0 && Int(logKindID) < logKindNames.count ? logKindNames[Int(logKindID)] : nil
     var list: [Int32] = []
     for (i, r) in rules.enumerated()
     where r.filter.passes(identifier: identifier, unit: unit, isKernel: isKernel, logKind: logKind) {
@@ -202,23 +267,78 @@ public final class RuleMatcher {
       g = existing
     } else {
       g = Int32(groups.count)
-      groups.append(Group(rules: list, automaton: nil, ruleAnchors: [], triggers: [], always: [], built: false))
+      groups.append(Group(rules: list))
       groupByRules[list] = g
     }
     if cacheCount < RuleMatcher.cacheLimit {
-      cache[h, default: []].append(
-        CacheEntry(identifier: identifier.array, unit: unit.array, logKind: logKind, kernel: isKernel, group: g))
+      if (cacheCount + 1) * 2 > slotCount {
+        growDispatchTable()
+        mask = slotCount - 1
+        k = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+        while slots[k] != 0 { k = (k + 1) & mask }
+      }
+      let need = keyBytesCount + identifier.count + unit.count
+      if need > keyBytesCapacity {
+        let cap = max(need, keyBytesCapacity * 2)
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: cap)
+        bigger.update(from: keyBytes, count: keyBytesCount)
+        keyBytes.deallocate()
+        keyBytes = bigger
+        keyBytesCapacity = cap
+      }
+      let f = entries + cacheCount * Self.entryFields
+      f[0] = Int32(keyBytesCount)
+      f[1] = Int32(identifier.count)
+      if let p = identifier.base { (keyBytes + keyBytesCount).update(from: p, count: identifier.count) }
+      keyBytesCount += identifier.count
+      f[2] = Int32(keyBytesCount)
+      f[3] = Int32(unit.count)
+      if let p = unit.base { (keyBytes + keyBytesCount).update(from: p, count: unit.count) }
+      keyBytesCount += unit.count
+      f[4] = logKindID
+      f[5] = isKernel ? 1 : 0
+      f[6] = g
       cacheCount += 1
+      slots[k] = Int32(cacheCount)
+      slotHashes[k] = h
     }
     return g
   }
 
-  private func build(_ g: Int) {
+  /// Doubles the dispatch table and re-inserts the entries (their hashes are kept in `slotHashes`).
+  private func growDispatchTable() {
+    let oldCount = slotCount
+    let oldSlots = slots
+    let oldHashes = slotHashes
+    slotCount = oldCount * 2
+    slots = .allocate(capacity: slotCount)
+    slots.initialize(repeating: 0, count: slotCount)
+    slotHashes = .allocate(capacity: slotCount)
+    slotHashes.initialize(repeating: 0, count: slotCount)
+    let mask = slotCount - 1
+    for j in 0..<oldCount where oldSlots[j] != 0 {
+      let h = oldHashes[j]
+      var k = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+      while slots[k] != 0 { k = (k + 1) & mask }
+      slots[k] = oldSlots[j]
+      slotHashes[k] = h
+    }
+    oldSlots.deallocate()
+    oldHashes.deallocate()
+    let bigger = UnsafeMutablePointer<Int32>.allocate(capacity: slotCount / 2 * Self.entryFields)
+    bigger.update(from: entries, count: cacheCount * Self.entryFields)
+    entries.deallocate()
+    entries = bigger
+  }
+
+  private func build(_ grp: Group) {
     var patternIDs: [String: Int32] = [:]
     var patterns: [[UInt8]] = []
     var ruleAnchors: [[Int32]] = []
     var always: [Int32] = []
-    for (local, index) in groups[g].rules.enumerated() {
+    var longest: [[UInt8]] = []
+    var longestSeen = Set<[UInt8]>()
+    for (local, index) in grp.rules.enumerated() {
       var ids: [Int32] = []
       for a in rules[Int(index)].anchors where !a.isEmpty {
         if let id = patternIDs[a] {
@@ -232,16 +352,20 @@ public final class RuleMatcher {
       }
       if ids.isEmpty { always.append(Int32(local)) }
       ruleAnchors.append(ids)
+      if let best = ids.map({ patterns[Int($0)] }).max(by: { $0.count < $1.count }), longestSeen.insert(best).inserted {
+        longest.append(best)
+      }
     }
     var triggers = [[Int32]](repeating: [], count: patterns.count)
     for (local, ids) in ruleAnchors.enumerated() {
       if let first = ids.first { triggers[Int(first)].append(Int32(local)) }
     }
-    groups[g].automaton = patterns.isEmpty ? nil : AhoCorasick(patterns: patterns)
-    groups[g].ruleAnchors = ruleAnchors
-    groups[g].triggers = triggers
-    groups[g].always = always
-    groups[g].built = true
+    grp.automaton = patterns.isEmpty ? nil : AhoCorasick(patterns: patterns)
+    grp.prefilter = longest.isEmpty ? nil : LiteralPrefilter(literals: longest)
+    grp.ruleAnchors = ruleAnchors
+    grp.triggers = triggers
+    grp.always = always
+    grp.built = true
     if seen.count < patterns.count { seen.append(contentsOf: repeatElement(0, count: patterns.count - seen.count)) }
   }
 }
@@ -251,8 +375,8 @@ public final class RuleHitCollector {
   public let matcher: RuleMatcher
   public private(set) var hits: [RuleHit] = []
 
-  /// Native log kind per input index, read from the registry once per input.
-  private var logKinds: [String?] = []
+  /// Native log kind id (`RuleMatcher.logKindID`) per input index, read from the registry once per input.
+  private var logKindIDs: [Int32] = []
   private var logKindKnown: [Bool] = []
 
   public init(matcher: RuleMatcher) {
@@ -265,27 +389,38 @@ public final class RuleHitCollector {
 
   /// Matches one record; the native log kind is the record's input's `InputInfo.component`.
   public func consume(_ r: Record, registry: InputRegistry) {
-    var logKind: String?
+    var kindID: Int32 = -1
     let i = Int(r.input)
-    if i >= 0 && i < registry.inputs.count {
+    if i >= 0 {
       if i >= logKindKnown.count {
-        logKinds.append(contentsOf: repeatElement(nil, count: i + 1 - logKinds.count))
+        logKindIDs.append(contentsOf: repeatElement(-1, count: i + 1 - logKindIDs.count))
         logKindKnown.append(contentsOf: repeatElement(false, count: i + 1 - logKindKnown.count))
       }
       if !logKindKnown[i] {
-        logKinds[i] = registry[r.input].component
+        guard i < registry.inputs.count else { return consume(r, logKindID: -1) }
+        logKindIDs[i] = matcher.logKindID(registry[r.input].component)
         logKindKnown[i] = true
       }
-      logKind = logKinds[i]
+      kindID = logKindIDs[i]
     }
-    consume(r, logKind: logKind)
+    consume(r, logKindID: kindID)
   }
 
   /// Matches one record with an explicit native log kind.
   public func consume(_ r: Record, logKind: String?) {
+    consume(r, logKindID: matcher.logKindID(logKind))
+  }
+
+  private func consume(_ r: Record, logKindID: Int32) {
+    // The callback only notes the matches: a closure capturing `r` would copy the record (and retain its
+    // cursor source) on every call, matching or not.
+    var matched: [(Int, [String: String])] = []
     matcher.forEachMatch(
-      identifier: r.identifier, unit: r.unit, isKernel: r.isKernel, logKind: logKind, message: r.message
+      identifier: r.identifier, unit: r.unit, isKernel: r.isKernel, logKindID: logKindID, message: r.message
     ) { index, captures in
+      matched.append((index, captures))
+    }
+    for (index, captures) in matched {
       let rule = matcher.rules[index]
       hits.append(
         RuleHit(

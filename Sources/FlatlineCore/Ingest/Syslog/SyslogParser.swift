@@ -178,18 +178,21 @@ public enum SyslogParser {
     }
   }
 
+  /// Two decimal digits at `p[at]`, or -1.
+  @inline(__always) static func d2(_ p: UnsafePointer<UInt8>, _ at: Int) -> Int {
+    let x = p[at] &- 48
+    let y = p[at + 1] &- 48
+    guard x <= 9, y <= 9 else { return -1 }
+    return Int(x) * 10 + Int(y)
+  }
+
   /// `hh:mm:ss[.frac]` at `i`; returns the index after it.
   static func parseClock(_ b: Bytes, _ i: Int, _ h: inout SyslogHeader) -> Int? {
-    guard i + 8 <= b.count else { return nil }
-    func d2(_ at: Int) -> Int? {
-      let x = b[at]
-      let y = b[at + 1]
-      guard isDigit(x), isDigit(y) else { return nil }
-      return Int(x - 48) * 10 + Int(y - 48)
-    }
-    guard let hh = d2(i), b[i + 2] == 58, let mm = d2(i + 3), b[i + 5] == 58, let ss = d2(i + 6),
-      hh < 24, mm < 60, ss <= 60
-    else { return nil }
+    guard i + 8 <= b.count, let p = b.base else { return nil }
+    let hh = d2(p, i)
+    let mm = d2(p, i + 3)
+    let ss = d2(p, i + 6)
+    guard hh >= 0, p[i + 2] == 58, mm >= 0, p[i + 5] == 58, ss >= 0, hh < 24, mm < 60, ss <= 60 else { return nil }
     h.hour = hh
     h.minute = mm
     h.second = min(ss, 59)
@@ -233,39 +236,49 @@ public enum SyslogParser {
     }
   }
 
-  /// `[host] tag[pid]: message` starting at `i`.
+  /// `[host] tag[pid]: message` starting at `i`. Raw-pointer loops: this runs for every line.
   static func parseHostTag(_ b: Bytes, _ i0: Int, _ h: inout SyslogHeader) -> Bool {
     let n = b.count
     var i = i0
-    if i >= n { return true }
-    var e = tokenEnd(b, i)
-    let first = b.slice(i, e)
-    if !(b[e - 1] == 58 || first.find("[") != nil) {
+    guard i < n, let p = b.base else { return true }
+    // First token, noting whether it holds a '['.
+    var e = i
+    var bracket = false
+    while e < n {
+      let c = p[e]
+      if c == 32 || c == 9 { break }
+      if c == 91 { bracket = true }
+      e &+= 1
+    }
+    if !(e > i && p[e - 1] == 58 || bracket) {
       // A host, unless it is the last word: `Mmm dd hh:mm:ss host` alone has no tag.
-      h.host = first
-      i = skipSpaces(b, e)
+      h.host = Bytes(base: p + i, count: e - i)
+      i = e
+      while i < n, p[i] == 32 || p[i] == 9 { i &+= 1 }
       if i >= n { return true }
-      e = tokenEnd(b, i)
+      e = i
+      while e < n, p[e] != 32, p[e] != 9 { e &+= 1 }
     }
     // Tag: up to '[' or ':' (or the end of the token).
     var j = i
-    while j < e, b[j] != 91, b[j] != 58 { j += 1 }
-    h.identifier = b.slice(i, j)
-    if j < e, b[j] == 91 {
+    while j < e, p[j] != 91, p[j] != 58 { j &+= 1 }
+    h.identifier = j > i ? Bytes(base: p + i, count: j - i) : .empty
+    if j < e, p[j] == 91 {
       let p0 = j + 1
       var k = p0
-      while k < e, b[k] != 93 { k += 1 }
-      h.pid = b.slice(p0, k)
+      while k < e, p[k] != 93 { k &+= 1 }
+      h.pid = k > p0 ? Bytes(base: p + p0, count: k - p0) : .empty
       j = k < e ? k + 1 : k
     }
-    if j < n, b[j] == 58 { j += 1 }
+    if j < n, p[j] == 58 { j &+= 1 }
     // The tag token ends here; anything glued to it (`tag[pid]<Info>:`) stays in the message.
-    var m = skipSpaces(b, j)
+    var m = j
+    while m < n, p[m] == 32 || p[m] == 9 { m &+= 1 }
     if h.identifier.equals("kernel") {
       h.isKernel = true
       m = parseUptime(b, m, &h)
     }
-    h.message = b.slice(m, n)
+    h.message = m < n ? Bytes(base: p + m, count: n - m) : .empty
     return true
   }
 

@@ -107,11 +107,15 @@ final class StreamState {
     var hostSet = false
     var pendingNul = 0
     var leapWarned = false
-    var record = Record(input: input)
+    // A continuation line keeps the previous record's pid.
+    var pid: Int32 = 0
     reader.forEachLine { line, lineNo, nulBefore in
       pendingNul += nulBefore
       var rest = line
       while !rest.isEmpty {
+        // Built here rather than reused from outside the closure: passing a captured variable to the sink
+        // copies the record (and its cursor-source existential) on every line.
+        var record = Record(input: input, pid: pid)
         var piece = rest
         rest = .empty
         if SyslogParser.parse(piece, into: &header) {
@@ -184,6 +188,7 @@ final class StreamState {
           if firstSkipped == 0 { firstSkipped = lineNo }
           continue
         }
+        pid = record.pid
         record.line = lineNo
         record.nulBytesBefore = pendingNul
         pendingNul = 0

@@ -1,0 +1,133 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Answers "does any of these literals occur in this text?" without looking at most bytes (Wu–Manber).
+///
+/// Windows of `m` bytes (`m` = the shortest literal, at most 64) are judged by their last 2-byte block (3-byte
+/// block, hashed to 16 bits, when `m ≥ 6`): a shift table says how far the window can move so that no literal's
+/// first `m` bytes can end inside the skipped stretch. Only blocks that end some literal's `m`-prefix (shift 0)
+/// are verified, by comparing the literals filed under that block. On log text that contains none of the
+/// literals the scan moves several bytes per step, so it costs a fraction of a per-byte automaton; the cost does
+/// not grow with the number of literals until their blocks fill the table.
+///
+/// `RuleMatcher` builds one per rule group over each rule's longest anchor: when none of them occurs, no rule of
+/// the group can have all its anchors, and the Aho–Corasick pass is skipped.
+final class LiteralPrefilter {
+  /// Window length: the shortest literal (capped).
+  let windowLength: Int
+  private let blockSize: Int
+  /// Shift per block hash (65,536 entries).
+  private let shift: UnsafeMutablePointer<UInt8>
+  /// Literals whose `m`-prefix ends with the block: `items[bucketStart[h]..<bucketStart[h + 1]]`.
+  private let bucketStart: UnsafeMutablePointer<Int32>
+  private let items: UnsafeMutablePointer<Int32>
+  /// The literals' bytes back to back: literal `k` is `arena[literalStart[k]..<literalStart[k + 1]]`.
+  private let arena: UnsafeMutablePointer<UInt8>
+  private let literalStart: UnsafeMutablePointer<Int32>
+
+  static let tableSize = 1 << 16
+
+  /// nil when a literal is shorter than 3 bytes (a window that short skips too little to pay off).
+  init?(literals: [[UInt8]]) {
+    guard let shortest = literals.map(\.count).min(), shortest >= 3 else { return nil }
+    let m = min(shortest, 64)
+    let b = m >= 6 ? 3 : 2
+    windowLength = m
+    blockSize = b
+    let table = UnsafeMutablePointer<UInt8>.allocate(capacity: Self.tableSize)
+    table.initialize(repeating: UInt8(m - b + 1), count: Self.tableSize)
+    var lastBlock = [Int](repeating: 0, count: literals.count)
+    for (k, lit) in literals.enumerated() {
+      lit.withUnsafeBufferPointer { buf in
+        let p = buf.baseAddress!
+        for j in (b - 1)..<m {
+          let h = Self.hash(p, j, b)
+          let s = UInt8(m - 1 - j)
+          if s < table[h] { table[h] = s }
+        }
+        lastBlock[k] = Self.hash(p, m - 1, b)
+      }
+    }
+    shift = table
+    // Bucket literals by the block that ends their m-prefix (counting sort).
+    let starts = UnsafeMutablePointer<Int32>.allocate(capacity: Self.tableSize + 1)
+    starts.initialize(repeating: 0, count: Self.tableSize + 1)
+    for h in lastBlock { starts[h + 1] += 1 }
+    for h in 0..<Self.tableSize { starts[h + 1] += starts[h] }
+    let flat = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, literals.count))
+    var used: [Int: Int32] = [:]
+    for (k, h) in lastBlock.enumerated() {
+      let before = used[h, default: 0]
+      used[h] = before + 1
+      flat[Int(starts[h] + before)] = Int32(k)
+    }
+    bucketStart = starts
+    items = flat
+    let total = literals.reduce(0) { $0 + $1.count }
+    let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, total))
+    let offsets = UnsafeMutablePointer<Int32>.allocate(capacity: literals.count + 1)
+    var o = 0
+    for (k, lit) in literals.enumerated() {
+      offsets[k] = Int32(o)
+      for x in lit {
+        bytes[o] = x
+        o += 1
+      }
+    }
+    offsets[literals.count] = Int32(o)
+    arena = bytes
+    literalStart = offsets
+  }
+
+  deinit {
+    shift.deallocate()
+    bucketStart.deallocate()
+    items.deallocate()
+    arena.deallocate()
+    literalStart.deallocate()
+  }
+
+  /// Hash of the `b`-byte block ending at `p[i]`.
+  @inline(__always)
+  private static func hash(_ p: UnsafePointer<UInt8>, _ i: Int, _ b: Int) -> Int {
+    if b == 2 { return Int(p[i - 1]) << 8 | Int(p[i]) }
+    let v = UInt32(p[i - 2]) << 16 | UInt32(p[i - 1]) << 8 | UInt32(p[i])
+    return Int((v &* 0x9E37_79B1) >> 16)
+  }
+
+  /// True when at least one literal occurs in `text`.
+  func occursIn(_ text: Bytes) -> Bool {
+    guard let p = text.base else { return false }
+    let n = text.count
+    let m = windowLength
+    guard n >= m else { return false }
+    let b = blockSize
+    let tbl = shift
+    var i = m - 1
+    while i < n {
+      let h = Self.hash(p, i, b)
+      let s = Int(tbl[h])
+      if s != 0 {
+        i &+= s
+        continue
+      }
+      if verify(p, n, i - (m - 1), h) { return true }
+      i &+= 1
+    }
+    return false
+  }
+
+  @inline(never)
+  private func verify(_ p: UnsafePointer<UInt8>, _ n: Int, _ start: Int, _ h: Int) -> Bool {
+    for k in Int(bucketStart[h])..<Int(bucketStart[h + 1]) {
+      let lit = Int(items[k])
+      let a = Int(literalStart[lit])
+      let len = Int(literalStart[lit + 1]) - a
+      if start + len <= n && memcmp(p + start, arena + a, len) == 0 { return true }
+    }
+    return false
+  }
+}
