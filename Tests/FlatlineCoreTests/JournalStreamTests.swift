@@ -206,3 +206,42 @@ import Testing
     #expect(host.boots.map(\.ending) == [.reboot, .powerLoss, .running])
   }
 }
+
+/// A rule's `units` filter matches the unit whose process logged a journal entry (`_SYSTEMD_UNIT`), not only the
+/// unit a PID 1 message is about (`UNIT`).
+@Suite struct JournalUnitRuleTests {
+  typealias T = JournalTestEntry
+
+  @Test func unitsFilterMatchesTheLoggingUnit() throws {
+    let dir = try JournalFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let s: Int64 = 1_000_000
+    let entries = [
+      T.entry(T.bootA1, T.machineA, host: "q1", time: T.t0, mono: s, message: "Linux version 6.1.0 (gcc)",
+        ident: "kernel", comm: "kernel", transport: "kernel", extra: [("_SOURCE_MONOTONIC_TIMESTAMP", "0")]),
+      T.entry(T.bootA1, T.machineA, host: "q1", time: T.t0 + 60 * s, mono: 60 * s,
+        message: "replaying journal from offset 4096 after an unclean stop", ident: "queue-worker",
+        extra: [("_SYSTEMD_UNIT", "acmeq.service")]),
+      T.entry(T.bootA1, T.machineA, host: "q1", time: T.t0 + 70 * s, mono: 70 * s,
+        message: "replaying journal from offset 1 after an unclean stop", ident: "other-worker",
+        extra: [("_SYSTEMD_UNIT", "other.service")]),
+    ]
+    let export = dir.appendingPathComponent("dump.export")
+    try Data(T.export(entries)).write(to: export)
+    let rules = dir.appendingPathComponent("acme.yml")
+    try """
+      - id: acmeq.replay
+        title: acmeq replayed its journal
+        component: acmeq
+        category: crash-recovery
+        units: [acmeq.service]
+        anchors: [replaying journal from offset]
+        examples:
+          match: [{line: "replaying journal from offset 9", unit: acmeq.service}]
+      """.write(to: rules, atomically: true, encoding: .utf8)
+    let result = Analyzer.run(AnalysisOptions(paths: [export.path], rulePaths: [rules.path]))
+    let hits = result.findings.filter { $0.hit.ruleID == "acmeq.replay" }
+    #expect(hits.count == 1)
+    #expect(hits.first?.hit.message.hasPrefix("replaying journal from offset 4096") == true)
+  }
+}

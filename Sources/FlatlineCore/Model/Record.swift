@@ -23,6 +23,8 @@ public struct Record {
   public var messageID: Bytes
   /// journald `UNIT` (the unit a PID 1 job message is about) or empty.
   public var unit: Bytes
+  /// journald `_SYSTEMD_UNIT` (the unit whose process logged the entry) or empty.
+  public var systemdUnit: Bytes = .empty
   /// journald `_BOOT_ID` from the entry header (32 lowercase hex digits), or empty for text logs.
   public var bootID: Bytes
   /// journald `_MACHINE_ID` (32 lowercase hex digits), or empty for text logs.

@@ -41,8 +41,8 @@ public enum RuleDocs {
       A rule fires on a record when
 
       1. its **source filter** passes: the record's identifier (syslog tag without pid, journal
-         `SYSLOG_IDENTIFIER`/`_COMM`) matches one of `identifiers`, **or** its journal unit (`UNIT`) matches one
-         of `units`, **or** it comes from a native log whose kind (`postgresql`, `mysql`, `mongodb`, `redis`…) is
+         `SYSLOG_IDENTIFIER`/`_COMM`) matches one of `identifiers`, **or** its journal unit (`_SYSTEMD_UNIT`, the
+         unit that logged it, else `UNIT`) matches one of `units`, **or** it comes from a native log whose kind (`postgresql`, `mysql`, `mongodb`, `redis`…) is
          in `logs`, **or** it is a kernel record and `kernel: true`. Patterns are exact names or a prefix with a
          trailing `*`. A rule with no filter at all looks at every record;
       2. **all** of its `anchors` (case-sensitive literals) occur in the message;
@@ -90,7 +90,7 @@ public enum RuleDocs {
       | `category` | yes | one of the categories above |
       | `severity` | no | `info`, `warning` (default), `error`, `critical` |
       | `identifiers` | no | string or list: syslog tag / journal identifier, exact or `prefix*` |
-      | `units` | no | string or list: journal unit, exact or `prefix*` |
+      | `units` | no | string or list: journal unit (`_SYSTEMD_UNIT`, else `UNIT`), exact or `prefix*` |
       | `logs` | no | string or list: native log kinds |
       | `kernel` | no | `true`: kernel records pass the filter |
       | `anchors` | yes¹ | string or list of literals that must all occur |

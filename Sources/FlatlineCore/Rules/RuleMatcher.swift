@@ -416,7 +416,8 @@ public final class RuleHitCollector {
     // cursor source) on every call, matching or not.
     var matched: [(Int, [String: String])] = []
     matcher.forEachMatch(
-      identifier: r.identifier, unit: r.unit, isKernel: r.isKernel, logKindID: logKindID, message: r.message
+      identifier: r.identifier, unit: r.systemdUnit.isEmpty ? r.unit : r.systemdUnit, isKernel: r.isKernel,
+      logKindID: logKindID, message: r.message
     ) { index, captures in
       matched.append((index, captures))
     }

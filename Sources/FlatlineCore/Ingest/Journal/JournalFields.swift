@@ -6,7 +6,7 @@
 
 /// The journal fields Flatline uses, as slots of `JournalFields`.
 enum JournalField: Int, CaseIterable {
-  case message, identifier, comm, pid, messageID, unit, host, transport, machineID, bootID, cursor
+  case message, identifier, comm, pid, messageID, unit, systemdUnit, host, transport, machineID, bootID, cursor
   case realtime, monotonic, sourceMonotonic
 
   /// The slot for a field name (`MESSAGE`, `_HOSTNAME`…), or nil for fields Flatline does not use.
@@ -21,6 +21,7 @@ enum JournalField: Int, CaseIterable {
     case 9: return eq("_HOSTNAME") ? .host : nil
     case 10: return eq("MESSAGE_ID") ? .messageID : eq("_TRANSPORT") ? .transport : nil
     case 11: return eq("_MACHINE_ID") ? .machineID : nil
+    case 13: return eq("_SYSTEMD_UNIT") ? .systemdUnit : nil
     case 17: return eq("SYSLOG_IDENTIFIER") ? .identifier : nil
     case 20: return eq("__REALTIME_TIMESTAMP") ? .realtime : nil
     case 21: return eq("__MONOTONIC_TIMESTAMP") ? .monotonic : nil
@@ -157,6 +158,7 @@ final class JournalFields {
     }
     record.messageID = bytes(.messageID)
     record.unit = bytes(.unit)
+    record.systemdUnit = bytes(.systemdUnit)
     record.host = bytes(.host)
     record.machineID = bytes(.machineID)
     record.isKernel = bytes(.transport).equals("kernel")
