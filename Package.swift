@@ -46,7 +46,7 @@ let package = Package(
     ),
 
     // MARK: - Benchmark (`swift run -c release flatline-bench`; not a test)
-    .target(name: "FlatlineBenchKit", dependencies: []),
+    .target(name: "FlatlineBenchKit", dependencies: ["FlatlineCore"]),
     .executableTarget(name: "flatline-bench", dependencies: ["FlatlineCore", "FlatlineBenchKit"]),
 
     // MARK: - Tests

@@ -1,3 +1,4 @@
+import FlatlineCore
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -278,16 +279,8 @@ public struct SyslogCorpus {
   }
 
   func civil(_ z0: Int) -> (Int, Int, Int) {
-    let z = z0 + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-    let y = yoe + era * 400
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let d = doy - (153 * mp + 2) / 5 + 1
-    let m = mp < 10 ? mp + 3 : mp - 9
-    return (m <= 2 ? y + 1 : y, m, d)
+    let c = CivilTime.civilFromDays(z0)
+    return (c.year, c.month, c.day)
   }
 
   /// `kernel: [ uptime] `

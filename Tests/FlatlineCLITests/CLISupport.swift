@@ -102,9 +102,14 @@ enum CLI {
       errs = sorted(jsonschema.Draft202012Validator(schema).iter_errors(doc), key=lambda e: list(e.path))
       print("\\n".join(f"{list(e.path)}: {e.message}" for e in errs[:10])); sys.exit(1 if errs else 0)
       """
+    return try python(script, [schema, doc.path])
+  }
+
+  /// Runs a python3 script with arguments; nil when it exits 0, else what it printed.
+  static func python(_ script: String, _ args: [String]) throws -> String? {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", "-c", script, schema, doc.path]
+    p.arguments = ["python3", "-c", script] + args
     let out = Pipe()
     p.standardOutput = out
     try p.run()

@@ -149,15 +149,7 @@ import Testing
           bad += [f"line {n}: {list(e.path)}: {e.message[:200]}" for e in v.iter_errors(json.loads(line))]
       print("\\n".join(bad[:10])); sys.exit(1 if bad else 0)
       """
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", "-c", script, CLI.packageRoot.appendingPathComponent("docs/schema").path, output.path]
-    let out = Pipe()
-    p.standardOutput = out
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return p.terminationStatus == 0 ? nil : String(decoding: data, as: UTF8.self)
+    return try CLI.python(script, [CLI.packageRoot.appendingPathComponent("docs/schema").path, output.path])
   }
 
   static func run(_ args: [String]) throws -> Int32 {
