@@ -42,6 +42,42 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
   case json
 }
 
+/// How logs are read, shared by `analyze`, `boots` and `tail`.
+struct ReadingOptions: ParsableArguments {
+  @Option(help: "Time zone of syslog stamps without an offset (IANA name, default: this machine's).")
+  var timezone: String?
+
+  @Option(help: "Year of the first dateless (RFC 3164) line of each log set; later lines roll over.")
+  var year: Int?
+
+  @Option(name: .customLong("rules"), help: "Detection rules to add: a YAML file or a directory of them (repeatable).")
+  var rules: [String] = []
+
+  @Option(
+    help: ArgumentHelp(
+      "Cloud-provider or operator notices: a file or a folder (repeatable). See docs/notices.md.",
+      valueName: "path"))
+  var notices: [String] = []
+
+  func validate() throws {
+    if let timezone, !CivilTime.isValidTimeZone(timezone) {
+      throw ValidationError("--timezone: unknown time zone '\(timezone)'")
+    }
+    if let year, !(1970...2200).contains(year) { throw ValidationError("--year: \(year) is not a plausible year") }
+    for path in notices where !FileManager.default.fileExists(atPath: path) {
+      throw ValidationError("--notices: \(path): no such file or directory")
+    }
+    if !rules.isEmpty {
+      let errors = RuleLoader.load(paths: rules).errors
+      if !errors.isEmpty {
+        throw ValidationError("--rules: \(errors.count) error(s)\n" + errors.map(\.description).joined(separator: "\n"))
+      }
+    }
+  }
+
+  var ingest: IngestOptions { IngestOptions(year: year, timeZone: timezone) }
+}
+
 struct InputOptions: ParsableArguments {
   @Argument(help: "Log files or directories (default: /var/log). Use - to read a journal export or JSON stream from stdin.")
   var paths: [String] = []
@@ -55,28 +91,15 @@ struct InputOptions: ParsableArguments {
   @Option(help: "Only this host (name, alias or machine ID).")
   var host: String?
 
-  @Option(help: "Time zone of syslog stamps without an offset (IANA name, default: this machine's).")
-  var timezone: String?
-
-  @Option(help: "Year of the first dateless (RFC 3164) line of each log set; later lines roll over.")
-  var year: Int?
+  @OptionGroup var reading: ReadingOptions
 
   @Option(name: [.customShort("o"), .long], help: "Output format: text or json.")
   var format: OutputFormat = .text
 
   @Option(
     help: ArgumentHelp(
-      "Cloud-provider or operator notices: a file or a folder (repeatable). See docs/notices.md.",
-      valueName: "path"))
-  var notices: [String] = []
-
-  @Option(
-    help: ArgumentHelp(
       "Instance-to-host map: YAML/JSON 'instance: host' pairs or text lines 'instance host'.", valueName: "file"))
   var hostMap: String?
-
-  @Option(name: .customLong("rules"), help: "Detection rules to add: a YAML file or a directory of them (repeatable).")
-  var rules: [String] = []
 
   @Option(help: "Read this many syslog rotation sets at once (default: the number of CPUs); the result is the same.")
   var jobs: Int?
@@ -84,15 +107,11 @@ struct InputOptions: ParsableArguments {
   func analysisOptions() throws -> AnalysisOptions {
     func time(_ s: String?, _ flag: String) throws -> Int64? {
       guard let s else { return nil }
-      guard let t = CivilTime.parse(s, timeZone: timezone) else {
+      guard let t = CivilTime.parse(s, timeZone: reading.timezone) else {
         throw ValidationError("\(flag): cannot read '\(s)' as a time (use RFC 3339, YYYY-MM-DD or @unix)")
       }
       return t
     }
-    if let timezone, !CivilTime.isValidTimeZone(timezone) {
-      throw ValidationError("--timezone: unknown time zone '\(timezone)'")
-    }
-    if let year, !(1970...2200).contains(year) { throw ValidationError("--year: \(year) is not a plausible year") }
     if let hostMap {
       do {
         _ = try HostMap.load(path: hostMap)
@@ -100,21 +119,12 @@ struct InputOptions: ParsableArguments {
         throw ValidationError("--host-map: \(error)")
       }
     }
-    for path in notices where !FileManager.default.fileExists(atPath: path) {
-      throw ValidationError("--notices: \(path): no such file or directory")
-    }
-    if !rules.isEmpty {
-      let errors = RuleLoader.load(paths: rules).errors
-      if !errors.isEmpty {
-        throw ValidationError("--rules: \(errors.count) error(s)\n" + errors.map(\.description).joined(separator: "\n"))
-      }
-    }
     if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs: \(jobs) is not between 1 and 256") }
     var options = AnalysisOptions(
       paths: paths.isEmpty ? ["/var/log"] : paths,
-      ingest: IngestOptions(year: year, timeZone: timezone),
+      ingest: reading.ingest,
       since: try time(since, "--since"), until: try time(until, "--until"), host: host,
-      noticePaths: notices, hostMapPath: hostMap, rulePaths: rules)
+      noticePaths: reading.notices, hostMapPath: hostMap, rulePaths: reading.rules)
     options.jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
     return options
   }
@@ -303,17 +313,7 @@ struct Tail: ParsableCommand {
   @Option(help: "Host the heartbeat speaks for (default: this machine's host name).")
   var host: String?
 
-  @Option(help: "Time zone of syslog stamps without an offset (IANA name, default: this machine's).")
-  var timezone: String?
-
-  @Option(help: "Year of the first dateless (RFC 3164) line of each log set.")
-  var year: Int?
-
-  @Option(name: .customLong("rules"), help: "Detection rules to add: a YAML file or a directory of them (repeatable).")
-  var rules: [String] = []
-
-  @Option(help: ArgumentHelp("Cloud-provider or operator notices: a file or a folder (repeatable).", valueName: "path"))
-  var notices: [String] = []
+  @OptionGroup var reading: ReadingOptions
 
   func validate() throws {
     guard heartbeat >= 1 else { throw ValidationError("--heartbeat must be at least 1 second") }
@@ -323,8 +323,8 @@ struct Tail: ParsableCommand {
     let options = TailOptions(
       paths: paths, journal: journal, stateDirectory: stateDir,
       format: format == .ndjson ? .ndjson : .text, outputPath: output, metricsPath: metricsFile,
-      heartbeatSeconds: heartbeat, rulePaths: rules, noticePaths: notices,
-      ingest: IngestOptions(year: year, timeZone: timezone), host: host)
+      heartbeatSeconds: heartbeat, rulePaths: reading.rules, noticePaths: reading.notices,
+      ingest: reading.ingest, host: host)
     let service = TailService(options: options) { message in
       printError("flatline: warning: \(message)\n")
     }
