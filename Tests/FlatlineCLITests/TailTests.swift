@@ -212,11 +212,14 @@ import Testing
       return t
     }
     #expect(order == ["boot-started", "boot-ended", "boot-started", "boot-ended", "boot-started", "boot-ended", "boot-started"])
-    // The line written to the renamed file before the writer reopened is read once: as a finding, or as the
-    // power-loss incident's storage event when it arrived together with the next boot.
-    let text = (try? String(contentsOf: d.output, encoding: .utf8)) ?? ""
-    let opened = text.split(separator: "\n").filter { $0.contains("\"status\":\"opened\"") || $0.contains("\"type\":\"finding\"") }
-    #expect(opened.filter { $0.contains("sector 4242") }.count == 1)
+    // The line written to the renamed file before the writer reopened is read once. Depending on when the daemon
+    // woke, it was first reported as a finding (before the next boot showed the power loss) and then as the
+    // incident's storage event, or only as the latter — never twice as the same kind of event.
+    let lines = ((try? String(contentsOf: d.output, encoding: .utf8)) ?? "").split(separator: "\n")
+      .filter { $0.contains("sector 4242") }
+    let asFinding = lines.filter { $0.contains("\"type\":\"finding\"") }.count
+    let asIncident = lines.filter { $0.contains("\"status\":\"opened\"") }.count
+    #expect(asFinding <= 1 && asIncident == 1, "finding \(asFinding), incident opened \(asIncident)")
     #expect(Self.count(d.output, type: "incident") >= 1)
     #expect(Self.count(d.output, type: "heartbeat") >= 1)
     let prom = (try? String(contentsOf: metrics, encoding: .utf8)) ?? ""

@@ -190,7 +190,8 @@ struct WtmpTestSink: RecordSink {
 
   @Test func wtmpAloneGivesLastXVerdicts() {
     let r = Self.analyzeFolder(syslog: nil, wtmp: WtmpFixture.bytes(WtmpFixture.threeBoots))
-    #expect(r.hosts.map(\.name) == ["unknown"])
+    // No host name anywhere: the host is named after the folder, so that unrelated folders stay apart.
+    #expect(r.hosts.count == 1 && r.hosts[0].name.hasPrefix("unknown (/"))
     let boots = r.hosts[0].boots
     #expect(boots.map(\.ending) == [.reboot, .powerLoss, .running])
     #expect(boots.map(\.start) == [
@@ -276,7 +277,12 @@ struct WtmpTestSink: RecordSink {
     #expect(FolderHosts.host(for: "/srv/logs/hostA/var/log/wtmp", registry: reg) == "gateway")
     #expect(FolderHosts.host(for: "/srv/logs/hostA/var/wtmp", registry: reg) == "alpha")
     #expect(FolderHosts.host(for: "/srv/logs/hostB/var/log/wtmp", registry: reg) == "beta")
-    #expect(FolderHosts.host(for: "/elsewhere/wtmp", registry: reg) == "beta")
+    // Never a sibling folder's host: /srv/logs/hostC has no logs of its own and /srv/logs none directly.
+    #expect(FolderHosts.host(for: "/srv/logs/hostC/wtmp", registry: reg) == nil)
+    #expect(FolderHosts.host(for: "/elsewhere/wtmp", registry: reg) == nil)
+    let top = reg.register(path: "/srv/logs/syslog", kind: .syslog, host: "loghost")
+    reg.addRecords(top, 5)
+    #expect(FolderHosts.host(for: "/srv/logs/hostC/wtmp", registry: reg) == "loghost")
     #expect(FolderHosts.host(for: "wtmp", registry: InputRegistry()) == nil)
   }
 

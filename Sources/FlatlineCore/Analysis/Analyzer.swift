@@ -109,7 +109,7 @@ public enum Analyzer {
     case .datastoreLog(let path, let component):
       DatastoreLogSource(path: path, component: component, registry: registry, options: options).run(into: &sink)
     case .wtmp(let path):
-      let h = host ?? FolderHosts.host(for: path, registry: registry) ?? "unknown"
+      let h = host ?? FolderHosts.host(for: path, registry: registry) ?? FolderHosts.unknownHost(for: path)
       WtmpSource(path: path, registry: registry, options: options, host: h).run(into: &sink)
     case .cloudNotices:
       break  // read by the correlation stage

@@ -1,21 +1,30 @@
 /// Which host a file without host names belongs to (wtmp, datastore logs): the host most seen in the folder it
 /// sits in, as the inputs already read there show.
 public enum FolderHosts {
-  /// The host name with the most records among the inputs registered so far (excluding `.wtmp` and skipped
-  /// inputs), looking first at inputs in the same directory as `path`, then anywhere below that directory, then
-  /// below each parent directory in turn. Ties go to the name that sorts first. Nil when no input has a host.
+  /// The host of the folder `path` sits in, from the inputs registered so far that name a host (not `.wtmp`, not
+  /// skipped), by record count:
+  /// 1. inputs in the same directory;
+  /// 2. else inputs anywhere below it;
+  /// 3. else inputs directly in each parent directory in turn (never a sibling folder: a folder of case folders,
+  ///    one per machine, must not lend one machine's name to another's wtmp).
+  /// Ties go to the name that sorts first. Nil when nothing tells.
   public static func host(for path: String, registry: InputRegistry) -> String? {
     var dir = directory(of: path)
     let candidates = registry.inputs.filter { $0.kind != .wtmp && $0.kind != .skipped && !($0.host ?? "").isEmpty }
     guard !candidates.isEmpty else { return nil }
-    if let h = mostSeen(candidates.filter { directory(of: $0.path) == dir }) { return h }
-    while true {
-      let prefix = dir == "/" ? "/" : dir == "." ? "" : dir + "/"
-      if let h = mostSeen(candidates.filter { $0.path.hasPrefix(prefix) }) { return h }
-      guard let parent = parentDirectory(dir) else { return nil }
+    if let h = mostSeen(candidates.filter { home(of: $0) == dir }) { return h }
+    let prefix = dir == "/" ? "/" : dir == "." ? "" : dir + "/"
+    if let h = mostSeen(candidates.filter { $0.path.hasPrefix(prefix) }) { return h }
+    while let parent = parentDirectory(dir) {
       dir = parent
+      if let h = mostSeen(candidates.filter { home(of: $0) == dir }) { return h }
     }
+    return nil
   }
+
+  /// The name a host-less input gets when its folder tells nothing: `unknown (<folder>)`, so that unrelated
+  /// folders are not merged into one machine.
+  public static func unknownHost(for path: String) -> String { "unknown (\(directory(of: path)))" }
 
   static func mostSeen(_ inputs: [InputInfo]) -> String? {
     var weight: [String: Int] = [:]
@@ -24,6 +33,14 @@ public enum FolderHosts {
       weight[h, default: 0] += max(1, i.records)
     }
     return weight.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }?.key
+  }
+
+  /// The folder an input lives in: a journal read as a directory is that directory; a file, its directory.
+  static func home(of input: InputInfo) -> String {
+    if input.kind == .journal, !input.path.hasSuffix(".journal"), !input.path.hasSuffix(".journal~") {
+      return input.path.hasSuffix("/") && input.path.count > 1 ? String(input.path.dropLast()) : input.path
+    }
+    return directory(of: input.path)
   }
 
   /// The directory part of a path (`.` for a bare name).
