@@ -42,17 +42,7 @@ public struct JournalCorpus {
 
     func flush(_ force: Bool) throws {
       guard out.count >= 4 << 20 || (force && out.count > 0) else { return }
-      var off = 0
-      try out.bytes.withUnsafeBytes { p in
-        while off < p.count {
-          let n = Glibc.write(fd, p.baseAddress! + off, p.count - off)
-          if n < 0 {
-            if errno == EINTR { continue }
-            throw GeneratorError("write: \(String(cString: strerror(errno)))")
-          }
-          off += n
-        }
-      }
+      try writeAll(fd, out.bytes, path: "journal export")
       truth.bytes += out.count
       out.clear()
     }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
 /// SplitMix64: a small, fast, seedable generator so that every corpus is byte-for-byte reproducible.
 public struct SeededRandom {
   private var state: UInt64
@@ -22,6 +25,21 @@ public struct SeededRandom {
 }
 
 /// An append-only byte buffer with the few formatting helpers the generators need (no `String` per line).
+/// Writes all of `bytes` to `fd`, retrying after EINTR and short writes.
+func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
+  var off = 0
+  try bytes.withUnsafeBytes { p in
+    while off < p.count {
+      let n = Glibc.write(fd, p.baseAddress! + off, p.count - off)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw GeneratorError("write \(path): \(String(cString: strerror(errno)))")
+      }
+      off += n
+    }
+  }
+}
+
 public struct ByteWriter {
   public var bytes: [UInt8] = []
 

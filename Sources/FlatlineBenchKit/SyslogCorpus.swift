@@ -137,17 +137,7 @@ public struct SyslogCorpus {
 
     func flush(_ force: Bool) throws {
       if out.count >= 4 << 20 || (force && out.count > 0) {
-        var off = 0
-        try out.bytes.withUnsafeBytes { p in
-          while off < p.count {
-            let n = Glibc.write(fd, p.baseAddress! + off, p.count - off)
-            if n < 0 {
-              if errno == EINTR { continue }
-              throw GeneratorError("write \(path): \(String(cString: strerror(errno)))")
-            }
-            off += n
-          }
-        }
+        try writeAll(fd, out.bytes, path: path)
         written += out.count
         out.clear()
       }

@@ -67,6 +67,22 @@ public enum CivilTime {
     return b.withBytes { parseISO($0)?.time }
   }
 
+  /// Fractional seconds after a `.` or `,` at `b[i]`: the digits as microseconds (digits past the sixth are read
+  /// and dropped) and the index after them; nil when `b[i]` is not a separator.
+  @inline(__always)
+  public static func fraction(_ b: Bytes, at i: Int) -> (micro: Int, end: Int)? {
+    guard i < b.count, b[i] == 46 || b[i] == 44 else { return nil }
+    var j = i + 1
+    var scale = 100_000
+    var micro = 0
+    while j < b.count, b[j] >= 48, b[j] <= 57 {
+      micro += Int(b[j] - 48) * scale
+      scale /= 10
+      j += 1
+    }
+    return (micro, j)
+  }
+
   /// Parses an ISO 8601 timestamp at the start of `b`. Returns the UTC time and the number of bytes used.
   /// A timestamp without zone is taken as UTC (`hasZone` false tells the caller).
   public static func parseISO(_ b: Bytes) -> (time: Int64, length: Int, hasZone: Bool)? {
@@ -91,14 +107,9 @@ public enum CivilTime {
     else { return nil }
     var i = 19
     var micro = 0
-    if i < b.count, b[i] == 46 || b[i] == 44 {
-      i += 1
-      var scale = 100_000
-      while i < b.count, b[i] >= 48, b[i] <= 57 {
-        micro += Int(b[i] - 48) * scale
-        scale /= 10
-        i += 1
-      }
+    if let f = fraction(b, at: i) {
+      micro = f.micro
+      i = f.end
     }
     var t = micros(year: y, month: mo, day: d, hour: h, minute: mi, second: Swift.min(s, 59), micro: micro)
     var hasZone = false

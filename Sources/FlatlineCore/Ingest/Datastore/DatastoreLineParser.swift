@@ -185,16 +185,9 @@ struct DatastoreLineParser {
     s.second = min(ss, 59)
     s.micro = 0
     i += 6
-    if i + 1 < b.count, b[i] == 46 || b[i] == 44, isDigit(b[i + 1]) {
-      i += 1
-      var scale = 100_000
-      var micro = 0
-      while i < b.count, isDigit(b[i]) {
-        micro += Int(b[i] - 48) * scale
-        scale /= 10
-        i += 1
-      }
-      s.micro = micro
+    if i + 1 < b.count, isDigit(b[i + 1]), let f = CivilTime.fraction(b, at: i) {
+      s.micro = f.micro
+      i = f.end
     }
     return i
   }

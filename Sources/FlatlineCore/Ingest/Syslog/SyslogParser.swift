@@ -197,16 +197,9 @@ public enum SyslogParser {
     h.minute = mm
     h.second = min(ss, 59)
     var j = i + 8
-    if j < b.count, b[j] == 46 || b[j] == 44 {
-      j += 1
-      var scale = 100_000
-      var micro = 0
-      while j < b.count, isDigit(b[j]) {
-        micro += Int(b[j] - 48) * scale
-        scale /= 10
-        j += 1
-      }
-      h.micro = micro
+    if let f = CivilTime.fraction(b, at: j) {
+      h.micro = f.micro
+      j = f.end
     }
     return j
   }
