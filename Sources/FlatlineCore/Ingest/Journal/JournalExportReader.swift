@@ -152,7 +152,6 @@ struct JournalExportReader {
       }
       fields.fill(&record)
       record.time = journalTime(fields.decimal(.realtime))
-      record.bootID = fields.bytes(.bootID)
       record.line = entryLine
       delivered += 1
       sink.consume(record)

@@ -145,8 +145,9 @@ final class JournalFields {
   func decimal(_ field: JournalField) -> UInt64? { parseDecimal(bytes(field)) }
 
   /// Fills the shared fields of `record` from the slots: identifier (`SYSLOG_IDENTIFIER`, else `_COMM`), pid,
-  /// message, message ID, unit, host, machine ID, kernel flag and uptime. Time, boot ID and input are left to the
-  /// caller.
+  /// message, message ID, units, host, machine and boot IDs, monotonic time, kernel flag and uptime. Time and input
+  /// are left to the caller (binary readers take boot ID and monotonic time from the entry header into the slots or
+  /// the record).
   @inline(__always) func fill(_ record: inout Record) {
     record.message = bytes(.message)
     let ident = bytes(.identifier)
@@ -161,6 +162,7 @@ final class JournalFields {
     record.systemdUnit = bytes(.systemdUnit)
     record.host = bytes(.host)
     record.machineID = bytes(.machineID)
+    record.bootID = bytes(.bootID)
     record.isKernel = bytes(.transport).equals("kernel")
     if let m = decimal(.monotonic), m <= UInt64(Int64.max) { record.monotonic = Int64(m) } else { record.monotonic = -1 }
     if record.isKernel, let t = decimal(.sourceMonotonic), t <= UInt64(Int64.max) {

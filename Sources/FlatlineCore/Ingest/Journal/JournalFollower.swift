@@ -71,7 +71,6 @@ final class JournalFollower: CursorSource {
       case .success(let entry):
         fields.fill(&record)
         record.time = journalTime(entry.realtime)
-        record.bootID = fields.bytes(.bootID)
         record.monotonic = entry.mono.usec <= UInt64(Int64.max) ? Int64(entry.mono.usec) : -1
       }
       delivered += 1

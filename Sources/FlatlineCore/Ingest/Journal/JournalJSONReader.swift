@@ -45,7 +45,6 @@ struct JournalJSONReader {
       }
       fields.fill(&record)
       record.time = journalTime(fields.decimal(.realtime))
-      record.bootID = fields.bytes(.bootID)
       record.line = lineNumber
       delivered += 1
       sink.consume(record)

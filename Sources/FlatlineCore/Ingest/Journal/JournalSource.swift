@@ -498,7 +498,6 @@ struct JournalGroupReader {
         duplicate: same ? p.duplicate + 1 : 0)
     }
     record.time = journalTime(realtime)
-    record.bootID = fields.bytes(.bootID)
     record.monotonic = mono.usec <= UInt64(Int64.max) ? Int64(mono.usec) : -1
     return nil
   }
