@@ -100,7 +100,7 @@ public enum Analyzer {
       let dir = directory(files[0])
       SyslogSource(
         files: files, registry: registry, options: options, siblingYearShift: yearHints.fileTimeShift[dir],
-        journalAnchor: yearHints.journalEnd[dir]
+        journalAnchor: yearHints.journalEnd[dir], fileStarts: yearHints.fileStarts[files[0]]
       ).run(into: &sink)
     case .journalFiles(let files):
       JournalSource(files: files, registry: registry, options: options).run(into: &sink)
@@ -127,6 +127,8 @@ public enum Analyzer {
     public var fileTimeShift: [String: Int] = [:]
     /// Per directory: the time (seconds) of the last entry of a journal there.
     public var journalEnd: [String: Int64] = [:]
+    /// Per syslog set (keyed by its oldest file): the heads read here, so the set's source does not read them again.
+    public var fileStarts: [String: [YearInference.FileStart]] = [:]
 
     public init() {}
 
@@ -138,6 +140,7 @@ public enum Analyzer {
           let dir = directory(files[0])
           guard fileTimeShift[dir] == nil else { continue }
           let starts = files.map { YearInference.fileStart(path: $0) }
+          fileStarts[files[0]] = starts
           if let shift = YearInference.fileTimeShift(starts: starts, names: files, converter: zone) {
             fileTimeShift[dir] = shift
           }

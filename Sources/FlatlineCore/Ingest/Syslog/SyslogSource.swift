@@ -17,12 +17,15 @@ public struct SyslogSource {
   public var siblingYearShift: Int?
   /// Seconds since the epoch of the last entry of a journal in the same folder (year anchor for copied files).
   public var journalAnchor: Int64?
+  /// The files' heads as year inference reads them, when the caller has read them already (nil: read here).
+  public var fileStarts: [YearInference.FileStart]?
 
   /// `files`: one rotation set, oldest first.
   public init(
     files: [String], registry: InputRegistry, options: IngestOptions, siblingYearShift: Int? = nil,
-    journalAnchor: Int64? = nil
+    journalAnchor: Int64? = nil, fileStarts: [YearInference.FileStart]? = nil
   ) {
+    self.fileStarts = fileStarts
     self.journalAnchor = journalAnchor
     self.files = files
     self.registry = registry
@@ -47,7 +50,7 @@ public struct SyslogSource {
     if let y = options.year {
       baseYear = y
     } else {
-      let starts = files.map { YearInference.fileStart(path: $0) }
+      let starts = fileStarts ?? files.map { YearInference.fileStart(path: $0) }
       let (y, warning) = YearInference.baseYear(
         starts: starts, names: files, converter: zone, siblingShift: siblingYearShift, journalAnchor: journalAnchor)
       baseYear = y
