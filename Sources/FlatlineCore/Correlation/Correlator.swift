@@ -55,15 +55,18 @@ public struct Correlator {
     return hosts.firstIndex { h in Self.short(h.name) == s || h.aliases.contains { Self.short($0) == s } }
   }
 
-  /// The host name a hit is attributed to.
-  public func host(of hit: RuleHit) -> String {
-    if let i = hostIndex(name: hit.host, machineID: hit.machineID) { return hosts[i].name }
+  /// The host a hit is attributed to: its index among `hosts` when it is one of them, and its name.
+  func attribution(of hit: RuleHit) -> (index: Int?, name: String) {
+    if let i = hostIndex(name: hit.host, machineID: hit.machineID) { return (i, hosts[i].name) }
     if hit.host.isEmpty, let f = folderHost(hit.location.input) {
-      if let i = hostIndex(name: f, machineID: nil) { return hosts[i].name }
-      return f
+      if let i = hostIndex(name: f, machineID: nil) { return (i, hosts[i].name) }
+      return (nil, f)
     }
-    return hit.host.isEmpty ? "unknown" : hit.host
+    return (nil, hit.host.isEmpty ? "unknown" : hit.host)
   }
+
+  /// The host name a hit is attributed to.
+  public func host(of hit: RuleHit) -> String { attribution(of: hit).name }
 
   func hostIndex(of notice: CloudNotice) -> Int? {
     if let h = noticeHost(notice), let i = hostIndex(name: h, machineID: nil) { return i }
@@ -96,8 +99,9 @@ public struct Correlator {
   }
 
   public func correlate(hits: [RuleHit], notices: [CloudNotice]) -> (incidents: [Incident], findings: [Finding]) {
-    let hitHost = hits.map { host(of: $0) }
-    let hostIndexOfHit = hitHost.map { name in hosts.firstIndex { Self.short($0.name) == Self.short(name) } }
+    let attributed = hits.map { attribution(of: $0) }
+    let hitHost = attributed.map(\.name)
+    let hostIndexOfHit = attributed.map(\.index)
     let rows = hits.indices.map { k in hostIndexOfHit[k].flatMap { bootRow(of: hits[k], host: $0) } }
     var used = Array(repeating: false, count: hits.count)
     let noticeHosts = notices.map { hostIndex(of: $0) }
