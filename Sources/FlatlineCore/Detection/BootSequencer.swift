@@ -134,7 +134,12 @@ public final class BootSequencer {
 
   /// Assigns every held record to the current boot.
   public func flushPending() {
-    while count > 0 { applyOldestPending() }
+    guard count > 0 else { return }
+    let target = current
+    while count > 0 {
+      apply(ring.head, to: target)
+      ring.dropOldest()
+    }
   }
 
   private func openBoot(banner r: Record) {

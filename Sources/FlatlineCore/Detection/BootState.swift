@@ -106,8 +106,15 @@ public final class BootState {
       if firstTime == Record.noTime { firstTime = time }
       lastTime = time
     }
-    storedLastLocation = location
-    lastCursorDeferred = nil
+    // Text records (no cursors) update the kept location in place: replacing it, or clearing the deferred
+    // cursor when there is none, costs reference-counting calls on every record.
+    if location.cursor == nil, storedLastLocation != nil, storedLastLocation!.cursor == nil {
+      storedLastLocation!.input = location.input
+      storedLastLocation!.line = location.line
+    } else {
+      storedLastLocation = location
+    }
+    if lastCursorDeferred != nil { lastCursorDeferred = nil }
     setLastMessage(message)
     if ordinal == 0, nulBytesBefore > 0, startKnown {
       var e = makeEvidence(.nulRun)

@@ -3,12 +3,18 @@
 public struct DetectionEngine: RecordSink {
   public let registry: InputRegistry
   public private(set) var sequencers: [BootSequencer] = []
+  /// The same sequencers, unretained (kept alive by `sequencers`): the per-record path reaches its sequencer
+  /// without a retain/release pair. Append through `add(_:)` only.
+  private var sequencerRefs: [Unmanaged<BootSequencer>] = []
   private var index: [String: Int] = [:]
   private var streamOrdinal = 0
   // Fast path: the previous record's stream and host.
   private var lastStream = -1
-  /// The previous record's host key (shares the `byKeyHash` entry's array: assigning it is a retain, not a copy).
-  private var lastHost: [UInt8] = []
+  /// The previous record's host key (a view into `keys`: assigning it costs no reference counting).
+  private var lastHost: Bytes = .empty
+  /// Where host keys are kept (`KeyEntry.key`, `lastHost`); engines absorbed from other threads hand theirs over.
+  private var keys = ByteArena()
+  private var absorbedKeys: [ByteArena] = []
   private var lastSequencer = -1
   /// The host of the previous record per stream, for lines that carry none.
   /// Indexed by stream number; -1 = none yet (an array: this is written whenever the host changes).
@@ -27,7 +33,7 @@ public struct DetectionEngine: RecordSink {
 
   private struct KeyEntry {
     var stream: Int
-    var key: [UInt8]
+    var key: Bytes
     var sequencer: Int
     var hash: UInt64
   }
@@ -84,11 +90,13 @@ public struct DetectionEngine: RecordSink {
       lastSequencer = seq
       setLastHost(ofStream: stream, seq)
     }
-    let s = sequencers[seq]
-    if journal, !r.host.isEmpty, !r.host.equals(s.hostName) { s.hostName = r.host.string }
     streamOrdinal += 1
-    let signal = loginRecords ? SignalClassifier.classifyLoginRecord(r) : SignalClassifier.classify(r)
-    s.consume(r, signal: signal, streamOrdinal: streamOrdinal)
+    let ordinal = streamOrdinal
+    sequencerRefs[seq]._withUnsafeGuaranteedRef { s in
+      if journal, !r.host.isEmpty, !r.host.equals(s.hostName) { s.hostName = r.host.string }
+      let signal = loginRecords ? SignalClassifier.classifyLoginRecord(r) : SignalClassifier.classify(r)
+      s.consume(r, signal: signal, streamOrdinal: ordinal)
+    }
   }
 
   /// The sequencer of a journal boot. A boot stays with the machine it was first seen on, except once: the
@@ -131,11 +139,11 @@ public struct DetectionEngine: RecordSink {
       found = e
     } else {
       let i = sequencerSlow(stream: stream, key: key, journal: journal, loginRecords: loginRecords, record: r)
-      found = KeyEntry(stream: stream, key: key.array, sequencer: i, hash: h)
+      found = KeyEntry(stream: stream, key: keys.keep(key), sequencer: i, hash: h)
       byKeyHash[h, default: []].append(found)
     }
     if recentKeys.isEmpty {
-      recentKeys = Array(repeating: KeyEntry(stream: -1, key: [], sequencer: -1, hash: 0), count: Self.recentSlots)
+      recentKeys = Array(repeating: KeyEntry(stream: -1, key: .empty, sequencer: -1, hash: 0), count: Self.recentSlots)
     }
     recentKeys[slot] = found
     lastHost = found.key
@@ -151,7 +159,7 @@ public struct DetectionEngine: RecordSink {
     let s = BootSequencer(
       stream: stream, hostKey: key.string, hostName: name, isJournal: journal, isLoginRecords: loginRecords && !journal)
     if journal && !r.machineID.isEmpty { s.machineID = r.machineID.string }
-    sequencers.append(s)
+    add(s)
     index[k] = sequencers.count - 1
     return sequencers.count - 1
   }
@@ -171,7 +179,7 @@ public struct DetectionEngine: RecordSink {
       } else {
         let s = BootSequencer(stream: stream, hostKey: machineID, hostName: machineID, isJournal: true)
         s.machineID = machineID
-        sequencers.append(s)
+        add(s)
         i = sequencers.count - 1
         index[k] = i
       }
@@ -188,7 +196,7 @@ public struct DetectionEngine: RecordSink {
         s.firstStreamOrdinal += streamOrdinal
         s.lastStreamOrdinal += streamOrdinal
       }
-      sequencers.append(s)
+      add(s)
     }
     for (k, v) in other.index { index[k] = v + offset }
     for (k, v) in other.lastHostOfStream.enumerated() where v >= 0 { setLastHost(ofStream: k, v + offset) }
@@ -196,12 +204,19 @@ public struct DetectionEngine: RecordSink {
     streamOrdinal += other.streamOrdinal
     lastStream = -1
     lastSequencer = -1
-    lastHost = []
+    lastHost = .empty
+    absorbedKeys.append(other.keys)
+    absorbedKeys += other.absorbedKeys
     lastBootID = []
     inputKinds = []
     inputStreams = []
     byKeyHash = [:]
     recentKeys = []
+  }
+
+  private mutating func add(_ s: BootSequencer) {
+    sequencers.append(s)
+    sequencerRefs.append(Unmanaged.passUnretained(s))
   }
 
   /// Ends all streams.

@@ -106,3 +106,36 @@ extension Array where Element == UInt8 {
     try withUnsafeBufferPointer { try body(Bytes($0)) }
   }
 }
+
+/// Bytes kept for the life of their owner, handed out as `Bytes` views (no reference counting when copied).
+///
+/// For small sets of keys looked at on every record (host names): an array of bytes would be retained and
+/// released each time it is assigned or compared through a copy. Nothing is ever freed before the arena.
+final class ByteArena: @unchecked Sendable {
+  private var chunks: [UnsafeMutablePointer<UInt8>] = []
+  private var free = 0
+  private var cursor: UnsafeMutablePointer<UInt8>?
+  static let chunkSize = 4096
+
+  /// A lasting copy of `bytes`.
+  func keep(_ bytes: Bytes) -> Bytes {
+    let n = bytes.count
+    guard n > 0, let src = bytes.base else { return .empty }
+    if n > free || cursor == nil {
+      let size = Swift.max(n, Self.chunkSize)
+      let p = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+      chunks.append(p)
+      cursor = p
+      free = size
+    }
+    let dst = cursor!
+    dst.update(from: src, count: n)
+    cursor = dst + n
+    free -= n
+    return Bytes(base: UnsafePointer(dst), count: n)
+  }
+
+  deinit {
+    for p in chunks { p.deallocate() }
+  }
+}

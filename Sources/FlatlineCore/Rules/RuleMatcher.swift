@@ -47,7 +47,11 @@ public final class RuleMatcher {
     let rules: [Int32]
     var automaton: AhoCorasick?
     /// Over each rule's longest anchor: when none occurs, no rule of the group can fire (skip the automaton).
-    var prefilter: LiteralPrefilter?
+    var prefilter: LiteralPrefilter? {
+      didSet { prefilterRef = prefilter.map { Unmanaged.passUnretained($0) } }
+    }
+    /// `prefilter`, unretained (no retain/release pair per record).
+    private(set) var prefilterRef: Unmanaged<LiteralPrefilter>?
     /// Per rule of the group (same order): its anchors as pattern ids of the automaton.
     var ruleAnchors: [[Int32]] = []
     /// Per pattern id: group-local rule positions that have it as their first anchor.
@@ -60,6 +64,8 @@ public final class RuleMatcher {
   }
 
   private var groups: [Group] = []
+  /// The same groups, unretained (kept alive by `groups`): no retain/release pair per record.
+  private var groupRefs: [Unmanaged<Group>] = []
   private var groupByRules: [[Int32]: Int32] = [:]
 
   /// Source dispatch cache: open addressing on the FNV-1a hash of (identifier, unit, log kind id, kernel flag).
@@ -160,12 +166,19 @@ public final class RuleMatcher {
   ) {
     let gi = group(identifier: identifier, unit: unit, isKernel: isKernel, logKindID: logKindID)
     guard gi >= 0 else { return }
-    let grp = groups[Int(gi)]
+    groupRefs[Int(gi)]._withUnsafeGuaranteedRef { forEachMatch(in: $0, message: message, body) }
+  }
+
+  private func forEachMatch(in grp: Group, message: Bytes, _ body: (Int, [String: String]) -> Void) {
     guard !message.isEmpty || !grp.always.isEmpty else { return }
     if !grp.built { build(grp) }
     var scan = false
     if grp.automaton != nil, !message.isEmpty {
-      scan = grp.prefilter?.occursIn(message) ?? true
+      if let prefilter = grp.prefilterRef {
+        scan = prefilter._withUnsafeGuaranteedRef { $0.occursIn(message) }
+      } else {
+        scan = true
+      }
       if !scan && grp.always.isEmpty { return }
     }
     candidates.removeAll(keepingCapacity: true)
@@ -267,7 +280,9 @@ public final class RuleMatcher {
       g = existing
     } else {
       g = Int32(groups.count)
-      groups.append(Group(rules: list))
+      let group = Group(rules: list)
+      groups.append(group)
+      groupRefs.append(Unmanaged.passUnretained(group))
       groupByRules[list] = g
     }
     if cacheCount < RuleMatcher.cacheLimit {
@@ -379,8 +394,12 @@ public final class RuleHitCollector {
   private var logKindIDs: [Int32] = []
   private var logKindKnown: [Bool] = []
 
+  /// `matcher`, unretained (no retain/release pair per record).
+  private let matcherRef: Unmanaged<RuleMatcher>
+
   public init(matcher: RuleMatcher) {
     self.matcher = matcher
+    matcherRef = Unmanaged.passUnretained(matcher)
   }
 
   public convenience init(rules: [Rule]) {
@@ -415,12 +434,18 @@ public final class RuleHitCollector {
     // The callback only notes the matches: a closure capturing `r` would copy the record (and retain its
     // cursor source) on every call, matching or not.
     var matched: [(Int, [String: String])] = []
-    matcher.forEachMatch(
-      identifier: r.identifier, unit: r.systemdUnit.isEmpty ? r.unit : r.systemdUnit, isKernel: r.isKernel,
-      logKindID: logKindID, message: r.message
-    ) { index, captures in
-      matched.append((index, captures))
+    let identifier = r.identifier
+    let unit = r.systemdUnit.isEmpty ? r.unit : r.systemdUnit
+    let isKernel = r.isKernel
+    let message = r.message
+    matcherRef._withUnsafeGuaranteedRef { matcher in
+      matcher.forEachMatch(
+        identifier: identifier, unit: unit, isKernel: isKernel, logKindID: logKindID, message: message
+      ) { index, captures in
+        matched.append((index, captures))
+      }
     }
+    guard !matched.isEmpty else { return }
     for (index, captures) in matched {
       let rule = matcher.rules[index]
       hits.append(

@@ -138,7 +138,10 @@ struct JournalExportReader {
   }
 
   mutating func run<S: RecordSink>(into sink: inout S) {
-    var record = Record(input: input, cursorSource: StoredCursor(fields: fields))
+    // Records do not retain their cursor source: this keeps it alive for the whole run.
+    let cursorSource = StoredCursor(fields: fields)
+    defer { withExtendedLifetime(cursorSource) {} }
+    var record = Record(input: input, cursorSource: cursorSource)
     var inEntry = false
     var entryLine = 0
     var bad: String?

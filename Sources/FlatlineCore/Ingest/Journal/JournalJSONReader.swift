@@ -25,7 +25,10 @@ struct JournalJSONReader {
   }
 
   mutating func run<S: RecordSink>(into sink: inout S) {
-    var record = Record(input: input, cursorSource: StoredCursor(fields: fields))
+    // Records do not retain their cursor source: this keeps it alive for the whole run.
+    let cursorSource = StoredCursor(fields: fields)
+    defer { withExtendedLifetime(cursorSource) {} }
+    var record = Record(input: input, cursorSource: cursorSource)
     var delivered = 0
     while true {
       let lineNumber = reader.lineNumber
