@@ -29,4 +29,25 @@ public struct AnalysisSink: RecordSink {
     rules.absorb(other.rules)
     identity.absorb(other.identity)
   }
+
+  /// Makes this sink read a chunk of a syslog stream (`SplitIngest`); call before the first record.
+  mutating func readChunk() { engine.readsChunk = true }
+
+  /// Appends what `other` read from the next chunk of the same stream (see `DetectionEngine.appendChunk`).
+  /// `first`: `other` read the stream's first chunk. False, changing nothing, when the chunk cannot be joined
+  /// exactly.
+  mutating func appendChunk(_ other: AnalysisSink, first: Bool) -> Bool {
+    guard engine.canAppendChunk(other.engine, first: first) else { return false }
+    engine.appendChunk(other.engine)
+    rules.absorb(other.rules)
+    identity.absorb(other.identity)
+    return true
+  }
+
+  /// Adds `delta` to the line numbers of `input` in everything kept.
+  func shiftLines(input: Int32, by delta: Int) {
+    guard delta != 0 else { return }
+    engine.shiftLines(input: input, by: delta)
+    rules.shiftLines(input: input, by: delta)
+  }
 }

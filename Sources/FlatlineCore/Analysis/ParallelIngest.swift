@@ -26,8 +26,15 @@ enum ParallelIngest {
         k += 1
         continue
       }
+      if case .syslogSet(let files) = inputs[k], SplitIngest.wants(files, jobs: jobs, options: options) {
+        SplitIngest.run(
+          files: files, jobs: jobs, registry: registry, rules: rules, options: options, yearHints: yearHints,
+          into: &tap)
+        k += 1
+        continue
+      }
       var batch: [[String]] = []
-      while k < inputs.count, case .syslogSet(let files) = inputs[k] {
+      while k < inputs.count, case .syslogSet(let files) = inputs[k], !SplitIngest.wants(files, jobs: jobs, options: options) {
         batch.append(files)
         k += 1
       }
