@@ -4,7 +4,7 @@
 public struct AnalysisSink: RecordSink {
   public private(set) var engine: DetectionEngine
   /// Rule hits so far (datastore and storage events for correlation).
-  public let rules: RuleHitCollector
+  public private(set) var rules: RuleHitCollector
   /// Instance ids named by cloud-init and agent lines (host ↔ instance mapping for notices).
   public private(set) var identity = InstanceIdentity()
   let registry: InputRegistry
@@ -28,6 +28,13 @@ public struct AnalysisSink: RecordSink {
     engine.absorb(other.engine)
     rules.absorb(other.rules)
     identity.absorb(other.identity)
+  }
+
+  /// Lets go of the compiled rules, keeping the hits (a chunk's sink waiting to be joined, `SplitIngest`).
+  mutating func keepHitsOnly() {
+    let c = RuleHitCollector(rules: [])
+    c.absorb(rules)
+    rules = c
   }
 
   /// Makes this sink read a chunk of a syslog stream (`SplitIngest`); call before the first record.

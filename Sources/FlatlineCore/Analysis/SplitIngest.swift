@@ -171,6 +171,7 @@ enum SplitIngest {
     }
     result.counts = state.readFile(reader, input: u.input, registry: fork, into: &sink)
     result.lines = reader.lineCount
+    sink.keepHitsOnly()
     result.sink = sink
     return result
   }
@@ -320,8 +321,10 @@ enum SplitIngest {
       }
       var cuts: [Cut] = []
       if size > options.splitThreshold {
-        let chunk = options.splitChunkBytes > 0 ? options.splitChunkBytes : max(1, size / (2 * jobs))
-        let pieces = min(max(2, (size + chunk - 1) / chunk), 4096)
+        // A multiple of the jobs, several per job: the threads finish together even when one is slowed down.
+        let chunk = options.splitChunkBytes > 0 ? options.splitChunkBytes : max(1, size / (4 * jobs))
+        var pieces = min(max(2, (size + chunk - 1) / chunk), 4096)
+        if options.splitChunkBytes == 0 { pieces = (pieces + jobs - 1) / jobs * jobs }
         var last = 0
         for p in 1..<pieces {
           let nominal = max(size / pieces * p, last + 1)
