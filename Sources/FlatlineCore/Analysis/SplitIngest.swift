@@ -97,9 +97,9 @@ enum SplitIngest {
     }
   }
 
-  final class Slots: @unchecked Sendable {
-    var results: [Result?]
-    init(_ n: Int) { results = Array(repeating: nil, count: n) }
+  /// Where a job puts a unit's result (one box per unit, made before the jobs start: no shared array is written).
+  final class Slot: @unchecked Sendable {
+    var result: Result?
   }
 
   /// Reads `files` (one rotation set) into `tap` as `Analyzer.ingest` would, splitting its big plain files.
@@ -121,7 +121,7 @@ enum SplitIngest {
     base.warningHandler = nil
     let zone = prepared.zone.zone
 
-    let slots = Slots(units.count)
+    let slots = units.map { _ in Slot() }
     let queue = ParallelIngest.Queue()
     DispatchQueue.concurrentPerform(iterations: min(jobs, units.count)) { _ in
       while true {
@@ -129,12 +129,12 @@ enum SplitIngest {
         guard i < units.count else { return }
         let r = read(units[i], base: base, zone: zone, tracker: units[i].tracker, carry: nil, rules: rules,
           options: options)
-        slots.results[i] = r
+        slots[i].result = r
       }
     }
     var rereads = 0
     if let joined = join(
-      units, slots.results, base: base, zone: zone, rules: rules, options: options, rereads: &rereads)
+      units, slots.map(\.result), base: base, zone: zone, rules: rules, options: options, rereads: &rereads)
     {
       // Copy the set's inputs back, telling the warnings the main registry has not seen.
       for i in prepared.indices {
