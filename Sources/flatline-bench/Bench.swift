@@ -154,7 +154,15 @@ final class Bench {
         ("grep -cE (4 markers)", ["/usr/bin/grep", "-cE", pattern, path]),
       ]
       if let rg = which("rg") { tools.append(("rg -c (4 markers)", [rg, "-c", pattern, path])) }
+      if path == syslogBig { tools.insert((Self.splitTool, [selfPath, "child", "--jobs", "2", path]), at: 1) }
       try compare(corpus: name, bytes: truth.bytes, records: truth.records, truth: truth, tools: tools)
+    }
+    let one = rows.firstIndex { $0.corpus == "syslog 1 GiB" && $0.tool == "flatline --jobs 1" }
+    let two = rows.firstIndex { $0.corpus == "syslog 1 GiB" && $0.tool == Self.splitTool }
+    if let one, let two {
+      let ratio = rows[one].seconds / rows[two].seconds
+      rows[two].ratioNote = String(format: "%.2f× the --jobs 1 throughput", ratio)
+      notes.append(String(format: "--jobs 2 ÷ --jobs 1 throughput on the one 1 GiB file (split into chunks): %.2f× (bar ≥ 1.7×)", ratio))
     }
     let big = rows.first { $0.corpus == "syslog 1 GiB" && $0.tool.hasPrefix("flatline") }
     let small = rows.first { $0.corpus == "syslog 100 MiB" && $0.tool.hasPrefix("flatline") }
@@ -162,6 +170,8 @@ final class Bench {
       notes.append(String(format: "time ratio 1 GiB ÷ 100 MiB: %.2f (bar ≤ 11)", big.seconds / small.seconds))
     }
   }
+
+  static let splitTool = "flatline --jobs 2 (one file split)"
 
   func rulesCase() throws {
     let n = BuiltinRules.all.count

@@ -4,7 +4,7 @@
 public struct AnalysisSink: RecordSink {
   public private(set) var engine: DetectionEngine
   /// Rule hits so far (datastore and storage events for correlation).
-  public let rules: RuleHitCollector
+  public private(set) var rules: RuleHitCollector
   /// Instance ids named by cloud-init and agent lines (host ↔ instance mapping for notices).
   public private(set) var identity = InstanceIdentity()
   let registry: InputRegistry
@@ -28,5 +28,33 @@ public struct AnalysisSink: RecordSink {
     engine.absorb(other.engine)
     rules.absorb(other.rules)
     identity.absorb(other.identity)
+  }
+
+  /// Lets go of the compiled rules, keeping the hits (a chunk's sink waiting to be joined, `SplitIngest`).
+  mutating func keepHitsOnly() {
+    let c = RuleHitCollector(rules: [])
+    c.absorb(rules)
+    rules = c
+  }
+
+  /// Makes this sink read a chunk of a syslog stream (`SplitIngest`); call before the first record.
+  mutating func readChunk() { engine.readsChunk = true }
+
+  /// Appends what `other` read from the next chunk of the same stream (see `DetectionEngine.appendChunk`).
+  /// `first`: `other` read the stream's first chunk. False, changing nothing, when the chunk cannot be joined
+  /// exactly.
+  mutating func appendChunk(_ other: AnalysisSink, first: Bool) -> Bool {
+    guard engine.canAppendChunk(other.engine, first: first) else { return false }
+    engine.appendChunk(other.engine)
+    rules.absorb(other.rules)
+    identity.absorb(other.identity)
+    return true
+  }
+
+  /// Adds `delta` to the line numbers of `input` in everything kept.
+  func shiftLines(input: Int32, by delta: Int) {
+    guard delta != 0 else { return }
+    engine.shiftLines(input: input, by: delta)
+    rules.shiftLines(input: input, by: delta)
   }
 }

@@ -15,8 +15,8 @@ public struct AnalysisOptions: Sendable {
   public var hostMapPath: String?
   /// `--rules FILE|DIR`: user rule files added to the built-in rules (see `RuleLoader`).
   public var rulePaths: [String]
-  /// `--jobs N`: how many syslog rotation sets are read at once (1: one after the other). The result is the same
-  /// for every N (see `ParallelIngest`).
+  /// `--jobs N`: how many syslog rotation sets — or chunks of one big plain syslog file — are read at once (1: one
+  /// after the other). The result is the same for every N (see `ParallelIngest`, `SplitIngest`).
   public var jobs: Int = 1
 
   public init(paths: [String], ingest: IngestOptions = IngestOptions(), since: Int64? = nil, until: Int64? = nil,

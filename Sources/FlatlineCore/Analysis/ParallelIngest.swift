@@ -12,8 +12,10 @@ import Foundation
 /// - Each job has its own `AnalysisSink` (boot engine, rule matcher — not thread-safe — and instance scanner).
 ///   After the batch the sinks are merged in input order: sequencers and rule hits appended, stream ordinals
 ///   shifted, the forks' input entries (counts, hosts, warnings) copied back.
-/// The boot state machine runs per stream (one rotation set), so sets are independent. A single file is not
-/// split: its year tracking, held-back records and continuation lines carry state from line to line.
+/// The boot state machine runs per stream (one rotation set), so sets are independent.
+/// A set with a plain file larger than `IngestOptions.splitThreshold` is not part of a batch: it is read on its own
+/// by `SplitIngest`, as chunks of its big files on all N threads, joined so that the result is again identical
+/// (year tracking, held-back records, banner phases and continuation lines across a cut: see there).
 enum ParallelIngest {
   static func run(
     _ inputs: [DiscoveredInput], jobs: Int, registry: InputRegistry, rules: [Rule], options: IngestOptions,
@@ -26,8 +28,15 @@ enum ParallelIngest {
         k += 1
         continue
       }
+      if case .syslogSet(let files) = inputs[k], SplitIngest.wants(files, jobs: jobs, options: options) {
+        SplitIngest.run(
+          files: files, jobs: jobs, registry: registry, rules: rules, options: options, yearHints: yearHints,
+          into: &tap)
+        k += 1
+        continue
+      }
       var batch: [[String]] = []
-      while k < inputs.count, case .syslogSet(let files) = inputs[k] {
+      while k < inputs.count, case .syslogSet(let files) = inputs[k], !SplitIngest.wants(files, jobs: jobs, options: options) {
         batch.append(files)
         k += 1
       }

@@ -42,7 +42,7 @@ public final class BootSequencer {
   // MARK: Pending records (same timestamp, not yet assigned)
 
   /// Records held while their timestamp does not change, oldest at `head` (see `PendingRing`).
-  private let ring = PendingRing(capacity: 512)
+  private var ring = PendingRing(capacity: 512)
   private var head: Int { ring.head }
   private var count: Int { ring.count }
   private var pendingTime: Int64 = .min
@@ -55,9 +55,24 @@ public final class BootSequencer {
   private var current: BootState {
     if let b = boots.last { return b }
     let b = BootState(startKnown: false)
+    b.collectsCandidates = readsChunk
     boots.append(b)
     return b
   }
+
+  // MARK: Chunks of one file read at once (`SplitIngest`)
+
+  /// True when this sequencer reads a chunk of a stream: the boot running when its records begin may have begun
+  /// in an earlier chunk (its start-of-boot evidence is kept as candidates, see `BootState.continueWith`).
+  var readsChunk = false
+  /// Time of the first record, and whether a boot opened before the time first changed (the records held with
+  /// that time might have joined records the previous chunk held).
+  private var firstRecordTime: Int64?
+  private var timeChanged = false
+  private var openedBeforeTimeChanged = false
+  /// A boot opened with records held and no boot before it: the previous chunk's boot would have changed how
+  /// the held records were split.
+  private var openedWithoutPredecessor = false
 
   // MARK: Feeding
 
@@ -83,10 +98,12 @@ public final class BootSequencer {
     }
     if r.time != pendingTime {
       flushPending()
+      if firstRecordTime == nil { firstRecordTime = r.time } else { timeChanged = true }
       pendingTime = r.time
     }
     updateBannerPhase(r)
     if signal == .bootBanner && !inBannerPhase {
+      if !timeChanged { openedBeforeTimeChanged = true }
       openBoot(banner: r)
       inBannerPhase = true
       bannerPhaseStart = r.time
@@ -149,6 +166,7 @@ public final class BootSequencer {
     if nothingBefore {
       // The data begins with this boot: everything held is its first lines.
       split = 0
+      if count > 0 { openedWithoutPredecessor = true }
     } else if r.nulBytesBefore == 0 {
       var i = count - 1
       var fallback = 0
@@ -201,6 +219,61 @@ public final class BootSequencer {
     switch s {
     case .shutdown, .syslogDaemonExit, .journalStopped, .syslogServiceStopping: return true
     default: return false
+    }
+  }
+
+  /// Whether `continueWith(next)` is exact: false when the chunk's start depended on state it could not know
+  /// (a kernel banner phase open across the cut, records held with the same time on both sides and a banner
+  /// among them, a boot opened over held records as if nothing came before, more start candidates than kept).
+  func canContinue(with next: BootSequencer) -> Bool {
+    guard !isJournal, !isLoginRecords, !next.isJournal, !next.isLoginRecords else { return false }
+    if inBannerPhase || next.openedWithoutPredecessor { return false }
+    if count > 0 && pendingTime == next.firstRecordTime && next.openedBeforeTimeChanged { return false }
+    return !next.boots.contains { $0.candidatesOverflow }
+  }
+
+  /// Appends `next`, the same host as read by the next chunk of this stream, as if its records had come here
+  /// one by one (check `canContinue` first). `offset`: stream ordinals before the chunk.
+  func continueWith(_ next: BootSequencer, ordinalOffset offset: Int) {
+    flushPending()
+    var rest = next.boots[...]
+    if let first = rest.first, !first.startKnown {
+      current.continueWith(first)
+      rest = rest.dropFirst()
+    }
+    boots += rest
+    if next.sawUserspace { sawUserspace = true }
+    if next.lastStreamOrdinal >= 0 {
+      firstStreamOrdinal = min(firstStreamOrdinal, next.firstStreamOrdinal + offset)
+      lastStreamOrdinal = next.lastStreamOrdinal + offset
+    }
+    // The live state is the next chunk's.
+    ring = next.ring
+    pendingTime = next.pendingTime
+    inBannerPhase = next.inBannerPhase
+    bannerPhaseStart = next.bannerPhaseStart
+    bannerPhaseKernelRecords = next.bannerPhaseKernelRecords
+  }
+
+  /// Whether `settleAsFirst` is exact.
+  var canSettleAsFirst: Bool { !boots.contains { $0.candidatesOverflow } }
+
+  /// This sequencer's host first appears in its chunk: settle what waited for a predecessor.
+  func settleAsFirst(ordinalOffset offset: Int) {
+    for b in boots where b.collectsCandidates { b.settleCandidates() }
+    if lastStreamOrdinal >= 0 {
+      firstStreamOrdinal += offset
+      lastStreamOrdinal += offset
+    }
+    readsChunk = false
+  }
+
+  /// Adds `delta` to the line numbers of `input` in everything kept (see `BootState.shiftLines`).
+  func shiftLines(input: Int32, by delta: Int) {
+    for b in boots { b.shiftLines(input: input, by: delta) }
+    for i in 0..<count {
+      let k = ring.slot(i)
+      if ring.inputs[k] == input && ring.lines[k] > 0 { ring.lines[k] += delta }
     }
   }
 

@@ -68,6 +68,22 @@ public final class BootState {
   /// A journal file left ONLINE whose last entry belongs to this boot.
   public var onlineJournal: EvidenceRecord?
 
+  /// A chunk's first boot when the chunk began inside it (`SplitIngest`): start-of-boot evidence cannot be judged
+  /// "early" without the records before the chunk, so candidates are kept with what the judgement needs and
+  /// judged when the chunk is joined to its predecessor (`continueWith`) or found to be first (`settleCandidates`).
+  var collectsCandidates = false
+  struct StartCandidate {
+    var evidence: EvidenceRecord
+    var ordinal: Int
+    var time: Int64
+    /// `firstTime` when the candidate was seen.
+    var firstTime: Int64
+  }
+  var candidates: [StartCandidate] = []
+  /// More candidates than kept: the chunk cannot be joined exactly.
+  var candidatesOverflow = false
+  static let candidateLimit = 64
+
   public init(startKnown: Bool, bootID: String? = nil) {
     self.startKnown = startKnown
     self.bootID = bootID
@@ -147,6 +163,13 @@ public final class BootState {
     case .watchdog:
       crash = makeEvidence(.watchdog)
       crashOrdinal = ordinal
+    case .journalUncleanNotice where collectsCandidates, .filesystemRecovery where collectsCandidates:
+      if candidates.count == Self.candidateLimit {
+        candidatesOverflow = true
+      } else {
+        let e = makeEvidence(signal == .journalUncleanNotice ? .journalUncleanNotice : .filesystemRecovery)
+        candidates.append(StartCandidate(evidence: e, ordinal: ordinal, time: time, firstTime: firstTime))
+      }
     case .journalUncleanNotice, .filesystemRecovery:
       let early = ordinal < Self.startWindowRecords
         || (time != Record.noTime && firstTime != Record.noTime && time - firstTime <= Self.startWindow)
@@ -218,6 +241,95 @@ public final class BootState {
     c.gapOrdinal = gapOrdinal
     c.onlineJournal = onlineJournal
     return c
+  }
+
+  /// Judges the kept start-of-boot candidates as `apply` would have, had the records counted in `base` (with
+  /// first time `priorFirst`) come before them.
+  private func judgeCandidates(_ list: [StartCandidate], base: Int, priorFirst: Int64) {
+    for c in list {
+      let first = priorFirst != Record.noTime ? priorFirst : c.firstTime
+      let early = base + c.ordinal < Self.startWindowRecords
+        || (c.time != Record.noTime && first != Record.noTime && c.time - first <= Self.startWindow)
+      if early && startEvidence.count < 12 { startEvidence.append(c.evidence) }
+    }
+  }
+
+  /// The chunk that holds this boot's first records was the first to show the boot: judge its candidates alone.
+  func settleCandidates() {
+    let list = candidates
+    candidates = []
+    collectsCandidates = false
+    judgeCandidates(list, base: 0, priorFirst: Record.noTime)
+  }
+
+  /// Appends `other`, the same boot as read by the next chunk of the stream, exactly as if its records had been
+  /// applied to this boot one by one (`SplitIngest`).
+  func continueWith(_ other: BootState) {
+    let base = records
+    let priorFirst = firstTime
+    records += other.records
+    if firstTime == Record.noTime { firstTime = other.firstTime }
+    if other.lastTime != Record.noTime { lastTime = other.lastTime }
+    if let loc = other.storedLastLocation {
+      lastLocation = loc
+      lastMessage = other.lastMessage
+    }
+    func shift(_ o: Int) -> Int { o < 0 ? -1 : o + base }
+    if other.strongShutdown != nil {
+      strongShutdown = other.strongShutdown
+      strongOrdinal = shift(other.strongOrdinal)
+    }
+    if other.strongDirection != .unspecified { strongDirection = other.strongDirection }
+    if other.journalStopped != nil {
+      journalStopped = other.journalStopped
+      journalStoppedOrdinal = shift(other.journalStoppedOrdinal)
+    }
+    if other.daemonExit != nil {
+      daemonExit = other.daemonExit
+      daemonExitOrdinal = shift(other.daemonExitOrdinal)
+    }
+    if other.serviceStopping != nil {
+      serviceStopping = other.serviceStopping
+      serviceStoppingOrdinal = shift(other.serviceStoppingOrdinal)
+    }
+    if other.lastDaemonStartOrdinal >= 0 { lastDaemonStartOrdinal = shift(other.lastDaemonStartOrdinal) }
+    if other.lastJournalStartOrdinal >= 0 { lastJournalStartOrdinal = shift(other.lastJournalStartOrdinal) }
+    if other.crash != nil {
+      crash = other.crash
+      crashOrdinal = shift(other.crashOrdinal)
+    }
+    if other.gap != nil {
+      gap = other.gap
+      gapOrdinal = shift(other.gapOrdinal)
+    }
+    if onlineJournal == nil { onlineJournal = other.onlineJournal }
+    // `other` continues a boot: it had no opener and no NUL-run start evidence of its own (startKnown false).
+    startEvidence += other.startEvidence
+    judgeCandidates(other.candidates, base: base, priorFirst: priorFirst)
+  }
+
+  /// Adds `delta` to the line numbers of `input`'s evidence (a chunk read with line numbers from 1).
+  func shiftLines(input: Int32, by delta: Int) {
+    func s(_ e: inout EvidenceRecord?) {
+      if let x = e, x.location.input == input, x.location.line > 0 { e!.location.line += delta }
+    }
+    s(&opener)
+    s(&strongShutdown)
+    s(&journalStopped)
+    s(&daemonExit)
+    s(&serviceStopping)
+    s(&crash)
+    s(&gap)
+    s(&onlineJournal)
+    for i in startEvidence.indices where startEvidence[i].location.input == input && startEvidence[i].location.line > 0 {
+      startEvidence[i].location.line += delta
+    }
+    for i in candidates.indices where candidates[i].evidence.location.input == input
+      && candidates[i].evidence.location.line > 0
+    {
+      candidates[i].evidence.location.line += delta
+    }
+    if let loc = storedLastLocation, loc.input == input, loc.line > 0 { storedLastLocation!.line += delta }
   }
 
   /// Merges `other` (the continuation of this boot under another host name) into this one.

@@ -158,6 +158,7 @@ public struct DetectionEngine: RecordSink {
     let name = journal ? (r.host.isEmpty ? key.string : r.host.string) : (key.isEmpty ? "unknown" : key.string)
     let s = BootSequencer(
       stream: stream, hostKey: key.string, hostName: name, isJournal: journal, isLoginRecords: loginRecords && !journal)
+    s.readsChunk = readsChunk
     if journal && !r.machineID.isEmpty { s.machineID = r.machineID.string }
     add(s)
     index[k] = sequencers.count - 1
@@ -217,6 +218,61 @@ public struct DetectionEngine: RecordSink {
   private mutating func add(_ s: BootSequencer) {
     sequencers.append(s)
     sequencerRefs.append(Unmanaged.passUnretained(s))
+  }
+
+  /// Whether `appendChunk(other)` is exact (see `BootSequencer.canContinue`). `first`: `other` read the
+  /// stream's first chunk.
+  func canAppendChunk(_ other: DetectionEngine, first: Bool) -> Bool {
+    for s in other.sequencers {
+      if let i = index["\(s.stream)\u{1}\(s.hostKey)"] {
+        if !sequencers[i].canContinue(with: s) { return false }
+      } else {
+        // A line without host at a chunk's start would have gone to the previous record's host.
+        if !first && s.hostKey.isEmpty { return false }
+        if !s.canSettleAsFirst { return false }
+      }
+    }
+    return true
+  }
+
+  /// Appends what an engine read from the next chunk of a syslog stream (`SplitIngest`; check
+  /// `canAppendChunk` first): each host's sequencer continues this engine's sequencer of the same stream and
+  /// host (its first boot, begun before the chunk, joins this one's last); hosts new in the chunk are appended.
+  mutating func appendChunk(_ other: DetectionEngine) {
+    let offset = streamOrdinal
+    var mapped: [Int] = []
+    for s in other.sequencers {
+      let k = "\(s.stream)\u{1}\(s.hostKey)"
+      if let i = index[k] {
+        sequencers[i].continueWith(s, ordinalOffset: offset)
+        mapped.append(i)
+      } else {
+        s.settleAsFirst(ordinalOffset: offset)
+        add(s)
+        index[k] = sequencers.count - 1
+        mapped.append(sequencers.count - 1)
+      }
+    }
+    for (k, v) in other.lastHostOfStream.enumerated() where v >= 0 { setLastHost(ofStream: k, mapped[v]) }
+    streamOrdinal += other.streamOrdinal
+    lastStream = -1
+    lastSequencer = -1
+    lastHost = .empty
+    absorbedKeys.append(other.keys)
+    absorbedKeys += other.absorbedKeys
+    lastBootID = []
+    inputKinds = []
+    inputStreams = []
+    byKeyHash = [:]
+    recentKeys = []
+  }
+
+  /// Makes the sequencers read chunks (see `BootSequencer.readsChunk`); set before the first record.
+  var readsChunk = false
+
+  /// Adds `delta` to the line numbers of `input` in everything kept.
+  func shiftLines(input: Int32, by delta: Int) {
+    for s in sequencers { s.shiftLines(input: input, by: delta) }
   }
 
   /// Ends all streams.

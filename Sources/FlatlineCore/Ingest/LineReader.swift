@@ -42,12 +42,22 @@ final class LineReader {
   private var inflateReady = false
   private var compressedOffset = 0
 
+  // Byte range of a plain file (`SplitIngest` chunks): next read offset and end (nil: read to EOF with `read`).
+  private var readOffset = 0
+  private var readEnd: Int?
+  /// Lines handed out so far (the last line number `forEachLine` gave).
+  private(set) var lineCount = 0
+
   /// Opens `path`. On failure returns nil; when `registry`/`input` are given a warning is recorded.
   init?(
     path: String, input: Int32? = nil, registry: InputRegistry? = nil, maxLineLength: Int = 1 << 20,
-    chunkSize: Int = 4 << 20
+    chunkSize: Int = 4 << 20, range: Range<Int>? = nil
   ) {
     self.path = path
+    if let range {
+      readOffset = range.lowerBound
+      readEnd = range.upperBound
+    }
     self.input = input
     self.registry = registry
     self.maxLine = max(1, maxLineLength)
@@ -82,6 +92,10 @@ final class LineReader {
     } else {
       isGzip = false
       gzipMTime = 0
+    }
+    if readEnd != nil && isGzip {
+      warn("cannot read part of a gzip file")
+      eof = true
     }
   }
 
@@ -132,7 +146,18 @@ final class LineReader {
 
   private func fillPlain() -> Bool {
     while true {
-      let n = read(fd, buf + end, Swift.min(cap - end, Self.fillSize))
+      let n: Int
+      if let readEnd {
+        let want = min(cap - end, Self.fillSize, readEnd - readOffset)
+        if want <= 0 {
+          eof = true
+          return false
+        }
+        n = pread(fd, buf + end, want, off_t(readOffset))
+        if n > 0 { readOffset += n }
+      } else {
+        n = read(fd, buf + end, Swift.min(cap - end, Self.fillSize))
+      }
       if n > 0 {
         end += n
         return true
@@ -232,6 +257,7 @@ final class LineReader {
         scan = start
         continue
       }
+      lineCount = lineNo
       scan = end
       if end - start > maxLine {
         // Over-long line: use its first maxLine bytes, skip the rest up to the next newline.
@@ -275,6 +301,7 @@ final class LineReader {
           emit(start, end, lineNo, body)
           start = end
         }
+        lineCount = lineNo
         return
       }
     }

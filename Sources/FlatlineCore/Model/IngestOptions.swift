@@ -6,6 +6,11 @@ public struct IngestOptions: Sendable {
   public var timeZone: String?
   /// Lines longer than this are cut: the first `maxLineLength` bytes are used, the rest skipped and counted.
   public var maxLineLength: Int
+  /// With `--jobs N > 1`: a plain syslog file larger than this many bytes is read as several chunks at once
+  /// (see `SplitIngest`). Tests lower it so that small files split too.
+  public var splitThreshold: Int = 64 << 20
+  /// Target chunk size in bytes when a file is split; 0 = about a quarter of the file per job.
+  public var splitChunkBytes: Int = 0
 
   public init(year: Int? = nil, timeZone: String? = nil, maxLineLength: Int = 1 << 20) {
     self.year = year

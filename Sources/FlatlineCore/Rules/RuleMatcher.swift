@@ -462,6 +462,13 @@ public final class RuleHitCollector {
   /// Appends another collector's hits (records that came after this collector's).
   func absorb(_ other: RuleHitCollector) { hits.append(contentsOf: other.hits) }
 
+  /// Adds `delta` to the line numbers of `input`'s hits (a chunk read with line numbers from 1).
+  func shiftLines(input: Int32, by delta: Int) {
+    for i in hits.indices where hits[i].location.input == input && hits[i].location.line > 0 {
+      hits[i].location.line += delta
+    }
+  }
+
   /// Hands the hits over and starts a new list.
   public func takeHits() -> [RuleHit] {
     defer { hits = [] }

@@ -125,7 +125,7 @@ final class FileFollower {
         continue
       }
       var s = ShiftedSink(box: box, shift: 0)
-      st.readFile(reader, input: index, registry: registry, into: &s)
+      st.readFile(reader, input: index, registry: registry, into: &s).commit(index, registry: registry)
     }
     return poll(into: box, now: now)
   }
@@ -257,7 +257,7 @@ final class FileFollower {
       let reader = LineReader(
         bytes: bytes, path: path, input: input, registry: registry, maxLineLength: options.maxLineLength)
       var s = ShiftedSink(box: box, shift: lineNo)
-      st.readFile(reader, input: input, registry: registry, into: &s)
+      st.readFile(reader, input: input, registry: registry, into: &s).commit(input, registry: registry)
       var lines = 0
       var p = buffer
       var left = consumed

@@ -33,9 +33,23 @@ public struct SyslogSource {
     self.siblingYearShift = siblingYearShift
   }
 
+  /// What reading the set needs once its files are registered: stream, registry indices, zone, base year.
+  struct Prepared {
+    var stream: Int
+    var indices: [Int32]
+    var zone: LocalTimeConverter
+    var baseYear: Int
+  }
+
   /// Streams every record of the set into `sink`.
   public func run<S: RecordSink>(into sink: inout S) {
-    guard !files.isEmpty else { return }
+    guard let prepared = prepare() else { return }
+    read(prepared, into: &sink)
+  }
+
+  /// Registers the files (one stream) and settles the time zone and base year, warning as the reading would.
+  func prepare() -> Prepared? {
+    guard !files.isEmpty else { return nil }
     let stream = registry.newStream()
     let indices = files.map { registry.register(path: $0, kind: .syslog, stream: stream) }
 
@@ -56,8 +70,13 @@ public struct SyslogSource {
       baseYear = y
       if let warning { registry.warn(indices[0], warning) }
     }
+    return Prepared(stream: stream, indices: indices, zone: zone, baseYear: baseYear)
+  }
 
-    let state = StreamState(tracker: YearTracker(baseYear: baseYear), zone: zone)
+  /// Reads the prepared set, file after file, as one stream.
+  func read<S: RecordSink>(_ prepared: Prepared, into sink: inout S) {
+    let indices = prepared.indices
+    let state = StreamState(tracker: YearTracker(baseYear: prepared.baseYear), zone: prepared.zone)
     var previousRotation: Rotation? = nil
     for (k, path) in files.enumerated() {
       let input = indices[k]
@@ -72,7 +91,25 @@ public struct SyslogSource {
         sink.note(.dataGap(input: input, reason: "\(path) could not be read"))
         continue
       }
-      state.readFile(reader, input: input, registry: registry, into: &sink)
+      let counts = state.readFile(reader, input: input, registry: registry, into: &sink)
+      counts.commit(input, registry: registry)
+    }
+  }
+}
+
+/// What reading one file (or one chunk of it) counted.
+struct FileCounts {
+  var records = 0
+  /// Lines without a syslog header, and the (1-based, within what was read) line number of the first.
+  var skipped = 0
+  var firstSkipped = 0
+
+  /// Records the counts, and the warning about skipped lines, for the whole file.
+  func commit(_ input: Int32, registry: InputRegistry) {
+    registry.addRecords(input, records)
+    if skipped > 0 {
+      registry.addSkipped(input, skipped)
+      registry.warn(input, "\(skipped) lines without a syslog header skipped (first at line \(firstSkipped))")
     }
   }
 }
@@ -90,6 +127,10 @@ final class StreamState {
   let lastIdent = UnsafeMutablePointer<UInt8>.allocate(capacity: keep)
   var lastHostCount = 0
   var lastIdentCount = 0
+  /// True once a header line was read with this state; `usedCarryIn` when a line before it depended on what
+  /// the state held before (continuation lines at the start of a chunk, see `SplitIngest`).
+  private(set) var remembered = false
+  private(set) var usedCarryIn = false
 
   init(tracker: YearTracker, zone: LocalTimeConverter) {
     self.tracker = tracker
@@ -101,9 +142,21 @@ final class StreamState {
     lastIdent.deallocate()
   }
 
+  /// Takes over the state another reader left (year tracking, what a continuation line inherits).
+  func carry(from other: StreamState) {
+    tracker = other.tracker
+    hasLast = other.hasLast
+    lastTime = other.lastTime
+    lastHostCount = other.lastHostCount
+    if lastHostCount > 0 { memcpy(lastHost, other.lastHost, lastHostCount) }
+    lastIdentCount = other.lastIdentCount
+    if lastIdentCount > 0 { memcpy(lastIdent, other.lastIdent, lastIdentCount) }
+  }
+
+  /// Reads the lines of `reader` into `sink`; the caller records the counts (`FileCounts.commit`).
   func readFile<S: RecordSink>(
     _ reader: LineReader, input: Int32, registry: InputRegistry, into sink: inout S
-  ) {
+  ) -> FileCounts {
     var records = 0
     var skipped = 0
     var firstSkipped = 0
@@ -156,6 +209,11 @@ final class StreamState {
             hostSet = true
             registry.setHost(input, header.host.string)
           }
+        } else if !remembered && !usedCarryIn && StreamState.notBlank(piece) {
+          // A line before this state's first header depends on what came before (see `carry(from:)`).
+          usedCarryIn = true
+          rest = piece
+          continue
         } else if piece[0] == 60 || piece.count > 1 && piece[0] != 32 && piece[0] != 9,
           let next = SyslogParser.nextGluedRecord(piece, from: 1), hasLast
         {
@@ -199,14 +257,16 @@ final class StreamState {
         sink.consume(record)
       }
     }
-    registry.addRecords(input, records)
-    if skipped > 0 {
-      registry.addSkipped(input, skipped)
-      registry.warn(input, "\(skipped) lines without a syslog header skipped (first at line \(firstSkipped))")
-    }
+    return FileCounts(records: records, skipped: skipped, firstSkipped: firstSkipped)
+  }
+
+  static func notBlank(_ piece: Bytes) -> Bool {
+    for i in 0..<piece.count where piece[i] != 32 && piece[i] != 9 { return true }
+    return false
   }
 
   private func remember(_ h: SyslogHeader, time: Int64) {
+    remembered = true
     hasLast = true
     lastTime = time
     lastHostCount = min(h.host.count, StreamState.keep)

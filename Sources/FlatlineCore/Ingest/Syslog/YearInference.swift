@@ -5,15 +5,23 @@ import Foundation
 /// plaso's rule: when the month goes back by more than one (`month + 1 < lastMonth`) the year increments; small
 /// backward steps (rsyslog repeated-message reduction, late kernel lines) do not. A Jan → Dec step right after a
 /// rollover undoes it (a late December line written after New Year).
-public struct YearTracker: Sendable {
+public struct YearTracker: Sendable, Equatable {
   public private(set) var year: Int
   private let baseYear: Int
-  private var lastMonth = 0
+  /// Month of the last dateless line (0: none yet).
+  public private(set) var lastMonth = 0
 
   /// `baseYear` is the year of the first dateless line of the stream.
   public init(baseYear: Int) {
     self.year = baseYear
     self.baseYear = baseYear
+  }
+
+  /// A tracker in the middle of a stream: `year` and `lastMonth` as they were after some line (`SplitIngest`).
+  init(baseYear: Int, year: Int, lastMonth: Int) {
+    self.year = year
+    self.baseYear = baseYear
+    self.lastMonth = lastMonth
   }
 
   /// The year of a line stamped in `month` (1...12), updating the state.

@@ -1,0 +1,211 @@
+import Foundation
+import Testing
+
+@testable import FlatlineCore
+
+/// One big syslog file read as chunks on several threads (`SplitIngest`) gives the report of the one-thread run.
+@Suite struct SplitIngestTests {
+  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+  static let samples = packageRoot.appendingPathComponent("SampleLogs").path
+  static let corpus = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus").path
+  static var hasCorpus: Bool { FileManager.default.fileExists(atPath: corpus) }
+
+  static func tempDir(_ name: String) -> String {
+    let d = NSTemporaryDirectory() + "flatline-split-test-\(getpid())-\(name)"
+    try? FileManager.default.removeItem(atPath: d)
+    try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+    return d
+  }
+
+  /// The JSON report of `paths` with `jobs` threads; `chunk` > 0 splits every plain syslog file into chunks of
+  /// about that many bytes.
+  static func report(_ paths: [String], jobs: Int, chunk: Int = 0, year: Int? = nil) -> String {
+    var ingest = IngestOptions(year: year, timeZone: "UTC")
+    if chunk > 0 {
+      ingest.splitThreshold = 0
+      ingest.splitChunkBytes = chunk
+    }
+    var o = AnalysisOptions(paths: paths, ingest: ingest)
+    o.jobs = jobs
+    return JSONReporter.render(Analyzer.run(o), generatedAt: 0)
+  }
+
+  /// How `SplitIngest` reads one rotation set with the given chunk size.
+  static func outcome(_ files: [String], chunk: Int, year: Int? = nil) -> SplitIngest.Outcome {
+    let registry = InputRegistry()
+    var ingest = IngestOptions(year: year, timeZone: "UTC")
+    ingest.splitThreshold = 0
+    ingest.splitChunkBytes = chunk
+    var tap = AnalysisSink(registry: registry, rules: BuiltinRules.all)
+    return SplitIngest.run(
+      files: files, jobs: 2, registry: registry, rules: BuiltinRules.all, options: ingest,
+      yearHints: Analyzer.YearHints(), into: &tap)
+  }
+
+  static func firstDifference(_ a: String, _ b: String) -> String {
+    let x = a.split(separator: "\n", omittingEmptySubsequences: false)
+    let y = b.split(separator: "\n", omittingEmptySubsequences: false)
+    for i in 0..<min(x.count, y.count) where x[i] != y[i] { return "line \(i + 1):\n  \(x[i])\n  \(y[i])" }
+    return x.count == y.count ? "" : "lengths \(x.count) vs \(y.count)"
+  }
+
+  @Test(arguments: [
+    "azure-host-reboot", "clean-poweroff", "clean-reboot", "gce-host-error", "incident-ec2-power-loss",
+    "journal-two-machines", "kernel-panic", "rotated-year-boundary", "rotation-and-restart-traps",
+  ])
+  func sampleScenario(_ name: String) {
+    let dir = Self.samples + "/" + name
+    let one = Self.report([dir], jobs: 1)
+    #expect(one.contains("\"hosts\""))
+    #expect(Self.report([dir], jobs: 2) == one)
+    for chunk in [300, 1000, 4096] {
+      let split = Self.report([dir], jobs: 2, chunk: chunk)
+      #expect(split == one, "chunk \(chunk): \(Self.firstDifference(one, split))")
+    }
+  }
+
+  @Test func sampleFilesReallySplit() throws {
+    let dir = Self.samples + "/kernel-panic"
+    let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix("syslog") }
+      .map { dir + "/" + $0 }
+    #expect(!files.isEmpty)
+    var split = 0
+    for f in files {
+      if case .split(let units, _) = Self.outcome([f], chunk: 300), units > 1 { split += 1 }
+    }
+    #expect(split > 0)
+  }
+
+  /// A generated file: five hosts interleaved, dateless stamps across New Year, continuation lines, kernel
+  /// banners, clean and unclean ends, filesystem recovery at boot, a NUL run, a header-less line, an over-long line.
+  static func generated(to path: String) throws {
+    var out = ""
+    var month = 12
+    var day = 31
+    var hour = 23
+    var minute = 0
+    var second = 0
+    let months = ["", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    func stamp() -> String {
+      let d = day < 10 ? " \(day)" : "\(day)"
+      return String(format: "%@ %@ %02d:%02d:%02d", months[month], d, hour, minute, second)
+    }
+    func tick(_ s: Int) {
+      second += s
+      while second >= 60 {
+        second -= 60
+        minute += 1
+      }
+      while minute >= 60 {
+        minute -= 60
+        hour += 1
+      }
+      if hour >= 24 {
+        hour -= 24
+        day += 1
+        if month == 12 && day > 31 {
+          month = 1
+          day = 1
+        }
+      }
+    }
+    var rng = SystemRandomNumberGenerator()
+    var seed: UInt64 = 42
+    func next(_ n: Int) -> Int {
+      seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      _ = rng
+      return Int((seed >> 33) % UInt64(n))
+    }
+    let hosts = ["alpha", "bravo", "charlie", "delta", "echo"]
+    var uptime = [Double](repeating: 100, count: hosts.count)
+    for step in 0..<6000 {
+      if next(3) == 0 { tick(2) }
+      let h = next(hosts.count)
+      let host = hosts[h]
+      uptime[h] += 0.5
+      switch next(200) {
+      case 0 where step % 7 == 0:
+        // Clean shutdown then a new boot of this host, several lines with the same stamp.
+        out += "\(stamp()) \(host) systemd[1]: Reached target System Power Off.\n"
+        out += "\(stamp()) \(host) rsyslogd: [origin software=\"rsyslogd\" swVersion=\"8.2\" x-pid=\"1\"] exiting on signal 15.\n"
+        tick(30)
+        out += "\(stamp()) \(host) rsyslogd: [origin software=\"rsyslogd\" swVersion=\"8.2\" x-pid=\"2\"] start\n"
+        out += "\(stamp()) \(host) systemd-fsck[120]: /dev/sda1: clean, 1/2 files\n"
+        out += "\(stamp()) \(host) kernel: [    0.000000] Linux version 6.1.0 (gcc) #1 SMP\n"
+        out += "\(stamp()) \(host) kernel: [    0.000000] Command line: root=/dev/sda1\n"
+        out += "\(stamp()) \(host) kernel: [    1.200000] EXT4-fs (sda1): recovering journal\n"
+        uptime[h] = 3
+      case 1 where step % 5 == 0:
+        // Power loss: NUL run, then a boot.
+        out += String(repeating: "\u{0}", count: 40)
+        tick(20)
+        out += "\(stamp()) \(host) kernel: [    0.000000] Linux version 6.1.0 (gcc) #1 SMP\n"
+        out += "\(stamp()) \(host) kernel: [    2.500000] EXT4-fs (sda1): recovering journal\n"
+        out += "\(stamp()) \(host) systemd-fsck[99]: /dev/sda1: recovering journal\n"
+        uptime[h] = 3
+      case 2:
+        out += "\(stamp()) \(host) app[77]: multi-line message follows\n\tcontinued here\n    and here\n"
+      case 3:
+        out += "garbage without a header \(step)\n"
+      case 4 where step == 3001:
+        out += "\(stamp()) \(host) app[5]: " + String(repeating: "x", count: 3000) + "\n"
+      case 5:
+        out += "\(stamp()) \(host) kernel: [\(String(format: "%12.6f", uptime[h]))] usb 1-1: new device\n"
+      default:
+        out += "\(stamp()) \(host) CRON[\(1000 + step)]: (root) CMD (run-parts /etc/cron.hourly) \(step)\n"
+      }
+    }
+    try out.write(toFile: path, atomically: true, encoding: .utf8)
+  }
+
+  @Test func generatedFileAcrossNewYear() throws {
+    let d = Self.tempDir("gen")
+    defer { try? FileManager.default.removeItem(atPath: d) }
+    let path = d + "/syslog"
+    try Self.generated(to: path)
+    let one = Self.report([d], jobs: 1, year: 2023)
+    #expect(one.contains("2024-01-01"))
+    #expect(one.contains("recovering journal"))
+    var joined = 0
+    for chunk in [2_000, 7_919, 20_000, 50_000, 120_000] {
+      let split = Self.report([d], jobs: 2, chunk: chunk, year: 2023)
+      #expect(split == one, "chunk \(chunk): \(Self.firstDifference(one, split))")
+      let o = Self.outcome([path], chunk: chunk, year: 2023)
+      if case .split = o { joined += 1 }
+    }
+    #expect(joined > 0)
+    // Inferred year (no --year): the tracker samples decide each chunk's start year.
+    let inferred = Self.report([d], jobs: 1)
+    let split = Self.report([d], jobs: 2, chunk: 20_000)
+    #expect(split == inferred, "\(Self.firstDifference(inferred, split))")
+  }
+
+  @Test func rotationSetWithBigFiles() throws {
+    let d = Self.tempDir("set")
+    defer { try? FileManager.default.removeItem(atPath: d) }
+    try Self.generated(to: d + "/syslog.1")
+    try Self.generated(to: d + "/syslog")
+    let one = Self.report([d], jobs: 1, year: 2022)
+    for chunk in [10_000, 60_000] {
+      let split = Self.report([d], jobs: 2, chunk: chunk, year: 2022)
+      #expect(split == one, "chunk \(chunk): \(Self.firstDifference(one, split))")
+    }
+  }
+
+  @Test func lineNumberShift() {
+    #expect(SplitIngest.shiftLineNumber("line 12: Feb 29 in inferred year", by: 100) == "line 112: Feb 29 in inferred year")
+    #expect(SplitIngest.shiftLineNumber("read error", by: 100) == "read error")
+  }
+
+  @Test(.enabled(if: SplitIngestTests.hasCorpus)) func corpusSyslogFiles() throws {
+    let dirs = ["raspberrypi-rotated/var/log", "syslog-formats"].map { Self.corpus + "/" + $0 }
+    for dir in dirs {
+      let one = Self.report([dir], jobs: 1)
+      for chunk in [5_000, 100_000] {
+        let split = Self.report([dir], jobs: 2, chunk: chunk)
+        #expect(split == one, "\(dir) chunk \(chunk): \(Self.firstDifference(one, split))")
+      }
+    }
+  }
+}
