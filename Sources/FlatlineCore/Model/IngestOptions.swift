@@ -6,10 +6,17 @@ public struct IngestOptions: Sendable {
   public var timeZone: String?
   /// Lines longer than this are cut: the first `maxLineLength` bytes are used, the rest skipped and counted.
   public var maxLineLength: Int
+  /// Binary journals only (`flatline boots`): when set, each boot's bounds are found by seeking (no walk over every
+  /// entry) and only its first and last `journalBootWindow` entries are read (see `JournalGroupReader`, "Boot
+  /// windows"). nil = read every entry (analysis).
+  public var journalBootWindow: Int?
+  /// The window `flatline boots` uses (entries at each end of a journal boot).
+  public static let defaultJournalBootWindow = 150
 
-  public init(year: Int? = nil, timeZone: String? = nil, maxLineLength: Int = 1 << 20) {
+  public init(year: Int? = nil, timeZone: String? = nil, maxLineLength: Int = 1 << 20, journalBootWindow: Int? = nil) {
     self.year = year
     self.timeZone = timeZone
     self.maxLineLength = maxLineLength
+    self.journalBootWindow = journalBootWindow
   }
 }

@@ -27,7 +27,7 @@ public struct JournalSource {
   public let files: [String]
   /// Where the group is registered and its counts and warnings go.
   public let registry: InputRegistry
-  /// Options (only `maxLineLength` applies: longer field values are cut).
+  /// Options: `maxLineLength` (longer field values are cut) and `journalBootWindow` (boot windows, see `BootWindows`).
   public let options: IngestOptions
 
   /// - Parameters:
@@ -142,7 +142,7 @@ struct JournalGroupReader {
   let registry: InputRegistry
   let options: IngestOptions
   let groupPath: String
-  private var errors = JournalErrorTally()
+  var errors = JournalErrorTally()
   /// Per boot, what the file walks saw (in first-seen order), and where each boot is in that list.
   private var surveys: [BootSurvey] = []
   private var surveyIndex: [BootKey: Int] = [:]
@@ -172,9 +172,10 @@ struct JournalGroupReader {
     return file.hasPrefix(prefix) ? String(file.dropFirst(prefix.count)) : file
   }
 
-  private func warn(_ message: String) { registry.warn(input, message) }
+  func warn(_ message: String) { registry.warn(input, message) }
 
   mutating func run<S: RecordSink>(files: [String], into sink: inout S) {
+    var window = options.journalBootWindow.map { Swift.max($0, 1) }
     // 1. Check each file on its own: header, state, and that sd-journal can open it.
     var usable: [String] = []
     var onlineNotes: [SourceNote] = []
@@ -195,7 +196,12 @@ struct JournalGroupReader {
       case .success(let h): single = h
       }
       usable.append(file)
-      surveyFile(file: file, header: header, handle: single)
+      // Boot windows (`flatline boots`) skip the walk over every entry: bounds come from seeking.
+      // Boot windows skip the walk, except over files never closed (the active file, or one whose writer died):
+      // their index may not reach every entry, which the walk shows (checked after locating the boots).
+      if window == nil || header.state != .offline && header.state != .archived {
+        surveyFile(file: file, header: header, handle: single)
+      }
       headerEntries &+= Swift.min(header.entryCount, 1 << 40)
       if header.state == .online {
         let tail = tailBootID(file: file, header: header, handle: single)
@@ -232,7 +238,33 @@ struct JournalGroupReader {
       finish()
       return
     }
-    guard let boots = locateBoots(ids, files: usable, cap: entryCap) else { return }
+    guard var (boots, probe) = locateBoots(ids, files: usable, cap: entryCap, counting: window == nil) else { return }
+    if window != nil {
+      let byID = Dictionary(boots.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+      let agree = surveys.allSatisfy { seen in
+        guard seen.count > 0 else { return true }
+        guard let b = byID[hexID(seen.id)], let first = b.firstRealtime, let last = b.lastRealtime else { return false }
+        return first <= seen.firstRealtime && last >= seen.lastRealtime
+      }
+      if !agree || !walksComplete {
+        // A damaged file (its walk stopped short of the entries its header lists) or index: seeking cannot be
+        // trusted (with libsystemd 252 the order across such files also differs between walking forward and
+        // seeking back). Read the group as `analyze` does.
+        window = nil
+        registry.setReadMode(input, "journal: a file never closed is damaged; every entry read")
+        surveys = []
+        surveyIndex = [:]
+        walksComplete = true
+        for file in usable {
+          guard case .success(let header) = JournalFileHeader.load(path: file),
+            case .success(let single) = JournalHandle.open(files: [file])
+          else { continue }
+          surveyFile(file: file, header: header, handle: single)
+        }
+        guard let full = locateBoots(ids, files: usable, cap: entryCap, counting: true) else { return }
+        (boots, probe) = full
+      }
+    }
     let machines = Dictionary(grouping: boots, by: \.machineID)
     let machineOrder = machines.keys.sorted()
     if machineOrder.count == 1, let host = machines[machineOrder[0]]!.compactMap(\.hostName).last {
@@ -240,11 +272,15 @@ struct JournalGroupReader {
     }
 
     // 3. Feed each boot's entries, machine by machine, boots in order.
+    var windows: BootWindows?
+    if let window { windows = BootWindows(size: window, probe: probe) }
     for machine in machineOrder {
       let ordered = machines[machine]!.sorted { $0.sortKey < $1.sortKey }
       for boot in ordered {
         let label = "boot \(boot.id)"
-        if let seen = boot.surveyed, seen.count > boot.matchCount {
+        if let w = windows {
+          feedWindows(handle, w, boot: boot, cap: entryCap, label: label, into: &sink)
+        } else if let seen = boot.surveyed, seen.count > boot.matchCount {
           // The boot's index is damaged: scan every entry and keep this boot's (slower, but complete).
           warn("\(label): the journal index reaches \(boot.matchCount) of its \(seen.count) entries; "
             + "reading it by scanning all entries")
@@ -263,18 +299,34 @@ struct JournalGroupReader {
       }
     }
     handle.flushMatches()
+    if let w = windows {
+      let total = registry[input].records
+      var mode = "journal: boot bounds by seeking; the first and last \(w.size) entries of each boot read "
+        + "(\(total) of \(headerEntries) entries), not the middle"
+      if w.fullyRead > 0 { mode += "; \(w.fullyRead) boot(s) read whole (short, or an ending that needs more)" }
+      registry.setReadMode(input, mode)
+    }
     finish()
   }
 
   /// Locates every boot: those the index lists, then those only the file walks saw (a damaged data hash table).
   /// Locating and counting use handles of their own (closed on return), so that the feeding handle only ever
   /// walks forward.
-  private func locateBoots(_ ids: [String], files: [String], cap: Int) -> [JournalBoot]? {
-    guard case .success(let probe) = JournalHandle.open(files: files),
-      case .success(let counter) = JournalHandle.open(files: files)
-    else {
+  /// Returns the boots and the handle that located them (boot windows seek each boot's tail with it).
+  private func locateBoots(_ ids: [String], files: [String], cap: Int, counting: Bool)
+    -> (boots: [JournalBoot], probe: JournalHandle)?
+  {
+    guard case .success(let probe) = JournalHandle.open(files: files) else {
       warn("cannot open the journal files together a second time")
       return nil
+    }
+    var counter: JournalHandle?
+    if counting {
+      guard case .success(let c) = JournalHandle.open(files: files) else {
+        warn("cannot open the journal files together a second time")
+        return nil
+      }
+      counter = c
     }
     let listed = Set(ids)
     let unlisted = surveys.map { hexID($0.id) }.filter { !listed.contains($0) }
@@ -284,7 +336,7 @@ struct JournalGroupReader {
       complete(&boot)
       boots.append(boot)
     }
-    return boots
+    return (boots, probe)
   }
 
   /// Fills in what the match could not give from the file walks: bounds, machine; warns about unreadable bounds.
@@ -366,7 +418,7 @@ struct JournalGroupReader {
   ///
   /// The machine is the `_MACHINE_ID` of the boot's *last* entry: early entries (initrd, runtime journal flushed
   /// before the machine ID is committed) can carry a transient machine ID.
-  private func locate(boot id: String, in handle: JournalHandle, counter: JournalHandle, cap: Int) -> JournalBoot {
+  private func locate(boot id: String, in handle: JournalHandle, counter: JournalHandle?, cap: Int) -> JournalBoot {
     var boot = JournalBoot(id: id, machineID: "")
     if let key = BootKey(hex: id), let i = surveyIndex[key] { boot.surveyed = surveys[i] }
     handle.flushMatches()
@@ -400,6 +452,11 @@ struct JournalGroupReader {
       boot.matchCount = seen.count
       return boot
     }
+    // Boot windows: no walk over the match; it reaches at least the first entry when that was readable.
+    guard let counter else {
+      boot.matchCount = boot.firstRealtime == nil ? 0 : 1
+      return boot
+    }
     // Count what the match reaches (headers only), to compare with the file walks. A separate handle: with
     // libsystemd 252, a full forward walk after seek_tail/previous on one handle leaves later iterations of that
     // handle skipping files.
@@ -421,12 +478,17 @@ struct JournalGroupReader {
   ) {
     let machine = Array(machineID.utf8)
     let onlyKey = only.map(BootKey.init)
-    machine.withBytes { feed(handle, cap: cap, label: label, machine: $0, only: onlyKey, into: &sink) }
+    machine.withBytes { _ = feed(handle, cap: cap, label: label, machine: $0, only: onlyKey, into: &sink) }
   }
 
-  private mutating func feed<S: RecordSink>(
-    _ handle: JournalHandle, cap: Int, label: String, machine: Bytes, only: BootKey?, into sink: inout S
-  ) {
+  /// The loop behind `feed`. With `watch`, each delivered record is shown to it and the loop stops (before the
+  /// next entry) once the watch says so: the handle then stands on the last delivered entry. Returns true when
+  /// the loop stopped for any other reason (end of the entries, cap, too many errors).
+  mutating func feed<S: RecordSink>(
+    _ handle: JournalHandle, cap: Int, label: String, machine: Bytes, only: BootKey?, watch: WindowWatch? = nil,
+    into sink: inout S
+  ) -> Bool {
+    var ended = true
     var record = Record(input: input, line: 0, cursorSource: handle)
     var steps = 0
     var delivered = 0
@@ -434,6 +496,10 @@ struct JournalGroupReader {
     var consecutiveErrors = 0
     var inGap = false
     while true {
+      if let watch, watch.stop {
+        ended = false
+        break
+      }
       if steps >= cap {
         warn("\(label): stopped after \(steps) steps, more than the files hold (corrupt entry chain?)")
         break
@@ -472,14 +538,16 @@ struct JournalGroupReader {
       delivered += 1
       if !machine.isEmpty { record.machineID = machine }
       sink.consume(record)
+      watch?.observe(record)
     }
     if delivered > 0 { registry.addRecords(input, delivered) }
     if skipped > 0 { registry.addSkipped(input, skipped) }
+    return ended
   }
 
   /// Reads the current entry into `record` (fields copied into `fields`). Returns an errno on failure.
   @inline(__always)
-  private mutating func read(_ handle: JournalHandle, into record: inout Record) -> Int32? {
+  mutating func read(_ handle: JournalHandle, into record: inout Record) -> Int32? {
     let entry: (realtime: UInt64, mono: (usec: UInt64, bootID: sd_id128_t), count: Int)
     switch handle.readEntry(into: fields) {
     case .failure(let e): return e.code
