@@ -1,4 +1,5 @@
 internal import CSystemd
+import Dispatch
 
 #if canImport(Glibc)
   import Glibc
@@ -180,28 +181,41 @@ struct JournalGroupReader {
     var usable: [String] = []
     var onlineNotes: [SourceNote] = []
     var headerEntries: UInt64 = 0
-    for file in files {
-      let header: JournalFileHeader
+    let checks = files.map { file -> FileCheck in
       switch JournalFileHeader.load(path: file) {
-      case .failure(let e):
-        warn("\(shortName(file)): \(e.description); skipped")
-        continue
-      case .success(let h): header = h
+      case .failure(let e): return .failed("\(shortName(file)): \(e.description); skipped")
+      case .success(let header):
+        switch JournalHandle.open(files: [file]) {
+        case .failure(let e): return .failed("\(shortName(file)): cannot open journal file: \(e.description); skipped")
+        case .success(let single): return .usable(header, single)
+        }
       }
+    }
+    // The walks (headers only) run on all cores, one handle per file; their results are merged in file order, so
+    // counts, order and warnings are those of walking the files one after the other. Boot windows skip the walk,
+    // except over files never closed (the active file, or one whose writer died): their index may not reach every
+    // entry, which the walk shows (checked after locating the boots).
+    var toWalk: [(index: Int, handle: JournalHandle, header: JournalFileHeader)] = []
+    for (k, c) in checks.enumerated() {
+      if case .usable(let header, let single) = c, window == nil || header.state != .offline && header.state != .archived {
+        toWalk.append((k, single, header))
+      }
+    }
+    var walks: [Int: FileWalk] = [:]
+    for (w, t) in zip(FileWalk.run(toWalk.map { ($0.handle, $0.header) }), toWalk) { walks[t.index] = w }
+    for (k, file) in files.enumerated() {
+      let header: JournalFileHeader
       let single: JournalHandle
-      switch JournalHandle.open(files: [file]) {
-      case .failure(let e):
-        warn("\(shortName(file)): cannot open journal file: \(e.description); skipped")
+      switch checks[k] {
+      case .failed(let message):
+        warn(message)
         continue
-      case .success(let h): single = h
+      case .usable(let h, let s):
+        header = h
+        single = s
       }
       usable.append(file)
-      // Boot windows (`flatline boots`) skip the walk over every entry: bounds come from seeking.
-      // Boot windows skip the walk, except over files never closed (the active file, or one whose writer died):
-      // their index may not reach every entry, which the walk shows (checked after locating the boots).
-      if window == nil || header.state != .offline && header.state != .archived {
-        surveyFile(file: file, header: header, handle: single)
-      }
+      if let walk = walks[k] { merge(walk, file: file) }
       headerEntries &+= Swift.min(header.entryCount, 1 << 40)
       if header.state == .online {
         let tail = tailBootID(file: file, header: header, handle: single)
@@ -369,49 +383,29 @@ struct JournalGroupReader {
     return header.headerBootID
   }
 
-  /// Walks the entries of one file (headers only, no data): tallies entries per boot, and warns when fewer
-  /// entries can be reached than the header lists (the rest sits behind corruption).
+  /// Adds what the walk over one file saw (see `FileWalk`), and warns when it reached fewer entries than the
+  /// header lists (the rest sits behind corruption).
+  private mutating func merge(_ walk: FileWalk, file: String) {
+    for seen in walk.boots {
+      let key = BootKey(seen.id)
+      if let i = surveyIndex[key] {
+        surveys[i].count += seen.count
+        surveys[i].firstRealtime = Swift.min(surveys[i].firstRealtime, seen.firstRealtime)
+        surveys[i].lastRealtime = Swift.max(surveys[i].lastRealtime, seen.lastRealtime)
+      } else {
+        surveyIndex[key] = surveys.count
+        surveys.append(seen)
+      }
+    }
+    if walk.reached < walk.listed || walk.failed > 0 { walksComplete = false }
+    if walk.reached < walk.listed {
+      warn("\(shortName(file)): only \(walk.reached) of the \(walk.listed) entries its header lists can be read (corrupt file)")
+    }
+  }
+
+  /// Walks the files again (the damaged-index fallback of boot windows), one after the other.
   private mutating func surveyFile(file: String, header: JournalFileHeader, handle: JournalHandle) {
-    let listed = Int(clamping: header.entryCount)
-    let cap = listed + 10_000
-    var reached = 0
-    var failed = 0
-    var steps = 0
-    var lastKey: BootKey?
-    var last = 0
-    handle.seekHead()
-    while steps < cap {
-      steps += 1
-      let r = handle.next()
-      if r == 0 { break }
-      if r < 0 {
-        failed += 1
-        if failed >= Self.maxConsecutiveErrors { break }
-        continue
-      }
-      reached += 1
-      guard let m = handle.monotonic() else { continue }
-      let key = BootKey(m.bootID)
-      if key != lastKey {
-        if let i = surveyIndex[key] {
-          last = i
-        } else {
-          last = surveys.count
-          surveyIndex[key] = last
-          surveys.append(BootSurvey(id: m.bootID, fileMachineID: header.machineID))
-        }
-        lastKey = key
-      }
-      surveys[last].count += 1
-      if let realtime = handle.realtime() {
-        if realtime < surveys[last].firstRealtime { surveys[last].firstRealtime = realtime }
-        if realtime > surveys[last].lastRealtime { surveys[last].lastRealtime = realtime }
-      }
-    }
-    if reached < listed || failed > 0 { walksComplete = false }
-    if reached < listed {
-      warn("\(shortName(file)): only \(reached) of the \(listed) entries its header lists can be read (corrupt file)")
-    }
+    merge(FileWalk(handle: handle, header: header), file: file)
   }
 
   /// Finds the first and last entry of a boot (realtime, machine, host) with a `_BOOT_ID=` match.
@@ -583,4 +577,91 @@ struct JournalGroupReader {
       warn("\(fields.truncated) field value(s) longer than \(fields.limit) bytes were cut")
     }
   }
+}
+
+/// A journal file as checked before reading: usable (its header and a handle on it alone) or why not.
+enum FileCheck {
+  case usable(JournalFileHeader, JournalHandle)
+  case failed(String)
+}
+
+/// What walking one file entry by entry (headers only, no data) saw: entries per boot in first-seen order, and how
+/// many entries could be reached.
+struct FileWalk {
+  var boots: [BootSurvey] = []
+  var listed = 0
+  var reached = 0
+  var failed = 0
+
+  init(handle: JournalHandle, header: JournalFileHeader) {
+    listed = Int(clamping: header.entryCount)
+    let cap = listed + 10_000
+    var index: [BootKey: Int] = [:]
+    var steps = 0
+    var lastKey: BootKey?
+    var last = 0
+    handle.seekHead()
+    while steps < cap {
+      steps += 1
+      let r = handle.next()
+      if r == 0 { break }
+      if r < 0 {
+        failed += 1
+        if failed >= JournalGroupReader.maxConsecutiveErrors { break }
+        continue
+      }
+      reached += 1
+      guard let m = handle.monotonic() else { continue }
+      let key = BootKey(m.bootID)
+      if key != lastKey {
+        if let i = index[key] {
+          last = i
+        } else {
+          last = boots.count
+          index[key] = last
+          boots.append(BootSurvey(id: m.bootID, fileMachineID: header.machineID))
+        }
+        lastKey = key
+      }
+      boots[last].count += 1
+      if let realtime = handle.realtime() {
+        if realtime < boots[last].firstRealtime { boots[last].firstRealtime = realtime }
+        if realtime > boots[last].lastRealtime { boots[last].lastRealtime = realtime }
+      }
+    }
+  }
+
+  /// Walks the files on all cores (each handle is used by one thread only). Results in the order of `files`.
+  static func run(_ files: [(JournalHandle, JournalFileHeader)]) -> [FileWalk] {
+    guard files.count > 1 else { return files.map { FileWalk(handle: $0.0, header: $0.1) } }
+    let box = WalkBox(files)
+    DispatchQueue.concurrentPerform(iterations: files.count) { i in box.walk(i) }
+    return box.collect().map { $0 ?? FileWalk(empty: ()) }
+  }
+
+  private init(empty: Void) {}
+}
+
+/// Hands the per-file handles to the worker threads and collects their walks. Each slot is written by exactly one
+/// `concurrentPerform` iteration and read after all of them returned (no lock needed); the handles are not shared
+/// between threads.
+private final class WalkBox: @unchecked Sendable {
+  let files: [(JournalHandle, JournalFileHeader)]
+  private let slots: UnsafeMutablePointer<FileWalk?>
+
+  init(_ files: [(JournalHandle, JournalFileHeader)]) {
+    self.files = files
+    slots = .allocate(capacity: files.count)
+    slots.initialize(repeating: nil, count: files.count)
+  }
+
+  deinit {
+    slots.deinitialize(count: files.count)
+    slots.deallocate()
+  }
+
+  func walk(_ i: Int) { slots[i] = FileWalk(handle: files[i].0, header: files[i].1) }
+
+  /// The walks, once every iteration has returned.
+  func collect() -> [FileWalk?] { Array(UnsafeBufferPointer(start: slots, count: files.count)) }
 }
