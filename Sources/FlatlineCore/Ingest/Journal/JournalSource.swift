@@ -178,54 +178,7 @@ struct JournalGroupReader {
   mutating func run<S: RecordSink>(files: [String], into sink: inout S) {
     var window = options.journalBootWindow.map { Swift.max($0, 1) }
     // 1. Check each file on its own: header, state, and that sd-journal can open it.
-    var usable: [String] = []
-    var onlineNotes: [SourceNote] = []
-    var headerEntries: UInt64 = 0
-    let checks = files.map { file -> FileCheck in
-      switch JournalFileHeader.load(path: file) {
-      case .failure(let e): return .failed("\(shortName(file)): \(e.description); skipped")
-      case .success(let header):
-        switch JournalHandle.open(files: [file]) {
-        case .failure(let e): return .failed("\(shortName(file)): cannot open journal file: \(e.description); skipped")
-        case .success(let single): return .usable(header, single)
-        }
-      }
-    }
-    // The walks (headers only) run on all cores, one handle per file; their results are merged in file order, so
-    // counts, order and warnings are those of walking the files one after the other. Boot windows skip the walk,
-    // except over files never closed (the active file, or one whose writer died): their index may not reach every
-    // entry, which the walk shows (checked after locating the boots).
-    var toWalk: [(index: Int, handle: JournalHandle, header: JournalFileHeader)] = []
-    for (k, c) in checks.enumerated() {
-      if case .usable(let header, let single) = c, window == nil || header.state != .offline && header.state != .archived {
-        toWalk.append((k, single, header))
-      }
-    }
-    var walks: [Int: FileWalk] = [:]
-    for (w, t) in zip(FileWalk.run(toWalk.map { ($0.handle, $0.header) }), toWalk) { walks[t.index] = w }
-    for (k, file) in files.enumerated() {
-      let header: JournalFileHeader
-      let single: JournalHandle
-      switch checks[k] {
-      case .failed(let message):
-        warn(message)
-        continue
-      case .usable(let h, let s):
-        header = h
-        single = s
-      }
-      usable.append(file)
-      if let walk = walks[k] { merge(walk, file: file) }
-      headerEntries &+= Swift.min(header.entryCount, 1 << 40)
-      if header.state == .online {
-        let tail = tailBootID(file: file, header: header, handle: single)
-        warn("\(shortName(file)): journal file was never closed (state ONLINE): its writer stopped without closing it")
-        onlineNotes.append(
-          .journalFileOnline(input: input, file: file, machineID: header.machineID, tailBootID: tail))
-      } else if header.state == nil {
-        warn("\(shortName(file)): unknown journal file state \(header.rawState)")
-      }
-    }
+    let (usable, onlineNotes, headerEntries) = checkFiles(files, window: window)
     guard !usable.isEmpty else {
       warn("no readable journal file in the group")
       return
@@ -321,6 +274,63 @@ struct JournalGroupReader {
       registry.setReadMode(input, mode)
     }
     finish()
+  }
+
+  /// Step 1 of `run`: checks each file on its own (header, state, that sd-journal can open it), walks those that
+  /// need it, and reports files left ONLINE. The per-file handles are closed on return (their mappings would
+  /// otherwise double the journal's resident pages while it is read).
+  private mutating func checkFiles(_ files: [String], window: Int?)
+    -> (usable: [String], onlineNotes: [SourceNote], headerEntries: UInt64)
+  {
+    var usable: [String] = []
+    var onlineNotes: [SourceNote] = []
+    var headerEntries: UInt64 = 0
+    let checks = files.map { file -> FileCheck in
+      switch JournalFileHeader.load(path: file) {
+      case .failure(let e): return .failed("\(shortName(file)): \(e.description); skipped")
+      case .success(let header):
+        switch JournalHandle.open(files: [file]) {
+        case .failure(let e): return .failed("\(shortName(file)): cannot open journal file: \(e.description); skipped")
+        case .success(let single): return .usable(header, single)
+        }
+      }
+    }
+    // The walks (headers only) run on all cores, one handle per file; their results are merged in file order, so
+    // counts, order and warnings are those of walking the files one after the other. Boot windows skip the walk,
+    // except over files never closed (the active file, or one whose writer died): their index may not reach every
+    // entry, which the walk shows (checked after locating the boots).
+    var toWalk: [(index: Int, handle: JournalHandle, header: JournalFileHeader)] = []
+    for (k, c) in checks.enumerated() {
+      if case .usable(let header, let single) = c, window == nil || header.state != .offline && header.state != .archived {
+        toWalk.append((k, single, header))
+      }
+    }
+    var walks: [Int: FileWalk] = [:]
+    for (w, t) in zip(FileWalk.run(toWalk.map { ($0.handle, $0.header) }), toWalk) { walks[t.index] = w }
+    for (k, file) in files.enumerated() {
+      let header: JournalFileHeader
+      let single: JournalHandle
+      switch checks[k] {
+      case .failed(let message):
+        warn(message)
+        continue
+      case .usable(let h, let s):
+        header = h
+        single = s
+      }
+      usable.append(file)
+      if let walk = walks[k] { merge(walk, file: file) }
+      headerEntries &+= Swift.min(header.entryCount, 1 << 40)
+      if header.state == .online {
+        let tail = tailBootID(file: file, header: header, handle: single)
+        warn("\(shortName(file)): journal file was never closed (state ONLINE): its writer stopped without closing it")
+        onlineNotes.append(
+          .journalFileOnline(input: input, file: file, machineID: header.machineID, tailBootID: tail))
+      } else if header.state == nil {
+        warn("\(shortName(file)): unknown journal file state \(header.rawState)")
+      }
+    }
+    return (usable, onlineNotes, headerEntries)
   }
 
   /// Locates every boot: those the index lists, then those only the file walks saw (a damaged data hash table).
