@@ -269,7 +269,7 @@ struct JournalGroupReader {
     if let w = windows {
       let total = registry[input].records
       var mode = "journal: boot bounds by seeking; the first and last \(w.size) entries of each boot read "
-        + "(\(total) of \(headerEntries) entries), not the middle"
+        + "(\(total) of \(headerEntries) entries), not the middle; no rules matched on them"
       if w.fullyRead > 0 { mode += "; \(w.fullyRead) boot(s) read whole (short, or an ending that needs more)" }
       registry.setReadMode(input, mode)
     }
