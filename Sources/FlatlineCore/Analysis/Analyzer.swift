@@ -39,9 +39,12 @@ public enum Analyzer {
     let registry = InputRegistry(warningHandler: warnings)
     let loaded = RuleTool.loadAll(paths: options.rulePaths)
     for e in loaded.errors { warnings?("rules: \(e.description)") }
-    var tap = AnalysisSink(registry: registry, rules: loaded.rules)
-    tap.journalRulesOff = options.ingest.journalBootWindow != nil
     let inputs = Discovery.discover(paths: options.paths, registry: registry)
+    // Boot windows match no rules on binary journals: with nothing else to read, the matcher is not even built.
+    let rulesUnused = options.ingest.journalBootWindow != nil
+      && inputs.allSatisfy { if case .journalFiles = $0 { return true } else { return false } }
+    var tap = AnalysisSink(registry: registry, rules: rulesUnused ? [] : loaded.rules)
+    tap.journalRulesOff = options.ingest.journalBootWindow != nil
     let hints = YearHints(inputs, options.ingest)
     // Login records carry no host name: they are read last, when the folder's other inputs have shown theirs.
     func isLoginRecords(_ i: DiscoveredInput) -> Bool {
