@@ -184,8 +184,23 @@ struct Boots: ParsableCommand {
 
   @OptionGroup var input: InputOptions
 
+  @Option(
+    help: ArgumentHelp(
+      "Binary journals: entries read at each end of a boot, whose bounds are found by seeking (0: read every entry).",
+      valueName: "n"))
+  var journalWindow = Boots.defaultJournalWindow
+
+  /// Entries read at each end of a journal boot (see docs/architecture.md, "Boot windows").
+  static let defaultJournalWindow = IngestOptions.defaultJournalBootWindow
+
+  func validate() throws {
+    guard journalWindow >= 0 else { throw ValidationError("--journal-window: must be 0 or more") }
+  }
+
   func run() throws {
-    let result = try runAnalysis(try input.analysisOptions())
+    var options = try input.analysisOptions()
+    if journalWindow > 0 { options.ingest.journalBootWindow = journalWindow }
+    let result = try runAnalysis(options)
     switch input.format {
     case .json: write(JSONReporter.render(result))
     case .text: write(TextReporter(color: useColor()).boots(result))

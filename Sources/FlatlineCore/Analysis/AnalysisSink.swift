@@ -8,6 +8,11 @@ public struct AnalysisSink: RecordSink {
   /// Instance ids named by cloud-init and agent lines (host ↔ instance mapping for notices).
   public private(set) var identity = InstanceIdentity()
   let registry: InputRegistry
+  /// `flatline boots` (journal boot windows): records of binary journals skip the rule matcher (only a window of
+  /// each boot is read, so its hits would be a partial list; the boots table does not show them).
+  var journalRulesOff = false
+  /// Per input index: true for binary journals (filled while `journalRulesOff`).
+  private var isBinaryJournal: [Bool] = []
 
   public init(registry: InputRegistry, rules: [Rule]) {
     self.registry = registry
@@ -17,6 +22,14 @@ public struct AnalysisSink: RecordSink {
 
   public mutating func consume(_ record: Record) {
     identity.observe(record)
+    if journalRulesOff {
+      let i = Int(record.input)
+      if i >= isBinaryJournal.count { isBinaryJournal = registry.inputs.map { $0.kind == .journal } }
+      if i >= 0, i < isBinaryJournal.count, isBinaryJournal[i] {
+        engine.consume(record)
+        return
+      }
+    }
     rules.consume(record, registry: registry)
     engine.consume(record)
   }

@@ -39,8 +39,12 @@ public enum Analyzer {
     let registry = InputRegistry(warningHandler: warnings)
     let loaded = RuleTool.loadAll(paths: options.rulePaths)
     for e in loaded.errors { warnings?("rules: \(e.description)") }
-    var tap = AnalysisSink(registry: registry, rules: loaded.rules)
     let inputs = Discovery.discover(paths: options.paths, registry: registry)
+    // Boot windows match no rules on binary journals: with nothing else to read, the matcher is not even built.
+    let rulesUnused = options.ingest.journalBootWindow != nil
+      && inputs.allSatisfy { if case .journalFiles = $0 { return true } else { return false } }
+    var tap = AnalysisSink(registry: registry, rules: rulesUnused ? [] : loaded.rules)
+    tap.journalRulesOff = options.ingest.journalBootWindow != nil
     let hints = YearHints(inputs, options.ingest)
     // Login records carry no host name: they are read last, when the folder's other inputs have shown theirs.
     func isLoginRecords(_ i: DiscoveredInput) -> Bool {
@@ -134,6 +138,8 @@ public enum Analyzer {
 
     init(_ inputs: [DiscoveredInput], _ options: IngestOptions) {
       guard options.year == nil, let zone = LocalTimeConverter(identifier: options.timeZone) else { return }
+      // Journal ends only anchor the year of dateless syslog sets: without one, no journal is opened for them.
+      let hasSyslog = inputs.contains { if case .syslogSet = $0 { return true } else { return false } }
       for input in inputs {
         switch input {
         case .syslogSet(let files):
@@ -144,9 +150,9 @@ public enum Analyzer {
           if let shift = YearInference.fileTimeShift(starts: starts, names: files, converter: zone) {
             fileTimeShift[dir] = shift
           }
-        case .journalFiles(let files):
+        case .journalFiles(let files) where hasSyslog:
           noteJournalEnd(directory(files[0]), JournalTail.lastRealtime(input))
-        case .journalExport(let path), .journalJSON(let path):
+        case .journalExport(let path) where hasSyslog, .journalJSON(let path) where hasSyslog:
           noteJournalEnd(directory(path), JournalTail.lastRealtime(input))
         default:
           break

@@ -11,10 +11,17 @@ public struct IngestOptions: Sendable {
   public var splitThreshold: Int = 64 << 20
   /// Target chunk size in bytes when a file is split; 0 = about a quarter of the file per job.
   public var splitChunkBytes: Int = 0
+  /// Binary journals only (`flatline boots`): when set, each boot's bounds are found by seeking (no walk over every
+  /// entry) and only its first and last `journalBootWindow` entries are read (see `JournalGroupReader`, "Boot
+  /// windows"). nil = read every entry (analysis).
+  public var journalBootWindow: Int?
+  /// The window `flatline boots` uses (entries at each end of a journal boot).
+  public static let defaultJournalBootWindow = 150
 
-  public init(year: Int? = nil, timeZone: String? = nil, maxLineLength: Int = 1 << 20) {
+  public init(year: Int? = nil, timeZone: String? = nil, maxLineLength: Int = 1 << 20, journalBootWindow: Int? = nil) {
     self.year = year
     self.timeZone = timeZone
     self.maxLineLength = maxLineLength
+    self.journalBootWindow = journalBootWindow
   }
 }

@@ -33,6 +33,9 @@ public struct InputInfo: Sendable {
   public var warnings: [String] = []
   /// Why the input was not read at all (for kind `.skipped`).
   public var skipReason: String?
+  /// How the input was read when not every record was (e.g. journal boot windows in `flatline boots`): not a
+  /// warning, shown with the boots table and as `inputs[].readMode` in JSON.
+  public var readMode: String?
 
   public init(path: String, kind: InputKind, host: String? = nil) {
     self.path = path
@@ -92,6 +95,9 @@ public final class InputRegistry: @unchecked Sendable {
 
   public func addRecords(_ index: Int32, _ n: Int = 1) { inputs[Int(index)].records += n }
   public func addSkipped(_ index: Int32, _ n: Int = 1) { inputs[Int(index)].skipped += n }
+
+  /// Says how the input was read when not every record was (`InputInfo.readMode`).
+  public func setReadMode(_ index: Int32, _ mode: String) { inputs[Int(index)].readMode = mode }
 
   public func setHost(_ index: Int32, _ host: String) {
     if inputs[Int(index)].host == nil { inputs[Int(index)].host = host }

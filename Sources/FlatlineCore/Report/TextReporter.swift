@@ -147,6 +147,7 @@ public struct TextReporter {
       "  " + Self.pad("HOST", 16) + Self.pad("BOOT", 34) + Self.pad("START", 21) + Self.pad("LAST SIGN OF LIFE", 21)
         + Self.pad("ENDING", 14) + "DOWNTIME") + "\n"
     for h in r.hosts { out += bootsTable(h.boots, host: h.name) }
+    for i in r.inputs { if let m = i.readMode { out += "  note: \(i.path): \(m)\n" } }
     return out
   }
 }

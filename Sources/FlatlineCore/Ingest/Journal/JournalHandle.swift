@@ -65,6 +65,9 @@ final class JournalHandle: CursorSource {
   @discardableResult func seekTail() -> Int32 { sd_journal_seek_tail(j) }
   func flushMatches() { sd_journal_flush_matches(j) }
 
+  /// Positions the handle at the entry of `cursor` (the next `next()` returns it, if it still exists).
+  @discardableResult func seek(cursor: String) -> Int32 { sd_journal_seek_cursor(j, cursor) }
+
   /// Counts the entries from the current position to the end (at most `cap`), without reading their data.
   func count(cap: Int) -> Int {
     var total = 0

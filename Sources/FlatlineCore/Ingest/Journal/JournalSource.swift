@@ -1,4 +1,5 @@
 internal import CSystemd
+import Dispatch
 
 #if canImport(Glibc)
   import Glibc
@@ -27,7 +28,7 @@ public struct JournalSource {
   public let files: [String]
   /// Where the group is registered and its counts and warnings go.
   public let registry: InputRegistry
-  /// Options (only `maxLineLength` applies: longer field values are cut).
+  /// Options: `maxLineLength` (longer field values are cut) and `journalBootWindow` (boot windows, see `BootWindows`).
   public let options: IngestOptions
 
   /// - Parameters:
@@ -142,7 +143,7 @@ struct JournalGroupReader {
   let registry: InputRegistry
   let options: IngestOptions
   let groupPath: String
-  private var errors = JournalErrorTally()
+  var errors = JournalErrorTally()
   /// Per boot, what the file walks saw (in first-seen order), and where each boot is in that list.
   private var surveys: [BootSurvey] = []
   private var surveyIndex: [BootKey: Int] = [:]
@@ -172,40 +173,12 @@ struct JournalGroupReader {
     return file.hasPrefix(prefix) ? String(file.dropFirst(prefix.count)) : file
   }
 
-  private func warn(_ message: String) { registry.warn(input, message) }
+  func warn(_ message: String) { registry.warn(input, message) }
 
   mutating func run<S: RecordSink>(files: [String], into sink: inout S) {
+    var window = options.journalBootWindow.map { Swift.max($0, 1) }
     // 1. Check each file on its own: header, state, and that sd-journal can open it.
-    var usable: [String] = []
-    var onlineNotes: [SourceNote] = []
-    var headerEntries: UInt64 = 0
-    for file in files {
-      let header: JournalFileHeader
-      switch JournalFileHeader.load(path: file) {
-      case .failure(let e):
-        warn("\(shortName(file)): \(e.description); skipped")
-        continue
-      case .success(let h): header = h
-      }
-      let single: JournalHandle
-      switch JournalHandle.open(files: [file]) {
-      case .failure(let e):
-        warn("\(shortName(file)): cannot open journal file: \(e.description); skipped")
-        continue
-      case .success(let h): single = h
-      }
-      usable.append(file)
-      surveyFile(file: file, header: header, handle: single)
-      headerEntries &+= Swift.min(header.entryCount, 1 << 40)
-      if header.state == .online {
-        let tail = tailBootID(file: file, header: header, handle: single)
-        warn("\(shortName(file)): journal file was never closed (state ONLINE): its writer stopped without closing it")
-        onlineNotes.append(
-          .journalFileOnline(input: input, file: file, machineID: header.machineID, tailBootID: tail))
-      } else if header.state == nil {
-        warn("\(shortName(file)): unknown journal file state \(header.rawState)")
-      }
-    }
+    let (usable, onlineNotes, headerEntries) = checkFiles(files, window: window)
     guard !usable.isEmpty else {
       warn("no readable journal file in the group")
       return
@@ -232,7 +205,33 @@ struct JournalGroupReader {
       finish()
       return
     }
-    guard let boots = locateBoots(ids, files: usable, cap: entryCap) else { return }
+    guard var (boots, probe) = locateBoots(ids, files: usable, cap: entryCap, counting: window == nil) else { return }
+    if window != nil {
+      let byID = Dictionary(boots.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+      let agree = surveys.allSatisfy { seen in
+        guard seen.count > 0 else { return true }
+        guard let b = byID[hexID(seen.id)], let first = b.firstRealtime, let last = b.lastRealtime else { return false }
+        return first <= seen.firstRealtime && last >= seen.lastRealtime
+      }
+      if !agree || !walksComplete {
+        // A damaged file (its walk stopped short of the entries its header lists) or index: seeking cannot be
+        // trusted (with libsystemd 252 the order across such files also differs between walking forward and
+        // seeking back). Read the group as `analyze` does.
+        window = nil
+        registry.setReadMode(input, "journal: a file never closed is damaged; every entry read")
+        surveys = []
+        surveyIndex = [:]
+        walksComplete = true
+        for file in usable {
+          guard case .success(let header) = JournalFileHeader.load(path: file),
+            case .success(let single) = JournalHandle.open(files: [file])
+          else { continue }
+          surveyFile(file: file, header: header, handle: single)
+        }
+        guard let full = locateBoots(ids, files: usable, cap: entryCap, counting: true) else { return }
+        (boots, probe) = full
+      }
+    }
     let machines = Dictionary(grouping: boots, by: \.machineID)
     let machineOrder = machines.keys.sorted()
     if machineOrder.count == 1, let host = machines[machineOrder[0]]!.compactMap(\.hostName).last {
@@ -240,11 +239,15 @@ struct JournalGroupReader {
     }
 
     // 3. Feed each boot's entries, machine by machine, boots in order.
+    var windows: BootWindows?
+    if let window { windows = BootWindows(size: window, probe: probe) }
     for machine in machineOrder {
       let ordered = machines[machine]!.sorted { $0.sortKey < $1.sortKey }
       for boot in ordered {
         let label = "boot \(boot.id)"
-        if let seen = boot.surveyed, seen.count > boot.matchCount {
+        if let w = windows {
+          feedWindows(handle, w, boot: boot, cap: entryCap, label: label, into: &sink)
+        } else if let seen = boot.surveyed, seen.count > boot.matchCount {
           // The boot's index is damaged: scan every entry and keep this boot's (slower, but complete).
           warn("\(label): the journal index reaches \(boot.matchCount) of its \(seen.count) entries; "
             + "reading it by scanning all entries")
@@ -263,18 +266,91 @@ struct JournalGroupReader {
       }
     }
     handle.flushMatches()
+    if let w = windows {
+      let total = registry[input].records
+      var mode = "journal: boot bounds by seeking; the first and last \(w.size) entries of each boot read "
+        + "(\(total) of \(headerEntries) entries), not the middle; no rules matched on them"
+      if w.fullyRead > 0 { mode += "; \(w.fullyRead) boot(s) read whole (short, or an ending that needs more)" }
+      registry.setReadMode(input, mode)
+    }
     finish()
+  }
+
+  /// Step 1 of `run`: checks each file on its own (header, state, that sd-journal can open it), walks those that
+  /// need it, and reports files left ONLINE. The per-file handles are closed on return (their mappings would
+  /// otherwise double the journal's resident pages while it is read).
+  private mutating func checkFiles(_ files: [String], window: Int?)
+    -> (usable: [String], onlineNotes: [SourceNote], headerEntries: UInt64)
+  {
+    var usable: [String] = []
+    var onlineNotes: [SourceNote] = []
+    var headerEntries: UInt64 = 0
+    let checks = files.map { file -> FileCheck in
+      switch JournalFileHeader.load(path: file) {
+      case .failure(let e): return .failed("\(shortName(file)): \(e.description); skipped")
+      case .success(let header):
+        switch JournalHandle.open(files: [file]) {
+        case .failure(let e): return .failed("\(shortName(file)): cannot open journal file: \(e.description); skipped")
+        case .success(let single): return .usable(header, single)
+        }
+      }
+    }
+    // The walks (headers only) run on all cores, one handle per file; their results are merged in file order, so
+    // counts, order and warnings are those of walking the files one after the other. Boot windows skip the walk,
+    // except over files never closed (the active file, or one whose writer died): their index may not reach every
+    // entry, which the walk shows (checked after locating the boots).
+    var toWalk: [(index: Int, handle: JournalHandle, header: JournalFileHeader)] = []
+    for (k, c) in checks.enumerated() {
+      if case .usable(let header, let single) = c, window == nil || header.state != .offline && header.state != .archived {
+        toWalk.append((k, single, header))
+      }
+    }
+    var walks: [Int: FileWalk] = [:]
+    for (w, t) in zip(FileWalk.run(toWalk.map { ($0.handle, $0.header) }), toWalk) { walks[t.index] = w }
+    for (k, file) in files.enumerated() {
+      let header: JournalFileHeader
+      let single: JournalHandle
+      switch checks[k] {
+      case .failed(let message):
+        warn(message)
+        continue
+      case .usable(let h, let s):
+        header = h
+        single = s
+      }
+      usable.append(file)
+      if let walk = walks[k] { merge(walk, file: file) }
+      headerEntries &+= Swift.min(header.entryCount, 1 << 40)
+      if header.state == .online {
+        let tail = tailBootID(file: file, header: header, handle: single)
+        warn("\(shortName(file)): journal file was never closed (state ONLINE): its writer stopped without closing it")
+        onlineNotes.append(
+          .journalFileOnline(input: input, file: file, machineID: header.machineID, tailBootID: tail))
+      } else if header.state == nil {
+        warn("\(shortName(file)): unknown journal file state \(header.rawState)")
+      }
+    }
+    return (usable, onlineNotes, headerEntries)
   }
 
   /// Locates every boot: those the index lists, then those only the file walks saw (a damaged data hash table).
   /// Locating and counting use handles of their own (closed on return), so that the feeding handle only ever
   /// walks forward.
-  private func locateBoots(_ ids: [String], files: [String], cap: Int) -> [JournalBoot]? {
-    guard case .success(let probe) = JournalHandle.open(files: files),
-      case .success(let counter) = JournalHandle.open(files: files)
-    else {
+  /// Returns the boots and the handle that located them (boot windows seek each boot's tail with it).
+  private func locateBoots(_ ids: [String], files: [String], cap: Int, counting: Bool)
+    -> (boots: [JournalBoot], probe: JournalHandle)?
+  {
+    guard case .success(let probe) = JournalHandle.open(files: files) else {
       warn("cannot open the journal files together a second time")
       return nil
+    }
+    var counter: JournalHandle?
+    if counting {
+      guard case .success(let c) = JournalHandle.open(files: files) else {
+        warn("cannot open the journal files together a second time")
+        return nil
+      }
+      counter = c
     }
     let listed = Set(ids)
     let unlisted = surveys.map { hexID($0.id) }.filter { !listed.contains($0) }
@@ -284,7 +360,7 @@ struct JournalGroupReader {
       complete(&boot)
       boots.append(boot)
     }
-    return boots
+    return (boots, probe)
   }
 
   /// Fills in what the match could not give from the file walks: bounds, machine; warns about unreadable bounds.
@@ -317,56 +393,36 @@ struct JournalGroupReader {
     return header.headerBootID
   }
 
-  /// Walks the entries of one file (headers only, no data): tallies entries per boot, and warns when fewer
-  /// entries can be reached than the header lists (the rest sits behind corruption).
+  /// Adds what the walk over one file saw (see `FileWalk`), and warns when it reached fewer entries than the
+  /// header lists (the rest sits behind corruption).
+  private mutating func merge(_ walk: FileWalk, file: String) {
+    for seen in walk.boots {
+      let key = BootKey(seen.id)
+      if let i = surveyIndex[key] {
+        surveys[i].count += seen.count
+        surveys[i].firstRealtime = Swift.min(surveys[i].firstRealtime, seen.firstRealtime)
+        surveys[i].lastRealtime = Swift.max(surveys[i].lastRealtime, seen.lastRealtime)
+      } else {
+        surveyIndex[key] = surveys.count
+        surveys.append(seen)
+      }
+    }
+    if walk.reached < walk.listed || walk.failed > 0 { walksComplete = false }
+    if walk.reached < walk.listed {
+      warn("\(shortName(file)): only \(walk.reached) of the \(walk.listed) entries its header lists can be read (corrupt file)")
+    }
+  }
+
+  /// Walks the files again (the damaged-index fallback of boot windows), one after the other.
   private mutating func surveyFile(file: String, header: JournalFileHeader, handle: JournalHandle) {
-    let listed = Int(clamping: header.entryCount)
-    let cap = listed + 10_000
-    var reached = 0
-    var failed = 0
-    var steps = 0
-    var lastKey: BootKey?
-    var last = 0
-    handle.seekHead()
-    while steps < cap {
-      steps += 1
-      let r = handle.next()
-      if r == 0 { break }
-      if r < 0 {
-        failed += 1
-        if failed >= Self.maxConsecutiveErrors { break }
-        continue
-      }
-      reached += 1
-      guard let m = handle.monotonic() else { continue }
-      let key = BootKey(m.bootID)
-      if key != lastKey {
-        if let i = surveyIndex[key] {
-          last = i
-        } else {
-          last = surveys.count
-          surveyIndex[key] = last
-          surveys.append(BootSurvey(id: m.bootID, fileMachineID: header.machineID))
-        }
-        lastKey = key
-      }
-      surveys[last].count += 1
-      if let realtime = handle.realtime() {
-        if realtime < surveys[last].firstRealtime { surveys[last].firstRealtime = realtime }
-        if realtime > surveys[last].lastRealtime { surveys[last].lastRealtime = realtime }
-      }
-    }
-    if reached < listed || failed > 0 { walksComplete = false }
-    if reached < listed {
-      warn("\(shortName(file)): only \(reached) of the \(listed) entries its header lists can be read (corrupt file)")
-    }
+    merge(FileWalk(handle: handle, header: header), file: file)
   }
 
   /// Finds the first and last entry of a boot (realtime, machine, host) with a `_BOOT_ID=` match.
   ///
   /// The machine is the `_MACHINE_ID` of the boot's *last* entry: early entries (initrd, runtime journal flushed
   /// before the machine ID is committed) can carry a transient machine ID.
-  private func locate(boot id: String, in handle: JournalHandle, counter: JournalHandle, cap: Int) -> JournalBoot {
+  private func locate(boot id: String, in handle: JournalHandle, counter: JournalHandle?, cap: Int) -> JournalBoot {
     var boot = JournalBoot(id: id, machineID: "")
     if let key = BootKey(hex: id), let i = surveyIndex[key] { boot.surveyed = surveys[i] }
     handle.flushMatches()
@@ -400,6 +456,11 @@ struct JournalGroupReader {
       boot.matchCount = seen.count
       return boot
     }
+    // Boot windows: no walk over the match; it reaches at least the first entry when that was readable.
+    guard let counter else {
+      boot.matchCount = boot.firstRealtime == nil ? 0 : 1
+      return boot
+    }
     // Count what the match reaches (headers only), to compare with the file walks. A separate handle: with
     // libsystemd 252, a full forward walk after seek_tail/previous on one handle leaves later iterations of that
     // handle skipping files.
@@ -421,12 +482,17 @@ struct JournalGroupReader {
   ) {
     let machine = Array(machineID.utf8)
     let onlyKey = only.map(BootKey.init)
-    machine.withBytes { feed(handle, cap: cap, label: label, machine: $0, only: onlyKey, into: &sink) }
+    machine.withBytes { _ = feed(handle, cap: cap, label: label, machine: $0, only: onlyKey, into: &sink) }
   }
 
-  private mutating func feed<S: RecordSink>(
-    _ handle: JournalHandle, cap: Int, label: String, machine: Bytes, only: BootKey?, into sink: inout S
-  ) {
+  /// The loop behind `feed`. With `watch`, each delivered record is shown to it and the loop stops (before the
+  /// next entry) once the watch says so: the handle then stands on the last delivered entry. Returns true when
+  /// the loop stopped for any other reason (end of the entries, cap, too many errors).
+  mutating func feed<S: RecordSink>(
+    _ handle: JournalHandle, cap: Int, label: String, machine: Bytes, only: BootKey?, watch: WindowWatch? = nil,
+    into sink: inout S
+  ) -> Bool {
+    var ended = true
     var record = Record(input: input, line: 0, cursorSource: handle)
     var steps = 0
     var delivered = 0
@@ -434,6 +500,10 @@ struct JournalGroupReader {
     var consecutiveErrors = 0
     var inGap = false
     while true {
+      if let watch, watch.stop {
+        ended = false
+        break
+      }
       if steps >= cap {
         warn("\(label): stopped after \(steps) steps, more than the files hold (corrupt entry chain?)")
         break
@@ -472,14 +542,16 @@ struct JournalGroupReader {
       delivered += 1
       if !machine.isEmpty { record.machineID = machine }
       sink.consume(record)
+      watch?.observe(record)
     }
     if delivered > 0 { registry.addRecords(input, delivered) }
     if skipped > 0 { registry.addSkipped(input, skipped) }
+    return ended
   }
 
   /// Reads the current entry into `record` (fields copied into `fields`). Returns an errno on failure.
   @inline(__always)
-  private mutating func read(_ handle: JournalHandle, into record: inout Record) -> Int32? {
+  mutating func read(_ handle: JournalHandle, into record: inout Record) -> Int32? {
     let entry: (realtime: UInt64, mono: (usec: UInt64, bootID: sd_id128_t), count: Int)
     switch handle.readEntry(into: fields) {
     case .failure(let e): return e.code
@@ -515,4 +587,91 @@ struct JournalGroupReader {
       warn("\(fields.truncated) field value(s) longer than \(fields.limit) bytes were cut")
     }
   }
+}
+
+/// A journal file as checked before reading: usable (its header and a handle on it alone) or why not.
+enum FileCheck {
+  case usable(JournalFileHeader, JournalHandle)
+  case failed(String)
+}
+
+/// What walking one file entry by entry (headers only, no data) saw: entries per boot in first-seen order, and how
+/// many entries could be reached.
+struct FileWalk {
+  var boots: [BootSurvey] = []
+  var listed = 0
+  var reached = 0
+  var failed = 0
+
+  init(handle: JournalHandle, header: JournalFileHeader) {
+    listed = Int(clamping: header.entryCount)
+    let cap = listed + 10_000
+    var index: [BootKey: Int] = [:]
+    var steps = 0
+    var lastKey: BootKey?
+    var last = 0
+    handle.seekHead()
+    while steps < cap {
+      steps += 1
+      let r = handle.next()
+      if r == 0 { break }
+      if r < 0 {
+        failed += 1
+        if failed >= JournalGroupReader.maxConsecutiveErrors { break }
+        continue
+      }
+      reached += 1
+      guard let m = handle.monotonic() else { continue }
+      let key = BootKey(m.bootID)
+      if key != lastKey {
+        if let i = index[key] {
+          last = i
+        } else {
+          last = boots.count
+          index[key] = last
+          boots.append(BootSurvey(id: m.bootID, fileMachineID: header.machineID))
+        }
+        lastKey = key
+      }
+      boots[last].count += 1
+      if let realtime = handle.realtime() {
+        if realtime < boots[last].firstRealtime { boots[last].firstRealtime = realtime }
+        if realtime > boots[last].lastRealtime { boots[last].lastRealtime = realtime }
+      }
+    }
+  }
+
+  /// Walks the files on all cores (each handle is used by one thread only). Results in the order of `files`.
+  static func run(_ files: [(JournalHandle, JournalFileHeader)]) -> [FileWalk] {
+    guard files.count > 1 else { return files.map { FileWalk(handle: $0.0, header: $0.1) } }
+    let box = WalkBox(files)
+    DispatchQueue.concurrentPerform(iterations: files.count) { i in box.walk(i) }
+    return box.collect().map { $0 ?? FileWalk(empty: ()) }
+  }
+
+  private init(empty: Void) {}
+}
+
+/// Hands the per-file handles to the worker threads and collects their walks. Each slot is written by exactly one
+/// `concurrentPerform` iteration and read after all of them returned (no lock needed); the handles are not shared
+/// between threads.
+private final class WalkBox: @unchecked Sendable {
+  let files: [(JournalHandle, JournalFileHeader)]
+  private let slots: UnsafeMutablePointer<FileWalk?>
+
+  init(_ files: [(JournalHandle, JournalFileHeader)]) {
+    self.files = files
+    slots = .allocate(capacity: files.count)
+    slots.initialize(repeating: nil, count: files.count)
+  }
+
+  deinit {
+    slots.deinitialize(count: files.count)
+    slots.deallocate()
+  }
+
+  func walk(_ i: Int) { slots[i] = FileWalk(handle: files[i].0, header: files[i].1) }
+
+  /// The walks, once every iteration has returned.
+  func collect() -> [FileWalk?] { Array(UnsafeBufferPointer(start: slots, count: files.count)) }
 }
