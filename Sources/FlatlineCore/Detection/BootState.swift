@@ -274,35 +274,8 @@ public final class BootState {
       lastLocation = loc
       lastMessage = other.lastMessage
     }
-    func shift(_ o: Int) -> Int { o < 0 ? -1 : o + base }
-    if other.strongShutdown != nil {
-      strongShutdown = other.strongShutdown
-      strongOrdinal = shift(other.strongOrdinal)
-    }
+    takeMarkers(of: other, base: base)
     if other.strongDirection != .unspecified { strongDirection = other.strongDirection }
-    if other.journalStopped != nil {
-      journalStopped = other.journalStopped
-      journalStoppedOrdinal = shift(other.journalStoppedOrdinal)
-    }
-    if other.daemonExit != nil {
-      daemonExit = other.daemonExit
-      daemonExitOrdinal = shift(other.daemonExitOrdinal)
-    }
-    if other.serviceStopping != nil {
-      serviceStopping = other.serviceStopping
-      serviceStoppingOrdinal = shift(other.serviceStoppingOrdinal)
-    }
-    if other.lastDaemonStartOrdinal >= 0 { lastDaemonStartOrdinal = shift(other.lastDaemonStartOrdinal) }
-    if other.lastJournalStartOrdinal >= 0 { lastJournalStartOrdinal = shift(other.lastJournalStartOrdinal) }
-    if other.crash != nil {
-      crash = other.crash
-      crashOrdinal = shift(other.crashOrdinal)
-    }
-    if other.gap != nil {
-      gap = other.gap
-      gapOrdinal = shift(other.gapOrdinal)
-    }
-    if onlineJournal == nil { onlineJournal = other.onlineJournal }
     // `other` continues a boot: it had no opener and no NUL-run start evidence of its own (startKnown false).
     startEvidence += other.startEvidence
     judgeCandidates(other.candidates, base: base, priorFirst: priorFirst)
@@ -342,11 +315,17 @@ public final class BootState {
       lastLocation = other.lastLocation
       lastMessage = other.lastMessage
     }
+    takeMarkers(of: other, base: base)
+    if other.strongShutdown != nil { strongDirection = other.strongDirection }
+  }
+
+  /// Takes the end-of-boot markers `other` holds (records that came after this boot's; `base` = this boot's
+  /// record count before them, so their ordinals shift by it). Shared by `absorb` and `continueWith`.
+  private func takeMarkers(of other: BootState, base: Int) {
     func shift(_ o: Int) -> Int { o < 0 ? -1 : o + base }
     if other.strongShutdown != nil {
       strongShutdown = other.strongShutdown
       strongOrdinal = shift(other.strongOrdinal)
-      strongDirection = other.strongDirection
     }
     if other.journalStopped != nil {
       journalStopped = other.journalStopped

@@ -202,6 +202,12 @@ public struct DetectionEngine: RecordSink {
     for (k, v) in other.index { index[k] = v + offset }
     for (k, v) in other.lastHostOfStream.enumerated() where v >= 0 { setLastHost(ofStream: k, v + offset) }
     for (k, v) in other.bootOwner { bootOwner[k] = (v.sequencer + offset, v.pinned) }
+    forgetLookups(after: other)
+  }
+
+  /// After taking `other`'s sequencers: its record count continues ours, and every per-record memo starts over
+  /// (they hold indices and keys that no longer apply). `other`'s key arena stays alive with ours.
+  private mutating func forgetLookups(after other: DetectionEngine) {
     streamOrdinal += other.streamOrdinal
     lastStream = -1
     lastSequencer = -1
@@ -254,17 +260,7 @@ public struct DetectionEngine: RecordSink {
       }
     }
     for (k, v) in other.lastHostOfStream.enumerated() where v >= 0 { setLastHost(ofStream: k, mapped[v]) }
-    streamOrdinal += other.streamOrdinal
-    lastStream = -1
-    lastSequencer = -1
-    lastHost = .empty
-    absorbedKeys.append(other.keys)
-    absorbedKeys += other.absorbedKeys
-    lastBootID = []
-    inputKinds = []
-    inputStreams = []
-    byKeyHash = [:]
-    recentKeys = []
+    forgetLookups(after: other)
   }
 
   /// Makes the sequencers read chunks (see `BootSequencer.readsChunk`); set before the first record.
