@@ -74,7 +74,7 @@ import Testing
     #expect(Self.outcome(files, jobs: 1) == .serial)
   }
 
-  /// A file left ONLINE: its note reaches the boot of its tail in whichever range that boot is read.
+  /// A file left ONLINE: the note goes to every range's sink first, as to the one-thread sink.
   @Test(.enabled(if: JournalFixture.isAvailable, "needs systemd-journal-remote"))
   func onlineFileNoteLandsOnTheSameBoot() throws {
     let dir = try JournalFixture.temporaryDirectory()
@@ -83,9 +83,20 @@ import Testing
     let handle = try FileHandle(forWritingTo: file)
     try handle.seek(toOffset: 16)
     try handle.write(contentsOf: Data([1]))
+    // The header's machine is the one of the tail boot (B2), as a machine's own journal would say.
+    var machine: [UInt8] = []
+    var hex = Array(T.machineB.utf8)[...]
+    while hex.count >= 2, let byte = UInt8(String(decoding: hex.prefix(2), as: UTF8.self), radix: 16) {
+      machine.append(byte)
+      hex = hex.dropFirst(2)
+    }
+    try handle.seek(toOffset: 40)
+    try handle.write(contentsOf: Data(machine))
     try handle.close()
     let one = Self.expectIdentical(dir, "online")
-    #expect(one.contains("ONLINE"))
+    // (The note's evidence is shown only for an unclean ending; its tail boot B2 is still running here. The
+    // Fedora corpus test below fails when the ranges do not get the notes: its ONLINE files end unclean boots.)
+    #expect(one.contains("never closed (state ONLINE)"))
     #expect(Self.outcome(Self.journalFiles(dir), jobs: 2) == .parallel(ranges: 2))
   }
 
