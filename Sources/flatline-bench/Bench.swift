@@ -209,10 +209,19 @@ final class Bench {
       truth: truthJournal,
       tools: [
         ("flatline --jobs 1", [selfPath, "child", "--jobs", "1", journalDir]),
+        ("flatline --jobs 2", [selfPath, "child", "--jobs", "2", journalDir]),
         ("journalctl -o cat", ["/usr/bin/journalctl", "--directory", journalDir, "-o", "cat"]),
         ("flatline boots", [selfPath, "child", "--boots", journalDir]),
         ("journalctl --list-boots", ["/usr/bin/journalctl", "--directory", journalDir, "--list-boots", "--no-pager"]),
       ])
+    let scan = rows.suffix(5)
+    if let two = scan.first(where: { $0.tool == "flatline --jobs 2" }),
+      let cat = scan.first(where: { $0.tool == "journalctl -o cat" })
+    {
+      notes.append(
+        String(format: "flatline --jobs 2 on the journal: %.2f M entries/s, %.2f× journalctl -o cat (bar ≥ 0.5 M entries/s, ≥ 1.6×)",
+          Double(truthJournal.records) / two.seconds / 1e6, cat.seconds / two.seconds))
+    }
     let r = rows.suffix(2)
     if let boots = r.first, let list = r.last, boots.tool == "flatline boots" {
       rows[rows.count - 1].ratioNote = String(format: "flatline boots %.2f× this", list.seconds / boots.seconds)
@@ -239,13 +248,16 @@ final class Bench {
       }
     }
     var flatlineSeconds: Double?
+    var twoJobsSeconds: Double?
     for (k, t) in tools.enumerated() {
       let secs = median(samples[k].map(\.seconds))
       let rss = samples[k].map(\.rssKiB).max() ?? 0
       var row = Row(corpus: corpus, tool: t.0, seconds: secs, bytes: bytes, records: records, rssKiB: rss)
       if t.0 == "flatline --jobs 1" { flatlineSeconds = secs }
+      if t.0 == "flatline --jobs 2" { twoJobsSeconds = secs }
       if !t.0.hasPrefix("flatline"), !t.0.contains("list-boots"), let f = flatlineSeconds {
         row.ratioNote = String(format: "Flatline %.2f× this", secs / f)
+        if let f2 = twoJobsSeconds { row.ratioNote += String(format: " (--jobs 2: %.2f×)", secs / f2) }
       }
       rows.append(row)
       if t.0.hasPrefix("flatline") {

@@ -101,7 +101,7 @@ struct InputOptions: ParsableArguments {
       "Instance-to-host map: YAML/JSON 'instance: host' pairs or text lines 'instance host'.", valueName: "file"))
   var hostMap: String?
 
-  @Option(help: "Read this many syslog rotation sets (or chunks of a big syslog file) at once (default: the number of CPUs); the result is the same.")
+  @Option(help: "Read this many syslog rotation sets (or chunks of a big syslog file, or boots of a binary journal folder) at once (default: the number of CPUs); the result is the same.")
   var jobs: Int?
 
   func analysisOptions() throws -> AnalysisOptions {

@@ -64,6 +64,18 @@ public struct AnalysisSink: RecordSink {
     return true
   }
 
+  /// Appends what `other` read from the next range of boots of the same journal group (see
+  /// `DetectionEngine.appendJournalBoots`). False, changing nothing, when the range cannot be joined exactly.
+  func canAppendJournalBoots(_ other: AnalysisSink) -> Bool { engine.canAppendJournalBoots(other.engine) }
+
+  mutating func appendJournalBoots(_ other: AnalysisSink) -> Bool {
+    guard engine.canAppendJournalBoots(other.engine) else { return false }
+    engine.appendJournalBoots(other.engine)
+    rules.absorb(other.rules)
+    identity.absorb(other.identity)
+    return true
+  }
+
   /// Adds `delta` to the line numbers of `input` in everything kept.
   func shiftLines(input: Int32, by delta: Int) {
     guard delta != 0 else { return }

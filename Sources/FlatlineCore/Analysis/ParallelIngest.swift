@@ -13,6 +13,8 @@ import Foundation
 ///   After the batch the sinks are merged in input order: sequencers and rule hits appended, stream ordinals
 ///   shifted, the forks' input entries (counts, hosts, warnings) copied back.
 /// The boot state machine runs per stream (one rotation set), so sets are independent.
+/// A binary journal group (`.journalFiles`) is read on the calling thread in its place, its boots in ranges on
+/// all N threads (`JournalSource.run(jobs:rules:into:)`, joined so that the result is again identical).
 /// A set with a plain file larger than `IngestOptions.splitThreshold` is not part of a batch: it is read on its own
 /// by `SplitIngest`, as chunks of its big files on all N threads, joined so that the result is again identical
 /// (year tracking, held-back records, banner phases and continuation lines across a cut: see there).
@@ -23,6 +25,12 @@ enum ParallelIngest {
   ) {
     var k = 0
     while k < inputs.count {
+      if jobs > 1, case .journalFiles(let files) = inputs[k], options.journalBootWindow == nil {
+        // The group's boots in ranges on all threads, joined (see `JournalSource.run(jobs:rules:into:)`).
+        JournalSource(files: files, registry: registry, options: options).run(jobs: jobs, rules: rules, into: &tap)
+        k += 1
+        continue
+      }
       guard case .syslogSet = inputs[k], jobs > 1 else {
         Analyzer.ingest(inputs[k], registry: registry, options: options, yearHints: yearHints, into: &tap)
         k += 1

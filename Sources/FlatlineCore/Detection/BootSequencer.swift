@@ -323,6 +323,34 @@ public final class BootSequencer {
     }
   }
 
+  /// True once a journal record of this machine named a host (`hostName` then comes from records, the latest).
+  var journalHostSeen = false
+
+  /// Whether `appendJournalBoots(next)` is exact: `next` (the same machine, read by a later range of the same
+  /// journal group) holds only boots with an ID, none of which this sequencer holds.
+  func canAppendJournalBoots(_ next: BootSequencer) -> Bool {
+    guard isJournal, next.isJournal else { return false }
+    return next.boots.allSatisfy { b in b.bootID.map { journalIndex[$0] == nil } ?? false }
+  }
+
+  /// Appends the boots `next` read from a later range of boots of the same journal group, as if its records had
+  /// come here one by one (check `canAppendJournalBoots` first). `offset`: stream ordinals before the range.
+  func appendJournalBoots(_ next: BootSequencer, ordinalOffset offset: Int) {
+    for b in next.boots {
+      if let id = b.bootID { journalIndex[id] = boots.count }
+      boots.append(b)
+    }
+    if next.sawUserspace { sawUserspace = true }
+    if next.journalHostSeen {
+      hostName = next.hostName
+      journalHostSeen = true
+    }
+    if next.lastStreamOrdinal >= 0 {
+      firstStreamOrdinal = min(firstStreamOrdinal, next.firstStreamOrdinal + offset)
+      lastStreamOrdinal = next.lastStreamOrdinal + offset
+    }
+  }
+
   /// Removes a journal boot from this sequencer (it moves to another machine ID); nil if it is not here.
   func takeJournalBoot(_ id: String) -> BootState? {
     guard let i = journalIndex[id] else { return nil }

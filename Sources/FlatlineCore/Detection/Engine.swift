@@ -93,7 +93,10 @@ public struct DetectionEngine: RecordSink {
     streamOrdinal += 1
     let ordinal = streamOrdinal
     sequencerRefs[seq]._withUnsafeGuaranteedRef { s in
-      if journal, !r.host.isEmpty, !r.host.equals(s.hostName) { s.hostName = r.host.string }
+      if journal, !r.host.isEmpty {
+        if !r.host.equals(s.hostName) { s.hostName = r.host.string }
+        s.journalHostSeen = true
+      }
       let signal = loginRecords ? SignalClassifier.classifyLoginRecord(r) : SignalClassifier.classify(r)
       s.consume(r, signal: signal, streamOrdinal: ordinal)
     }
@@ -208,6 +211,61 @@ public struct DetectionEngine: RecordSink {
   /// After taking `other`'s sequencers: its record count continues ours, and every per-record memo starts over
   /// (they hold indices and keys that no longer apply). `other`'s key arena stays alive with ours.
   private mutating func forgetLookups(after other: DetectionEngine) {
+    streamOrdinal += other.streamOrdinal
+    lastStream = -1
+    lastSequencer = -1
+    lastHost = .empty
+    absorbedKeys.append(other.keys)
+    absorbedKeys += other.absorbedKeys
+    lastBootID = []
+    inputKinds = []
+    inputStreams = []
+    byKeyHash = [:]
+    recentKeys = []
+  }
+
+  /// The (stream, boot ID) keys of the journal boots seen so far.
+  var journalBootKeys: Dictionary<String, (sequencer: Int, pinned: Bool)>.Keys { bootOwner.keys }
+
+  /// Whether `appendJournalBoots(other)` is exact: every sequencer of `other` is a journal machine whose boots
+  /// (all with an ID) are new to its counterpart here, and no boot moved between machines in `other`.
+  func canAppendJournalBoots(_ other: DetectionEngine) -> Bool {
+    if other.bootOwner.values.contains(where: \.pinned) { return false }
+    for s in other.sequencers {
+      guard s.isJournal else { return false }
+      if let i = index["\(s.stream)\u{1}\(s.hostKey)"] {
+        if !sequencers[i].canAppendJournalBoots(s) { return false }
+      } else if s.boots.contains(where: { $0.bootID == nil }) {
+        return false
+      }
+    }
+    for k in other.bootOwner.keys where bootOwner[k] != nil { return false }
+    return true
+  }
+
+  /// Appends what an engine read from the next range of boots of the same journal group (`JournalSource` with
+  /// jobs; check `canAppendJournalBoots` first): each machine's boots follow this engine's boots of the same
+  /// stream and machine; machines new in the range are appended; stream ordinals shift, lookups are re-keyed.
+  mutating func appendJournalBoots(_ other: DetectionEngine) {
+    let offset = streamOrdinal
+    var mapped: [Int] = []
+    for s in other.sequencers {
+      let k = "\(s.stream)\u{1}\(s.hostKey)"
+      if let i = index[k] {
+        sequencers[i].appendJournalBoots(s, ordinalOffset: offset)
+        mapped.append(i)
+      } else {
+        if s.lastStreamOrdinal >= 0 {
+          s.firstStreamOrdinal += offset
+          s.lastStreamOrdinal += offset
+        }
+        add(s)
+        index[k] = sequencers.count - 1
+        mapped.append(sequencers.count - 1)
+      }
+    }
+    for (k, v) in other.lastHostOfStream.enumerated() where v >= 0 { setLastHost(ofStream: k, mapped[v]) }
+    for (k, v) in other.bootOwner { bootOwner[k] = (mapped[v.sequencer], v.pinned) }
     streamOrdinal += other.streamOrdinal
     lastStream = -1
     lastSequencer = -1

@@ -43,13 +43,27 @@ public struct JournalSource {
 
   /// Registers the group, then feeds its entries to `sink` (ONLINE-file notes first).
   public func run<S: RecordSink>(into sink: inout S) {
+    _ = run(parallel: nil, into: &sink)
+  }
+
+  /// `--jobs N`: as `run(into:)`, with the group's boots read on `jobs` threads (contiguous ranges of the ordered
+  /// boot list, each with its own handle, sink and registry fork) and joined in order, so that the result is the
+  /// one-thread run's (see `JournalGroupReader.feedParallel`). Returns how the boots were read.
+  @discardableResult
+  func run(jobs: Int, rules: [Rule], into sink: inout AnalysisSink) -> JournalParallelOutcome {
+    run(parallel: jobs > 1 ? (jobs, rules) : nil, into: &sink)
+  }
+
+  private func run<S: RecordSink>(parallel: (jobs: Int, rules: [Rule])?, into sink: inout S) -> JournalParallelOutcome {
     var seen = Set<String>()
     let unique = files.filter { seen.insert($0).inserted }
-    guard !unique.isEmpty else { return }
+    guard !unique.isEmpty else { return .serial }
     let groupPath = Self.groupPath(unique)
     let input = registry.register(path: groupPath, kind: .journal)
     var reader = JournalGroupReader(input: input, registry: registry, options: options, groupPath: groupPath)
+    reader.parallel = parallel
     reader.run(files: unique, into: &sink)
+    return reader.outcome
   }
 
   /// The common directory of the files, or the single file.
@@ -70,6 +84,17 @@ public struct JournalSource {
     if joined.isEmpty { return files[0].hasPrefix("/") ? "/" : "." }
     return joined
   }
+}
+
+/// How `JournalSource.run(jobs:rules:into:)` read a group's boots.
+enum JournalParallelOutcome: Equatable {
+  /// On the calling thread (one job, boot windows, a damaged index, a boot without machine, too few boots…).
+  case serial
+  /// In `ranges` contiguous ranges of boots on as many threads, joined.
+  case parallel(ranges: Int)
+  /// Read in ranges, but they could not be joined exactly (read errors, a boot that moved machine): read again
+  /// on the calling thread.
+  case fallback
 }
 
 /// One boot of the group, located by a `_BOOT_ID=` match.
@@ -152,6 +177,10 @@ struct JournalGroupReader {
   /// True while every file walk reached all the entries its header lists without a read error.
   private var walksComplete = true
   private var fields: JournalFields
+  /// `--jobs`: read the boots on this many threads, with sinks matching these rules (AnalysisSink only).
+  var parallel: (jobs: Int, rules: [Rule])?
+  /// How the boots were read (`JournalSource.run(jobs:rules:into:)`).
+  private(set) var outcome = JournalParallelOutcome.serial
 
   /// Stop a boot after this many consecutive read errors (a corrupt file must never make us spin).
   static let maxConsecutiveErrors = 1000
@@ -241,6 +270,18 @@ struct JournalGroupReader {
     // 3. Feed each boot's entries, machine by machine, boots in order.
     var windows: BootWindows?
     if let window { windows = BootWindows(size: window, probe: probe) }
+    if windows == nil, let par = parallel, var tap = sink as? AnalysisSink {
+      let ordered = machineOrder.flatMap { machines[$0]!.sorted { $0.sortKey < $1.sortKey } }
+      outcome = feedParallel(
+        ordered, files: usable, handle: handle, cap: entryCap, jobs: par.jobs, rules: par.rules,
+        onlineNotes: onlineNotes, into: &tap)
+      if case .parallel = outcome, let joined = tap as? S {
+        sink = joined
+        handle.flushMatches()
+        finish()
+        return
+      }
+    }
     for machine in machineOrder {
       let ordered = machines[machine]!.sorted { $0.sortKey < $1.sortKey }
       for boot in ordered {
@@ -274,6 +315,111 @@ struct JournalGroupReader {
       registry.setReadMode(input, mode)
     }
     finish()
+  }
+
+  /// Step 3 of `run` on several threads. The ordered boots are cut into at most `jobs` contiguous ranges of
+  /// about the same number of entries; each range is read on its own thread exactly as the one-thread loop reads
+  /// it (a `_BOOT_ID=` match per boot, the boot's machine ID on every record, deferred cursors), with its own
+  /// handle on the files (worker 0 uses `handle`), its own reader counters, its own `AnalysisSink` (which first
+  /// gets the ONLINE-file notes, as the one-thread sink did) and its own registry fork. The ranges are then
+  /// joined in order: boots appended to the sequencer of their machine (`AnalysisSink.appendJournalBoots`), rule
+  /// hits appended, counts and warnings copied back in order.
+  ///
+  /// Returns `.serial` without reading when the group does not qualify (one job or one boot, a boot whose index
+  /// is damaged or whose machine is unknown), `.fallback` when the ranges were read but cannot be joined exactly
+  /// (read errors — their data-gap notes reach every machine of the stream —, a boot that changed machine, a
+  /// handle that cannot be opened): `sink` is then untouched and the caller reads the boots on its thread.
+  private mutating func feedParallel(
+    _ boots: [JournalBoot], files: [String], handle: JournalHandle, cap: Int, jobs: Int, rules: [Rule],
+    onlineNotes: [SourceNote], into sink: inout AnalysisSink
+  ) -> JournalParallelOutcome {
+    guard jobs > 1, boots.count > 1 else { return .serial }
+    for b in boots {
+      if b.machineID.isEmpty { return .serial }
+      if let seen = b.surveyed, seen.count > b.matchCount { return .serial }
+    }
+    let ranges = Self.partition(boots.map { Swift.max($0.surveyed?.count ?? $0.matchCount, 1) }, into: jobs)
+    guard ranges.count > 1 else { return .serial }
+    let base = registry.fork()
+    base.warningHandler = nil
+    let rulesOff = sink.journalRulesOff
+    let work = ranges.enumerated().map { k, r in
+      let fork = base.fork()
+      fork.warningHandler = nil
+      return RangeWork(
+        boots: Array(boots[r]), handle: k == 0 ? handle : nil,
+        reader: JournalGroupReader(input: input, registry: fork, options: options, groupPath: groupPath), fork: fork)
+    }
+    let threshold = Swift.max(1 << 16, options.maxLineLength + 64)
+    DispatchQueue.concurrentPerform(iterations: work.count) { k in
+      let w = work[k]
+      if w.handle == nil, case .success(let h) = JournalHandle.open(files: files) {
+        h.setDataThreshold(threshold)
+        w.handle = h
+      }
+      guard let h = w.handle else { return }
+      var s = AnalysisSink(registry: w.fork, rules: rules)
+      s.journalRulesOff = rulesOff
+      for note in onlineNotes { s.note(note) }
+      for boot in w.boots {
+        h.flushMatches()
+        h.addMatch("_BOOT_ID=\(boot.id)")
+        h.seekHead()
+        h.defersCursors = true
+        w.reader.feed(h, cap: cap, label: "boot \(boot.id)", machineID: boot.machineID, only: nil, into: &s)
+        h.defersCursors = false
+      }
+      h.flushMatches()
+      s.keepHitsOnly()
+      w.sink = s
+    }
+    // Check every range before joining any (the sequencers are shared with the caller's sink: on any doubt it
+    // must stay as it was), then join in range order.
+    var bootKeys = Set<String>()
+    for w in work {
+      guard let s = w.sink, w.reader.errors.total == 0, sink.canAppendJournalBoots(s) else { return .fallback }
+      for k in s.engine.journalBootKeys where !bootKeys.insert(k).inserted { return .fallback }
+    }
+    for w in work {
+      if let s = w.sink { _ = sink.appendJournalBoots(s) }  // checked above: cannot refuse
+    }
+    let had = base[input]
+    for w in work {
+      let got = w.fork[input]
+      if got.records > had.records { registry.addRecords(input, got.records - had.records) }
+      if got.skipped > had.skipped { registry.addSkipped(input, got.skipped - had.skipped) }
+      for message in got.warnings.dropFirst(had.warnings.count) { warn(message) }
+      emptyEntries += w.reader.emptyEntries
+      fields.truncated += w.reader.fields.truncated
+    }
+    return .parallel(ranges: work.count)
+  }
+
+  /// Cuts `weights` (in order) into at most `parts` contiguous non-empty ranges of about equal total weight.
+  static func partition(_ weights: [Int], into parts: Int) -> [Range<Int>] {
+    let n = Swift.min(parts, weights.count)
+    guard n > 1 else { return weights.isEmpty ? [] : [0..<weights.count] }
+    let total = weights.reduce(0, +)
+    var ranges: [Range<Int>] = []
+    var start = 0
+    var sum = 0
+    var i = 0
+    for k in 1..<n {
+      let target = Double(total) * Double(k) / Double(n)
+      // Leave at least one boot for each range still to come.
+      let limit = weights.count - (n - k)
+      var end = Swift.max(i + 1, start + 1)
+      while i < end { sum += weights[i]; i += 1 }
+      while i < limit, abs(Double(sum + weights[i]) - target) <= abs(Double(sum) - target) {
+        sum += weights[i]
+        i += 1
+      }
+      end = i
+      ranges.append(start..<end)
+      start = end
+    }
+    ranges.append(start..<weights.count)
+    return ranges
   }
 
   /// Step 1 of `run`: checks each file on its own (header, state, that sd-journal can open it), walks those that
@@ -674,4 +820,21 @@ private final class WalkBox: @unchecked Sendable {
 
   /// The walks, once every iteration has returned.
   func collect() -> [FileWalk?] { Array(UnsafeBufferPointer(start: slots, count: files.count)) }
+}
+
+/// One range of boots read on its own thread by `JournalGroupReader.feedParallel`. Written by that thread only,
+/// read after every thread has returned.
+private final class RangeWork: @unchecked Sendable {
+  let boots: [JournalBoot]
+  var handle: JournalHandle?
+  var reader: JournalGroupReader
+  let fork: InputRegistry
+  var sink: AnalysisSink?
+
+  init(boots: [JournalBoot], handle: JournalHandle?, reader: JournalGroupReader, fork: InputRegistry) {
+    self.boots = boots
+    self.handle = handle
+    self.reader = reader
+    self.fork = fork
+  }
 }
