@@ -266,17 +266,7 @@ public struct DetectionEngine: RecordSink {
     }
     for (k, v) in other.lastHostOfStream.enumerated() where v >= 0 { setLastHost(ofStream: k, mapped[v]) }
     for (k, v) in other.bootOwner { bootOwner[k] = (mapped[v.sequencer], v.pinned) }
-    streamOrdinal += other.streamOrdinal
-    lastStream = -1
-    lastSequencer = -1
-    lastHost = .empty
-    absorbedKeys.append(other.keys)
-    absorbedKeys += other.absorbedKeys
-    lastBootID = []
-    inputKinds = []
-    inputStreams = []
-    byKeyHash = [:]
-    recentKeys = []
+    forgetLookups(after: other)
   }
 
   private mutating func add(_ s: BootSequencer) {
