@@ -272,17 +272,6 @@ enum SplitIngest {
     return result
   }
 
-  /// Hands records on with their line numbers shifted.
-  struct LineShiftSink: RecordSink {
-    var inner: AnalysisSink
-    let shift: Int
-    mutating func consume(_ record: Record) {
-      var r = record
-      r.line += shift
-      inner.consume(r)
-    }
-    mutating func note(_ note: SourceNote) { inner.note(note) }
-  }
 
   /// `line N: …` → `line N+delta: …`.
   static func shiftLineNumber(_ w: String, by delta: Int) -> String {

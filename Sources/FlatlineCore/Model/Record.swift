@@ -122,3 +122,16 @@ public protocol RecordSink {
   mutating func consume(_ record: Record)
   mutating func note(_ note: SourceNote)
 }
+
+/// Hands records on to `inner` with `shift` added to their line numbers: for a file read in pieces whose
+/// `LineReader` numbers lines from 1 (tail mode's reads of a growing file, `SplitIngest`'s chunks).
+struct LineShiftSink<Inner: RecordSink>: RecordSink {
+  var inner: Inner
+  var shift: Int
+  mutating func consume(_ record: Record) {
+    var r = record
+    r.line += shift
+    inner.consume(r)
+  }
+  mutating func note(_ note: SourceNote) { inner.note(note) }
+}

@@ -5,22 +5,11 @@
 
 /// Holds the one `AnalysisSink` of a tail run, so that followers feed it in place (no copy-on-write of the
 /// engine's arrays).
-public final class SinkBox {
+public final class SinkBox: RecordSink {
   public var sink: AnalysisSink
   public init(_ sink: AnalysisSink) { self.sink = sink }
-}
-
-/// Adds a line offset to the records of one read (a followed file is read in pieces; `LineReader` numbers
-/// the lines of each piece from 1).
-struct ShiftedSink: RecordSink {
-  let box: SinkBox
-  var shift: Int
-  mutating func consume(_ record: Record) {
-    var r = record
-    r.line += shift
-    box.sink.consume(r)
-  }
-  mutating func note(_ note: SourceNote) { box.sink.note(note) }
+  public func consume(_ record: Record) { sink.consume(record) }
+  public func note(_ note: SourceNote) { sink.note(note) }
 }
 
 /// Follows one syslog text file by name across rotation (rename-and-create, copytruncate, deletion and
@@ -124,7 +113,7 @@ final class FileFollower {
         box.sink.note(.dataGap(input: index, reason: "\(file) could not be read"))
         continue
       }
-      var s = ShiftedSink(box: box, shift: 0)
+      var s = LineShiftSink(inner: box, shift: 0)
       st.readFile(reader, input: index, registry: registry, into: &s).commit(index, registry: registry)
     }
     return poll(into: box, now: now)
@@ -256,7 +245,7 @@ final class FileFollower {
       let bytes = UnsafeRawBufferPointer(start: buffer, count: consumed)
       let reader = LineReader(
         bytes: bytes, path: path, input: input, registry: registry, maxLineLength: options.maxLineLength)
-      var s = ShiftedSink(box: box, shift: lineNo)
+      var s = LineShiftSink(inner: box, shift: lineNo)
       st.readFile(reader, input: input, registry: registry, into: &s).commit(input, registry: registry)
       var lines = 0
       var p = buffer
