@@ -153,10 +153,7 @@ public final class BootSequencer {
   public func flushPending() {
     guard count > 0 else { return }
     let target = current
-    while count > 0 {
-      apply(ring.head, to: target)
-      ring.dropOldest()
-    }
+    while count > 0 { applyOldestPending(to: target) }
   }
 
   private func openBoot(banner r: Record) {

@@ -19,13 +19,12 @@ final class LiteralPrefilter {
   /// Window length: the shortest literal (capped).
   let windowLength: Int
   private let blockSize: Int
-  /// Shift per block hash (`tableSize` entries).
+  /// Shift per block hash (`1 << tableBits` entries).
   private let shift: UnsafeMutablePointer<UInt8>
   /// log2 of the table size: sized to the number of blocks the literals put in it, so that the table of a
   /// small group (the built-in rules' groups have tens of literals) stays in the L1 cache. With a fixed 64 KiB
   /// table the scan waited on an L2 load at every step (68 % of its samples on the instruction after the load).
   private let tableBits: Int
-  private let tableSize: Int
   /// Literals whose `m`-prefix ends with the block: `items[bucketStart[h]..<bucketStart[h + 1]]`.
   private let bucketStart: UnsafeMutablePointer<Int32>
   private let items: UnsafeMutablePointer<Int32>
@@ -50,7 +49,6 @@ final class LiteralPrefilter {
     while bits < Self.maxTableBits && (1 << bits) < blocks * 16 { bits += 1 }
     tableBits = bits
     let size = 1 << bits
-    tableSize = size
     let table = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
     table.initialize(repeating: UInt8(m - b + 1), count: size)
     var lastBlock = [Int](repeating: 0, count: literals.count)

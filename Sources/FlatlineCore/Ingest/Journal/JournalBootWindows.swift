@@ -154,9 +154,7 @@ extension JournalGroupReader {
     _ handle: JournalHandle, _ w: BootWindows, boot: JournalBoot, cap: Int, label: String, machine: Bytes,
     into sink: inout S
   ) {
-    let match = "_BOOT_ID=\(boot.id)"
-    handle.flushMatches()
-    handle.addMatch(match)
+    handle.restrict(toBoot: boot.id)
     handle.seekHead()
     handle.defersCursors = true
     defer { handle.defersCursors = false }
@@ -169,8 +167,7 @@ extension JournalGroupReader {
     if head.standing { return readRest(&sink) }
     // Find where the tail window begins: step back from the match's tail, headers only.
     let probe = w.probe
-    probe.flushMatches()
-    probe.addMatch(match)
+    probe.restrict(toBoot: boot.id)
     defer { probe.flushMatches() }
     probe.seekTail()
     var back = 0

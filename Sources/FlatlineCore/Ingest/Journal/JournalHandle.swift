@@ -95,6 +95,12 @@ final class JournalHandle: CursorSource {
     return m.withUnsafeMutableBytes { sd_journal_add_match(j, $0.baseAddress, $0.count) }
   }
 
+  /// Replaces any match by `_BOOT_ID=id`: the handle then walks only that boot's entries (seek head or tail next).
+  func restrict(toBoot id: String) {
+    flushMatches()
+    addMatch("_BOOT_ID=\(id)")
+  }
+
   /// Sets how many bytes of a (compressed) field value sd-journal hands out.
   func setDataThreshold(_ bytes: Int) { sd_journal_set_data_threshold(j, bytes) }
 
@@ -194,8 +200,7 @@ final class JournalHandle: CursorSource {
       $0.storeBytes(of: position.bootHigh, toByteOffset: 0, as: UInt64.self)
       $0.storeBytes(of: position.bootLow, toByteOffset: 8, as: UInt64.self)
     }
-    r.flushMatches()
-    r.addMatch("_BOOT_ID=\(hexID(id))")
+    r.restrict(toBoot: hexID(id))
     defer { r.flushMatches() }
     guard sd_journal_seek_monotonic_usec(r.j, id, position.monotonic) >= 0 else { return nil }
     var equal = 0

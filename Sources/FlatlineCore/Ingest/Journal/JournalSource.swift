@@ -296,13 +296,7 @@ struct JournalGroupReader {
           handle.seekHead()
           feed(handle, cap: entryCap, label: label, machineID: boot.machineID, only: seen.id, into: &sink)
         } else {
-          handle.flushMatches()
-          handle.addMatch("_BOOT_ID=\(boot.id)")
-          handle.seekHead()
-          // Entries read through the match can be found again through it: their cursors can wait.
-          handle.defersCursors = true
-          feed(handle, cap: entryCap, label: label, machineID: boot.machineID, only: nil, into: &sink)
-          handle.defersCursors = false
+          feedBoot(boot, handle: handle, cap: entryCap, into: &sink)
         }
       }
     }
@@ -361,14 +355,7 @@ struct JournalGroupReader {
       var s = AnalysisSink(registry: w.fork, rules: rules)
       s.journalRulesOff = rulesOff
       for note in onlineNotes { s.note(note) }
-      for boot in w.boots {
-        h.flushMatches()
-        h.addMatch("_BOOT_ID=\(boot.id)")
-        h.seekHead()
-        h.defersCursors = true
-        w.reader.feed(h, cap: cap, label: "boot \(boot.id)", machineID: boot.machineID, only: nil, into: &s)
-        h.defersCursors = false
-      }
+      for boot in w.boots { w.reader.feedBoot(boot, handle: h, cap: cap, into: &s) }
       h.flushMatches()
       s.keepHitsOnly()
       w.sink = s
@@ -571,8 +558,7 @@ struct JournalGroupReader {
   private func locate(boot id: String, in handle: JournalHandle, counter: JournalHandle?, cap: Int) -> JournalBoot {
     var boot = JournalBoot(id: id, machineID: "")
     if let key = BootKey(hex: id), let i = surveyIndex[key] { boot.surveyed = surveys[i] }
-    handle.flushMatches()
-    handle.addMatch("_BOOT_ID=\(id)")
+    handle.restrict(toBoot: id)
     handle.seekTail()
     // The last entry gives the end time; its fields may be unreadable (corrupt data objects), so walk back a
     // little for the machine ID and host name.
@@ -610,12 +596,21 @@ struct JournalGroupReader {
     // Count what the match reaches (headers only), to compare with the file walks. A separate handle: with
     // libsystemd 252, a full forward walk after seek_tail/previous on one handle leaves later iterations of that
     // handle skipping files.
-    counter.flushMatches()
-    counter.addMatch("_BOOT_ID=\(id)")
+    counter.restrict(toBoot: id)
     counter.seekHead()
     boot.matchCount = counter.count(cap: cap)
     counter.flushMatches()
     return boot
+  }
+
+  /// Feeds every entry of `boot` through its `_BOOT_ID=` match (the serial loop and each thread of
+  /// `feedParallel`). Entries read through the match can be found again through it: their cursors can wait.
+  mutating func feedBoot<S: RecordSink>(_ boot: JournalBoot, handle: JournalHandle, cap: Int, into sink: inout S) {
+    handle.restrict(toBoot: boot.id)
+    handle.seekHead()
+    handle.defersCursors = true
+    defer { handle.defersCursors = false }
+    feed(handle, cap: cap, label: "boot \(boot.id)", machineID: boot.machineID, only: nil, into: &sink)
   }
 
   /// Feeds entries from the current position until the end (or `cap` steps), counting what cannot be read.
