@@ -25,6 +25,7 @@ import Testing
     if chunk > 0 {
       ingest.splitThreshold = 0
       ingest.splitChunkBytes = chunk
+      ingest.balanceWholeSets = false
     }
     var o = AnalysisOptions(paths: paths, ingest: ingest)
     o.jobs = jobs
@@ -63,6 +64,23 @@ import Testing
       let split = Self.report([dir], jobs: 2, chunk: chunk)
       #expect(split == one, "chunk \(chunk): \(Self.firstDifference(one, split))")
     }
+  }
+
+  /// Whole sets go to the threads when none is bigger than an even share; otherwise big files are split.
+  @Test func wholeSetsWhenTheyKeepEveryThreadBusy() throws {
+    #expect(ParallelIngest.wholeSetsBalance([268, 268, 268, 268], jobs: 2))
+    #expect(ParallelIngest.wholeSetsBalance([500, 300, 200], jobs: 2))
+    #expect(!ParallelIngest.wholeSetsBalance([500, 300, 100], jobs: 2))
+    #expect(!ParallelIngest.wholeSetsBalance([1024, 10, 10], jobs: 2))
+    #expect(!ParallelIngest.wholeSetsBalance([1024], jobs: 2))
+    #expect(!ParallelIngest.wholeSetsBalance([10, 10], jobs: 1))
+    // A gzip member counts with the size it holds, not its compressed size.
+    let dir = Self.samples + "/rotated-year-boundary"
+    let gz = try #require(try FileManager.default.contentsOfDirectory(atPath: dir).first { $0.hasSuffix(".gz") })
+    let onDisk = try #require(SplitIngest.FileShape(path: dir + "/" + gz))
+    #expect(onDisk.gzipSize != nil)
+    #expect(ParallelIngest.workSize(dir + "/" + gz) > onDisk.size)
+    #expect(ParallelIngest.workSize(dir + "/missing") == 0)
   }
 
   @Test func sampleFilesReallySplit() throws {
@@ -110,11 +128,9 @@ import Testing
         }
       }
     }
-    var rng = SystemRandomNumberGenerator()
     var seed: UInt64 = 42
     func next(_ n: Int) -> Int {
       seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-      _ = rng
       return Int((seed >> 33) % UInt64(n))
     }
     let hosts = ["alpha", "bravo", "charlie", "delta", "echo"]

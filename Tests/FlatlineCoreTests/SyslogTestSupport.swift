@@ -54,7 +54,7 @@ enum SyslogTestFiles {
   }
 
   static func write(_ path: String, _ bytes: [UInt8]) {
-    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
   }
 
   static func write(_ path: String, _ text: String) { write(path, Array(text.utf8)) }

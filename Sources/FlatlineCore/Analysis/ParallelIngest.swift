@@ -15,9 +15,11 @@ import Foundation
 /// The boot state machine runs per stream (one rotation set), so sets are independent.
 /// A binary journal group (`.journalFiles`) is read on the calling thread in its place, its boots in ranges on
 /// all N threads (`JournalSource.run(jobs:rules:into:)`, joined so that the result is again identical).
-/// A set with a plain file larger than `IngestOptions.splitThreshold` is not part of a batch: it is read on its own
-/// by `SplitIngest`, as chunks of its big files on all N threads, joined so that the result is again identical
-/// (year tracking, held-back records, banner phases and continuation lines across a cut: see there).
+/// Consecutive syslog sets whose sizes let every thread be busy with whole sets (`wholeSetsBalance`) form one
+/// batch, largest first. Otherwise a set with a plain file larger than `IngestOptions.splitThreshold` is not part
+/// of a batch: it is read on its own by `SplitIngest`, as chunks of its big files on all N threads, joined so that
+/// the result is again identical (year tracking, held-back records, banner phases and continuation lines across a
+/// cut: see there).
 enum ParallelIngest {
   static func run(
     _ inputs: [DiscoveredInput], jobs: Int, registry: InputRegistry, rules: [Rule], options: IngestOptions,
@@ -34,6 +36,21 @@ enum ParallelIngest {
       guard case .syslogSet = inputs[k], jobs > 1 else {
         Analyzer.ingest(inputs[k], registry: registry, options: options, yearHints: yearHints, into: &tap)
         k += 1
+        continue
+      }
+      // Enough sets to keep every thread busy with whole sets: read them whole, largest first. Otherwise the sets
+      // with a big file are cut into chunks (`SplitIngest`), one set at a time. The result is the same either way.
+      var end = k
+      var run: [[String]] = []
+      while end < inputs.count, case .syslogSet(let files) = inputs[end] {
+        run.append(files)
+        end += 1
+      }
+      let sizes = run.map { $0.reduce(0) { $0 + workSize($1) } }
+      if options.balanceWholeSets, wholeSetsBalance(sizes, jobs: jobs) {
+        runBatch(run, sizes: sizes, jobs: jobs, registry: registry, rules: rules, options: options,
+          yearHints: yearHints, into: &tap)
+        k = end
         continue
       }
       if case .syslogSet(let files) = inputs[k], SplitIngest.wants(files, jobs: jobs, options: options) {
@@ -53,9 +70,23 @@ enum ParallelIngest {
           into: &tap)
         continue
       }
-      runBatch(batch, jobs: jobs, registry: registry, rules: rules, options: options, yearHints: yearHints,
-        into: &tap)
+      runBatch(batch, sizes: nil, jobs: jobs, registry: registry, rules: rules, options: options,
+        yearHints: yearHints, into: &tap)
     }
+  }
+
+  /// True when whole sets of these sizes keep `jobs` threads busy: more than one set, and none bigger than an even
+  /// share of the total (taken largest first, no thread then waits long on another's last set).
+  static func wholeSetsBalance(_ sizes: [Int], jobs: Int) -> Bool {
+    guard jobs > 1, sizes.count > 1, let biggest = sizes.max() else { return false }
+    return biggest * jobs <= sizes.reduce(0, +)
+  }
+
+  /// Bytes of text a file holds, for balancing threads: its size, or for gzip the uncompressed size its trailer
+  /// states. 0 when unreadable.
+  static func workSize(_ path: String) -> Int {
+    guard let shape = SplitIngest.FileShape(path: path) else { return 0 }
+    return max(shape.size, shape.gzipSize ?? 0)
   }
 
   final class Job: @unchecked Sendable {
@@ -81,8 +112,10 @@ enum ParallelIngest {
     }
   }
 
+  /// Reads whole sets on `jobs` threads; with `sizes`, the largest sets are taken first (they are still joined in
+  /// input order).
   static func runBatch(
-    _ batch: [[String]], jobs: Int, registry: InputRegistry, rules: [Rule], options: IngestOptions,
+    _ batch: [[String]], sizes: [Int]?, jobs: Int, registry: InputRegistry, rules: [Rule], options: IngestOptions,
     yearHints: Analyzer.YearHints, into tap: inout AnalysisSink
   ) {
     // Reserve, in order, what the one-thread run would register (see SyslogSource.run).
@@ -96,11 +129,14 @@ enum ParallelIngest {
     }
     let queue = Queue()
     let all = work
+    var largestFirst = Array(all.indices)
+    if let s = sizes { largestFirst.sort { s[$0] > s[$1] || s[$0] == s[$1] && $0 < $1 } }
+    let order = largestFirst
     DispatchQueue.concurrentPerform(iterations: min(jobs, all.count)) { _ in
       while true {
-        let i = queue.take()
-        guard i < all.count else { return }
-        let job = all[i]
+        let n = queue.take()
+        guard n < order.count else { return }
+        let job = all[order[n]]
         var sink = AnalysisSink(registry: job.fork, rules: rules)
         Analyzer.ingest(.syslogSet(files: job.files), registry: job.fork, options: options, yearHints: yearHints,
           into: &sink)

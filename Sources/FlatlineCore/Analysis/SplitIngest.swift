@@ -54,15 +54,30 @@ enum SplitIngest {
 
   /// Size of a readable plain (not gzip) regular file, else nil.
   static func plainSize(_ path: String) -> Int? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var st = stat()
-    guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-    var magic: [UInt8] = [0, 0]
-    let n = magic.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 2, 0) }
-    if n == 2 && magic[0] == 0x1f && magic[1] == 0x8b { return nil }
-    return Int(st.st_size)
+    guard let shape = FileShape(path: path), shape.gzipSize == nil else { return nil }
+    return shape.size
+  }
+
+  /// A readable regular file's size and, for gzip, the uncompressed size its trailer states (ISIZE: modulo 4 GiB,
+  /// and the last member's only for a multi-member file — an estimate).
+  struct FileShape {
+    var size: Int
+    var gzipSize: Int?
+
+    init?(path: String) {
+      let fd = open(path, O_RDONLY | O_CLOEXEC)
+      guard fd >= 0 else { return nil }
+      defer { close(fd) }
+      var st = stat()
+      guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+      size = Int(st.st_size)
+      var magic: [UInt8] = [0, 0]
+      let n = magic.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 2, 0) }
+      guard n == 2 && magic[0] == 0x1f && magic[1] == 0x8b else { return }
+      var trailer: [UInt8] = [0, 0, 0, 0]
+      let t = size >= 18 ? trailer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 4, off_t(size - 4)) } : 0
+      gzipSize = t == 4 ? trailer.reversed().reduce(0) { $0 << 8 | Int($1) } : 0
+    }
   }
 
   /// One piece of the set read by one job.

@@ -11,6 +11,10 @@ public struct IngestOptions: Sendable {
   public var splitThreshold: Int = 64 << 20
   /// Target chunk size in bytes when a file is split; 0 = about a quarter of the file per job.
   public var splitChunkBytes: Int = 0
+  /// With `--jobs N > 1`: read consecutive syslog sets whole on the N threads, without splitting any, when their
+  /// sizes let every thread be busy (see `ParallelIngest.wholeSetsBalance`). Tests turn it off so that every set
+  /// with a file above `splitThreshold` is split.
+  public var balanceWholeSets = true
   /// Binary journals only (`flatline boots`): when set, each boot's bounds are found by seeking (no walk over every
   /// entry) and only its first and last `journalBootWindow` entries are read (see `JournalGroupReader`, "Boot
   /// windows"). nil = read every entry (analysis).
