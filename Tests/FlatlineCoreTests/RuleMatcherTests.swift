@@ -54,6 +54,39 @@ import Testing
     #expect(LiteralPrefilter(literals: [Array("ab".utf8)]) == nil)
   }
 
+  /// Texts long enough to be scanned as two halves at once: a literal planted anywhere (across the middle, at
+  /// either end) is found, and texts without one are passed.
+  @Test func literalPrefilterScansLongTextsInHalves() {
+    var rng = SplitMix(seed: 11)
+    let alphabet: [UInt8] = Array("abcdefghijk ".utf8)
+    var found = 0
+    var passed = 0
+    for _ in 0..<600 {
+      let literals: [[UInt8]] = (0..<Int(rng.next() % 8 + 1)).map { _ in
+        (0..<Int(rng.next() % 8 + 4)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+      }
+      guard let filter = LiteralPrefilter(literals: literals) else {
+        Issue.record("no prefilter for literals of 4+ bytes")
+        continue
+      }
+      var text: [UInt8] = (0..<Int(rng.next() % 400 + 40)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+      if rng.next() % 2 == 0 {
+        let lit = literals[Int(rng.next() % UInt64(literals.count))]
+        let places = [0, text.count / 2 - lit.count / 2, text.count / 2 - 1, text.count - lit.count]
+        let at = rng.next() % 3 == 0 ? Int(rng.next() % UInt64(text.count - lit.count + 1)) : places[Int(rng.next() % 4)]
+        text.replaceSubrange(at..<(at + lit.count), with: lit)
+      }
+      var expected = false
+      for p in literals where p.count <= text.count {
+        for s in 0...(text.count - p.count) where Array(text[s..<(s + p.count)]) == p { expected = true }
+      }
+      let got = text.withBytes { filter.occursIn($0) }
+      #expect(got == expected, "literals \(literals) in \(text)")
+      if expected { found += 1 } else { passed += 1 }
+    }
+    #expect(found > 200 && passed > 100)
+  }
+
   @Test func anchorsMustAllOccurAndRegexMustMatch() {
     let r = Rule(
       id: "t.two", title: "t", component: "t", category: .corruption, severity: .error, anchors: ["alpha", "beta"],

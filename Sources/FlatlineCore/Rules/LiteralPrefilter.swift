@@ -102,15 +102,32 @@ final class LiteralPrefilter {
     literalStart.deallocate()
   }
 
-  /// Hash (`bits` wide) of the `b`-byte block ending at `p[i]`.
+  /// Hash (`bits` wide) of the `b`-byte block ending at `p[i]` (the bytes read little-endian).
   @inline(__always)
   private static func hash(_ p: UnsafePointer<UInt8>, _ i: Int, _ b: Int, _ bits: Int) -> Int {
-    var v = UInt32(p[i - 1]) << 8 | UInt32(p[i])
-    if b == 3 { v |= UInt32(p[i - 2]) << 16 }
+    var v = UInt32(p[i - 1]) | UInt32(p[i]) << 8
+    if b == 3 { v = UInt32(p[i - 2]) | v << 8 }
+    return Int((v &* 0x9E37_79B1) >> UInt32(32 - bits))
+  }
+
+  /// The same hash with one unaligned load; needs `i >= 3` (true in a scan: windows are at least 3 bytes long, and
+  /// a 2-byte block ending at `i` loads from `i - 1`).
+  @inline(__always)
+  private static func scanHash(_ p: UnsafePointer<UInt8>, _ i: Int, _ b: Int, _ bits: Int) -> Int {
+    let v: UInt32
+    if b == 3 {
+      v = UnsafeRawPointer(p + (i - 3)).loadUnaligned(as: UInt32.self).littleEndian >> 8
+    } else {
+      v = UInt32(UnsafeRawPointer(p + (i - 1)).loadUnaligned(as: UInt16.self).littleEndian)
+    }
     return Int((v &* 0x9E37_79B1) >> UInt32(32 - bits))
   }
 
   /// True when at least one literal occurs in `text`.
+  ///
+  /// Each step of a skip scan waits on the table load of the step before it, so a text long enough is scanned as
+  /// two halves at once, in one loop: the two chains of loads overlap in the CPU. The first half's windows start
+  /// before `mid`, the second's at or after it, so together they visit every window a single scan would.
   func occursIn(_ text: Bytes) -> Bool {
     guard let p = text.base else { return false }
     let n = text.count
@@ -120,8 +137,44 @@ final class LiteralPrefilter {
     let bits = tableBits
     let tbl = shift
     var i = m - 1
-    while i < n {
-      let h = Self.hash(p, i, b, bits)
+    if n >= 2 * m + 32 {
+      let mid = n / 2
+      let endA = mid + m - 1
+      var j = endA
+      while i < endA && j < n {
+        let ha = Self.scanHash(p, i, b, bits)
+        let hb = Self.scanHash(p, j, b, bits)
+        let sa = Int(tbl[ha])
+        let sb = Int(tbl[hb])
+        if sa != 0 {
+          i &+= sa
+        } else {
+          if verify(p, n, i - (m - 1), ha) { return true }
+          i &+= 1
+        }
+        if sb != 0 {
+          j &+= sb
+        } else {
+          if verify(p, n, j - (m - 1), hb) { return true }
+          j &+= 1
+        }
+      }
+      if i < endA { return scan(p, n, from: i, to: endA) }
+      return j < n && scan(p, n, from: j, to: n)
+    }
+    return scan(p, n, from: i, to: n)
+  }
+
+  /// The single-cursor scan over windows ending at `from..<to` (`to <= n`).
+  @inline(__always)
+  private func scan(_ p: UnsafePointer<UInt8>, _ n: Int, from: Int, to: Int) -> Bool {
+    let m = windowLength
+    let b = blockSize
+    let bits = tableBits
+    let tbl = shift
+    var i = from
+    while i < to {
+      let h = Self.scanHash(p, i, b, bits)
       let s = Int(tbl[h])
       if s != 0 {
         i &+= s
