@@ -20,6 +20,28 @@ import Testing
     }
   }
 
+  /// The word-at-a-time search for a header's separators agrees with a byte loop, at every offset and length.
+  @Test func firstOfAgreesWithAByteLoop() {
+    var rng = SplitMix(seed: 5)
+    let alphabet: [UInt8] = Array("ab[: \t]\u{80}\u{ff}".utf8) + [0, 0x7f, 0x81]
+    for _ in 0..<2000 {
+      let text: [UInt8] = (0..<Int(rng.next() % 40)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+      let from = text.isEmpty ? 0 : Int(rng.next() % UInt64(text.count + 1))
+      let to = from + Int(rng.next() % UInt64(text.count - from + 1))
+      let wanted: [(UInt8, UInt8, UInt8)] = [(32, 9, 91), (32, 9, 9), (91, 58, 58), (0x80, 0, 0xff)]
+      let (a, b, c) = wanted[Int(rng.next() % 4)]
+      var expected = to
+      for i in from..<to where text[i] == a || text[i] == b || text[i] == c {
+        expected = i
+        break
+      }
+      let got = text.withUnsafeBufferPointer { buf in
+        buf.baseAddress.map { SyslogParser.firstOf($0, from, to, a, b, c) } ?? to
+      }
+      #expect(got == expected, "\(text) \(from)..<\(to) for \([a, b, c])")
+    }
+  }
+
   @Test func rfc3164WithHostAndPid() {
     let p = parse("Sep 28 06:33:47 raspberrypi systemd[1]: Started Session c1 of user pi.")
     #expect(p.ok && p.h.isDateless)

@@ -27,7 +27,7 @@ public struct DetectionEngine: RecordSink {
   private var inputKinds: [InputKind] = []
   /// Stream number of every input seen so far, by index (read from the registry once, not per record).
   private var inputStreams: [Int] = []
-  /// Sequencer by (stream, host key bytes) without building the `index` string key: FNV-1a hash of the key →
+  /// Sequencer by (stream, host key bytes) without building the `index` string key: hash of the key →
   /// entries to compare. Hosts of a central syslog interleave, so the host changes on most records.
   private var byKeyHash: [UInt64: [KeyEntry]] = [:]
 
@@ -39,7 +39,7 @@ public struct DetectionEngine: RecordSink {
   }
   /// Direct-mapped memo in front of `byKeyHash` (no Dictionary hashing for the hosts in use).
   private var recentKeys: [KeyEntry] = []
-  private static let recentSlots = 64
+  private static let recentSlots = 256
 
   private mutating func setLastHost(ofStream stream: Int, _ seq: Int) {
     guard stream >= 0 else { return }
@@ -122,13 +122,7 @@ public struct DetectionEngine: RecordSink {
   }
 
   private mutating func sequencer(stream: Int, key: Bytes, journal: Bool, loginRecords: Bool, record r: Record) -> Int {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(truncatingIfNeeded: stream)
-    if let base = key.base {
-      for i in 0..<key.count {
-        h ^= UInt64(base[i])
-        h &*= 0x100_0000_01b3
-      }
-    }
+    let h = key.hash(seed: UInt64(truncatingIfNeeded: stream))
     let slot = Int(truncatingIfNeeded: h ^ (h >> 32)) & (Self.recentSlots - 1)
     if slot < recentKeys.count {
       let e = recentKeys[slot]

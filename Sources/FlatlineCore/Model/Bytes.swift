@@ -67,13 +67,76 @@ public struct Bytes: @unchecked Sendable {
   @inlinable public func hasPrefix(_ prefix: StaticString) -> Bool {
     let n = prefix.utf8CodeUnitCount
     guard let base, count >= n else { return n == 0 }
-    return memcmp(base, prefix.utf8Start, n) == 0
+    return Bytes.same(base, prefix.utf8Start, n)
   }
 
   @inlinable public func hasSuffix(_ suffix: StaticString) -> Bool {
     let n = suffix.utf8CodeUnitCount
     guard let base, count >= n else { return n == 0 }
-    return memcmp(base + count - n, suffix.utf8Start, n) == 0
+    return Bytes.same(base + count - n, suffix.utf8Start, n)
+  }
+
+  /// `memcmp(a, b, n) == 0`, inline for the short keys compared on every record (identifiers, host names): two
+  /// overlapping word loads instead of a library call. Never reads outside `a[0..<n]` and `b[0..<n]`.
+  @inlinable @inline(__always)
+  static func same(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    let x = UnsafeRawPointer(a)
+    let y = UnsafeRawPointer(b)
+    if n >= 8 {
+      if n > 16 { return memcmp(a, b, n) == 0 }
+      return x.loadUnaligned(as: UInt64.self) == y.loadUnaligned(as: UInt64.self)
+        && x.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+          == y.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+    }
+    if n >= 4 {
+      return x.loadUnaligned(as: UInt32.self) == y.loadUnaligned(as: UInt32.self)
+        && x.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+          == y.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+    }
+    var i = 0
+    while i < n {
+      if a[i] != b[i] { return false }
+      i &+= 1
+    }
+    return true
+  }
+
+  /// Mixes the bytes into `seed`, eight at a time: a hash for in-memory lookup tables only (its values are not
+  /// stable across versions and never stored). Never reads outside the view.
+  @inlinable @inline(__always)
+  public func hash(seed: UInt64) -> UInt64 {
+    let k: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var h = (seed ^ UInt64(truncatingIfNeeded: count)) &* k
+    // Final mix (MurmurHash3's): every bit of the result depends on every input bit, so any bit range can index a
+    // table (callers take the low bits).
+    @inline(__always) func finish(_ x: UInt64) -> UInt64 {
+      var v = (x ^ (x >> 33)) &* 0xFF51_AFD7_ED55_8CCD
+      v ^= v >> 33
+      return v
+    }
+    guard let base else { return finish(h) }
+    let p = UnsafeRawPointer(base)
+    let n = count
+    @inline(__always) func mix(_ w: UInt64) {
+      h = (h ^ w) &* k
+      h ^= h >> 29
+    }
+    var i = 0
+    while i + 8 <= n {
+      mix(p.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+      i &+= 8
+    }
+    let rest = n - i
+    if rest >= 4 {
+      let lo = UInt64(p.loadUnaligned(fromByteOffset: i, as: UInt32.self))
+      let hi = UInt64(p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
+      mix(lo | hi << 32)
+    } else if rest > 0 {
+      var w: UInt64 = 0
+      for j in 0..<rest { w |= UInt64(base[i + j]) << UInt64(8 * j) }
+      mix(w)
+    }
+    return finish(h)
   }
 
   @inlinable public func equals(_ literal: StaticString) -> Bool {
@@ -83,7 +146,7 @@ public struct Bytes: @unchecked Sendable {
   @inlinable public func equals(_ other: Bytes) -> Bool {
     guard count == other.count else { return false }
     if count == 0 { return true }
-    return memcmp(base!, other.base!, count) == 0
+    return Bytes.same(base!, other.base!, count)
   }
 
   /// Disfavoured so that a string literal picks the `StaticString` overload (a plain memcmp, no `String`).

@@ -7,7 +7,8 @@
 /// Answers "does any of these literals occur in this text?" without looking at most bytes (Wu–Manber).
 ///
 /// Windows of `m` bytes (`m` = the shortest literal, at most 64) are judged by their last 2-byte block (3-byte
-/// block when `m ≥ 6`), hashed to 10–16 bits as the number of literals needs: a shift table says how far the window can move so that no literal's
+/// block when `m ≥ 6`, 4-byte when `m ≥ 10`: on log text, common trigrams such as `ion` or ` fr` are in many
+/// literals and kept the shifts short), hashed to 10–16 bits as the number of literals needs: a shift table says how far the window can move so that no literal's
 /// first `m` bytes can end inside the skipped stretch. Only blocks that end some literal's `m`-prefix (shift 0)
 /// are verified, by comparing the literals filed under that block. On log text that contains none of the
 /// literals the scan moves several bytes per step, so it costs a fraction of a per-byte automaton; the cost does
@@ -40,7 +41,7 @@ final class LiteralPrefilter {
   init?(literals: [[UInt8]]) {
     guard let shortest = literals.map(\.count).min(), shortest >= 3 else { return nil }
     let m = min(shortest, 64)
-    let b = m >= 6 ? 3 : 2
+    let b = m >= 10 ? 4 : m >= 6 ? 3 : 2
     windowLength = m
     blockSize = b
     // About 16 table entries per block the literals contribute keeps most shifts at their maximum.
@@ -106,21 +107,25 @@ final class LiteralPrefilter {
   @inline(__always)
   private static func hash(_ p: UnsafePointer<UInt8>, _ i: Int, _ b: Int, _ bits: Int) -> Int {
     var v = UInt32(p[i - 1]) | UInt32(p[i]) << 8
-    if b == 3 { v = UInt32(p[i - 2]) | v << 8 }
+    if b >= 3 { v = UInt32(p[i - 2]) | v << 8 }
+    if b == 4 { v = UInt32(p[i - 3]) | v << 8 }
     return Int((v &* 0x9E37_79B1) >> UInt32(32 - bits))
   }
 
-  /// The same hash with one unaligned load; needs `i >= 3` (true in a scan: windows are at least 3 bytes long, and
-  /// a 2-byte block ending at `i` loads from `i - 1`).
+  /// The same hash with one unaligned load; needs `i >= 3` (true in a scan: 3- and 4-byte blocks come with windows
+  /// of at least 6 bytes, and a 2-byte block ending at `i` loads from `i - 1`). `shift` is `32 - bits`. Wrapping
+  /// arithmetic only: this runs at every step of a scan.
   @inline(__always)
-  private static func scanHash(_ p: UnsafePointer<UInt8>, _ i: Int, _ b: Int, _ bits: Int) -> Int {
+  private static func scanHash(_ p: UnsafePointer<UInt8>, _ i: Int, _ b: Int, _ shift: UInt32) -> Int {
     let v: UInt32
-    if b == 3 {
-      v = UnsafeRawPointer(p + (i - 3)).loadUnaligned(as: UInt32.self).littleEndian >> 8
+    if b == 4 {
+      v = UInt32(littleEndian: UnsafeRawPointer(p + (i &- 3)).loadUnaligned(as: UInt32.self))
+    } else if b == 3 {
+      v = UInt32(littleEndian: UnsafeRawPointer(p + (i &- 3)).loadUnaligned(as: UInt32.self)) &>> 8
     } else {
-      v = UInt32(UnsafeRawPointer(p + (i - 1)).loadUnaligned(as: UInt16.self).littleEndian)
+      v = UInt32(UInt16(littleEndian: UnsafeRawPointer(p + (i &- 1)).loadUnaligned(as: UInt16.self)))
     }
-    return Int((v &* 0x9E37_79B1) >> UInt32(32 - bits))
+    return Int((v &* 0x9E37_79B1) &>> shift)
   }
 
   /// True when at least one literal occurs in `text`.
@@ -129,12 +134,21 @@ final class LiteralPrefilter {
   /// two halves at once, in one loop: the two chains of loads overlap in the CPU. The first half's windows start
   /// before `mid`, the second's at or after it, so together they visit every window a single scan would.
   func occursIn(_ text: Bytes) -> Bool {
+    // One copy of the scan per block size, so that the block size is a constant inside the loop.
+    switch blockSize {
+    case 4: return occurs(in: text, block: 4)
+    case 3: return occurs(in: text, block: 3)
+    default: return occurs(in: text, block: 2)
+    }
+  }
+
+  @inline(__always)
+  private func occurs(in text: Bytes, block b: Int) -> Bool {
     guard let p = text.base else { return false }
     let n = text.count
     let m = windowLength
     guard n >= m else { return false }
-    let b = blockSize
-    let bits = tableBits
+    let sh = UInt32(32 - tableBits)
     let tbl = shift
     var i = m - 1
     if n >= 2 * m + 32 {
@@ -142,45 +156,44 @@ final class LiteralPrefilter {
       let endA = mid + m - 1
       var j = endA
       while i < endA && j < n {
-        let ha = Self.scanHash(p, i, b, bits)
-        let hb = Self.scanHash(p, j, b, bits)
+        let ha = Self.scanHash(p, i, b, sh)
+        let hb = Self.scanHash(p, j, b, sh)
         let sa = Int(tbl[ha])
         let sb = Int(tbl[hb])
         if sa != 0 {
           i &+= sa
         } else {
-          if verify(p, n, i - (m - 1), ha) { return true }
+          if verify(p, n, i &- (m - 1), ha) { return true }
           i &+= 1
         }
         if sb != 0 {
           j &+= sb
         } else {
-          if verify(p, n, j - (m - 1), hb) { return true }
+          if verify(p, n, j &- (m - 1), hb) { return true }
           j &+= 1
         }
       }
-      if i < endA { return scan(p, n, from: i, to: endA) }
-      return j < n && scan(p, n, from: j, to: n)
+      if i < endA { return scan(p, n, from: i, to: endA, block: b) }
+      return j < n && scan(p, n, from: j, to: n, block: b)
     }
-    return scan(p, n, from: i, to: n)
+    return scan(p, n, from: i, to: n, block: b)
   }
 
   /// The single-cursor scan over windows ending at `from..<to` (`to <= n`).
   @inline(__always)
-  private func scan(_ p: UnsafePointer<UInt8>, _ n: Int, from: Int, to: Int) -> Bool {
+  private func scan(_ p: UnsafePointer<UInt8>, _ n: Int, from: Int, to: Int, block b: Int) -> Bool {
     let m = windowLength
-    let b = blockSize
-    let bits = tableBits
+    let sh = UInt32(32 - tableBits)
     let tbl = shift
     var i = from
     while i < to {
-      let h = Self.scanHash(p, i, b, bits)
+      let h = Self.scanHash(p, i, b, sh)
       let s = Int(tbl[h])
       if s != 0 {
         i &+= s
         continue
       }
-      if verify(p, n, i - (m - 1), h) { return true }
+      if verify(p, n, i &- (m - 1), h) { return true }
       i &+= 1
     }
     return false

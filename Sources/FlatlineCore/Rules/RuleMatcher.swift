@@ -68,7 +68,7 @@ public final class RuleMatcher {
   private var groupRefs: [Unmanaged<Group>] = []
   private var groupByRules: [[Int32]: Int32] = [:]
 
-  /// Source dispatch cache: open addressing on the FNV-1a hash of (identifier, unit, log kind id, kernel flag).
+  /// Source dispatch cache: open addressing on a hash of (identifier, unit, log kind id, kernel flag).
   /// Slot `k` holds an entry index + 1 (0 = empty); an entry is `entryFields` Int32s: identifier start and
   /// length in `keyBytes`, unit start and length, log kind id, kernel flag, group. No ARC, no Dictionary hashing.
   /// Slots (a power of two, at most 2 × `cacheLimit`): starts small and doubles, since `RuleLoader` builds a
@@ -239,17 +239,7 @@ public final class RuleMatcher {
   // MARK: - Source dispatch
 
   private func group(identifier: Bytes, unit: Bytes, isKernel: Bool, logKindID: Int32) -> Int32 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    @inline(__always) func mix(_ b: UInt8) {
-      h ^= UInt64(b)
-      h &*= 0x100_0000_01b3
-    }
-    if let p = identifier.base { for i in 0..<identifier.count { mix(p[i]) } }
-    mix(0xff)
-    if let p = unit.base { for i in 0..<unit.count { mix(p[i]) } }
-    mix(0xfe)
-    h ^= UInt64(UInt32(bitPattern: logKindID)) << 1 | (isKernel ? 1 : 0)
-    h &*= 0x100_0000_01b3
+    var h = unit.hash(seed: identifier.hash(seed: UInt64(UInt32(bitPattern: logKindID)) << 1 | (isKernel ? 1 : 0)))
     if h == 0 { h = 1 }
     var mask = slotCount - 1
     var k = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
@@ -259,8 +249,8 @@ public final class RuleMatcher {
       if slotHashes[k] == h {
         let f = entries + (e - 1) * Self.entryFields
         if Int(f[1]) == identifier.count && Int(f[3]) == unit.count && f[4] == logKindID && (f[5] != 0) == isKernel
-          && (identifier.count == 0 || memcmp(keyBytes + Int(f[0]), identifier.base!, identifier.count) == 0)
-          && (unit.count == 0 || memcmp(keyBytes + Int(f[2]), unit.base!, unit.count) == 0)
+          && (identifier.count == 0 || Bytes.same(keyBytes + Int(f[0]), identifier.base!, identifier.count))
+          && (unit.count == 0 || Bytes.same(keyBytes + Int(f[2]), unit.base!, unit.count))
         {
           return f[6]
         }

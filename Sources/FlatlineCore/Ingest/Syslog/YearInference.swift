@@ -44,6 +44,9 @@ public final class LocalTimeConverter {
   public let zone: TimeZone
   private var keys = [Int64](repeating: .min, count: 64)
   private var offsets = [Int64](repeating: 0, count: 64)
+  /// The last date converted and its day number (consecutive lines share their date).
+  private var lastYMD = -1
+  private var lastDays: Int64 = 0
 
   /// `identifier`: IANA zone name; nil = the analysing machine's zone. Unknown names give nil.
   public init?(identifier: String?) {
@@ -61,7 +64,12 @@ public final class LocalTimeConverter {
   /// `SyslogSource`, which warns about it).
   @inline(__always)
   public func utc(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, micro: Int) -> Int64 {
-    let local = Int64(CivilTime.daysFromCivil(year, month, day)) * 86400 + Int64(hour * 3600 + minute * 60 + second)
+    let ymd = year << 9 | month << 5 | day
+    if ymd != lastYMD {
+      lastYMD = ymd
+      lastDays = Int64(CivilTime.daysFromCivil(year, month, day))
+    }
+    let local = lastDays * 86400 + Int64(hour * 3600 + minute * 60 + second)
     let hourKey = local >= 0 ? local / 3600 : (local - 3599) / 3600
     let slot = Int(hourKey & 63)
     let offset: Int64
