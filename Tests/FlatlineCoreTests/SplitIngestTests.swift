@@ -70,7 +70,10 @@ import Testing
   @Test func wholeSetsWhenTheyKeepEveryThreadBusy() throws {
     #expect(ParallelIngest.wholeSetsBalance([268, 268, 268, 268], jobs: 2))
     #expect(ParallelIngest.wholeSetsBalance([500, 300, 200], jobs: 2))
-    #expect(!ParallelIngest.wholeSetsBalance([500, 300, 100], jobs: 2))
+    #expect(ParallelIngest.wholeSetsBalance([268_435_714, 268_435_779], jobs: 2))
+    #expect(ParallelIngest.wholeSetsBalance([500, 300, 100], jobs: 2))
+    #expect(!ParallelIngest.wholeSetsBalance([600, 200, 100], jobs: 2))
+    #expect(!ParallelIngest.wholeSetsBalance([300, 100], jobs: 2))
     #expect(!ParallelIngest.wholeSetsBalance([1024, 10, 10], jobs: 2))
     #expect(!ParallelIngest.wholeSetsBalance([1024], jobs: 2))
     #expect(!ParallelIngest.wholeSetsBalance([10, 10], jobs: 1))

@@ -76,10 +76,12 @@ enum ParallelIngest {
   }
 
   /// True when whole sets of these sizes keep `jobs` threads busy: more than one set, and none bigger than an even
-  /// share of the total (taken largest first, no thread then waits long on another's last set).
+  /// share of the total by more than a quarter (taken largest first, no thread then waits long on another's last
+  /// set; the slack lets sets of nearly equal size — two rotation sets differ by a few bytes — stay whole, where
+  /// cutting them into chunks costs more than the wait).
   static func wholeSetsBalance(_ sizes: [Int], jobs: Int) -> Bool {
     guard jobs > 1, sizes.count > 1, let biggest = sizes.max() else { return false }
-    return biggest * jobs <= sizes.reduce(0, +)
+    return biggest * jobs * 4 <= sizes.reduce(0, +) * 5
   }
 
   /// Bytes of text a file holds, for balancing threads: its size, or for gzip the uncompressed size its trailer
