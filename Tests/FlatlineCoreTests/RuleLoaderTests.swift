@@ -31,6 +31,25 @@ import Testing
     #expect(hit.first?.captures == ["oldPid": "99"])
   }
 
+  /// Loading the same files again gives the kept result; a changed file is read and parsed anew.
+  @Test func loadingAgainSeesChangedFiles() throws {
+    let dir = Self.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let file = dir + "/r.yml"
+    try RuleDocs.exampleYAML.write(toFile: file, atomically: true, encoding: .utf8)
+    let first = RuleLoader.load(paths: [dir])
+    #expect(first.errors.isEmpty && first.rules.map(\.id) == ["myapp.unclean-start"])
+    let again = RuleLoader.load(paths: [dir])
+    #expect(again.rules.map(\.id) == first.rules.map(\.id) && again.errors.isEmpty)
+    try RuleDocs.exampleYAML.replacingOccurrences(of: "myapp.unclean-start", with: "myapp.other-id")
+      .write(toFile: file, atomically: true, encoding: .utf8)
+    #expect(RuleLoader.load(paths: [dir]).rules.map(\.id) == ["myapp.other-id"])
+    try "rules: [".write(toFile: file, atomically: true, encoding: .utf8)
+    let broken = RuleLoader.load(paths: [dir])
+    #expect(broken.rules.isEmpty && !broken.errors.isEmpty)
+    #expect(RuleLoader.load(paths: [dir]).errors == broken.errors)
+  }
+
   @Test func bareListAndDefaults() throws {
     let r = Self.parse(
       """

@@ -35,24 +35,61 @@ public enum RuleLoader {
   }
 
   /// Loads several files or directories as one set (ids unique across all of them).
+  ///
+  /// The last result is kept: loading the same files with the same bytes again (the CLI checks `--rules` before the
+  /// analysis loads them) returns it instead of parsing the YAML and compiling every regex a second time.
   public static func load(paths: [String], existingIDs: Set<String>? = nil) -> (rules: [Rule], errors: [RuleError]) {
+    var errors: [RuleError] = []
+    var files: [(path: String, data: Data?)] = []
+    for path in paths {
+      for file in ruleFiles(path, errors: &errors) { files.append((file, FileManager.default.contents(atPath: file))) }
+    }
+    let key = LastLoad.Key(
+      files: files.map(\.path), contents: files.map(\.data), existingIDs: existingIDs, listingErrors: errors)
+    if let kept = lastLoad.result(for: key) { return kept }
     var seen: [String: String] = [:]
     for id in existingIDs ?? Set(BuiltinRules.all.map(\.id)) { seen[id] = "a built-in rule" }
     var rules: [Rule] = []
-    var errors: [RuleError] = []
-    for path in paths {
-      for file in ruleFiles(path, errors: &errors) {
-        guard let data = FileManager.default.contents(atPath: file) else {
-          errors.append(RuleError(file: file, line: 0, message: "cannot read the file"))
-          continue
-        }
-        let text = String(decoding: data, as: UTF8.self)
-        let r = parse(yaml: text, file: file, seenIDs: &seen)
-        rules += r.rules
-        errors += r.errors
+    for (file, data) in files {
+      guard let data else {
+        errors.append(RuleError(file: file, line: 0, message: "cannot read the file"))
+        continue
       }
+      let text = String(decoding: data, as: UTF8.self)
+      let r = parse(yaml: text, file: file, seenIDs: &seen)
+      rules += r.rules
+      errors += r.errors
     }
+    lastLoad.keep((rules, errors), for: key)
     return (rules, errors)
+  }
+
+  private static let lastLoad = LastLoad()
+
+  /// The last `load(paths:existingIDs:)` result and what it was made from (file names and bytes).
+  private final class LastLoad: @unchecked Sendable {
+    struct Key: Equatable {
+      var files: [String]
+      var contents: [Data?]
+      var existingIDs: Set<String>?
+      var listingErrors: [RuleError]
+    }
+    private let lock = NSLock()
+    private var key: Key?
+    private var value: (rules: [Rule], errors: [RuleError])?
+
+    func result(for k: Key) -> (rules: [Rule], errors: [RuleError])? {
+      lock.lock()
+      defer { lock.unlock() }
+      return key == k ? value : nil
+    }
+
+    func keep(_ v: (rules: [Rule], errors: [RuleError]), for k: Key) {
+      lock.lock()
+      defer { lock.unlock() }
+      key = k
+      value = v
+    }
   }
 
   /// The rule files under `path`.

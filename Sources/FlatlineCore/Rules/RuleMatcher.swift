@@ -37,11 +37,25 @@ public struct RuleMatch: Sendable {
 public final class RuleMatcher {
   public let rules: [Rule]
   /// Compiled regular expressions, per rule (nil: no regex, or one that does not compile — such a rule
-  /// never fires; `RuleLoader` reports it as an error).
-  private let regexes: [NSRegularExpression?]
+  /// never fires; `RuleLoader` reports it as an error). Compiled when the rule is first a candidate
+  /// (`regexTried`): most rules never are, and a matcher is built per thread and per chunk.
+  private var regexes: [NSRegularExpression?]
+  private var regexTried: [Bool]
   private let captureNames: [[String]]
-  /// Rule ids whose regex did not compile.
-  public private(set) var invalidRegexRuleIDs: [String] = []
+
+  /// Rule ids whose regex does not compile (compiles every regex not tried yet).
+  public var invalidRegexRuleIDs: [String] {
+    rules.indices.filter { rules[$0].regex != nil && regex(for: $0) == nil }.map { rules[$0].id }
+  }
+
+  /// The compiled regex of rule `index`, compiled on first use (nil: none, or it does not compile).
+  private func regex(for index: Int) -> NSRegularExpression? {
+    if !regexTried[index] {
+      regexTried[index] = true
+      if let p = rules[index].regex { regexes[index] = try? NSRegularExpression(pattern: p, options: []) }
+    }
+    return regexes[index]
+  }
 
   private final class Group {
     let rules: [Int32]
@@ -94,22 +108,9 @@ public final class RuleMatcher {
 
   public init(rules: [Rule]) {
     self.rules = rules
-    var res: [NSRegularExpression?] = []
-    var names: [[String]] = []
-    var invalid: [String] = []
-    for r in rules {
-      if let p = r.regex {
-        let re = try? NSRegularExpression(pattern: p, options: [])
-        if re == nil { invalid.append(r.id) }
-        res.append(re)
-      } else {
-        res.append(nil)
-      }
-      names.append(r.captureNames)
-    }
-    regexes = res
-    captureNames = names
-    invalidRegexRuleIDs = invalid
+    regexes = Array(repeating: nil, count: rules.count)
+    regexTried = Array(repeating: false, count: rules.count)
+    captureNames = rules.map(\.captureNames)
     candidates.reserveCapacity(rules.count)
     slots = .allocate(capacity: slotCount)
     slots.initialize(repeating: 0, count: slotCount)
@@ -215,7 +216,7 @@ public final class RuleMatcher {
       }
       guard all else { continue }
       let index = Int(grp.rules[Int(local)])
-      guard let re = regexes[index] else {
+      guard let re = regex(for: index) else {
         if rules[index].regex == nil { body(index, [:]) }
         continue
       }
