@@ -62,8 +62,8 @@ import Testing
     var found = 0
     var passed = 0
     for _ in 0..<600 {
-      // Shortest lengths 4, 6 and 10: 2-, 3- and 4-byte blocks.
-      let shortest = [4, 6, 10][Int(rng.next() % 3)]
+      // Shortest lengths 4, 6 and 10: 2-, 3- and 4-byte blocks; 24: windows longer than most anchors.
+      let shortest = [4, 6, 10, 24][Int(rng.next() % 4)]
       let literals: [[UInt8]] = (0..<Int(rng.next() % 8 + 1)).map { _ in
         (0..<Int(rng.next() % 8) + shortest).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
       }
