@@ -89,6 +89,34 @@ import Testing
     #expect(found > 200 && passed > 100)
   }
 
+  /// Hundreds of literals (a big table, scanned through its bitmap of marked blocks) agree with a naive search.
+  @Test func literalPrefilterWithManyLiterals() throws {
+    var rng = SplitMix(seed: 23)
+    let alphabet: [UInt8] = Array("abcdefghijklmnopqrstuvwxyz :-0123".utf8)
+    func word(_ n: Int) -> [UInt8] { (0..<n).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] } }
+    let literals = (0..<300).map { _ in word(12 + Int(rng.next() % 10)) }
+    let filter = try #require(LiteralPrefilter(literals: literals))
+    #expect(filter.isMarked)
+    var found = 0
+    for round in 0..<400 {
+      var text = word(Int(rng.next() % 300 + 20))
+      if round % 2 == 0 {
+        let lit = literals[Int(rng.next() % UInt64(literals.count))]
+        if lit.count <= text.count {
+          let at = Int(rng.next() % UInt64(text.count - lit.count + 1))
+          text.replaceSubrange(at..<(at + lit.count), with: lit)
+        }
+      }
+      var expected = false
+      for p in literals where p.count <= text.count {
+        for s in 0...(text.count - p.count) where Array(text[s..<(s + p.count)]) == p { expected = true }
+      }
+      #expect(text.withBytes { filter.occursIn($0) } == expected)
+      if expected { found += 1 }
+    }
+    #expect(found > 150 && found < 400)
+  }
+
   @Test func anchorsMustAllOccurAndRegexMustMatch() {
     let r = Rule(
       id: "t.two", title: "t", component: "t", category: .corruption, severity: .error, anchors: ["alpha", "beta"],

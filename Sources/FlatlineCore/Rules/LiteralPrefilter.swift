@@ -22,6 +22,16 @@ final class LiteralPrefilter {
   private let blockSize: Int
   /// Shift per block hash (`1 << tableBits` entries).
   private let shift: UnsafeMutablePointer<UInt8>
+  /// For tables of `markedTableBits` or more: one bit per entry, set where the shift is below the maximum. The
+  /// scan reads the shift table only for marked blocks. A big group's table (64 KiB with 10× the built-in rules)
+  /// does not stay in L1, and a load from it at every step cost as much as the rest of the scan; the bitmap is
+  /// an eighth of its size and most blocks of ordinary text are unmarked.
+  private let marks: UnsafeMutablePointer<UInt64>?
+  /// The largest shift (`m - b + 1`): what an unmarked block gives.
+  private let maxShift: Int
+  static let markedTableBits = 14
+  /// True when the scan goes through the bitmap (tests).
+  var isMarked: Bool { marks != nil }
   /// log2 of the table size: sized to the number of blocks the literals put in it, so that the table of a
   /// small group (the built-in rules' groups have tens of literals) stays in the L1 cache. With a fixed 64 KiB
   /// table the scan waited on an L2 load at every step (68 % of its samples on the instruction after the load).
@@ -65,6 +75,16 @@ final class LiteralPrefilter {
       }
     }
     shift = table
+    maxShift = m - b + 1
+    if bits >= Self.markedTableBits {
+      let words = size / 64
+      let bitmap = UnsafeMutablePointer<UInt64>.allocate(capacity: words)
+      bitmap.initialize(repeating: 0, count: words)
+      for h in 0..<size where Int(table[h]) < m - b + 1 { bitmap[h >> 6] |= 1 << UInt64(h & 63) }
+      marks = bitmap
+    } else {
+      marks = nil
+    }
     // Bucket literals by the block that ends their m-prefix (counting sort).
     let starts = UnsafeMutablePointer<Int32>.allocate(capacity: size + 1)
     starts.initialize(repeating: 0, count: size + 1)
@@ -97,6 +117,7 @@ final class LiteralPrefilter {
 
   deinit {
     shift.deallocate()
+    marks?.deallocate()
     bucketStart.deallocate()
     items.deallocate()
     arena.deallocate()
@@ -134,22 +155,35 @@ final class LiteralPrefilter {
   /// two halves at once, in one loop: the two chains of loads overlap in the CPU. The first half's windows start
   /// before `mid`, the second's at or after it, so together they visit every window a single scan would.
   func occursIn(_ text: Bytes) -> Bool {
-    // One copy of the scan per block size, so that the block size is a constant inside the loop.
+    // One copy of the scan per block size and table kind, so that both are constants inside the loop.
+    if marks != nil {
+      switch blockSize {
+      case 4: return occurs(in: text, block: 4, marked: true)
+      case 3: return occurs(in: text, block: 3, marked: true)
+      default: return occurs(in: text, block: 2, marked: true)
+      }
+    }
     switch blockSize {
-    case 4: return occurs(in: text, block: 4)
-    case 3: return occurs(in: text, block: 3)
-    default: return occurs(in: text, block: 2)
+    case 4: return occurs(in: text, block: 4, marked: false)
+    case 3: return occurs(in: text, block: 3, marked: false)
+    default: return occurs(in: text, block: 2, marked: false)
     }
   }
 
+  /// The shift for block hash `h` (through the bitmap when `marked`).
   @inline(__always)
-  private func occurs(in text: Bytes, block b: Int) -> Bool {
+  private func shift(at h: Int, marked: Bool) -> Int {
+    if marked, let bits = marks, (bits[h &>> 6] &>> UInt64(h & 63)) & 1 == 0 { return maxShift }
+    return Int(shift[h])
+  }
+
+  @inline(__always)
+  private func occurs(in text: Bytes, block b: Int, marked: Bool) -> Bool {
     guard let p = text.base else { return false }
     let n = text.count
     let m = windowLength
     guard n >= m else { return false }
     let sh = UInt32(32 - tableBits)
-    let tbl = shift
     var i = m - 1
     if n >= 2 * m + 32 {
       let mid = n / 2
@@ -158,8 +192,8 @@ final class LiteralPrefilter {
       while i < endA && j < n {
         let ha = Self.scanHash(p, i, b, sh)
         let hb = Self.scanHash(p, j, b, sh)
-        let sa = Int(tbl[ha])
-        let sb = Int(tbl[hb])
+        let sa = shift(at: ha, marked: marked)
+        let sb = shift(at: hb, marked: marked)
         if sa != 0 {
           i &+= sa
         } else {
@@ -173,22 +207,21 @@ final class LiteralPrefilter {
           j &+= 1
         }
       }
-      if i < endA { return scan(p, n, from: i, to: endA, block: b) }
-      return j < n && scan(p, n, from: j, to: n, block: b)
+      if i < endA { return scan(p, n, from: i, to: endA, block: b, marked: marked) }
+      return j < n && scan(p, n, from: j, to: n, block: b, marked: marked)
     }
-    return scan(p, n, from: i, to: n, block: b)
+    return scan(p, n, from: i, to: n, block: b, marked: marked)
   }
 
   /// The single-cursor scan over windows ending at `from..<to` (`to <= n`).
   @inline(__always)
-  private func scan(_ p: UnsafePointer<UInt8>, _ n: Int, from: Int, to: Int, block b: Int) -> Bool {
+  private func scan(_ p: UnsafePointer<UInt8>, _ n: Int, from: Int, to: Int, block b: Int, marked: Bool) -> Bool {
     let m = windowLength
     let sh = UInt32(32 - tableBits)
-    let tbl = shift
     var i = from
     while i < to {
       let h = Self.scanHash(p, i, b, sh)
-      let s = Int(tbl[h])
+      let s = shift(at: h, marked: marked)
       if s != 0 {
         i &+= s
         continue

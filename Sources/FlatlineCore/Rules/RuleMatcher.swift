@@ -26,7 +26,8 @@ public struct RuleMatch: Sendable {
 ///    prefilter (`LiteralPrefilter`) over the longest anchor of each of its rules: most messages contain none of
 ///    them and are done after looking at a fraction of their bytes. Otherwise:
 ///    **one pass over the message for all anchors.** Each distinct rule set ("group") has one Aho–Corasick
-///    automaton over the anchors of its rules (a DFA over byte classes, built on first use). One scan marks
+///    automaton over the anchors of its rules (a DFA over byte classes, built when the prefilter first finds one
+///    of them). One scan marks
 ///    which anchors occur (generation stamps, no clearing); a rule is a candidate when all of its anchors were
 ///    seen. Aho–Corasick was chosen over per-rule memmem because the latter is linear in the number of rules
 ///    in a group (10× the built-in rules would cost 10× the scanning), while the automaton's per-byte cost is
@@ -59,7 +60,12 @@ public final class RuleMatcher {
 
   private final class Group {
     let rules: [Int32]
+    /// Built when the prefilter first finds an anchor (`patterns` until then): with many user rules a group's
+    /// automaton costs millions of instructions to build, and on most sources the prefilter never fires.
     var automaton: AhoCorasick?
+    var patterns: [[UInt8]] = []
+    /// True when the group's rules have anchors (an automaton, built or not).
+    var hasAnchors = false
     /// Over each rule's longest anchor: when none occurs, no rule of the group can fire (skip the automaton).
     var prefilter: LiteralPrefilter? {
       didSet { prefilterRef = prefilter.map { Unmanaged.passUnretained($0) } }
@@ -174,7 +180,7 @@ public final class RuleMatcher {
     guard !message.isEmpty || !grp.always.isEmpty else { return }
     if !grp.built { build(grp) }
     var scan = false
-    if grp.automaton != nil, !message.isEmpty {
+    if grp.hasAnchors, !message.isEmpty {
       if let prefilter = grp.prefilterRef {
         scan = prefilter._withUnsafeGuaranteedRef { $0.occursIn(message) }
       } else {
@@ -189,6 +195,10 @@ public final class RuleMatcher {
       generation = 1
     }
     let gen = generation
+    if scan, grp.hasAnchors, grp.automaton == nil {
+      grp.automaton = AhoCorasick(patterns: grp.patterns)
+      grp.patterns = []
+    }
     if scan, let ac = grp.automaton {
       seen.withUnsafeMutableBufferPointer { seenBuf in
         grp.triggers.withUnsafeBufferPointer { trig in
@@ -366,7 +376,8 @@ public final class RuleMatcher {
     for (local, ids) in ruleAnchors.enumerated() {
       if let first = ids.first { triggers[Int(first)].append(Int32(local)) }
     }
-    grp.automaton = patterns.isEmpty ? nil : AhoCorasick(patterns: patterns)
+    grp.patterns = patterns
+    grp.hasAnchors = !patterns.isEmpty
     grp.prefilter = longest.isEmpty ? nil : LiteralPrefilter(literals: longest)
     grp.ruleAnchors = ruleAnchors
     grp.triggers = triggers
