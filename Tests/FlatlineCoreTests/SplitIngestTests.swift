@@ -178,6 +178,39 @@ import Testing
     try out.write(toFile: path, atomically: true, encoding: .utf8)
   }
 
+  /// A run of sets where one is far bigger than the others: it is split, the small ones around it are read whole
+  /// on the threads; the report is the one-thread report.
+  @Test func bigSetAmongSmallOnes() throws {
+    let d = Self.tempDir("mixed")
+    defer { try? FileManager.default.removeItem(atPath: d) }
+    for name in ["a-small", "b-big", "c-small", "d-small"] {
+      try FileManager.default.createDirectory(atPath: d + "/" + name, withIntermediateDirectories: true)
+    }
+    try Self.generated(to: d + "/b-big/syslog")
+    for name in ["a-small", "c-small", "d-small"] {
+      let src = Self.samples + "/clean-reboot/syslog"
+      try FileManager.default.copyItem(atPath: src, toPath: d + "/" + name + "/syslog")
+    }
+    let sizes = ["a-small", "b-big", "c-small", "d-small"].map { ParallelIngest.workSize(d + "/" + $0 + "/syslog") }
+    #expect(!ParallelIngest.wholeSetsBalance(sizes, jobs: 2))
+    var ingest = IngestOptions(year: 2023, timeZone: "UTC")
+    ingest.splitThreshold = sizes[1] - 1
+    ingest.splitChunkBytes = 20_000
+    #expect(SplitIngest.wants([d + "/b-big/syslog"], jobs: 2, options: ingest))
+    #expect(!SplitIngest.wants([d + "/a-small/syslog"], jobs: 2, options: ingest))
+    func report(_ jobs: Int) -> String {
+      var o = AnalysisOptions(paths: [d], ingest: ingest)
+      o.jobs = jobs
+      return JSONReporter.render(Analyzer.run(o), generatedAt: 0)
+    }
+    let one = report(1)
+    #expect(one.contains("2024-01-01"))
+    for jobs in [2, 3] {
+      let many = report(jobs)
+      #expect(many == one, "jobs \(jobs): \(Self.firstDifference(one, many))")
+    }
+  }
+
   @Test func generatedFileAcrossNewYear() throws {
     let d = Self.tempDir("gen")
     defer { try? FileManager.default.removeItem(atPath: d) }

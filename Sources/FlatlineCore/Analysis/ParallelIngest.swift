@@ -38,40 +38,47 @@ enum ParallelIngest {
         k += 1
         continue
       }
-      // Enough sets to keep every thread busy with whole sets: read them whole, largest first. Otherwise the sets
-      // with a big file are cut into chunks (`SplitIngest`), one set at a time. The result is the same either way.
+      // The run of consecutive syslog sets from here. Enough sets to keep every thread busy with whole sets: read
+      // them whole, largest first. Otherwise the sets with a big file are cut into chunks (`SplitIngest`), one set
+      // at a time, and the sets between them are batched. The result is the same either way.
       var end = k
       var run: [[String]] = []
       while end < inputs.count, case .syslogSet(let files) = inputs[end] {
         run.append(files)
         end += 1
       }
+      k = end
       let sizes = run.map { $0.reduce(0) { $0 + workSize($1) } }
       if options.balanceWholeSets, wholeSetsBalance(sizes, jobs: jobs) {
         runBatch(run, sizes: sizes, jobs: jobs, registry: registry, rules: rules, options: options,
           yearHints: yearHints, into: &tap)
-        k = end
-        continue
-      }
-      if case .syslogSet(let files) = inputs[k], SplitIngest.wants(files, jobs: jobs, options: options) {
-        SplitIngest.run(
-          files: files, jobs: jobs, registry: registry, rules: rules, options: options, yearHints: yearHints,
-          into: &tap)
-        k += 1
         continue
       }
       var batch: [[String]] = []
-      while k < inputs.count, case .syslogSet(let files) = inputs[k], !SplitIngest.wants(files, jobs: jobs, options: options) {
-        batch.append(files)
-        k += 1
+      var batchSizes: [Int] = []
+      func readBatch() {
+        if batch.count == 1 {
+          Analyzer.ingest(.syslogSet(files: batch[0]), registry: registry, options: options, yearHints: yearHints,
+            into: &tap)
+        } else if batch.count > 1 {
+          runBatch(batch, sizes: batchSizes, jobs: jobs, registry: registry, rules: rules, options: options,
+            yearHints: yearHints, into: &tap)
+        }
+        batch = []
+        batchSizes = []
       }
-      if batch.count == 1 {
-        Analyzer.ingest(.syslogSet(files: batch[0]), registry: registry, options: options, yearHints: yearHints,
+      for (files, size) in zip(run, sizes) {
+        guard SplitIngest.wants(files, jobs: jobs, options: options) else {
+          batch.append(files)
+          batchSizes.append(size)
+          continue
+        }
+        readBatch()
+        SplitIngest.run(
+          files: files, jobs: jobs, registry: registry, rules: rules, options: options, yearHints: yearHints,
           into: &tap)
-        continue
       }
-      runBatch(batch, sizes: nil, jobs: jobs, registry: registry, rules: rules, options: options,
-        yearHints: yearHints, into: &tap)
+      readBatch()
     }
   }
 
@@ -114,10 +121,9 @@ enum ParallelIngest {
     }
   }
 
-  /// Reads whole sets on `jobs` threads; with `sizes`, the largest sets are taken first (they are still joined in
-  /// input order).
+  /// Reads whole sets on `jobs` threads, the largest (`sizes`) first; they are still joined in input order.
   static func runBatch(
-    _ batch: [[String]], sizes: [Int]?, jobs: Int, registry: InputRegistry, rules: [Rule], options: IngestOptions,
+    _ batch: [[String]], sizes: [Int], jobs: Int, registry: InputRegistry, rules: [Rule], options: IngestOptions,
     yearHints: Analyzer.YearHints, into tap: inout AnalysisSink
   ) {
     // Reserve, in order, what the one-thread run would register (see SyslogSource.run).
@@ -131,9 +137,7 @@ enum ParallelIngest {
     }
     let queue = Queue()
     let all = work
-    var largestFirst = Array(all.indices)
-    if let s = sizes { largestFirst.sort { s[$0] > s[$1] || s[$0] == s[$1] && $0 < $1 } }
-    let order = largestFirst
+    let order = all.indices.sorted { sizes[$0] > sizes[$1] || sizes[$0] == sizes[$1] && $0 < $1 }
     DispatchQueue.concurrentPerform(iterations: min(jobs, all.count)) { _ in
       while true {
         let n = queue.take()
