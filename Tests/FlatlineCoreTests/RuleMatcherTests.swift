@@ -71,11 +71,14 @@ import Testing
         Issue.record("no prefilter for literals of 4+ bytes")
         continue
       }
-      var text: [UInt8] = (0..<Int(rng.next() % 400 + 40)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+      var text: [UInt8] = (0..<Int(rng.next() % 400 + 40)).map { _ in
+        alphabet[Int(rng.next() % UInt64(alphabet.count))]
+      }
       if rng.next() % 2 == 0 {
         let lit = literals[Int(rng.next() % UInt64(literals.count))]
         let places = [0, text.count / 2 - lit.count / 2, text.count / 2 - 1, text.count - lit.count]
-        let at = rng.next() % 3 == 0 ? Int(rng.next() % UInt64(text.count - lit.count + 1)) : places[Int(rng.next() % 4)]
+        let anywhere = Int(rng.next() % UInt64(text.count - lit.count + 1))
+        let at = rng.next() % 3 == 0 ? anywhere : places[Int(rng.next() % 4)]
         text.replaceSubrange(at..<(at + lit.count), with: lit)
       }
       var expected = false

@@ -8,11 +8,12 @@
 ///
 /// Windows of `m` bytes (`m` = the shortest literal, at most 64) are judged by their last 2-byte block (3-byte
 /// block when `m ≥ 6`, 4-byte when `m ≥ 10`: on log text, common trigrams such as `ion` or ` fr` are in many
-/// literals and kept the shifts short), hashed to 10–16 bits as the number of literals needs: a shift table says how far the window can move so that no literal's
-/// first `m` bytes can end inside the skipped stretch. Only blocks that end some literal's `m`-prefix (shift 0)
-/// are verified, by comparing the literals filed under that block. On log text that contains none of the
-/// literals the scan moves several bytes per step, so it costs a fraction of a per-byte automaton; the cost does
-/// not grow with the number of literals until their blocks fill the table.
+/// literals and kept the shifts short), hashed to 10–16 bits as the number of literals needs: a shift table says
+/// how far the window can move so that no literal's first `m` bytes can end inside the skipped stretch. Only
+/// blocks that end some literal's `m`-prefix (shift 0) are verified, by comparing the literals filed under that
+/// block. On log text that contains none of the literals the scan moves several bytes per step, so it costs a
+/// fraction of a per-byte automaton; the cost does not grow with the number of literals until their blocks fill
+/// the table.
 ///
 /// `RuleMatcher` builds one per rule group over each rule's longest anchor: when none of them occurs, no rule of
 /// the group can have all its anchors, and the Aho–Corasick pass is skipped.
@@ -43,7 +44,7 @@ final class LiteralPrefilter {
   private let arena: UnsafeMutablePointer<UInt8>
   private let literalStart: UnsafeMutablePointer<Int32>
 
-  /// Table size bounds (log2): 1 KiB … 64 KiB.
+  /// Table size bounds (log2): 1 KiB … 64 KiB (a bitmap in front from 16 KiB, see `marks`).
   static let minTableBits = 10
   static let maxTableBits = 16
 
