@@ -62,10 +62,7 @@ import Testing
     for (name, exports) in Self.scenarios {
       let dir = try JournalFixture.temporaryDirectory()
       defer { try? FileManager.default.removeItem(at: dir) }
-      for e in exports {
-        let text = try String(contentsOf: e, encoding: .utf8)
-        _ = try JournalFixture.build(export: text, in: dir, name: e.deletingPathExtension().lastPathComponent + ".journal")
-      }
+      try JournalFixture.build(exports: exports, in: dir)
       let results = Self.expectSameBoots([dir.path])
       // The smallest window really leaves entries out of scenarios with long boots, and says so.
       let r = results[0]

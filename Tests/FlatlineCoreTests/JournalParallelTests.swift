@@ -50,10 +50,7 @@ import Testing
     for (name, exports) in JournalBootWindowTests.scenarios {
       let dir = try JournalFixture.temporaryDirectory()
       defer { try? FileManager.default.removeItem(at: dir) }
-      for e in exports {
-        let text = try String(contentsOf: e, encoding: .utf8)
-        _ = try JournalFixture.build(export: text, in: dir, name: e.deletingPathExtension().lastPathComponent + ".journal")
-      }
+      try JournalFixture.build(exports: exports, in: dir)
       Self.expectIdentical(dir, name)
       if case .parallel = Self.outcome(Self.journalFiles(dir), jobs: 2) { parallel += 1 }
     }

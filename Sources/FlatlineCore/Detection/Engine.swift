@@ -242,25 +242,39 @@ public struct DetectionEngine: RecordSink {
   /// stream and machine; machines new in the range are appended; stream ordinals shift, lookups are re-keyed.
   mutating func appendJournalBoots(_ other: DetectionEngine) {
     let offset = streamOrdinal
+    let mapped = continueSequencers(
+      of: other, join: { mine, next in mine.appendJournalBoots(next, ordinalOffset: offset) },
+      adopt: { next in
+        if next.lastStreamOrdinal >= 0 {
+          next.firstStreamOrdinal += offset
+          next.lastStreamOrdinal += offset
+        }
+      })
+    for (k, v) in other.bootOwner { bootOwner[k] = (mapped[v.sequencer], v.pinned) }
+    forgetLookups(after: other)
+  }
+
+  /// Takes the sequencers of an engine that read what follows this one's records in the same streams: a
+  /// sequencer of a stream and host held here goes to `join` with ours; any other goes to `adopt` and is
+  /// appended. The stream's last host follows `other`. Returns, per sequencer of `other`, its index here.
+  private mutating func continueSequencers(
+    of other: DetectionEngine, join: (BootSequencer, BootSequencer) -> Void, adopt: (BootSequencer) -> Void
+  ) -> [Int] {
     var mapped: [Int] = []
     for s in other.sequencers {
       let k = "\(s.stream)\u{1}\(s.hostKey)"
       if let i = index[k] {
-        sequencers[i].appendJournalBoots(s, ordinalOffset: offset)
+        join(sequencers[i], s)
         mapped.append(i)
       } else {
-        if s.lastStreamOrdinal >= 0 {
-          s.firstStreamOrdinal += offset
-          s.lastStreamOrdinal += offset
-        }
+        adopt(s)
         add(s)
         index[k] = sequencers.count - 1
         mapped.append(sequencers.count - 1)
       }
     }
     for (k, v) in other.lastHostOfStream.enumerated() where v >= 0 { setLastHost(ofStream: k, mapped[v]) }
-    for (k, v) in other.bootOwner { bootOwner[k] = (mapped[v.sequencer], v.pinned) }
-    forgetLookups(after: other)
+    return mapped
   }
 
   private mutating func add(_ s: BootSequencer) {
@@ -288,20 +302,9 @@ public struct DetectionEngine: RecordSink {
   /// host (its first boot, begun before the chunk, joins this one's last); hosts new in the chunk are appended.
   mutating func appendChunk(_ other: DetectionEngine) {
     let offset = streamOrdinal
-    var mapped: [Int] = []
-    for s in other.sequencers {
-      let k = "\(s.stream)\u{1}\(s.hostKey)"
-      if let i = index[k] {
-        sequencers[i].continueWith(s, ordinalOffset: offset)
-        mapped.append(i)
-      } else {
-        s.settleAsFirst(ordinalOffset: offset)
-        add(s)
-        index[k] = sequencers.count - 1
-        mapped.append(sequencers.count - 1)
-      }
-    }
-    for (k, v) in other.lastHostOfStream.enumerated() where v >= 0 { setLastHost(ofStream: k, mapped[v]) }
+    _ = continueSequencers(
+      of: other, join: { mine, next in mine.continueWith(next, ordinalOffset: offset) },
+      adopt: { next in next.settleAsFirst(ordinalOffset: offset) })
     forgetLookups(after: other)
   }
 

@@ -41,6 +41,14 @@ enum JournalFixture {
     return output
   }
 
+  /// Converts each export file to `<dir>/<file name without extension>.journal` (a scenario's journal folder).
+  static func build(exports: [URL], in dir: URL) throws {
+    for e in exports {
+      let text = try String(contentsOf: e, encoding: .utf8)
+      _ = try build(export: text, in: dir, name: e.deletingPathExtension().lastPathComponent + ".journal")
+    }
+  }
+
   /// A fresh temporary directory.
   static func temporaryDirectory() throws -> URL {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flatline-journal-\(UUID().uuidString)")
