@@ -27,8 +27,9 @@ enum ParallelIngest {
   ) {
     var k = 0
     while k < inputs.count {
-      if jobs > 1, case .journalFiles(let files) = inputs[k], options.journalBootWindow == nil {
-        // The group's boots in ranges on all threads, joined (see `JournalSource.run(jobs:rules:into:)`).
+      if case .journalFiles(let files) = inputs[k], options.journalBootWindow == nil {
+        // The group's boots in ranges on all threads, joined (see `JournalSource.run(jobs:rules:into:)`); with one
+        // job too, for walk mode (`JournalGroupReader.readByWalkingFiles`).
         JournalSource(files: files, registry: registry, options: options).run(jobs: jobs, rules: rules, into: &tap)
         k += 1
         continue

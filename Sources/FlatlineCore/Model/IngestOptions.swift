@@ -15,6 +15,10 @@ public struct IngestOptions: Sendable {
   /// sizes let every thread be busy (see `ParallelIngest.wholeSetsBalance`). Tests turn it off so that every set
   /// with a file above `splitThreshold` is split.
   public var balanceWholeSets = true
+  /// Binary journals, analysis: read a group by walking its files, each boot from its first entry on, when every
+  /// boot lies in one sequence-number space (see `JournalGroupReader.readByWalkingFiles`); otherwise, and when this
+  /// is off, each boot is read through a `_BOOT_ID=` match. The result is the same. Tests turn it off to compare.
+  public var journalFileWalk = true
   /// Binary journals only (`flatline boots`): when set, each boot's bounds are found by seeking (no walk over every
   /// entry) and only its first and last `journalBootWindow` entries are read (see `JournalGroupReader`, "Boot
   /// windows"). nil = read every entry (analysis).

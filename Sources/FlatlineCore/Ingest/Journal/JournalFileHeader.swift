@@ -26,6 +26,12 @@ struct JournalFileHeader {
   var headerSize: UInt64
   var entryCount: UInt64
   var tailEntryRealtime: UInt64
+  /// `seqnum_id` (bytes 72..<88): the sequence-number space of the entries. Files written one after the other by
+  /// one journald share it, their `head_entry_seqnum`...`tail_entry_seqnum` ranges following each other.
+  var seqnumID: (UInt64, UInt64)
+  var headSeqnum: UInt64
+  var tailSeqnum: UInt64
+  var headRealtime: UInt64
 
   var state: State? { State(rawValue: rawState) }
   var tailBootIDTrusted: Bool { compatibleFlags & Self.compatibleTailEntryBootID != 0 }
@@ -59,7 +65,8 @@ struct JournalFileHeader {
           compatibleFlags: le32(8), incompatibleFlags: le32(12), rawState: b[16],
           machineID: hexString(UnsafeRawBufferPointer(rebasing: b[40..<56])),
           headerBootID: hexString(UnsafeRawBufferPointer(rebasing: b[56..<72])),
-          headerSize: le64(88), entryCount: le64(152), tailEntryRealtime: le64(192)))
+          headerSize: le64(88), entryCount: le64(152), tailEntryRealtime: le64(192), seqnumID: (le64(72), le64(80)),
+          headSeqnum: le64(168), tailSeqnum: le64(160), headRealtime: le64(184)))
     }
   }
 

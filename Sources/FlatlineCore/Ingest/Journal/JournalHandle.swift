@@ -50,10 +50,14 @@ final class JournalHandle: CursorSource {
   private init(_ j: OpaquePointer, files: [String]) {
     self.j = j
     self.files = files
+    resolverFiles = files
   }
 
-  /// The files this handle reads (a resolver handle opens them again).
+  /// The files this handle reads.
   let files: [String]
+  /// The files a resolver handle opens to find deferred positions again: by default `files`; the whole group for
+  /// a handle that walks one file of it (cursors are then those of reading the group).
+  var resolverFiles: [String]
 
   deinit { sd_journal_close(j) }
 
@@ -192,14 +196,10 @@ final class JournalHandle: CursorSource {
   /// share boot, monotonic and realtime with it and came before it) and gives its cursor.
   func cursor(at position: CursorPosition) -> String? {
     if resolver == nil && !resolverFailed {
-      if case .success(let h) = JournalHandle.open(files: files) { resolver = h } else { resolverFailed = true }
+      if case .success(let h) = JournalHandle.open(files: resolverFiles) { resolver = h } else { resolverFailed = true }
     }
     guard let r = resolver else { return nil }
-    var id = sd_id128_t()
-    withUnsafeMutableBytes(of: &id) {
-      $0.storeBytes(of: position.bootHigh, toByteOffset: 0, as: UInt64.self)
-      $0.storeBytes(of: position.bootLow, toByteOffset: 8, as: UInt64.self)
-    }
+    let id = BootKey(high: position.bootHigh, low: position.bootLow).id
     r.restrict(toBoot: hexID(id))
     defer { r.flushMatches() }
     guard sd_journal_seek_monotonic_usec(r.j, id, position.monotonic) >= 0 else { return nil }

@@ -46,12 +46,14 @@ public struct JournalSource {
     _ = run(parallel: nil, into: &sink)
   }
 
-  /// `--jobs N`: as `run(into:)`, with the group's boots read on `jobs` threads (contiguous ranges of the ordered
-  /// boot list, each with its own handle, sink and registry fork) and joined in order, so that the result is the
-  /// one-thread run's (see `JournalGroupReader.feedParallel`). Returns how the boots were read.
+  /// `--jobs N` (any N ≥ 1): as `run(into:)`, by walk mode when the group allows it
+  /// (`JournalGroupReader.readByWalkingFiles`), else with the group's boots read through their matches on `jobs`
+  /// threads (contiguous ranges of the ordered boot list, each with its own handle, sink and registry fork) and
+  /// joined in order, so that the result is the one-thread run's (see `JournalGroupReader.feedParallel`). Returns
+  /// how the boots were read.
   @discardableResult
   func run(jobs: Int, rules: [Rule], into sink: inout AnalysisSink) -> JournalParallelOutcome {
-    run(parallel: jobs > 1 ? (jobs, rules) : nil, into: &sink)
+    run(parallel: (Swift.max(jobs, 1), rules), into: &sink)
   }
 
   private func run<S: RecordSink>(parallel: (jobs: Int, rules: [Rule])?, into sink: inout S) -> JournalParallelOutcome {
@@ -92,6 +94,9 @@ enum JournalParallelOutcome: Equatable {
   case serial
   /// In `ranges` contiguous ranges of boots on as many threads, joined.
   case parallel(ranges: Int)
+  /// By walking each file once, in `ranges` contiguous ranges of boots on as many threads (one range: the calling
+  /// thread's work), joined (see `JournalGroupReader.readByWalkingFiles`).
+  case fileWalk(ranges: Int)
   /// Read in ranges, but they could not be joined exactly (read errors, a boot that moved machine): read again
   /// on the calling thread.
   case fallback
@@ -118,6 +123,11 @@ struct BootKey: Hashable {
   var high: UInt64
   var low: UInt64
 
+  init(high: UInt64, low: UInt64) {
+    self.high = high
+    self.low = low
+  }
+
   init(_ id: sd_id128_t) {
     var id = id
     (high, low) = withUnsafeBytes(of: &id) {
@@ -127,6 +137,16 @@ struct BootKey: Hashable {
 }
 
 extension BootKey {
+  /// The ID as sd-journal takes it.
+  var id: sd_id128_t {
+    var id = sd_id128_t()
+    withUnsafeMutableBytes(of: &id) {
+      $0.storeBytes(of: high, toByteOffset: 0, as: UInt64.self)
+      $0.storeBytes(of: low, toByteOffset: 8, as: UInt64.self)
+    }
+    return id
+  }
+
   /// Parses 32 hex digits.
   init?(hex: String) {
     let b = Array(hex.utf8)
@@ -173,14 +193,19 @@ struct JournalGroupReader {
   private var surveys: [BootSurvey] = []
   private var surveyIndex: [BootKey: Int] = [:]
   /// Entries whose header was readable but none of whose fields were (delivered with time and boot only).
-  private var emptyEntries = 0
+  var emptyEntries = 0
+  /// The header realtime of the entry `read` read last.
+  var realtimeRead: UInt64 = 0
   /// True while every file walk reached all the entries its header lists without a read error.
   private var walksComplete = true
-  private var fields: JournalFields
+  var fields: JournalFields
+  /// While its `messages` is not nil, warnings are held there instead of reported (walk mode, which reports
+  /// nothing unless it succeeds).
+  let held = HeldWarnings()
   /// `--jobs`: read the boots on this many threads, with sinks matching these rules (AnalysisSink only).
   var parallel: (jobs: Int, rules: [Rule])?
   /// How the boots were read (`JournalSource.run(jobs:rules:into:)`).
-  private(set) var outcome = JournalParallelOutcome.serial
+  var outcome = JournalParallelOutcome.serial
 
   /// Stop a boot after this many consecutive read errors (a corrupt file must never make us spin).
   static let maxConsecutiveErrors = 1000
@@ -196,18 +221,33 @@ struct JournalGroupReader {
   }
 
   /// A file's name as shown in warnings of the group input.
-  private func shortName(_ file: String) -> String {
+  func shortName(_ file: String) -> String {
     if file == groupPath { return (file.split(separator: "/").last).map(String.init) ?? file }
     let prefix = groupPath.hasSuffix("/") ? groupPath : groupPath + "/"
     return file.hasPrefix(prefix) ? String(file.dropFirst(prefix.count)) : file
   }
 
-  func warn(_ message: String) { registry.warn(input, message) }
+  func warn(_ message: String) {
+    if held.messages != nil {
+      held.messages?.append(message)
+    } else {
+      registry.warn(input, message)
+    }
+  }
 
   mutating func run<S: RecordSink>(files: [String], into sink: inout S) {
     var window = options.journalBootWindow.map { Swift.max($0, 1) }
+    // Analysis: walk mode when the group allows it (it reports and feeds nothing otherwise).
+    if window == nil, options.journalFileWalk, let par = parallel, let tap = sink as? AnalysisSink {
+      var joined = tap
+      if let ranges = readByWalkingFiles(files, jobs: par.jobs, rules: par.rules, into: &joined), let s = joined as? S {
+        sink = s
+        outcome = .fileWalk(ranges: ranges)
+        return
+      }
+    }
     // 1. Check each file on its own: header, state, and that sd-journal can open it.
-    let (usable, onlineNotes, headerEntries) = checkFiles(files, window: window)
+    let (usable, _, onlineNotes, headerEntries) = checkFiles(files, window: window, survey: true)
     guard !usable.isEmpty else {
       warn("no readable journal file in the group")
       return
@@ -360,26 +400,44 @@ struct JournalGroupReader {
       s.keepHitsOnly()
       w.sink = s
     }
-    // Check every range before joining any (the sequencers are shared with the caller's sink: on any doubt it
-    // must stay as it was), then join in range order.
+    var sinks: [AnalysisSink] = []
+    for w in work {
+      guard let s = w.sink, w.reader.errors.total == 0 else { return .fallback }
+      sinks.append(s)
+    }
+    guard Self.canJoin(sinks, into: sink) else { return .fallback }
+    join(sinks, readers: work.map(\.reader), forks: work.map(\.fork), base: base, into: &sink)
+    return .parallel(ranges: work.count)
+  }
+
+  /// Whether the sinks of consecutive ranges of boots can all be joined exactly into `sink`. Checked for every
+  /// range before any is joined: the sequencers are shared with the caller's sink, which on any doubt must stay as
+  /// it was.
+  static func canJoin(_ sinks: [AnalysisSink], into sink: AnalysisSink) -> Bool {
     var bootKeys = Set<String>()
-    for w in work {
-      guard let s = w.sink, w.reader.errors.total == 0, sink.canAppendJournalBoots(s) else { return .fallback }
-      for k in s.engine.journalBootKeys where !bootKeys.insert(k).inserted { return .fallback }
+    for s in sinks {
+      guard sink.canAppendJournalBoots(s) else { return false }
+      for k in s.engine.journalBootKeys where !bootKeys.insert(k).inserted { return false }
     }
-    for w in work {
-      if let s = w.sink { _ = sink.appendJournalBoots(s) }  // checked above: cannot refuse
-    }
+    return true
+  }
+
+  /// Joins the ranges' sinks in order (check `canJoin` first), then copies their readers' counts and their
+  /// registry forks' records, skips and warnings (since `base`) back.
+  mutating func join(
+    _ sinks: [AnalysisSink], readers: [JournalGroupReader], forks: [InputRegistry], base: InputRegistry,
+    into sink: inout AnalysisSink
+  ) {
+    for s in sinks { _ = sink.appendJournalBoots(s) }  // checked by `canJoin`: cannot refuse
     let had = base[input]
-    for w in work {
-      let got = w.fork[input]
+    for (reader, fork) in zip(readers, forks) {
+      let got = fork[input]
       if got.records > had.records { registry.addRecords(input, got.records - had.records) }
       if got.skipped > had.skipped { registry.addSkipped(input, got.skipped - had.skipped) }
       for message in got.warnings.dropFirst(had.warnings.count) { warn(message) }
-      emptyEntries += w.reader.emptyEntries
-      fields.truncated += w.reader.fields.truncated
+      emptyEntries += reader.emptyEntries
+      fields.truncated += reader.fields.truncated
     }
-    return .parallel(ranges: work.count)
   }
 
   /// Cuts `weights` (in order) into at most `parts` contiguous non-empty ranges of about equal total weight.
@@ -412,10 +470,12 @@ struct JournalGroupReader {
   /// Step 1 of `run`: checks each file on its own (header, state, that sd-journal can open it), walks those that
   /// need it, and reports files left ONLINE. The per-file handles are closed on return (their mappings would
   /// otherwise double the journal's resident pages while it is read).
-  private mutating func checkFiles(_ files: [String], window: Int?)
-    -> (usable: [String], onlineNotes: [SourceNote], headerEntries: UInt64)
+  /// Without `survey`, no file is walked.
+  mutating func checkFiles(_ files: [String], window: Int?, survey: Bool)
+    -> (usable: [String], headers: [JournalFileHeader], onlineNotes: [SourceNote], headerEntries: UInt64)
   {
     var usable: [String] = []
+    var headers: [JournalFileHeader] = []
     var onlineNotes: [SourceNote] = []
     var headerEntries: UInt64 = 0
     let checks = files.map { file -> FileCheck in
@@ -434,7 +494,9 @@ struct JournalGroupReader {
     // entry, which the walk shows (checked after locating the boots).
     var toWalk: [(index: Int, handle: JournalHandle, header: JournalFileHeader)] = []
     for (k, c) in checks.enumerated() {
-      if case .usable(let header, let single) = c, window == nil || header.state != .offline && header.state != .archived {
+      if survey, case .usable(let header, let single) = c,
+        window == nil || header.state != .offline && header.state != .archived
+      {
         toWalk.append((k, single, header))
       }
     }
@@ -452,6 +514,7 @@ struct JournalGroupReader {
         single = s
       }
       usable.append(file)
+      headers.append(header)
       if let walk = walks[k] { merge(walk, file: file) }
       headerEntries &+= Swift.min(header.entryCount, 1 << 40)
       if header.state == .online {
@@ -463,7 +526,7 @@ struct JournalGroupReader {
         warn("\(shortName(file)): unknown journal file state \(header.rawState)")
       }
     }
-    return (usable, onlineNotes, headerEntries)
+    return (usable, headers, onlineNotes, headerEntries)
   }
 
   /// Locates every boot: those the index lists, then those only the file walks saw (a damaged data hash table).
@@ -555,7 +618,7 @@ struct JournalGroupReader {
   ///
   /// The machine is the `_MACHINE_ID` of the boot's *last* entry: early entries (initrd, runtime journal flushed
   /// before the machine ID is committed) can carry a transient machine ID.
-  private func locate(boot id: String, in handle: JournalHandle, counter: JournalHandle?, cap: Int) -> JournalBoot {
+  func locate(boot id: String, in handle: JournalHandle, counter: JournalHandle?, cap: Int) -> JournalBoot {
     var boot = JournalBoot(id: id, machineID: "")
     if let key = BootKey(hex: id), let i = surveyIndex[key] { boot.surveyed = surveys[i] }
     handle.restrict(toBoot: id)
@@ -699,6 +762,7 @@ struct JournalGroupReader {
     case .success(let r): entry = r
     }
     let realtime = entry.realtime
+    realtimeRead = realtime
     let mono = entry.mono
     if entry.count == 0 { emptyEntries += 1 }
     fields.fill(&record)
@@ -716,7 +780,7 @@ struct JournalGroupReader {
   }
 
   /// Writes the summary warnings.
-  private func finish() {
+  func finish() {
     for (name, count) in errors.summary {
       warn("\(count) journal entr\(count == 1 ? "y" : "ies") unreadable: \(name)")
     }

@@ -1,0 +1,257 @@
+internal import CSystemd
+import Dispatch
+
+/// Walk mode: reading a journal group by walking its files, each entry once.
+///
+/// The general way (`JournalGroupReader.run`) walks every file once for its entry headers, then reads each boot
+/// through a `_BOOT_ID=` match on a handle over all the files. With libsystemd 252 that costs a data-object lookup
+/// per step and a comparison with every other file's position, and each entry's header is read twice.
+///
+/// Files that journald wrote one after the other share a sequence-number space (`seqnum_id`) with disjoint
+/// `head`…`tail` ranges: within a space, the match's order is the files' order, entry after entry. So when each
+/// boot's entries lie in one space, one after the other, a boot can be read by seeking a handle on one file to its
+/// first entry and walking on — into the next file of the space when the file ends — until an entry of another
+/// boot. The boots are taken in the order the analysis feeds them, so their order need not be the files'.
+///
+/// Whether that holds is checked, not assumed: every boot's first and last entries must be the ones its
+/// `_BOOT_ID=` match finds, the walks together must feed exactly the number of entries the file headers list (a
+/// boot that goes on elsewhere — a user journal, another space, entries cut off by corruption — leaves some
+/// unread), and no read may fail. Each range of boots is read into its own sink; the sinks are joined only when
+/// every range passed. Otherwise nothing was reported or fed, and the caller reads the group the general way
+/// (a journal directory with user journals, whose entries interleave with the system journal's, always does).
+extension JournalGroupReader {
+  /// Reads the group by walking its files (see the extension's note), the ordered boots in at most `jobs`
+  /// contiguous ranges on as many threads, and joins the ranges into `sink`. Returns the number of ranges, or nil
+  /// — `sink`, the registry and this reader's counts untouched — when the group does not qualify.
+  mutating func readByWalkingFiles(
+    _ files: [String], jobs: Int, rules: [Rule], into sink: inout AnalysisSink
+  ) -> Int? {
+    held.messages = []
+    defer { held.messages = nil }
+    let (usable, headers, onlineNotes, headerEntries) = checkFiles(files, window: nil, survey: false)
+    guard let walk = Self.walkOrder(usable, headers) else { return nil }
+    guard case .success(let handle) = JournalHandle.open(files: usable) else { return nil }
+    let (ids, uniqueError) = handle.uniqueValues("_BOOT_ID")
+    guard uniqueError == nil, !ids.isEmpty else { return nil }
+    let cap = Int(clamping: headerEntries) + 10_000
+    var boots: [JournalBoot] = []
+    for id in ids {
+      let boot = locate(boot: id, in: handle, counter: nil, cap: cap)
+      guard BootKey(hex: id) != nil, !boot.machineID.isEmpty, boot.firstRealtime != nil, boot.lastRealtime != nil
+      else { return nil }
+      boots.append(boot)
+    }
+    handle.flushMatches()
+    let ordered = Self.ordered(boots)
+    guard let firstFiles = Self.firstFiles(of: ordered.compactMap { BootKey(hex: $0.id) }, in: walk) else {
+      return nil
+    }
+    // Balance by each boot's span of time: the entry counts are unknown without a walk (only the balance depends on
+    // it, not the result).
+    let weights = ordered.map { b -> Int in
+      let span = (b.lastRealtime ?? 0) &- (b.firstRealtime ?? 0)
+      return Int(clamping: Swift.min(span / 1000, 1 << 40)) + 1
+    }
+    let ranges = Self.partition(weights, into: Swift.max(jobs, 1))
+    let walkEntries = walk.reduce(0) { $0 + Int(clamping: Swift.min($1.header.entryCount, 1 << 40)) }
+    let threshold = Swift.max(1 << 16, options.maxLineLength + 64)
+    let base = registry.fork()
+    base.warningHandler = nil
+    let rulesOff = sink.journalRulesOff
+    let work = ranges.enumerated().map { k, r in
+      let fork = base.fork()
+      fork.warningHandler = nil
+      return WalkRange(
+        boots: Array(ordered[r]), firstFiles: Array(firstFiles[r]),
+        reader: JournalGroupReader(input: input, registry: fork, options: options, groupPath: groupPath), fork: fork)
+    }
+    let group = usable
+    DispatchQueue.concurrentPerform(iterations: work.count) { k in
+      let w = work[k]
+      var s = AnalysisSink(registry: w.fork, rules: rules)
+      s.journalRulesOff = rulesOff
+      for note in onlineNotes { s.note(note) }
+      w.stepped = w.reader.walk(
+        w.boots, firstFiles: w.firstFiles, files: walk, group: group, threshold: threshold, into: &s)
+      s.keepHitsOnly()
+      w.sink = s
+    }
+    var sinks: [AnalysisSink] = []
+    var stepped = 0
+    for w in work {
+      guard let s = w.sink, let n = w.stepped, w.reader.errors.total == 0 else { return nil }
+      sinks.append(s)
+      stepped += n
+    }
+    // Every entry the headers list, each reached once (a file still being written falls back).
+    guard stepped == walkEntries, Self.canJoin(sinks, into: sink) else { return nil }
+    let messages = held.messages ?? []
+    held.messages = nil
+    for m in messages { warn(m) }
+    let machines = Set(ordered.map(\.machineID))
+    if machines.count == 1, let host = ordered.compactMap(\.hostName).last { registry.setHost(input, host) }
+    for note in onlineNotes { sink.note(note) }
+    join(sinks, readers: work.map(\.reader), forks: work.map(\.fork), base: base, into: &sink)
+    finish()
+    return work.count
+  }
+
+  /// The boots in the order the analysis feeds them: machine by machine (machine IDs sorted), each machine's boots
+  /// by `sortKey`.
+  static func ordered(_ boots: [JournalBoot]) -> [JournalBoot] {
+    let machines = Dictionary(grouping: boots, by: \.machineID)
+    return machines.keys.sorted().flatMap { machines[$0]!.sorted { $0.sortKey < $1.sortKey } }
+  }
+
+  /// The files holding entries, grouped by sequence-number space (`seqnum_id`) and in write order within each;
+  /// nil when two files of one space overlap (their entries would interleave).
+  static func walkOrder(_ files: [String], _ headers: [JournalFileHeader]) -> [WalkFile]? {
+    var walk = zip(files, headers).filter { $0.1.entryCount > 0 }.map { WalkFile(path: $0.0, header: $0.1) }
+    for w in walk {
+      guard w.header.headSeqnum > 0, w.header.headSeqnum <= w.header.tailSeqnum else { return nil }
+    }
+    walk.sort {
+      ($0.header.seqnumID.0, $0.header.seqnumID.1, $0.header.headSeqnum)
+        < ($1.header.seqnumID.0, $1.header.seqnumID.1, $1.header.headSeqnum)
+    }
+    for k in walk.indices.dropLast() where walk[k].header.seqnumID == walk[k + 1].header.seqnumID {
+      guard walk[k].header.tailSeqnum < walk[k + 1].header.headSeqnum else { return nil }
+      walk[k].successor = k + 1
+    }
+    return walk
+  }
+
+  /// One range of walk mode: feeds the entries of `boots` (consecutive in the analysis order) to `sink`, boot after
+  /// boot: from the boot's first entry (the first file of its space holding it: a seek, unless the walk already
+  /// stands there) until an entry of another boot or the end of the boot's space. Handles read one file each,
+  /// their cursors resolved against the whole `group`. Returns how many entries were fed, or nil as soon as the
+  /// walk differs from the index (a first or last entry that is not the one the `_BOOT_ID=` match finds, a read
+  /// error); the caller also checks that the ranges fed every entry.
+  mutating func walk(
+    _ boots: [JournalBoot], firstFiles: [Int], files: [WalkFile], group: [String], threshold: Int,
+    into sink: inout AnalysisSink
+  ) -> Int? {
+    let keys = boots.compactMap { BootKey(hex: $0.id) }
+    guard keys.count == boots.count, firstFiles.count == boots.count else { return nil }
+    let arena = ByteArena()
+    defer { withExtendedLifetime(arena) {} }
+    let machines = boots.map { b in Array(b.machineID.utf8).withBytes { arena.keep($0) } }
+    func open(_ k: Int) -> JournalHandle? {
+      guard case .success(let h) = JournalHandle.open(files: [files[k].path]) else { return nil }
+      h.setDataThreshold(threshold)
+      h.resolverFiles = group
+      h.defersCursors = true
+      return h
+    }
+    var handle: JournalHandle?
+    var fileIndex = -1
+    // True while the handle stands on an entry not fed yet (the first entry of another boot).
+    var onEntry = false
+    var fed = 0
+    var record = Record(input: input, line: 0, cursorSource: nil)
+    for (b, boot) in boots.enumerated() {
+      let key = keys[b]
+      if !onEntry || handle?.monotonic().map({ BootKey($0.bootID) }) != key {
+        let k = firstFiles[b]
+        guard let h = open(k), sd_journal_seek_monotonic_usec(h.j, key.id, 0) >= 0, h.next() > 0,
+          h.monotonic().map({ BootKey($0.bootID) }) == key
+        else { return nil }
+        if let old = handle { h.position = old.position }
+        (fileIndex, handle) = (k, h)
+      }
+      guard var h = handle, h.realtime() == boot.firstRealtime else { return nil }
+      record.cursorSource = h
+      let machine = machines[b]
+      var lastRealtime: UInt64 = 0
+      onEntry = false
+      while true {
+        if read(h, into: &record) != nil { return nil }
+        lastRealtime = realtimeRead
+        record.machineID = machine
+        sink.consume(record)
+        fed += 1
+        var r = h.next()
+        if r == 0, let next = files[fileIndex].successor {
+          // The boot may go on in the next file of its space.
+          guard let n = open(next) else { return nil }
+          n.position = h.position
+          (fileIndex, h) = (next, n)
+          handle = n
+          record.cursorSource = n
+          r = n.next()
+        }
+        if r < 0 { return nil }
+        if r == 0 { break }
+        guard let m = h.monotonic() else { return nil }
+        if BootKey(m.bootID) != key {
+          onEntry = true
+          break
+        }
+      }
+      guard lastRealtime == boot.lastRealtime else { return nil }
+    }
+    if fed > 0 { registry.addRecords(input, fed) }
+    return fed
+  }
+
+  /// For each boot, the walk-order index of the first file of its sequence-number space that holds it (a seek to
+  /// the boot in each file: `sd_journal_seek_monotonic_usec(boot, 0)`, which on a file without the boot lands on
+  /// the file's first entry, hence the boot check). Nil when a boot lies in two spaces (a user journal beside the
+  /// system journal) or in none, or a file cannot be read: walk mode could not feed all of its entries.
+  static func firstFiles(of keys: [BootKey], in files: [WalkFile]) -> [Int]? {
+    var first = [Int?](repeating: nil, count: keys.count)
+    for (k, file) in files.enumerated() {
+      guard case .success(let h) = JournalHandle.open(files: [file.path]) else { return nil }
+      let space = file.header.seqnumID
+      for (b, key) in keys.enumerated() {
+        guard sd_journal_seek_monotonic_usec(h.j, key.id, 0) >= 0 else { return nil }
+        let r = h.next()
+        if r < 0 { return nil }
+        guard r > 0, let m = h.monotonic(), BootKey(m.bootID) == key else { continue }
+        if let f = first[b] {
+          // Files are grouped by space: a later file of the same space, or the boot in a second space.
+          if files[f].header.seqnumID != space { return nil }
+        } else {
+          first[b] = k
+        }
+      }
+    }
+    let found = first.compactMap { $0 }
+    return found.count == keys.count ? found : nil
+  }
+}
+
+/// A file of walk mode: its header, and the next file of its sequence-number space (walk order index).
+struct WalkFile {
+  let path: String
+  let header: JournalFileHeader
+  var successor: Int?
+
+  init(path: String, header: JournalFileHeader) {
+    self.path = path
+    self.header = header
+  }
+}
+
+/// Warnings held back while `messages` is not nil (see `JournalGroupReader.warn`).
+final class HeldWarnings {
+  var messages: [String]?
+}
+
+/// One range of boots read by walk mode on its own thread. Written by that thread only, read after every thread
+/// has returned.
+private final class WalkRange: @unchecked Sendable {
+  let boots: [JournalBoot]
+  let firstFiles: [Int]
+  var reader: JournalGroupReader
+  let fork: InputRegistry
+  var sink: AnalysisSink?
+  var stepped: Int?
+
+  init(boots: [JournalBoot], firstFiles: [Int], reader: JournalGroupReader, fork: InputRegistry) {
+    self.boots = boots
+    self.firstFiles = firstFiles
+    self.reader = reader
+    self.fork = fork
+  }
+}
