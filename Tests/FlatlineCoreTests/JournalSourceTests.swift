@@ -240,4 +240,30 @@ import Testing
     #expect(JournalSource.groupPath(["/j/m1/a.journal", "/j/m2/b.journal"]) == "/j")
     #expect(JournalSource.groupPath(["a.journal", "b.journal"]) == ".")
   }
+
+  /// `JournalField.match` (binary entries: dispatch on the first bytes, no search for the `=`) finds exactly the
+  /// fields the name lookup finds — except those taken from the entry header — with the name's length.
+  @Test func fieldMatchAgreesWithTheNameLookup() {
+    let names = [
+      "MESSAGE", "MESSAGE_ID", "MESSAGEX", "SYSLOG_IDENTIFIER", "SYSLOG_FACILITY", "SYSLOG_PID", "UNIT", "UNITS",
+      "USER_UNIT", "_PID", "_PIDFD", "_COMM", "_CMDLINE", "_HOSTNAME", "_TRANSPORT", "_MACHINE_ID", "_SYSTEMD_UNIT",
+      "_SYSTEMD_USER_UNIT", "_SYSTEMD_CGROUP", "_SOURCE_MONOTONIC_TIMESTAMP", "_SOURCE_REALTIME_TIMESTAMP",
+      "_BOOT_ID", "__CURSOR", "__REALTIME_TIMESTAMP", "_UID", "PRIORITY", "CODE_FILE", "M", "_",
+    ]
+    var matched = 0
+    for name in names {
+      for value in ["", "x", "a longer value = with an equals sign"] {
+        let datum = Array((name + "=" + value).utf8)
+        let expected = Array(name.utf8).withUnsafeBufferPointer { JournalField.named($0.baseAddress!, $0.count) }
+        let wanted: JournalField? = [.bootID, .cursor, .realtime, .monotonic].contains(expected) ? nil : expected
+        let got = datum.withUnsafeBufferPointer { JournalField.match($0.baseAddress!, $0.count) }
+        #expect(got?.field == wanted, "\(name)=\(value)")
+        if let got {
+          #expect(got.nameLength == name.utf8.count, "\(name)")
+          matched += 1
+        }
+      }
+    }
+    #expect(matched == 11 * 3)
+  }
 }

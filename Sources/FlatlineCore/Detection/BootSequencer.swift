@@ -287,7 +287,7 @@ public final class BootSequencer {
     let boot: BootState
     if r.bootID.isEmpty {
       boot = current
-    } else if let b = boots.last, let id = b.bootID, r.bootID.equals(Array(id.utf8)) {
+    } else if let b = boots.last, let id = b.bootID, r.bootID.equals(id) {
       boot = b
     } else {
       let id = r.bootID.string

@@ -262,15 +262,9 @@ extension JournalHandle {
       if r == 0 { break }
       if r < 0 { return .failure(JournalOpenError(code: -r)) }
       n += 1
-      guard let data, length > 0 else { continue }
-      let bytes = data.assumingMemoryBound(to: UInt8.self)
-      guard let eq = memchr(data, 61, Swift.min(length, 64)) else { continue }
-      let nameLength = UnsafeRawPointer(eq) - data
-      guard let field = JournalField.named(bytes, nameLength) else { continue }
-      switch field {
-      case .bootID, .cursor, .realtime, .monotonic: continue
-      default: fields.set(field, data + nameLength + 1, length - nameLength - 1)
-      }
+      guard let data, let (field, nameLength) = JournalField.match(data.assumingMemoryBound(to: UInt8.self), length)
+      else { continue }
+      fields.set(field, data + nameLength + 1, length - nameLength - 1)
     }
     withUnsafeBytes(of: &mono.bootID) { fields.setHex(.bootID, id: $0) }
     return .success((realtime, mono, n))
