@@ -149,13 +149,15 @@ extension JournalGroupReader {
     var onEntry = false
     var fed = 0
     var record = Record(input: input, line: 0, cursorSource: nil)
+    // The monotonic time and boot of the entry the handle stands on (asked once per entry).
+    var mono: (usec: UInt64, bootID: sd_id128_t)?
     for (b, boot) in boots.enumerated() {
       let key = keys[b]
-      if !onEntry || handle?.monotonic().map({ BootKey($0.bootID) }) != key {
+      if !onEntry || mono.map({ BootKey($0.bootID) }) != key {
         let k = firstFiles[b]
-        guard let h = open(k), sd_journal_seek_monotonic_usec(h.j, key.id, 0) >= 0, h.next() > 0,
-          h.monotonic().map({ BootKey($0.bootID) }) == key
-        else { return nil }
+        guard let h = open(k), sd_journal_seek_monotonic_usec(h.j, key.id, 0) >= 0, h.next() > 0 else { return nil }
+        mono = h.monotonic()
+        guard mono.map({ BootKey($0.bootID) }) == key else { return nil }
         if let old = handle { h.position = old.position }
         (fileIndex, handle) = (k, h)
       }
@@ -165,7 +167,7 @@ extension JournalGroupReader {
       var lastRealtime: UInt64 = 0
       onEntry = false
       while true {
-        if read(h, into: &record) != nil { return nil }
+        if read(h, monotonic: mono, into: &record) != nil { return nil }
         lastRealtime = realtimeRead
         record.machineID = machine
         sink.consume(record)
@@ -183,6 +185,7 @@ extension JournalGroupReader {
         if r < 0 { return nil }
         if r == 0 { break }
         guard let m = h.monotonic() else { return nil }
+        mono = m
         if BootKey(m.bootID) != key {
           onEntry = true
           break

@@ -246,12 +246,14 @@ func hexString(_ bytes: UnsafeRawBufferPointer) -> String {
 
 extension JournalHandle {
   /// Copies the current entry into `fields` in one pass over its data (`enumerate_available_data`; boot ID and times
-  /// from the entry header, not from fields). Returns the header times, how many data fields the entry had, or an
-  /// errno.
+  /// from the entry header, not from fields; `known`: the entry's monotonic time and boot, when the caller already
+  /// asked). Returns the header times, how many data fields the entry had, or an errno.
   @inline(__always)
-  func readEntry(into fields: JournalFields) -> Result<(realtime: UInt64, mono: (usec: UInt64, bootID: sd_id128_t), count: Int), JournalOpenError> {
+  func readEntry(
+    into fields: JournalFields, monotonic known: (usec: UInt64, bootID: sd_id128_t)? = nil
+  ) -> Result<(realtime: UInt64, mono: (usec: UInt64, bootID: sd_id128_t), count: Int), JournalOpenError> {
     guard let realtime = realtime() else { return .failure(JournalOpenError(code: EBADMSG)) }
-    guard var mono = monotonic() else { return .failure(JournalOpenError(code: EBADMSG)) }
+    guard var mono = known ?? monotonic() else { return .failure(JournalOpenError(code: EBADMSG)) }
     fields.reset()
     restartData()
     var data: UnsafeRawPointer?

@@ -753,11 +753,14 @@ struct JournalGroupReader {
     return ended
   }
 
-  /// Reads the current entry into `record` (fields copied into `fields`). Returns an errno on failure.
+  /// Reads the current entry into `record` (fields copied into `fields`; `known` as for `readEntry`). Returns an
+  /// errno on failure.
   @inline(__always)
-  mutating func read(_ handle: JournalHandle, into record: inout Record) -> Int32? {
+  mutating func read(
+    _ handle: JournalHandle, monotonic known: (usec: UInt64, bootID: sd_id128_t)? = nil, into record: inout Record
+  ) -> Int32? {
     let entry: (realtime: UInt64, mono: (usec: UInt64, bootID: sd_id128_t), count: Int)
-    switch handle.readEntry(into: fields) {
+    switch handle.readEntry(into: fields, monotonic: known) {
     case .failure(let e): return e.code
     case .success(let r): entry = r
     }
