@@ -55,22 +55,15 @@ extension JournalGroupReader {
     let ranges = Self.partition(weights, into: Swift.max(jobs, 1))
     let walkEntries = walk.reduce(0) { $0 + Int(clamping: Swift.min($1.header.entryCount, 1 << 40)) }
     let threshold = Swift.max(1 << 16, options.maxLineLength + 64)
-    let base = registry.fork()
-    base.warningHandler = nil
+    let (base, readers) = rangeReaders(ranges.count)
     let rulesOff = sink.journalRulesOff
-    let work = ranges.enumerated().map { k, r in
-      let fork = base.fork()
-      fork.warningHandler = nil
-      return WalkRange(
-        boots: Array(ordered[r]), firstFiles: Array(firstFiles[r]),
-        reader: JournalGroupReader(input: input, registry: fork, options: options, groupPath: groupPath), fork: fork)
+    let work = zip(ranges, readers).map { r, x in
+      WalkRange(boots: Array(ordered[r]), firstFiles: Array(firstFiles[r]), reader: x.reader, fork: x.fork)
     }
     let group = usable
     DispatchQueue.concurrentPerform(iterations: work.count) { k in
       let w = work[k]
-      var s = AnalysisSink(registry: w.fork, rules: rules)
-      s.journalRulesOff = rulesOff
-      for note in onlineNotes { s.note(note) }
+      var s = Self.rangeSink(registry: w.fork, rules: rules, rulesOff: rulesOff, notes: onlineNotes)
       w.stepped = w.reader.walk(
         w.boots, firstFiles: w.firstFiles, files: walk, group: group, threshold: threshold, into: &s)
       s.keepHitsOnly()
@@ -88,8 +81,10 @@ extension JournalGroupReader {
     let messages = held.messages ?? []
     held.messages = nil
     for m in messages { warn(m) }
-    let machines = Set(ordered.map(\.machineID))
-    if machines.count == 1, let host = ordered.compactMap(\.hostName).last { registry.setHost(input, host) }
+    // As the general way: the host name last seen among the boots as listed (not as fed).
+    if Set(boots.map(\.machineID)).count == 1, let host = boots.compactMap(\.hostName).last {
+      registry.setHost(input, host)
+    }
     for note in onlineNotes { sink.note(note) }
     join(sinks, readers: work.map(\.reader), forks: work.map(\.fork), base: base, into: &sink)
     finish()

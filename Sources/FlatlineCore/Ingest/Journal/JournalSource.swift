@@ -311,7 +311,7 @@ struct JournalGroupReader {
     var windows: BootWindows?
     if let window { windows = BootWindows(size: window, probe: probe) }
     if windows == nil, let par = parallel, var tap = sink as? AnalysisSink {
-      let ordered = machineOrder.flatMap { machines[$0]!.sorted { $0.sortKey < $1.sortKey } }
+      let ordered = Self.ordered(boots)
       outcome = feedParallel(
         ordered, files: usable, handle: handle, cap: entryCap, jobs: par.jobs, rules: par.rules,
         onlineNotes: onlineNotes, into: &tap)
@@ -374,15 +374,10 @@ struct JournalGroupReader {
     }
     let ranges = Self.partition(boots.map { Swift.max($0.surveyed?.count ?? $0.matchCount, 1) }, into: jobs)
     guard ranges.count > 1 else { return .serial }
-    let base = registry.fork()
-    base.warningHandler = nil
+    let (base, readers) = rangeReaders(ranges.count)
     let rulesOff = sink.journalRulesOff
-    let work = ranges.enumerated().map { k, r in
-      let fork = base.fork()
-      fork.warningHandler = nil
-      return RangeWork(
-        boots: Array(boots[r]), handle: k == 0 ? handle : nil,
-        reader: JournalGroupReader(input: input, registry: fork, options: options, groupPath: groupPath), fork: fork)
+    let work = zip(ranges, readers).enumerated().map { k, x in
+      RangeWork(boots: Array(boots[x.0]), handle: k == 0 ? handle : nil, reader: x.1.reader, fork: x.1.fork)
     }
     let threshold = Swift.max(1 << 16, options.maxLineLength + 64)
     DispatchQueue.concurrentPerform(iterations: work.count) { k in
@@ -392,9 +387,7 @@ struct JournalGroupReader {
         w.handle = h
       }
       guard let h = w.handle else { return }
-      var s = AnalysisSink(registry: w.fork, rules: rules)
-      s.journalRulesOff = rulesOff
-      for note in onlineNotes { s.note(note) }
+      var s = Self.rangeSink(registry: w.fork, rules: rules, rulesOff: rulesOff, notes: onlineNotes)
       for boot in w.boots { w.reader.feedBoot(boot, handle: h, cap: cap, into: &s) }
       h.flushMatches()
       s.keepHitsOnly()
@@ -408,6 +401,28 @@ struct JournalGroupReader {
     guard Self.canJoin(sinks, into: sink) else { return .fallback }
     join(sinks, readers: work.map(\.reader), forks: work.map(\.fork), base: base, into: &sink)
     return .parallel(ranges: work.count)
+  }
+
+  /// For reading `count` ranges of boots on their own threads: a fork of the registry (`base`, warnings off) and,
+  /// per range, a fork of that and a reader writing to it.
+  func rangeReaders(_ count: Int) -> (base: InputRegistry, ranges: [(fork: InputRegistry, reader: JournalGroupReader)]) {
+    let base = registry.fork()
+    base.warningHandler = nil
+    let ranges = (0..<count).map { _ in
+      let fork = base.fork()
+      fork.warningHandler = nil
+      return (fork, JournalGroupReader(input: input, registry: fork, options: options, groupPath: groupPath))
+    }
+    return (base, ranges)
+  }
+
+  /// A range's own sink: the caller's rules and rule switch, and the ONLINE-file notes first, as the one-thread
+  /// sink got them (so a note lands on its boot in whichever range the boot is).
+  static func rangeSink(registry: InputRegistry, rules: [Rule], rulesOff: Bool, notes: [SourceNote]) -> AnalysisSink {
+    var s = AnalysisSink(registry: registry, rules: rules)
+    s.journalRulesOff = rulesOff
+    for note in notes { s.note(note) }
+    return s
   }
 
   /// Whether the sinks of consecutive ranges of boots can all be joined exactly into `sink`. Checked for every
