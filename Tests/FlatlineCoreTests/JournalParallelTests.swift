@@ -168,6 +168,48 @@ import Testing
     for jobs in [1, 2] { #expect(Self.outcome(clean, jobs: jobs, walk: true) == .fileWalk(ranges: jobs)) }
   }
 
+  /// A boot that goes on across a rotation (two files of one sequence-number space): walk mode follows it into the
+  /// next file, and a range can start there, with the result of the matches. `systemd-journal-remote` rotates
+  /// when the data hash table fills (~175k distinct field values at most), so each entry carries a few unique ones.
+  @Test(.enabled(if: JournalFixture.isAvailable, "needs systemd-journal-remote"))
+  func bootAcrossARotation() throws {
+    let dir = try JournalFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let boots = [
+      (id: "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1", first: 0),
+      (id: "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2", first: 6_000),
+      (id: "c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3", first: 26_000),
+    ]
+    var export: [UInt8] = []
+    export.reserveCapacity(16 << 20)
+    var realtime: UInt64 = 1_709_251_200_000_000
+    for i in 0..<30_000 {
+      let b = boots.lastIndex { $0.first <= i }!
+      let k = i - boots[b].first
+      realtime += 50_000
+      var message = "request \(i) served"
+      var ident = "app"
+      if k == 0 { (message, ident) = ("Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org)", "kernel") }
+      if b > 0 && k == 1 { (message, ident) = ("EXT4-fs (vda1): recovery complete", "kernel") }
+      if b == 0 && i == boots[1].first - 1 { (message, ident) = ("Journal stopped", "systemd-journald") }
+      var e = "__REALTIME_TIMESTAMP=\(realtime)\n__MONOTONIC_TIMESTAMP=\(1_000_000 + k * 50_000)\n"
+      e += "_BOOT_ID=\(boots[b].id)\n_MACHINE_ID=\(T.machineA)\n_HOSTNAME=rotor\n_TRANSPORT="
+      e += ident == "kernel" ? "kernel\n" : "syslog\n"
+      e += "SYSLOG_IDENTIFIER=\(ident)\n_PID=\(100 + b)\nMESSAGE=\(message)\n"
+      for f in 0..<8 { e += "X_FILL\(f)=\(i)-\(f)\n" }
+      export += Array(e.utf8)
+      export.append(10)
+    }
+    _ = try JournalFixture.build(exportBytes: export, in: dir, name: "system.journal")
+    let files = Self.journalFiles(dir)
+    try #require(files.count >= 2, "no rotation: \(files)")
+    let one = Self.expectIdentical(dir, "rotation")
+    #expect(one.contains(boots[1].id) && one.contains(boots[2].id))
+    #expect(Self.outcome(files, jobs: 1, walk: true) == .fileWalk(ranges: 1))
+    #expect(Self.outcome(files, jobs: 2, walk: true) == .fileWalk(ranges: 2))
+    #expect(Self.outcome(files, jobs: 3, walk: true) == .fileWalk(ranges: 3))
+  }
+
   /// Walk order: files grouped by sequence-number space, in seqnum order within one, each pointing at the next of
   /// its space; overlapping ranges in one space (interleaved entries) refuse; empty files are left out.
   @Test func walkOrderChainsEachSpace() throws {
