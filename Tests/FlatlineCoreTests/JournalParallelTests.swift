@@ -168,22 +168,16 @@ import Testing
     for jobs in [1, 2] { #expect(Self.outcome(clean, jobs: jobs, walk: true) == .fileWalk(ranges: jobs)) }
   }
 
-  /// A boot that goes on across a rotation (two files of one sequence-number space): walk mode follows it into the
-  /// next file, and a range can start there, with the result of the matches. `systemd-journal-remote` rotates
-  /// when the data hash table fills (~175k distinct field values at most), so each entry carries a few unique ones.
-  @Test(.enabled(if: JournalFixture.isAvailable, "needs systemd-journal-remote"))
-  func bootAcrossARotation() throws {
-    let dir = try JournalFixture.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let boots = [
-      (id: "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1", first: 0),
-      (id: "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2", first: 6_000),
-      (id: "c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3", first: 26_000),
-    ]
+  /// Export text of `count` entries of machine A, 50 ms apart from `realtime` (µs), in boots starting at the given
+  /// entry indices: each boot opens with a kernel banner, later ones with ext4 recovery; the first ends with
+  /// `Journal stopped`. Each entry carries `fill` fields of unique values.
+  static func export(
+    boots: [(id: String, first: Int)], count: Int, realtime start: UInt64, fill: Int
+  ) -> [UInt8] {
     var export: [UInt8] = []
-    export.reserveCapacity(16 << 20)
-    var realtime: UInt64 = 1_709_251_200_000_000
-    for i in 0..<30_000 {
+    export.reserveCapacity(count * (300 + 20 * fill))
+    var realtime = start
+    for i in 0..<count {
       let b = boots.lastIndex { $0.first <= i }!
       let k = i - boots[b].first
       realtime += 50_000
@@ -191,15 +185,33 @@ import Testing
       var ident = "app"
       if k == 0 { (message, ident) = ("Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org)", "kernel") }
       if b > 0 && k == 1 { (message, ident) = ("EXT4-fs (vda1): recovery complete", "kernel") }
-      if b == 0 && i == boots[1].first - 1 { (message, ident) = ("Journal stopped", "systemd-journald") }
+      if b == 0 && boots.count > 1 && i == boots[1].first - 1 { (message, ident) = ("Journal stopped", "systemd-journald") }
       var e = "__REALTIME_TIMESTAMP=\(realtime)\n__MONOTONIC_TIMESTAMP=\(1_000_000 + k * 50_000)\n"
       e += "_BOOT_ID=\(boots[b].id)\n_MACHINE_ID=\(T.machineA)\n_HOSTNAME=rotor\n_TRANSPORT="
       e += ident == "kernel" ? "kernel\n" : "syslog\n"
       e += "SYSLOG_IDENTIFIER=\(ident)\n_PID=\(100 + b)\nMESSAGE=\(message)\n"
-      for f in 0..<8 { e += "X_FILL\(f)=\(i)-\(f)\n" }
+      for f in 0..<fill { e += "X_FILL\(f)=\(i)-\(f)\n" }
       export += Array(e.utf8)
       export.append(10)
     }
+    return export
+  }
+
+  static let threeBoots = [
+    (id: "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1", first: 0),
+    (id: "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2", first: 6_000),
+    (id: "c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3", first: 26_000),
+  ]
+
+  /// A boot that goes on across a rotation (two files of one sequence-number space): walk mode follows it into the
+  /// next file, and a range can start there, with the result of the matches. `systemd-journal-remote` rotates
+  /// when the data hash table fills (~175k distinct field values at most), so each entry carries a few unique ones.
+  @Test(.enabled(if: JournalFixture.isAvailable, "needs systemd-journal-remote"))
+  func bootAcrossARotation() throws {
+    let dir = try JournalFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let boots = Self.threeBoots
+    let export = Self.export(boots: boots, count: 30_000, realtime: 1_709_251_200_000_000, fill: 8)
     _ = try JournalFixture.build(exportBytes: export, in: dir, name: "system.journal")
     let files = Self.journalFiles(dir)
     try #require(files.count >= 2, "no rotation: \(files)")
@@ -208,6 +220,40 @@ import Testing
     #expect(Self.outcome(files, jobs: 1, walk: true) == .fileWalk(ranges: 1))
     #expect(Self.outcome(files, jobs: 2, walk: true) == .fileWalk(ranges: 2))
     #expect(Self.outcome(files, jobs: 3, walk: true) == .fileWalk(ranges: 3))
+  }
+
+  /// The active file of a running journald (ONLINE, last entry a minute ago) would grow while walked: walk mode
+  /// leaves it to the matches rather than read the group twice. The same file closed, or left ONLINE long ago by a
+  /// crash, is walked.
+  @Test(.enabled(if: JournalFixture.isAvailable, "needs systemd-journal-remote"))
+  func liveFileIsNotWalked() throws {
+    let dir = try JournalFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let count = 600
+    let start = UInt64(Date().timeIntervalSince1970 * 1e6) - 60_000_000 - UInt64(count) * 50_000
+    let boots = [(id: Self.threeBoots[0].id, first: 0), (id: Self.threeBoots[1].id, first: 200)]
+    let file = try JournalFixture.build(
+      exportBytes: Self.export(boots: boots, count: count, realtime: start, fill: 0), in: dir, name: "system.journal")
+    #expect(Self.outcome([file.path], jobs: 2, walk: true) == .fileWalk(ranges: 2))
+    try Self.leaveOnline(file)
+    #expect(Self.outcome([file.path], jobs: 2, walk: true) == .parallel(ranges: 2))
+    Self.expectIdentical(dir, "live")
+    // Left ONLINE by a writer that died an hour before: walked.
+    let old = try JournalFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: old) }
+    let crashed = try JournalFixture.build(
+      exportBytes: Self.export(boots: boots, count: count, realtime: start - 3_600_000_000, fill: 0), in: old,
+      name: "system.journal")
+    try Self.leaveOnline(crashed)
+    #expect(Self.outcome([crashed.path], jobs: 2, walk: true) == .fileWalk(ranges: 2))
+  }
+
+  /// Sets a journal file's header state to ONLINE, as a writer that has not closed it leaves it.
+  static func leaveOnline(_ file: URL) throws {
+    let handle = try FileHandle(forWritingTo: file)
+    try handle.seek(toOffset: 16)
+    try handle.write(contentsOf: Data([1]))
+    try handle.close()
   }
 
   /// Walk order: files grouped by sequence-number space, in seqnum order within one, each pointing at the next of

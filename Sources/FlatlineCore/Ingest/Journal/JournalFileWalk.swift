@@ -1,6 +1,10 @@
 internal import CSystemd
 import Dispatch
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Walk mode: reading a journal group by walking its files, each entry once.
 ///
 /// The general way (`JournalGroupReader.run`) walks every file once for its entry headers, then reads each boot
@@ -29,7 +33,7 @@ extension JournalGroupReader {
     held.messages = []
     defer { held.messages = nil }
     let (usable, headers, onlineNotes, headerEntries) = checkFiles(files, window: nil, survey: false)
-    guard let walk = Self.walkOrder(usable, headers) else { return nil }
+    guard !Self.probablyBeingWritten(headers), let walk = Self.walkOrder(usable, headers) else { return nil }
     guard case .success(let handle) = JournalHandle.open(files: usable) else { return nil }
     let (ids, uniqueError) = handle.uniqueValues("_BOOT_ID")
     guard uniqueError == nil, !ids.isEmpty else { return nil }
@@ -89,6 +93,19 @@ extension JournalGroupReader {
     join(sinks, readers: work.map(\.reader), forks: work.map(\.fork), base: base, into: &sink)
     finish()
     return work.count
+  }
+
+  /// How recent the last entry of a file left ONLINE must be for the file to count as being written now.
+  static let liveWindow: UInt64 = 600_000_000
+
+  /// Whether a file looks like the active file of a running journald (ONLINE, last entry less than
+  /// `liveWindow` before now): entries appended while the walk runs would fail its count check and the group would
+  /// be read twice (`flatline analyze` on a live `/var/log` does this). A file left ONLINE by a crash is older.
+  static func probablyBeingWritten(_ headers: [JournalFileHeader]) -> Bool {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    let t = UInt64(Swift.max(Int64(now.tv_sec), 0)) * 1_000_000
+    return headers.contains { $0.state == .online && $0.tailEntryRealtime &+ liveWindow > t }
   }
 
   /// The boots in the order the analysis feeds them: machine by machine (machine IDs sorted), each machine's boots
