@@ -151,21 +151,18 @@ import Testing
   func fedoraCorpus() throws {
     let dir = try #require(JournalFixture.corpus("fedora-rpi4-journal"))
     Self.expectIdentical(dir, "fedora")
-    // The user journals' entries interleave with the system journal's (one boot in two spaces): no walk mode.
     let all = Self.journalFiles(dir)
+    // Three of the seven files are damaged (their headers list more entries than can be read): walk mode cannot
+    // feed every entry the headers list and leaves the group to the matches.
     #expect(Self.outcome(all, jobs: 2, walk: true) == .parallel(ranges: 2))
-    // The system files alone: one of them is cut short by corruption (its header lists 1904 entries, 1836 can be
-    // read), so the walks cannot feed every entry the headers list: no walk mode either.
-    let system = all.filter { ($0 as NSString).lastPathComponent.hasPrefix("system") }
-    #expect(system.count == 4)
-    Self.expectIdentical(system, "fedora system files")
-    #expect(Self.outcome(system, jobs: 2, walk: true) == .parallel(ranges: 2))
-    // Without the damaged file: each boot of this Raspberry Pi (no RTC; a new sequence-number space after each
-    // unclean end) lies in one file, and walk mode reads them in the analysis order, with the matches' result.
-    let clean = system.filter { !$0.contains("0005ebbfd4385848") }
-    #expect(clean.count == 3)
-    Self.expectIdentical(clean, "fedora clean system files")
-    for jobs in [1, 2] { #expect(Self.outcome(clean, jobs: jobs, walk: true) == .fileWalk(ranges: jobs)) }
+    // The four sound files: three of this Raspberry Pi's system journal (no RTC; a new sequence-number space after
+    // each unclean end), and a user journal whose entries interleave with the system journal's within a boot. Walk
+    // mode reads them — that boot by merging its two spaces — with the matches' result.
+    let damaged = ["0005ebbfd4385848", "a5e890e7b00bedd1"]
+    let sound = all.filter { f in !damaged.contains { f.contains($0) } && !f.hasSuffix("/user-1000.journal") }
+    #expect(sound.count == 4)
+    Self.expectIdentical(sound, "fedora sound files")
+    for jobs in [1, 2] { #expect(Self.outcome(sound, jobs: jobs, walk: true) == .fileWalk(ranges: jobs)) }
   }
 
   /// Export text of `count` entries of machine A, 50 ms apart from `realtime` (µs), in boots starting at the given
@@ -246,6 +243,51 @@ import Testing
       name: "system.journal")
     try Self.leaveOnline(crashed)
     #expect(Self.outcome([crashed.path], jobs: 2, walk: true) == .fileWalk(ranges: 2))
+  }
+
+  /// One boot in two sequence-number spaces (a system and a user journal, each converted on its own), entries
+  /// alternating between them: walk mode merges the two files by monotonic time, with the matches' result. With an
+  /// entry in both at the same monotonic time and realtime (sd-journal then orders by a content hash the API does
+  /// not give) it leaves the group to the matches.
+  @Test(.enabled(if: JournalFixture.isAvailable, "needs systemd-journal-remote"))
+  func bootInTwoSpacesIsMerged() throws {
+    let bootA = Self.threeBoots[0].id
+    let bootB = Self.threeBoots[1].id
+    func export(_ ks: [Int], ident: String) -> [UInt8] {
+      var out = ""
+      for k in ks {
+        let boot = k < 400 ? bootA : bootB
+        let local = k < 400 ? k : k - 400
+        var message = "\(ident) tick \(k)"
+        if local == 0 && ident == "kernel" { message = "Linux version 6.1.0-18-arm64 (debian-kernel@lists.debian.org)" }
+        if k == 151 || k == 153 { message = "LOG:  database system was interrupted; last known up at 2024-03-01 00:00:00 UTC" }
+        if k == 398 { message = "Stopping User Manager for UID 1000..." }
+        out += "__REALTIME_TIMESTAMP=\(1_709_251_200_000_000 + UInt64(k) * 10_000)\n"
+        out += "__MONOTONIC_TIMESTAMP=\(1_000_000 + local * 10_000)\n_BOOT_ID=\(boot)\n_MACHINE_ID=\(T.machineA)\n"
+        out += "_HOSTNAME=pi\n_TRANSPORT=syslog\nSYSLOG_IDENTIFIER=\(ident)\n_PID=\(7 + k % 3)\nMESSAGE=\(message)\n\n"
+      }
+      return Array(out.utf8)
+    }
+    let system = Array(stride(from: 0, to: 400, by: 2)) + Array(400..<500)
+    let user = Array(stride(from: 1, to: 400, by: 2))
+    for tie in [false, true] {
+      let dir = try JournalFixture.temporaryDirectory()
+      defer { try? FileManager.default.removeItem(at: dir) }
+      _ = try JournalFixture.build(exportBytes: export(system, ident: "kernel"), in: dir, name: "system.journal")
+      _ = try JournalFixture.build(
+        exportBytes: export(tie ? user + [100] : user, ident: "postgres"), in: dir, name: "user-1000.journal")
+      let files = Self.journalFiles(dir)
+      let one = Self.expectIdentical(dir, tie ? "tie" : "two spaces")
+      // Rule hits from the user journal, in the merged order.
+      #expect(one.components(separatedBy: "\"postgresql.interrupted\"").count == 3)
+      let walked = Self.outcome(files, jobs: 2, walk: true)
+      if tie {
+        #expect(walked == .parallel(ranges: 2))
+      } else {
+        #expect(walked == .fileWalk(ranges: 2))
+        #expect(Self.outcome(files, jobs: 1, walk: true) == .fileWalk(ranges: 1))
+      }
+    }
   }
 
   /// Sets a journal file's header state to ONLINE, as a writer that has not closed it leaves it.

@@ -12,17 +12,18 @@ import Dispatch
 /// per step and a comparison with every other file's position, and each entry's header is read twice.
 ///
 /// Files that journald wrote one after the other share a sequence-number space (`seqnum_id`) with disjoint
-/// `head`…`tail` ranges: within a space, the match's order is the files' order, entry after entry. So when each
-/// boot's entries lie in one space, one after the other, a boot can be read by seeking a handle on one file to its
-/// first entry and walking on — into the next file of the space when the file ends — until an entry of another
-/// boot. The boots are taken in the order the analysis feeds them, so their order need not be the files'.
+/// `head`…`tail` ranges: within a space, the match's order is the files' order, entry after entry. So a boot whose
+/// entries lie in one space can be read by seeking a handle on one file to its first entry and walking on — into
+/// the next file of the space when the file ends — until an entry of another boot. A boot spread over several
+/// spaces (a user journal beside the system journal) is read with one such walk per space, merged the way
+/// sd-journal merges files (`walkSpaces`). The boots are taken in the order the analysis feeds them, so their
+/// order need not be the files'.
 ///
 /// Whether that holds is checked, not assumed: every boot's first and last entries must be the ones its
-/// `_BOOT_ID=` match finds, the walks together must feed exactly the number of entries the file headers list (a
-/// boot that goes on elsewhere — a user journal, another space, entries cut off by corruption — leaves some
-/// unread), and no read may fail. Each range of boots is read into its own sink; the sinks are joined only when
-/// every range passed. Otherwise nothing was reported or fed, and the caller reads the group the general way
-/// (a journal directory with user journals, whose entries interleave with the system journal's, always does).
+/// `_BOOT_ID=` match finds, the walks together must feed exactly the number of entries the file headers list
+/// (entries cut off by corruption, a file still being written, fail this), a merge must meet no tie between spaces,
+/// and no read may fail. Each range of boots is read into its own sink; the sinks are joined only when every range
+/// passed. Otherwise nothing was reported or fed, and the caller reads the group the general way.
 extension JournalGroupReader {
   /// Reads the group by walking its files (see the extension's note), the ordered boots in at most `jobs`
   /// contiguous ranges on as many threads, and joins the ranges into `sink`. Returns the number of ranges, or nil
@@ -140,7 +141,7 @@ extension JournalGroupReader {
   /// walk differs from the index (a first or last entry that is not the one the `_BOOT_ID=` match finds, a read
   /// error); the caller also checks that the ranges fed every entry.
   mutating func walk(
-    _ boots: [JournalBoot], firstFiles: [Int], files: [WalkFile], group: [String], threshold: Int,
+    _ boots: [JournalBoot], firstFiles: [[Int]], files: [WalkFile], group: [String], threshold: Int,
     into sink: inout AnalysisSink
   ) -> Int? {
     let keys = boots.compactMap { BootKey(hex: $0.id) }
@@ -165,8 +166,19 @@ extension JournalGroupReader {
     var mono: (usec: UInt64, bootID: sd_id128_t)?
     for (b, boot) in boots.enumerated() {
       let key = keys[b]
+      if firstFiles[b].count > 1 {
+        guard
+          let (n, last) = walkSpaces(
+            boot, key: key, machine: machines[b], starts: firstFiles[b], files: files, open: open, record: &record,
+            into: &sink),
+          last == boot.lastRealtime
+        else { return nil }
+        fed += n
+        (handle, onEntry) = (nil, false)
+        continue
+      }
       if !onEntry || mono.map({ BootKey($0.bootID) }) != key {
-        let k = firstFiles[b]
+        let k = firstFiles[b][0]
         guard let h = open(k), sd_journal_seek_monotonic_usec(h.j, key.id, 0) >= 0, h.next() > 0 else { return nil }
         mono = h.monotonic()
         guard mono.map({ BootKey($0.bootID) }) == key else { return nil }
@@ -209,12 +221,12 @@ extension JournalGroupReader {
     return fed
   }
 
-  /// For each boot, the walk-order index of the first file of its sequence-number space that holds it (a seek to
-  /// the boot in each file: `sd_journal_seek_monotonic_usec(boot, 0)`, which on a file without the boot lands on
-  /// the file's first entry, hence the boot check). Nil when a boot lies in two spaces (a user journal beside the
-  /// system journal) or in none, or a file cannot be read: walk mode could not feed all of its entries.
-  static func firstFiles(of keys: [BootKey], in files: [WalkFile]) -> [Int]? {
-    var first = [Int?](repeating: nil, count: keys.count)
+  /// For each boot, in walk order, the first file of each sequence-number space that holds it: most often one
+  /// (the system journal's), more with user journals beside it. A seek to the boot in each file
+  /// (`sd_journal_seek_monotonic_usec(boot, 0)`, which on a file without the boot lands on the file's first entry,
+  /// hence the boot check). Nil when a boot lies in no file or a file cannot be read.
+  static func firstFiles(of keys: [BootKey], in files: [WalkFile]) -> [[Int]]? {
+    var first = [[Int]](repeating: [], count: keys.count)
     for (k, file) in files.enumerated() {
       guard case .success(let h) = JournalHandle.open(files: [file.path]) else { return nil }
       let space = file.header.seqnumID
@@ -223,16 +235,78 @@ extension JournalGroupReader {
         let r = h.next()
         if r < 0 { return nil }
         guard r > 0, let m = h.monotonic(), BootKey(m.bootID) == key else { continue }
-        if let f = first[b] {
-          // Files are grouped by space: a later file of the same space, or the boot in a second space.
-          if files[f].header.seqnumID != space { return nil }
-        } else {
-          first[b] = k
-        }
+        // Files are grouped by space: only a space's first file holding the boot counts.
+        if let f = first[b].last, files[f].header.seqnumID == space { continue }
+        first[b].append(k)
       }
     }
-    let found = first.compactMap { $0 }
-    return found.count == keys.count ? found : nil
+    return first.allSatisfy { !$0.isEmpty } ? first : nil
+  }
+
+  /// A boot held in several sequence-number spaces (`starts`: each space's first file holding it), read as the
+  /// match reads it: one handle per space walking its files, merged. Across spaces sd-journal orders entries of a
+  /// boot by monotonic time, then realtime (then a content hash, which the API does not give); within a space by
+  /// sequence number, i.e. walk order. So the merge takes the smallest (monotonic, realtime) of the spaces' current
+  /// entries, and gives up (nil) on a tie between spaces or when the merged sequence would go back — then the
+  /// match's order is not a plain merge (sd-journal 252 even drops such entries). Returns the entries fed and the
+  /// realtime of the last, or nil (a first entry that is not `boot`'s, a read error).
+  private mutating func walkSpaces(
+    _ boot: JournalBoot, key: BootKey, machine: Bytes, starts: [Int], files: [WalkFile],
+    open: (Int) -> JournalHandle?, record: inout Record, into sink: inout AnalysisSink
+  ) -> (fed: Int, lastRealtime: UInt64)? {
+    struct Space {
+      var handle: JournalHandle
+      var file: Int
+      var mono: (usec: UInt64, bootID: sd_id128_t)
+      var realtime: UInt64
+      var order: (UInt64, UInt64) { (mono.usec, realtime) }
+    }
+    var spaces: [Space] = []
+    for k in starts {
+      guard let h = open(k), sd_journal_seek_monotonic_usec(h.j, key.id, 0) >= 0, h.next() > 0,
+        let m = h.monotonic(), BootKey(m.bootID) == key, let t = h.realtime()
+      else { return nil }
+      spaces.append(Space(handle: h, file: k, mono: m, realtime: t))
+    }
+    var fed = 0
+    var last: (UInt64, UInt64)?
+    var lastRealtime: UInt64 = 0
+    var position: CursorPosition?
+    while !spaces.isEmpty {
+      var i = 0
+      for k in spaces.indices.dropFirst() {
+        if spaces[k].order == spaces[i].order { return nil }
+        if spaces[k].order < spaces[i].order { i = k }
+      }
+      if let last, spaces[i].order < last { return nil }
+      if fed == 0, spaces[i].realtime != boot.firstRealtime { return nil }
+      var h = spaces[i].handle
+      // Duplicates (same boot, monotonic and realtime) count along the merged order.
+      if let position { h.position = position }
+      record.cursorSource = h
+      if read(h, monotonic: spaces[i].mono, into: &record) != nil { return nil }
+      position = h.position
+      last = spaces[i].order
+      lastRealtime = realtimeRead
+      record.machineID = machine
+      sink.consume(record)
+      fed += 1
+      var r = h.next()
+      if r == 0, let next = files[spaces[i].file].successor {
+        guard let n = open(next) else { return nil }
+        (spaces[i].file, h) = (next, n)
+        spaces[i].handle = n
+        r = n.next()
+      }
+      if r < 0 { return nil }
+      guard r > 0, let m = h.monotonic(), BootKey(m.bootID) == key else {
+        spaces.remove(at: i)
+        continue
+      }
+      guard let t = h.realtime() else { return nil }
+      (spaces[i].mono, spaces[i].realtime) = (m, t)
+    }
+    return (fed, lastRealtime)
   }
 }
 
@@ -257,13 +331,13 @@ final class HeldWarnings {
 /// has returned.
 private final class WalkRange: @unchecked Sendable {
   let boots: [JournalBoot]
-  let firstFiles: [Int]
+  let firstFiles: [[Int]]
   var reader: JournalGroupReader
   let fork: InputRegistry
   var sink: AnalysisSink?
   var stepped: Int?
 
-  init(boots: [JournalBoot], firstFiles: [Int], reader: JournalGroupReader, fork: InputRegistry) {
+  init(boots: [JournalBoot], firstFiles: [[Int]], reader: JournalGroupReader, fork: InputRegistry) {
     self.boots = boots
     self.firstFiles = firstFiles
     self.reader = reader
