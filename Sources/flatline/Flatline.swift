@@ -161,6 +161,7 @@ enum FailOn: String, ExpressibleByArgument {
 
 struct Analyze: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "analyze",
     abstract: "Analyse logs and report how every boot ended, unclean endings first.")
 
   @OptionGroup var input: InputOptions
@@ -180,6 +181,7 @@ struct Analyze: ParsableCommand {
 
 struct Boots: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "boots",
     abstract: "List every boot, one row each, like `last -x` or `journalctl --list-boots`.")
 
   @OptionGroup var input: InputOptions
@@ -210,11 +212,13 @@ struct Boots: ParsableCommand {
 
 struct Rules: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "rules",
     abstract: "List, check and try detection rules (built-in and YAML user rules; see docs/rules.md).",
     subcommands: [List.self, Check.self, Test.self])
 
   struct List: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List every rule: built-in, plus those of --rules.")
+    static let configuration = CommandConfiguration(
+      commandName: "list", abstract: "List every rule: built-in, plus those of --rules.")
 
     @Option(name: .customLong("rules"), help: "User rules to add: a YAML file or a directory (repeatable).")
     var rules: [String] = []
@@ -232,6 +236,7 @@ struct Rules: ParsableCommand {
 
   struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "check",
       abstract: "Validate rule files; print each problem as file:line: message (exit 1 when there is any).")
 
     @Argument(help: "YAML rule files or directories.")
@@ -246,6 +251,7 @@ struct Rules: ParsableCommand {
 
   struct Test: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "test",
       abstract: "Show which lines of a log file fire which rule of a rule file.",
       discussion: """
         Each firing line is printed as LOG-FILE:line: rule-id (component/category): message. Lines with a syslog
@@ -296,6 +302,7 @@ enum TailFormat: String, ExpressibleByArgument, CaseIterable {
 /// `flatline tail`: the streaming daemon (docs/tail.md). All logic is in FlatlineCore's `TailService`.
 struct Tail: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "tail",
     abstract: "Follow journals and log files and emit events as boots end (the streaming daemon).",
     discussion: """
       With no PATH, follows the local system journal and /var/log/syslog (or /var/log/messages). Analyses the
