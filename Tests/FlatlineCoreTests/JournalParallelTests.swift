@@ -94,6 +94,26 @@ import Testing
     #expect(Self.outcome(files, jobs: 1, walk: true) == .serial)
   }
 
+  /// The same entries one file per machine, as `systemd-journal-remote --split-mode=host` writes them (two
+  /// sequence-number spaces in one folder): walk mode reads them, machine by machine, with the matches' result.
+  /// Machine A's second boot starts an hour before its first in realtime (a clock set late) and machine B was
+  /// renamed between its boots.
+  @Test(.enabled(if: JournalFixture.isAvailable, "needs systemd-journal-remote"))
+  func twoMachinesOneFileEach() throws {
+    let dir = try JournalFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    for (machine, name) in [(T.machineA, "remote-alpha.journal"), (T.machineB, "remote-beta.journal")] {
+      let mine = T.twoMachines.filter { $0.value("_MACHINE_ID") == Array(machine.utf8) }
+      _ = try JournalFixture.build(exportBytes: T.export(mine), in: dir, name: name)
+    }
+    let one = Self.expectIdentical(dir, "one file per machine")
+    #expect(one.contains(T.bootB2) && one.contains(T.bootA1))
+    let files = Self.journalFiles(dir)
+    #expect(files.count == 2)
+    #expect(Self.outcome(files, jobs: 1, walk: true) == .fileWalk(ranges: 1))
+    #expect(Self.outcome(files, jobs: 2, walk: true) == .fileWalk(ranges: 2))
+  }
+
   /// A file left ONLINE: the note goes to every range's sink first, as to the one-thread sink.
   @Test(.enabled(if: JournalFixture.isAvailable, "needs systemd-journal-remote"))
   func onlineFileNoteLandsOnTheSameBoot() throws {
