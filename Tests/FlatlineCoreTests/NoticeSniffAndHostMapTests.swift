@@ -141,6 +141,24 @@ import Testing
     }
   }
 
+  /// The gate before the instance-id scan finds `i-0` wherever it is — in the 16-byte steps, across their seams,
+  /// in the tail — and nothing else, on every length around the step size.
+  @Test func instanceIDGateFindsEveryI0() {
+    var r = SystemRandomNumberGenerator()
+    for n in 0...70 {
+      for _ in 0..<40 {
+        // Mostly the pattern's own bytes, so that near misses (`i-1`, `x-0`, `i-`, `-0`) are everywhere.
+        var bytes = (0..<n).map { _ in Array("i-0x- ".utf8).randomElement(using: &r)! }
+        if Bool.random(using: &r), n >= 3 {
+          let at = Int.random(in: 0...(n - 3), using: &r)
+          bytes.replaceSubrange(at..<at + 3, with: Array("i-0".utf8))
+        }
+        let naive = n >= 3 && (0...(n - 3)).contains { bytes[$0] == 105 && bytes[$0 + 1] == 45 && bytes[$0 + 2] == 48 }
+        #expect(bytes.withBytes { InstanceIdentity.containsI0($0) } == naive, "\(String(decoding: bytes, as: UTF8.self))")
+      }
+    }
+  }
+
   @Test func learningFromCloudInitLines() {
     var id = InstanceIdentity()
     let lines: [(String, String, String)] = [
