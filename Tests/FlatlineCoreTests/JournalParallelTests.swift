@@ -51,6 +51,13 @@ import Testing
     return one
   }
 
+  /// Walk mode reads the group `files` with each number of `jobs`, in as many ranges.
+  static func expectWalked(_ files: [String], jobs: [Int], sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+    for n in jobs {
+      #expect(outcome(files, jobs: n, walk: true) == .fileWalk(ranges: n), sourceLocation: sourceLocation)
+    }
+  }
+
   @discardableResult
   static func expectIdentical(_ dir: URL, _ label: String, sourceLocation: Testing.SourceLocation = #_sourceLocation)
     -> String
@@ -110,8 +117,7 @@ import Testing
     #expect(one.contains(T.bootB2) && one.contains(T.bootA1))
     let files = Self.journalFiles(dir)
     #expect(files.count == 2)
-    #expect(Self.outcome(files, jobs: 1, walk: true) == .fileWalk(ranges: 1))
-    #expect(Self.outcome(files, jobs: 2, walk: true) == .fileWalk(ranges: 2))
+    Self.expectWalked(files, jobs: [1, 2])
   }
 
   /// A file left ONLINE: the note goes to every range's sink first, as to the one-thread sink.
@@ -182,7 +188,7 @@ import Testing
     let sound = all.filter { f in !damaged.contains { f.contains($0) } && !f.hasSuffix("/user-1000.journal") }
     #expect(sound.count == 4)
     Self.expectIdentical(sound, "fedora sound files")
-    for jobs in [1, 2] { #expect(Self.outcome(sound, jobs: jobs, walk: true) == .fileWalk(ranges: jobs)) }
+    Self.expectWalked(sound, jobs: [1, 2])
   }
 
   /// Export text of `count` entries of machine A, 50 ms apart from `realtime` (µs), in boots starting at the given
@@ -234,9 +240,7 @@ import Testing
     try #require(files.count >= 2, "no rotation: \(files)")
     let one = Self.expectIdentical(dir, "rotation")
     #expect(one.contains(boots[1].id) && one.contains(boots[2].id))
-    #expect(Self.outcome(files, jobs: 1, walk: true) == .fileWalk(ranges: 1))
-    #expect(Self.outcome(files, jobs: 2, walk: true) == .fileWalk(ranges: 2))
-    #expect(Self.outcome(files, jobs: 3, walk: true) == .fileWalk(ranges: 3))
+    Self.expectWalked(files, jobs: [1, 2, 3])
   }
 
   /// The active file of a running journald (ONLINE, last entry a minute ago) would grow while walked: walk mode
@@ -251,7 +255,7 @@ import Testing
     let boots = [(id: Self.threeBoots[0].id, first: 0), (id: Self.threeBoots[1].id, first: 200)]
     let file = try JournalFixture.build(
       exportBytes: Self.export(boots: boots, count: count, realtime: start, fill: 0), in: dir, name: "system.journal")
-    #expect(Self.outcome([file.path], jobs: 2, walk: true) == .fileWalk(ranges: 2))
+    Self.expectWalked([file.path], jobs: [2])
     try Self.leaveOnline(file)
     #expect(Self.outcome([file.path], jobs: 2, walk: true) == .parallel(ranges: 2))
     Self.expectIdentical(dir, "live")
@@ -262,7 +266,7 @@ import Testing
       exportBytes: Self.export(boots: boots, count: count, realtime: start - 3_600_000_000, fill: 0), in: old,
       name: "system.journal")
     try Self.leaveOnline(crashed)
-    #expect(Self.outcome([crashed.path], jobs: 2, walk: true) == .fileWalk(ranges: 2))
+    Self.expectWalked([crashed.path], jobs: [2])
   }
 
   /// One boot in two sequence-number spaces (a system and a user journal, each converted on its own), entries
@@ -304,8 +308,7 @@ import Testing
       if tie {
         #expect(walked == .parallel(ranges: 2))
       } else {
-        #expect(walked == .fileWalk(ranges: 2))
-        #expect(Self.outcome(files, jobs: 1, walk: true) == .fileWalk(ranges: 1))
+        Self.expectWalked(files, jobs: [1, 2])
       }
     }
   }
