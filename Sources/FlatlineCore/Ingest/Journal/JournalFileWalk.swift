@@ -34,7 +34,8 @@ extension JournalGroupReader {
     held.messages = []
     defer { held.messages = nil }
     let (usable, headers, onlineNotes, headerEntries) = checkFiles(files, window: nil, survey: false)
-    guard !Self.probablyBeingWritten(headers), let walk = Self.walkOrder(usable, headers) else { return nil }
+    guard !Self.probablyBeingWritten(headers), let walk = Self.walkOrder(usable, headers), Self.tailsReachable(walk)
+    else { return nil }
     guard case .success(let handle) = JournalHandle.open(files: usable) else { return nil }
     let (ids, uniqueError) = handle.uniqueValues("_BOOT_ID")
     guard uniqueError == nil, !ids.isEmpty else { return nil }
@@ -48,7 +49,7 @@ extension JournalGroupReader {
     }
     handle.flushMatches()
     let ordered = Self.ordered(boots)
-    guard Self.tailsReachable(walk), let firstFiles = Self.firstFiles(of: ordered.compactMap { BootKey(hex: $0.id) }, in: walk) else {
+    guard let firstFiles = Self.firstFiles(of: ordered.compactMap { BootKey(hex: $0.id) }, in: walk) else {
       return nil
     }
     // Balance by each boot's span of time: the entry counts are unknown without a walk (only the balance depends on
@@ -179,9 +180,8 @@ extension JournalGroupReader {
       }
       if !onEntry || mono.map({ BootKey($0.bootID) }) != key {
         let k = firstFiles[b][0]
-        guard let h = open(k), sd_journal_seek_monotonic_usec(h.j, key.id, 0) >= 0, h.next() > 0 else { return nil }
-        mono = h.monotonic()
-        guard mono.map({ BootKey($0.bootID) }) == key else { return nil }
+        guard let h = open(k), case .success(let first?) = h.seekFirstEntry(ofBoot: key) else { return nil }
+        mono = first
         if let old = handle { h.position = old.position }
         (fileIndex, handle) = (k, h)
       }
@@ -196,17 +196,12 @@ extension JournalGroupReader {
         record.machineID = machine
         sink.consume(record)
         fed += 1
-        var r = h.next()
-        if r == 0, let next = files[fileIndex].successor {
-          // The boot may go on in the next file of its space.
-          guard let n = open(next) else { return nil }
-          n.position = h.position
-          (fileIndex, h) = (next, n)
-          handle = n
+        // The boot may go on in the next file of its space.
+        guard let (r, n, f) = Self.step(h, file: fileIndex, files: files, open: open), r >= 0 else { return nil }
+        if n !== h {
+          (fileIndex, h, handle) = (f, n, n)
           record.cursorSource = n
-          r = n.next()
         }
-        if r < 0 { return nil }
         if r == 0 { break }
         guard let m = h.monotonic() else { return nil }
         mono = m
@@ -219,6 +214,20 @@ extension JournalGroupReader {
     }
     if fed > 0 { registry.addRecords(input, fed) }
     return fed
+  }
+
+  /// Steps `handle` (reading `files[file]`) to the next entry of its sequence-number space: at the file's end, onto
+  /// the first entry of the space's next file, with a new handle that carries on the cursor position. Returns the
+  /// step's result (`sd_journal_next`) and the handle and file it stands in; nil when the next file cannot be
+  /// opened.
+  private static func step(_ handle: JournalHandle, file: Int, files: [WalkFile], open: (Int) -> JournalHandle?)
+    -> (Int32, JournalHandle, Int)?
+  {
+    let r = handle.next()
+    guard r == 0, let next = files[file].successor else { return (r, handle, file) }
+    guard let n = open(next) else { return nil }
+    n.position = handle.position
+    return (n.next(), n, next)
   }
 
   /// Whether each file's last entry, as a seek to its tail finds it, is the one its header names (by realtime). A
@@ -235,19 +244,16 @@ extension JournalGroupReader {
   }
 
   /// For each boot, in walk order, the first file of each sequence-number space that holds it: most often one
-  /// (the system journal's), more with user journals beside it. A seek to the boot in each file
-  /// (`sd_journal_seek_monotonic_usec(boot, 0)`, which on a file without the boot lands on the file's first entry,
-  /// hence the boot check). Nil when a boot lies in no file or a file cannot be read.
+  /// (the system journal's), more with user journals beside it (`JournalHandle.seekFirstEntry` in each file). Nil
+  /// when a boot lies in no file or a file cannot be read.
   static func firstFiles(of keys: [BootKey], in files: [WalkFile]) -> [[Int]]? {
     var first = [[Int]](repeating: [], count: keys.count)
     for (k, file) in files.enumerated() {
       guard case .success(let h) = JournalHandle.open(files: [file.path]) else { return nil }
       let space = file.header.seqnumID
       for (b, key) in keys.enumerated() {
-        guard sd_journal_seek_monotonic_usec(h.j, key.id, 0) >= 0 else { return nil }
-        let r = h.next()
-        if r < 0 { return nil }
-        guard r > 0, let m = h.monotonic(), BootKey(m.bootID) == key else { continue }
+        guard case .success(let entry) = h.seekFirstEntry(ofBoot: key) else { return nil }
+        guard entry != nil else { continue }
         // Files are grouped by space: only a space's first file holding the boot counts.
         if let f = first[b].last, files[f].header.seqnumID == space { continue }
         first[b].append(k)
@@ -276,8 +282,7 @@ extension JournalGroupReader {
     }
     var spaces: [Space] = []
     for k in starts {
-      guard let h = open(k), sd_journal_seek_monotonic_usec(h.j, key.id, 0) >= 0, h.next() > 0,
-        let m = h.monotonic(), BootKey(m.bootID) == key, let t = h.realtime()
+      guard let h = open(k), case .success(let m?) = h.seekFirstEntry(ofBoot: key), let t = h.realtime()
       else { return nil }
       spaces.append(Space(handle: h, file: k, mono: m, realtime: t))
     }
@@ -304,14 +309,8 @@ extension JournalGroupReader {
       record.machineID = machine
       sink.consume(record)
       fed += 1
-      var r = h.next()
-      if r == 0, let next = files[spaces[i].file].successor {
-        guard let n = open(next) else { return nil }
-        (spaces[i].file, h) = (next, n)
-        spaces[i].handle = n
-        r = n.next()
-      }
-      if r < 0 { return nil }
+      guard let (r, n, f) = Self.step(h, file: spaces[i].file, files: files, open: open), r >= 0 else { return nil }
+      (spaces[i].handle, spaces[i].file, h) = (n, f, n)
       guard r > 0, let m = h.monotonic(), BootKey(m.bootID) == key else {
         spaces.remove(at: i)
         continue

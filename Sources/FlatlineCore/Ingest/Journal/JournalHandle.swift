@@ -69,6 +69,18 @@ final class JournalHandle: CursorSource {
   @discardableResult func seekTail() -> Int32 { sd_journal_seek_tail(j) }
   func flushMatches() { sd_journal_flush_matches(j) }
 
+  /// Stands the handle on the first entry of boot `key` in its files (`sd_journal_seek_monotonic_usec(boot, 0)`,
+  /// then one step) and gives that entry's monotonic time and boot; nil when the files do not hold the boot — the
+  /// seek then lands on another entry, hence the check —, a failure on a read error.
+  func seekFirstEntry(ofBoot key: BootKey) -> Result<(usec: UInt64, bootID: sd_id128_t)?, JournalOpenError> {
+    let s = sd_journal_seek_monotonic_usec(j, key.id, 0)
+    guard s >= 0 else { return .failure(JournalOpenError(code: -s)) }
+    let r = next()
+    guard r >= 0 else { return .failure(JournalOpenError(code: -r)) }
+    guard r > 0, let m = monotonic(), BootKey(m.bootID) == key else { return .success(nil) }
+    return .success(m)
+  }
+
   /// Positions the handle at the entry of `cursor` (the next `next()` returns it, if it still exists).
   @discardableResult func seek(cursor: String) -> Int32 { sd_journal_seek_cursor(j, cursor) }
 

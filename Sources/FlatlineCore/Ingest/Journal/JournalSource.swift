@@ -405,7 +405,9 @@ struct JournalGroupReader {
 
   /// For reading `count` ranges of boots on their own threads: a fork of the registry (`base`, warnings off) and,
   /// per range, a fork of that and a reader writing to it.
-  func rangeReaders(_ count: Int) -> (base: InputRegistry, ranges: [(fork: InputRegistry, reader: JournalGroupReader)]) {
+  func rangeReaders(_ count: Int)
+    -> (base: InputRegistry, ranges: [(fork: InputRegistry, reader: JournalGroupReader)])
+  {
     let base = registry.fork()
     base.warningHandler = nil
     let ranges = (0..<count).map { _ in
