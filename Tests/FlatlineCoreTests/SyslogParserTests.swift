@@ -134,6 +134,61 @@ import Testing
     #expect(!parse("<999>junk").ok)
   }
 
+  /// A line whose 16-byte stamp equals the line before's is read without parsing the stamp again (`SyslogStamp`):
+  /// every record is what the same line gives read alone, with or without a stamp shared before it.
+  @Test func sharedStampGivesWhatTheLineGivesAlone() {
+    let lines = [
+      "Mar  1 10:00:00 web-01 sshd[42]: Accepted publickey for deploy",
+      "Mar  1 10:00:00 web-02 kernel: [   12.345678] EXT4-fs (sda1): recovery complete",
+      "Mar  1 10:00:00 web-01 CRON[7]: (root) CMD (true)",
+      "  the cron line, continued",
+      "Mar  1 10:00:00 systemd: a first word ending in a colon is the tag",
+      "Mar  1 10:00:00 db-01 postgres[1234567890123]: a pid too long",
+      "Mar  1 10:00:00 db-01 kernel: a kernel line without uptime",
+      "Mar  1 10:00:00 db-01 kernelx: not the kernel",
+      "Mar  1 10:00:00.250 db-01 app: a fraction",
+      "Mar  1 10:00:00.250 db-01 app: the same fraction",
+      "Mar  1 10:00:00 db-01 app[x1]: a pid that is not a number",
+      "Mar 12 10:00:01 db-01 app: a two-digit day",
+      "Mar 12 10:00:01 db-01 app: again",
+      "Mar 12 10:00:01 host-only",
+      "Mar 12 10:00:01   spaced-host   tag: spaces around the host",
+      "Mar 12 10:00:01 h kernel",
+      "Mar 12 10:00:01: no host, no tag",
+      "Mar 12 10:00:01 db-01 app: after the odd ones",
+    ]
+    let dir = SyslogTestFiles.tempDir()
+    let all = dir + "/all.log"
+    SyslogTestFiles.write(all, lines.joined(separator: "\n") + "\n")
+    let options = IngestOptions(year: 2024, timeZone: "Europe/Berlin")
+    let (sink, _) = SyslogTestFiles.stream([all], options: options)
+    #expect(sink.records.count == lines.count)
+    var compared = 0
+    for (k, line) in lines.enumerated() where !line.hasPrefix(" ") {
+      let one = dir + "/line\(k).log"
+      SyslogTestFiles.write(one, line + "\n")
+      let (alone, _) = SyslogTestFiles.stream([one], options: options)
+      guard let expected = alone.records.first, let got = sink.records.first(where: { $0.line == k + 1 }) else {
+        Issue.record("line \(k + 1) gave no record")
+        continue
+      }
+      #expect(got.time == expected.time, "line \(k + 1)")
+      #expect(got.host == expected.host, "line \(k + 1)")
+      #expect(got.identifier == expected.identifier, "line \(k + 1)")
+      #expect(got.pid == expected.pid, "line \(k + 1)")
+      #expect(got.message == expected.message, "line \(k + 1)")
+      #expect(got.kernelUptime == expected.kernelUptime, "line \(k + 1)")
+      #expect(got.isKernel == expected.isKernel, "line \(k + 1)")
+      compared += 1
+    }
+    #expect(compared == lines.count - 1)
+    // The checks above can fail: the stamp and the fields after it are both read.
+    let kernel = sink.records.first { $0.line == 2 }
+    #expect(kernel?.isKernel == true && kernel?.kernelUptime == 12_345_678 && kernel?.host == "web-02")
+    #expect(sink.records.first { $0.line == 1 }?.pid == 42)
+    #expect(sink.records.first { $0.line == 13 }?.message == "again")
+  }
+
   @Test func invalidUTF8NeverCrashes() {
     var bytes = Array("Jan  1 00:00:00 h\u{FF}st t\u{FE}g[1]: ".utf8)
     bytes += [0xFF, 0xFE, 0xC3, 0x28, 0xE2, 0x82]

@@ -8,6 +8,7 @@ struct SyslogTestRecord {
   var line: Int
   var host: String
   var identifier: String
+  var pid: Int32 = 0
   var message: String
   var kernelUptime: Int64
   var isKernel: Bool
@@ -30,7 +31,7 @@ struct SyslogTestSink: RecordSink {
     records.append(
       SyslogTestRecord(
         time: r.time, input: r.input, line: r.line, host: r.host.string, identifier: r.identifier.string,
-        message: r.message.string, kernelUptime: r.kernelUptime, isKernel: r.isKernel,
+        pid: r.pid, message: r.message.string, kernelUptime: r.kernelUptime, isKernel: r.isKernel,
         nulBytesBefore: r.nulBytesBefore))
   }
 

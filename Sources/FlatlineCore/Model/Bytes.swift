@@ -101,6 +101,25 @@ public struct Bytes: @unchecked Sendable {
     return true
   }
 
+  /// Copies `n` bytes; short runs (host names, tags, most journal fields) with two overlapping word moves instead
+  /// of a `memmove` call.
+  @inline(__always) static func copy(_ to: UnsafeMutablePointer<UInt8>, _ from: UnsafeRawPointer, _ n: Int) {
+    let d = UnsafeMutableRawPointer(to)
+    if n >= 8 && n <= 16 {
+      let head = from.loadUnaligned(as: UInt64.self)
+      let tail = from.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+      d.storeBytes(of: head, as: UInt64.self)
+      d.storeBytes(of: tail, toByteOffset: n - 8, as: UInt64.self)
+    } else if n >= 4 && n < 8 {
+      let head = from.loadUnaligned(as: UInt32.self)
+      let tail = from.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+      d.storeBytes(of: head, as: UInt32.self)
+      d.storeBytes(of: tail, toByteOffset: n - 4, as: UInt32.self)
+    } else if n > 0 {
+      d.copyMemory(from: from, byteCount: n)
+    }
+  }
+
   /// Mixes the bytes into `seed`, eight at a time: a hash for in-memory lookup tables only (its values are not
   /// stable across versions and never stored). Never reads outside the view.
   @inlinable @inline(__always)

@@ -129,26 +129,8 @@ final class JournalFields {
       truncated += 1
     }
     if n > slots[i].capacity { reserve(i, n) }
-    Self.copy(slots[i].pointer, source, n)
+    Bytes.copy(slots[i].pointer, source, n)
     slots[i].count = n
-  }
-
-  /// Copies `n` bytes; short values (most fields) with overlapping word moves instead of a `memmove` call.
-  @inline(__always) static func copy(_ to: UnsafeMutablePointer<UInt8>, _ from: UnsafeRawPointer, _ n: Int) {
-    let d = UnsafeMutableRawPointer(to)
-    if n >= 8 && n <= 16 {
-      let head = from.loadUnaligned(as: UInt64.self)
-      let tail = from.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
-      d.storeBytes(of: head, as: UInt64.self)
-      d.storeBytes(of: tail, toByteOffset: n - 8, as: UInt64.self)
-    } else if n >= 4 && n < 8 {
-      let head = from.loadUnaligned(as: UInt32.self)
-      let tail = from.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
-      d.storeBytes(of: head, as: UInt32.self)
-      d.storeBytes(of: tail, toByteOffset: n - 4, as: UInt32.self)
-    } else if n > 0 {
-      d.copyMemory(from: from, byteCount: n)
-    }
   }
 
   /// Empties one slot.

@@ -39,12 +39,17 @@ public struct SyslogHeader {
 /// of the host (ChromeOS), and kernel lines with or without `[ uptime]`. Never allocates.
 public enum SyslogParser {
   /// The decimal value of a pid field (0 when empty or not a number).
-  @inlinable public static func pidValue(_ b: Bytes) -> Int32 {
+  /// Runs for every line: raw pointer, wrapping arithmetic (nine digits fit an `Int32`).
+  @inlinable @inline(__always) public static func pidValue(_ b: Bytes) -> Int32 {
+    guard let p = b.base else { return 0 }
+    let n = min(b.count, 9)
     var v: Int32 = 0
-    for i in 0..<min(b.count, 9) {
-      let c = b[i]
-      guard c >= 48 && c <= 57 else { return 0 }
-      v = v * 10 + Int32(c - 48)
+    var i = 0
+    while i < n {
+      let d = p[i] &- 48
+      guard d <= 9 else { return 0 }
+      v = v &* 10 &+ Int32(d)
+      i &+= 1
     }
     return v
   }
@@ -108,6 +113,20 @@ public enum SyslogParser {
     }
     guard i < n, b[i] == 32 else { return i == n }
     return parseHostTag(b, skipSpaces(b, i), &h)
+  }
+
+  /// Fills the host, tag, pid and message of `h` from a line whose first 16 bytes are a plain RFC 3164 stamp
+  /// (`Mmm dd hh:mm:ss `) that `h` already holds from the line before (see `SyslogStamp`): the same result as
+  /// `parse`, which would find that stamp again.
+  @inline(__always)
+  public static func parseAfterStamp(_ line: Bytes, into h: inout SyslogHeader) {
+    h.host = .empty
+    h.identifier = .empty
+    h.pid = .empty
+    h.message = .empty
+    h.kernelUptime = -1
+    h.isKernel = false
+    _ = parseHostTag(line, skipSpaces(line, 16), &h)
   }
 
   /// Offset of the next `<PRI>` record glued into `b` after `from` (rsyslog ForwardFormat writes no newline
@@ -290,12 +309,20 @@ public enum SyslogParser {
     // The tag token ends here; anything glued to it (`tag[pid]<Info>:`) stays in the message.
     var m = j
     while m < n, p[m] == 32 || p[m] == 9 { m &+= 1 }
-    if h.identifier.equals("kernel") {
+    if h.identifier.count == 6 && isKernelTag(p + i) {
       h.isKernel = true
       m = parseUptime(b, m, &h)
     }
     h.message = m < n ? Bytes(base: p + m, count: n - m) : .empty
     return true
+  }
+
+  /// True when the six bytes at `p` are `kernel` (two loads, no call: asked for every line).
+  @inline(__always) static func isKernelTag(_ p: UnsafePointer<UInt8>) -> Bool {
+    let raw = UnsafeRawPointer(p)
+    // "kern" and "el", little-endian.
+    return UInt32(littleEndian: raw.loadUnaligned(as: UInt32.self)) == 0x6E72_656B
+      && UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt16.self)) == 0x6C65
   }
 
   /// `[    1.234567] ` at `i`: sets the kernel uptime and returns the start of the text after it.

@@ -165,6 +165,8 @@ final class StreamState {
     var leapWarned = false
     // A continuation line keeps the previous record's pid.
     var pid: Int32 = 0
+    // The last `Mmm dd hh:mm:ss ` stamp parsed (its 16 bytes) and its time: see `SyslogStamp`.
+    var stamp = SyslogStamp()
     reader.forEachLine { line, lineNo, nulBefore in
       pendingNul += nulBefore
       var rest = line
@@ -174,7 +176,14 @@ final class StreamState {
         var record = Record(input: input, pid: pid)
         var piece = rest
         rest = .empty
-        if SyslogParser.parse(piece, into: &header) {
+        var parsed = false
+        var t = Record.noTime
+        if stamp.matches(piece) {
+          // Same stamp as the last plain line: its time; only host, tag and message are new.
+          SyslogParser.parseAfterStamp(piece, into: &header)
+          t = stamp.time
+          parsed = true
+        } else if SyslogParser.parse(piece, into: &header) {
           if header.priority >= 0, let mb = header.message.base, let pb = piece.base,
             let next = SyslogParser.nextGluedRecord(piece, from: UnsafeRawPointer(mb) - UnsafeRawPointer(pb))
           {
@@ -182,7 +191,7 @@ final class StreamState {
             piece = piece.slice(0, next)
             _ = SyslogParser.parse(piece, into: &header)
           }
-          var t = header.time
+          t = header.time
           if t == Record.noTime && header.month != 0 {
             var y = header.year
             if y == 0 { y = tracker.year(forMonth: header.month) }
@@ -197,6 +206,10 @@ final class StreamState {
               year: y, month: header.month, day: header.day, hour: header.hour, minute: header.minute,
               second: header.second, micro: header.micro)
           }
+          stamp.keep(piece, header, time: t)
+          parsed = true
+        }
+        if parsed {
           record.time = t
           record.host = header.host
           record.identifier = header.identifier
@@ -265,14 +278,15 @@ final class StreamState {
     return false
   }
 
+  @inline(__always)
   private func remember(_ h: SyslogHeader, time: Int64) {
     remembered = true
     hasLast = true
     lastTime = time
     lastHostCount = min(h.host.count, StreamState.keep)
-    if lastHostCount > 0 { memcpy(lastHost, h.host.base!, lastHostCount) }
+    if lastHostCount > 0 { Bytes.copy(lastHost, h.host.base!, lastHostCount) }
     lastIdentCount = min(h.identifier.count, StreamState.keep)
-    if lastIdentCount > 0 { memcpy(lastIdent, h.identifier.base!, lastIdentCount) }
+    if lastIdentCount > 0 { Bytes.copy(lastIdent, h.identifier.base!, lastIdentCount) }
   }
 }
 
@@ -349,5 +363,42 @@ struct RotationName: Hashable {
     case .dated: return a.number < b.number
     default: return false
     }
+  }
+}
+
+/// The stamp of the last line that began with a plain RFC 3164 stamp, `Mmm dd hh:mm:ss ` (16 bytes: no `<PRI>`,
+/// no fraction, a space after the seconds), and the UTC time it was given. Most lines of a busy log share their
+/// second with the line before: such a line has the same time (the year tracker and the zone give the same
+/// answer for the same month, day and time), and `SyslogParser.parse` would fill the same stamp fields, so only
+/// the rest of it is parsed. Kept per file read, never across files.
+struct SyslogStamp {
+  private var lo: UInt64 = 0
+  private var hi: UInt64 = 0
+  private var valid = false
+  private(set) var time: Int64 = Record.noTime
+
+  /// True when `line` begins with the kept stamp (and has something after it).
+  @inline(__always)
+  func matches(_ line: Bytes) -> Bool {
+    guard valid, line.count > 16, let p = line.base else { return false }
+    let raw = UnsafeRawPointer(p)
+    return raw.loadUnaligned(as: UInt64.self) == lo && raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) == hi
+  }
+
+  /// Keeps the stamp of `line`, just parsed into `h` and given `time`, when it is a plain 16-byte one.
+  @inline(__always)
+  mutating func keep(_ line: Bytes, _ h: SyslogHeader, time: Int64) {
+    guard line.count > 16, let p = line.base, h.priority < 0, h.year == 0, h.time == Record.noTime, h.micro == 0,
+      h.month != 0, p[3] == 32, p[6] == 32, p[9] == 58, p[12] == 58, p[15] == 32,
+      SyslogParser.monthNumber(line, 0) != nil
+    else {
+      valid = false
+      return
+    }
+    let raw = UnsafeRawPointer(p)
+    lo = raw.loadUnaligned(as: UInt64.self)
+    hi = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+    self.time = time
+    valid = true
   }
 }
