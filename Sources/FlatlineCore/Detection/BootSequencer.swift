@@ -145,11 +145,15 @@ public final class BootSequencer {
 
   /// Applies held record at slot `k` to `boot`.
   private func apply(_ k: Int, to boot: BootState) {
+    // The slot's text buffer becomes the boot's last message (a swap, not a copy); `msg` still points into it.
     let msg = ring.message(k)
+    ring.giveMessage(k, to: boot)
     let time = ring.times[k]
     let loc = SourceLocation(input: ring.inputs[k], line: ring.lines[k])
-    boot.apply(signal: ring.signals[k], time: time, location: loc, message: msg, nulBytesBefore: ring.nulBefore[k]) {
-      kind in
+    boot.apply(
+      signal: ring.signals[k], time: time, location: loc, message: msg, nulBytesBefore: ring.nulBefore[k],
+      messageHeld: true
+    ) { kind in
       EvidenceRecord(kind: kind, time: time, location: loc, message: msg.string)
     }
   }
@@ -541,6 +545,12 @@ final class PendingRing {
   /// The text held in slot `k` (valid until the slot is reused).
   @inline(__always) func message(_ k: Int) -> Bytes {
     Bytes(base: UnsafePointer(messages[k]), count: messageCounts[k])
+  }
+
+  /// Hands slot `k`'s text buffer to `boot` as its last message and takes the boot's old buffer for the slot
+  /// (`BootState.exchangeLastMessage`). Views from `message(k)` stay valid: they now point into the boot's buffer.
+  @inline(__always) func giveMessage(_ k: Int, to boot: BootState) {
+    boot.exchangeLastMessage(&messages[k], capacity: &messageCapacities[k], count: messageCounts[k])
   }
 
   /// Lets go of the oldest record. An emptied ring starts again at slot 0: records are mostly held a few at a time,

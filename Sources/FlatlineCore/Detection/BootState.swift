@@ -91,6 +91,16 @@ public final class BootState {
 
   deinit { lastMessageBuffer?.deallocate() }
 
+  /// Makes `buffer` (`count` bytes, at most 4096: the text of the record about to be applied with
+  /// `messageHeld: true`) the last record's text, and hands this boot's previous buffer back in its place: the
+  /// pending ring's records reach their boot by a pointer swap instead of a second copy.
+  @inline(__always)
+  func exchangeLastMessage(_ buffer: inout UnsafeMutablePointer<UInt8>?, capacity: inout Int, count: Int) {
+    swap(&lastMessageBuffer, &buffer)
+    swap(&lastMessageCapacity, &capacity)
+    lastMessageCount = count
+  }
+
   /// Keeps (a copy of) the first 4096 bytes of `m` as the last record's text.
   @inline(__always)
   func setLastMessage(_ m: Bytes) {
@@ -112,9 +122,10 @@ public final class BootState {
   var isEmpty: Bool { records == 0 }
 
   /// Applies one record (already classified) to this boot.
+  /// `messageHeld`: `message` is already the last record's text (`exchangeLastMessage`).
   func apply(
     signal: Signal, time: Int64, location: SourceLocation, message: Bytes, nulBytesBefore: Int,
-    makeEvidence: (EvidenceKind) -> EvidenceRecord
+    messageHeld: Bool = false, makeEvidence: (EvidenceKind) -> EvidenceRecord
   ) {
     let ordinal = records
     records += 1
@@ -131,7 +142,7 @@ public final class BootState {
       storedLastLocation = location
     }
     if lastCursorDeferred != nil { lastCursorDeferred = nil }
-    setLastMessage(message)
+    if !messageHeld { setLastMessage(message) }
     if ordinal == 0, nulBytesBefore > 0, startKnown {
       var e = makeEvidence(.nulRun)
       e.message = "\(nulBytesBefore) NUL bytes before this boot's first record (writes lost at power loss)"
