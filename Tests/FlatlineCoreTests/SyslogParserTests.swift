@@ -28,17 +28,19 @@ import Testing
       let text: [UInt8] = (0..<Int(rng.next() % 40)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
       let from = text.isEmpty ? 0 : Int(rng.next() % UInt64(text.count + 1))
       let to = from + Int(rng.next() % UInt64(text.count - from + 1))
-      let wanted: [(UInt8, UInt8, UInt8)] = [(32, 9, 91), (32, 9, 9), (91, 58, 58), (0x80, 0, 0xff)]
-      let (a, b, c) = wanted[Int(rng.next() % 4)]
+      let wanted: [(UInt8, UInt8, UInt8, UInt8)] = [
+        (32, 9, 91, 91), (32, 9, 9, 9), (91, 58, 32, 9), (93, 32, 9, 9), (0x80, 0, 0xff, 0x7f),
+      ]
+      let (a, b, c, d) = wanted[Int(rng.next() % UInt64(wanted.count))]
       var expected = to
-      for i in from..<to where text[i] == a || text[i] == b || text[i] == c {
+      for i in from..<to where text[i] == a || text[i] == b || text[i] == c || text[i] == d {
         expected = i
         break
       }
       let got = text.withUnsafeBufferPointer { buf in
-        buf.baseAddress.map { SyslogParser.firstOf($0, from, to, a, b, c) } ?? to
+        buf.baseAddress.map { SyslogParser.firstOf($0, from, to, a, b, c, d) } ?? to
       }
-      #expect(got == expected, "\(text) \(from)..<\(to) for \([a, b, c])")
+      #expect(got == expected, "\(text) \(from)..<\(to) for \([a, b, c, d])")
     }
   }
 

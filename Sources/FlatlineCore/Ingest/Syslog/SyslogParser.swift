@@ -248,16 +248,19 @@ public enum SyslogParser {
     }
   }
 
-  /// Index of the first byte of `p[from..<to]` equal to `a`, `b` or `c`, or `to`. Eight bytes per step (a word
-  /// compare for zero bytes after XOR with each wanted byte), then byte by byte for the last few: the host and tag
-  /// tokens this runs over are read for every line.
+  /// Index of the first byte of `p[from..<to]` equal to `a`, `b`, `c` or `d`, or `to`. Eight bytes per step (a
+  /// word compare for zero bytes after XOR with each wanted byte), then byte by byte for the last few: the host and
+  /// tag tokens this runs over are read for every line.
   @inline(__always)
-  static func firstOf(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int, _ a: UInt8, _ b: UInt8, _ c: UInt8) -> Int {
+  static func firstOf(
+    _ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int, _ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8
+  ) -> Int {
     let ones: UInt64 = 0x0101_0101_0101_0101
     let highs: UInt64 = 0x8080_8080_8080_8080
     let ma = ones &* UInt64(a)
     let mb = ones &* UInt64(b)
     let mc = ones &* UInt64(c)
+    let md = ones &* UInt64(d)
     let raw = UnsafeRawPointer(p)
     var i = from
     while i &+ 8 <= to {
@@ -265,14 +268,15 @@ public enum SyslogParser {
       let xa = w ^ ma
       let xb = w ^ mb
       let xc = w ^ mc
+      let xd = w ^ md
       // A byte's high bit is set where the byte is zero; the lowest one set is always a true match.
-      let t = ((xa &- ones) & ~xa | (xb &- ones) & ~xb | (xc &- ones) & ~xc) & highs
+      let t = ((xa &- ones) & ~xa | (xb &- ones) & ~xb | (xc &- ones) & ~xc | (xd &- ones) & ~xd) & highs
       if t != 0 { return i &+ (t.trailingZeroBitCount >> 3) }
       i &+= 8
     }
     while i < to {
       let ch = p[i]
-      if ch == a || ch == b || ch == c { return i }
+      if ch == a || ch == b || ch == c || ch == d { return i }
       i &+= 1
     }
     return to
@@ -284,26 +288,25 @@ public enum SyslogParser {
     var i = i0
     guard i < n, let p = b.base else { return true }
     // First token, noting whether it holds a '['.
-    var e = firstOf(p, i, n, 32, 9, 91)
+    var e = firstOf(p, i, n, 32, 9, 91, 91)
     let bracket = e < n && p[e] == 91
-    if bracket { e = firstOf(p, e, n, 32, 9, 9) }
+    if bracket { e = firstOf(p, e, n, 32, 9, 9, 9) }
     if !(e > i && p[e - 1] == 58 || bracket) {
       // A host, unless it is the last word: `Mmm dd hh:mm:ss host` alone has no tag.
       h.host = Bytes(base: p + i, count: e - i)
       i = e
       while i < n, p[i] == 32 || p[i] == 9 { i &+= 1 }
       if i >= n { return true }
-      e = firstOf(p, i, n, 32, 9, 9)
     }
-    // Tag: up to '[' or ':' (or the end of the token).
-    var j = firstOf(p, i, e, 91, 58, 58)
+    // Tag: up to '[' or ':' or the end of its token (a space or tab), in one pass.
+    var j = firstOf(p, i, n, 91, 58, 32, 9)
     h.identifier = j > i ? Bytes(base: p + i, count: j - i) : .empty
-    if j < e, p[j] == 91 {
+    if j < n, p[j] == 91 {
+      // Pid: up to ']', or to the end of the token when no ']' closes it there.
       let p0 = j + 1
-      var k = p0
-      while k < e, p[k] != 93 { k &+= 1 }
+      let k = firstOf(p, p0, n, 93, 32, 9, 9)
       h.pid = k > p0 ? Bytes(base: p + p0, count: k - p0) : .empty
-      j = k < e ? k + 1 : k
+      j = k < n && p[k] == 93 ? k + 1 : k
     }
     if j < n, p[j] == 58 { j &+= 1 }
     // The tag token ends here; anything glued to it (`tag[pid]<Info>:`) stays in the message.
