@@ -313,7 +313,9 @@ public final class BootSequencer {
     var cursor: String?
     var cursorKnown = deferred == nil
     if cursorKnown { cursor = r.cursorSource?.currentCursor() }
-    let make: (EvidenceKind) -> EvidenceRecord = { kind in
+    // A local function, not a closure constant: its captured variables then stay on the stack (a closure
+    // constant boxed both on the heap for every entry).
+    func make(_ kind: EvidenceKind) -> EvidenceRecord {
       if !cursorKnown {
         cursor = r.cursorSource?.currentCursor()
         cursorKnown = true
