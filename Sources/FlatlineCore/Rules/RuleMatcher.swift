@@ -171,23 +171,45 @@ public final class RuleMatcher {
     identifier: Bytes, unit: Bytes, isKernel: Bool, logKindID: Int32, message: Bytes,
     _ body: (Int, [String: String]) -> Void
   ) {
-    let gi = group(identifier: identifier, unit: unit, isKernel: isKernel, logKindID: logKindID)
-    guard gi >= 0 else { return }
-    groupRefs[Int(gi)]._withUnsafeGuaranteedRef { forEachMatch(in: $0, message: message, body) }
+    guard let c = candidate(identifier: identifier, unit: unit, isKernel: isKernel, logKindID: logKindID, message: message)
+    else { return }
+    forEachMatch(c, message: message, body)
   }
 
-  private func forEachMatch(in grp: Group, message: Bytes, _ body: (Int, [String: String]) -> Void) {
-    guard !message.isEmpty || !grp.always.isEmpty else { return }
-    if !grp.built { build(grp) }
-    var scan = false
-    if grp.hasAnchors, !message.isEmpty {
-      if let prefilter = grp.prefilterRef {
-        scan = prefilter._withUnsafeGuaranteedRef { $0.occursIn(message) }
-      } else {
-        scan = true
+  /// A record that some rule may fire on: its source's group of rules, and whether the group's prefilter found an
+  /// anchor in the message (`scan`).
+  struct Candidate {
+    let group: Int32
+    let scan: Bool
+  }
+
+  /// The first half of `forEachMatch`: nil when no rule can fire on this message (no rule for the source, or no
+  /// anchor in it). Most records stop here, before any closure or array is made for them.
+  func candidate(identifier: Bytes, unit: Bytes, isKernel: Bool, logKindID: Int32, message: Bytes) -> Candidate? {
+    let gi = group(identifier: identifier, unit: unit, isKernel: isKernel, logKindID: logKindID)
+    guard gi >= 0 else { return nil }
+    return groupRefs[Int(gi)]._withUnsafeGuaranteedRef { grp -> Candidate? in
+      guard !message.isEmpty || !grp.always.isEmpty else { return nil }
+      if !grp.built { build(grp) }
+      var scan = false
+      if grp.hasAnchors, !message.isEmpty {
+        if let prefilter = grp.prefilterRef {
+          scan = prefilter._withUnsafeGuaranteedRef { $0.occursIn(message) }
+        } else {
+          scan = true
+        }
+        if !scan && grp.always.isEmpty { return nil }
       }
-      if !scan && grp.always.isEmpty { return }
+      return Candidate(group: gi, scan: scan)
     }
+  }
+
+  /// The second half of `forEachMatch`: calls `body` for each rule of `c`'s group that fires on `message`.
+  func forEachMatch(_ c: Candidate, message: Bytes, _ body: (Int, [String: String]) -> Void) {
+    groupRefs[Int(c.group)]._withUnsafeGuaranteedRef { forEachMatch(in: $0, scan: c.scan, message: message, body) }
+  }
+
+  private func forEachMatch(in grp: Group, scan: Bool, message: Bytes, _ body: (Int, [String: String]) -> Void) {
     candidates.removeAll(keepingCapacity: true)
     generation &+= 1
     if generation == 0 {  // wrapped: clear stamps once every 4 billion records
@@ -398,6 +420,9 @@ public final class RuleHitCollector {
 
   /// `matcher`, unretained (no retain/release pair per record).
   private let matcherRef: Unmanaged<RuleMatcher>
+  /// The last input looked up in `logKindIDs` and its kind (consecutive records mostly share their input).
+  private var lastInput = -1
+  private var lastKindID: Int32 = -1
 
   public init(matcher: RuleMatcher) {
     self.matcher = matcher
@@ -412,7 +437,9 @@ public final class RuleHitCollector {
   public func consume(_ r: Record, registry: InputRegistry) {
     var kindID: Int32 = -1
     let i = Int(r.input)
-    if i >= 0 {
+    if i == lastInput {
+      kindID = lastKindID
+    } else if i >= 0 {
       if i >= logKindKnown.count {
         logKindIDs.append(contentsOf: repeatElement(-1, count: i + 1 - logKindIDs.count))
         logKindKnown.append(contentsOf: repeatElement(false, count: i + 1 - logKindKnown.count))
@@ -423,6 +450,8 @@ public final class RuleHitCollector {
         logKindKnown[i] = true
       }
       kindID = logKindIDs[i]
+      lastInput = i
+      lastKindID = kindID
     }
     consume(r, logKindID: kindID)
   }
@@ -433,19 +462,20 @@ public final class RuleHitCollector {
   }
 
   private func consume(_ r: Record, logKindID: Int32) {
-    // The callback only notes the matches: a closure capturing `r` would copy the record (and retain its
-    // cursor source) on every call, matching or not.
-    var matched: [(Int, [String: String])] = []
     let identifier = r.identifier
     let unit = r.systemdUnit.isEmpty ? r.unit : r.systemdUnit
-    let isKernel = r.isKernel
     let message = r.message
+    // Most records stop at the candidate check: no closure context, no match list.
+    guard
+      let c = matcherRef._withUnsafeGuaranteedRef({
+        $0.candidate(identifier: identifier, unit: unit, isKernel: r.isKernel, logKindID: logKindID, message: message)
+      })
+    else { return }
+    // The callback only notes the matches: a closure capturing `r` would copy the record (and retain its
+    // cursor source) on every call.
+    var matched: [(Int, [String: String])] = []
     matcherRef._withUnsafeGuaranteedRef { matcher in
-      matcher.forEachMatch(
-        identifier: identifier, unit: unit, isKernel: isKernel, logKindID: logKindID, message: message
-      ) { index, captures in
-        matched.append((index, captures))
-      }
+      matcher.forEachMatch(c, message: message) { index, captures in matched.append((index, captures)) }
     }
     guard !matched.isEmpty else { return }
     for (index, captures) in matched {
