@@ -374,7 +374,8 @@ public enum RuleLoader {
         atWordStart = true
         continue
       }
-      let letterOrDigit = (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
+      let letterOrDigit =
+        (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
       guard letterOrDigit || !atWordStart && (c == UInt8(ascii: "-") || c == UInt8(ascii: "_")) else { return false }
       atWordStart = false
     }

@@ -171,7 +171,9 @@ public final class RuleMatcher {
     identifier: Bytes, unit: Bytes, isKernel: Bool, logKindID: Int32, message: Bytes,
     _ body: (Int, [String: String]) -> Void
   ) {
-    guard let c = candidate(identifier: identifier, unit: unit, isKernel: isKernel, logKindID: logKindID, message: message)
+    guard
+      let c = candidate(
+        identifier: identifier, unit: unit, isKernel: isKernel, logKindID: logKindID, message: message)
     else { return }
     forEachMatch(c, message: message, body)
   }
@@ -390,7 +392,9 @@ public final class RuleMatcher {
       }
       if ids.isEmpty { always.append(Int32(local)) }
       ruleAnchors.append(ids)
-      if let best = ids.max(by: { patterns[Int($0)].count < patterns[Int($1)].count }), longestSeen.insert(best).inserted {
+      if let best = ids.max(by: { patterns[Int($0)].count < patterns[Int($1)].count }),
+        longestSeen.insert(best).inserted
+      {
         longest.append(patterns[Int(best)])
       }
     }
