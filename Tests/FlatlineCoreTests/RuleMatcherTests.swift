@@ -155,6 +155,59 @@ import Testing
     #expect(ids(m.match(line: "no error here", identifier: "postgres")).isEmpty)
   }
 
+  /// Once a matcher has dispatched many records, short identifiers go through a direct-mapped memo keyed by their
+  /// words (`Bytes.shortKey`): identifiers of every length up to 17 that differ in one byte only, in the first,
+  /// a middle or the last position, with and without the kernel flag and a log kind, still reach their own rules.
+  /// A fresh matcher for each question (which never uses the memo) gives the expected answer; a memo of one slot
+  /// makes every source evict the one before it.
+  @Test func recentSourceMemoKeepsSourcesApart() {
+    let alphabet = Array("abcdefghijklmnopq".utf8)
+    var names: [String] = []
+    for n in 1...17 {
+      let base = Array(alphabet[0..<n])
+      names.append(String(decoding: base, as: UTF8.self))
+      for k in Set([0, n / 2, n - 1]) {
+        var v = base
+        v[k] = UInt8(ascii: "Z")
+        names.append(String(decoding: v, as: UTF8.self))
+      }
+    }
+    // A rule per name for half of the names (every other one), so that neighbours differ in their rules.
+    var rules: [Rule] = []
+    for (i, name) in names.enumerated() where i % 2 == 0 {
+      rules.append(
+        Rule(
+          id: "memo.r\(i)", title: "t", component: "c", category: .corruption, severity: .info,
+          filter: RuleFilter(identifiers: [name]), anchors: ["marker"]))
+    }
+    rules.append(
+      Rule(
+        id: "memo.kernel", title: "k", component: "k", category: .storageError, severity: .error,
+        filter: RuleFilter(kernel: true), anchors: ["marker"]))
+    rules.append(
+      Rule(
+        id: "memo.log", title: "l", component: "l", category: .corruption, severity: .info,
+        filter: RuleFilter(logs: ["pglog"]), anchors: ["marker"]))
+    func ids(_ r: [RuleMatch]) -> [String] { r.map(\.rule.id) }
+    // One slot: every source replaces the one before it, so only an exact key compare gives the right group.
+    for slots in [1, 256] {
+      let m = RuleMatcher(rules: rules, recentSlots: slots)
+      var asked = 0
+      for _ in 0..<4 {
+        for name in names {
+          for (kernel, log) in [(false, nil), (true, nil), (false, "pglog")] as [(Bool, String?)] {
+            let got = ids(m.match(line: "a marker here", identifier: name, logKind: log, isKernel: kernel))
+            let want = ids(RuleMatcher(rules: rules).match(
+              line: "a marker here", identifier: name, logKind: log, isKernel: kernel))
+            #expect(got == want, "\(name) kernel \(kernel) log \(log ?? "-") slots \(slots)")
+            asked += 1
+          }
+        }
+      }
+      #expect(asked > 2 * 256)
+    }
+  }
+
   @Test func globPatterns() {
     func g(_ p: String, _ v: String) -> Bool { Array(v.utf8).withBytes { RuleFilter.glob(p, $0) } }
     #expect(g("mysqld", "mysqld"))

@@ -101,6 +101,28 @@ public struct Bytes: @unchecked Sendable {
     return true
   }
 
+  /// The bytes of a view of at most 16 bytes as two words, read without a loop and never outside the view (nil for
+  /// a longer view). Together with `count` the words determine the bytes: 8–16 bytes are the first and the last
+  /// eight (overlapping), 4–7 the first and the last four in one word, fewer one byte at a time. A key for
+  /// direct-mapped memos of short tokens (tags, host names).
+  @inline(__always) var shortKey: (UInt64, UInt64)? {
+    let n = count
+    guard n <= 16 else { return nil }
+    guard n > 0, let base else { return (0, 0) }
+    let raw = UnsafeRawPointer(base)
+    if n >= 8 {
+      return (raw.loadUnaligned(as: UInt64.self), raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self))
+    }
+    if n >= 4 {
+      let head = UInt64(raw.loadUnaligned(as: UInt32.self))
+      let tail = UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self))
+      return (head | tail << 32, 0)
+    }
+    var w: UInt64 = 0
+    for j in 0..<n { w |= UInt64(base[j]) << UInt64(8 * j) }
+    return (w, 0)
+  }
+
   /// Copies `n` bytes; short runs (host names, tags, most journal fields) with two overlapping word moves instead
   /// of a `memmove` call.
   @inline(__always) static func copy(_ to: UnsafeMutablePointer<UInt8>, _ from: UnsafeRawPointer, _ n: Int) {

@@ -112,7 +112,13 @@ public final class RuleMatcher {
   private var generation: UInt32 = 0
   private var candidates: [Int32] = []
 
-  public init(rules: [Rule]) {
+  public convenience init(rules: [Rule]) {
+    self.init(rules: rules, recentSlots: 256)
+  }
+
+  init(rules: [Rule], recentSlots: Int) {
+    precondition(recentSlots > 0 && recentSlots & (recentSlots - 1) == 0)
+    self.recentSlots = recentSlots
     self.rules = rules
     regexes = Array(repeating: nil, count: rules.count)
     regexTried = Array(repeating: false, count: rules.count)
@@ -128,6 +134,7 @@ public final class RuleMatcher {
   }
 
   deinit {
+    recent?.deallocate()
     slots.deallocate()
     slotHashes.deallocate()
     entries.deallocate()
@@ -273,7 +280,47 @@ public final class RuleMatcher {
 
   // MARK: - Source dispatch
 
+  /// One entry of `recent`: a short identifier's words (`Bytes.shortKey`), its length with the kernel flag and the
+  /// log kind id (`tag`), and its group.
+  private struct RecentSource {
+    var w0: UInt64
+    var w1: UInt64
+    var tag: UInt64
+    var group: Int32
+  }
+  /// Direct-mapped memo in front of the dispatch table, for records without a unit and an identifier of at most
+  /// 16 bytes (syslog lines): two word compares instead of hashing the bytes and probing. Allocated once the
+  /// matcher has dispatched `recentAfter` records (`RuleLoader` builds a matcher per rule to check its examples).
+  private var recent: UnsafeMutablePointer<RecentSource>?
+  private var dispatched = 0
+  /// Slots of `recent` (a power of two; tests use 1 so that every source shares the slot).
+  private let recentSlots: Int
+  private static let recentAfter = 256
+
   private func group(identifier: Bytes, unit: Bytes, isKernel: Bool, logKindID: Int32) -> Int32 {
+    guard unit.isEmpty, let (w0, w1) = identifier.shortKey else {
+      return lookupGroup(identifier: identifier, unit: unit, isKernel: isKernel, logKindID: logKindID)
+    }
+    guard let recent else {
+      dispatched += 1
+      if dispatched >= Self.recentAfter {
+        let r = UnsafeMutablePointer<RecentSource>.allocate(capacity: recentSlots)
+        // A tag no key has (lengths are at most 16): every slot starts empty.
+        r.initialize(repeating: RecentSource(w0: 0, w1: 0, tag: .max, group: -1), count: recentSlots)
+        recent = r
+      }
+      return lookupGroup(identifier: identifier, unit: unit, isKernel: isKernel, logKindID: logKindID)
+    }
+    let tag = UInt64(identifier.count) | (isKernel ? 0x100 : 0) | UInt64(UInt32(bitPattern: logKindID)) << 32
+    let h = ((w0 &* 0x9E37_79B9_7F4A_7C15) ^ w1 ^ tag) &* 0xFF51_AFD7_ED55_8CCD
+    let e = recent + (Int(truncatingIfNeeded: h >> 40) & (recentSlots - 1))
+    if e.pointee.w0 == w0 && e.pointee.w1 == w1 && e.pointee.tag == tag { return e.pointee.group }
+    let g = lookupGroup(identifier: identifier, unit: unit, isKernel: isKernel, logKindID: logKindID)
+    e.pointee = RecentSource(w0: w0, w1: w1, tag: tag, group: g)
+    return g
+  }
+
+  private func lookupGroup(identifier: Bytes, unit: Bytes, isKernel: Bool, logKindID: Int32) -> Int32 {
     var h = unit.hash(seed: identifier.hash(seed: UInt64(UInt32(bitPattern: logKindID)) << 1 | (isKernel ? 1 : 0)))
     if h == 0 { h = 1 }
     var mask = slotCount - 1
