@@ -149,6 +149,7 @@ public final class BootSequencer {
     let msg = ring.message(k)
     ring.giveMessage(k, to: boot)
     let time = ring.times[k]
+    if ring.signals[k] == .none, boot.applyPlainText(time: time, input: ring.inputs[k], line: ring.lines[k]) { return }
     let loc = SourceLocation(input: ring.inputs[k], line: ring.lines[k])
     boot.apply(
       signal: ring.signals[k], time: time, location: loc, message: msg, nulBytesBefore: ring.nulBefore[k],

@@ -190,6 +190,24 @@ public final class BootState {
     }
   }
 
+  /// `apply` for most text records: no signal, not the boot's first record, and a kept location without cursor.
+  /// Counts the record and moves the last-record time and line, without building a location or an evidence maker.
+  /// The record's text must already be the last message (`exchangeLastMessage`). False, changing nothing, for any
+  /// other record: the caller then uses `apply`.
+  @inline(__always)
+  func applyPlainText(time: Int64, input: Int32, line: Int) -> Bool {
+    guard records > 0, lastCursorDeferred == nil, storedLastLocation != nil, storedLastLocation!.cursor == nil
+    else { return false }
+    records += 1
+    if time != Record.noTime {
+      if firstTime == Record.noTime { firstTime = time }
+      lastTime = time
+    }
+    storedLastLocation!.input = input
+    storedLastLocation!.line = line
+    return true
+  }
+
   /// Makes the last record's cursor (its location came without one) come from `source` when first needed: a
   /// journal boot's location changes with every entry, and only the last one's cursor is ever shown.
   func deferLastCursor(_ source: any CursorSource, _ position: CursorPosition) {
