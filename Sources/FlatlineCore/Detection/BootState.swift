@@ -14,14 +14,31 @@ public final class BootState {
   public var lastLocation: SourceLocation? {
     get {
       resolveLastCursor()
-      return storedLastLocation
+      return hasLastLocation ? SourceLocation(input: lastInput, line: lastLine, cursor: lastCursor) : nil
     }
     set {
-      storedLastLocation = newValue
+      setStoredLocation(newValue)
       lastCursorDeferred = nil
     }
   }
-  private var storedLastLocation: SourceLocation?
+  /// `lastLocation` as stored, in parts: the per-record path moves the input and line of a text location without
+  /// copying a `SourceLocation` (whose optional cursor costs reference counting to copy).
+  private var hasLastLocation = false
+  private var lastInput: Int32 = 0
+  private var lastLine = 0
+  private var lastCursor: String?
+
+  private func setStoredLocation(_ location: SourceLocation?) {
+    guard let location else {
+      hasLastLocation = false
+      lastCursor = nil
+      return
+    }
+    hasLastLocation = true
+    lastInput = location.input
+    lastLine = location.line
+    lastCursor = location.cursor
+  }
   /// The source and position that give the last record's cursor when it is first needed.
   private var lastCursorDeferred: (source: any CursorSource, position: CursorPosition)?
   /// Text of the last record (at most 4096 bytes). Stored in a buffer that is overwritten for every record
@@ -135,11 +152,11 @@ public final class BootState {
     }
     // Text records (no cursors) update the kept location in place: replacing it, or clearing the deferred
     // cursor when there is none, costs reference-counting calls on every record.
-    if location.cursor == nil, storedLastLocation != nil, storedLastLocation!.cursor == nil {
-      storedLastLocation!.input = location.input
-      storedLastLocation!.line = location.line
+    if location.cursor == nil, hasLastLocation, lastCursor == nil {
+      lastInput = location.input
+      lastLine = location.line
     } else {
-      storedLastLocation = location
+      setStoredLocation(location)
     }
     if lastCursorDeferred != nil { lastCursorDeferred = nil }
     if !messageHeld { setLastMessage(message) }
@@ -196,15 +213,14 @@ public final class BootState {
   /// other record: the caller then uses `apply`.
   @inline(__always)
   func applyPlainText(time: Int64, input: Int32, line: Int) -> Bool {
-    guard records > 0, lastCursorDeferred == nil, storedLastLocation != nil, storedLastLocation!.cursor == nil
-    else { return false }
+    guard records > 0, hasLastLocation, lastCursor == nil, lastCursorDeferred == nil else { return false }
     records += 1
     if time != Record.noTime {
       if firstTime == Record.noTime { firstTime = time }
       lastTime = time
     }
-    storedLastLocation!.input = input
-    storedLastLocation!.line = line
+    lastInput = input
+    lastLine = line
     return true
   }
 
@@ -218,7 +234,7 @@ public final class BootState {
   func resolveLastCursor() {
     guard let d = lastCursorDeferred else { return }
     lastCursorDeferred = nil
-    storedLastLocation?.cursor = d.source.cursor(at: d.position)
+    if hasLastLocation { lastCursor = d.source.cursor(at: d.position) }
   }
 
   /// The clean-shutdown marker that still stands at the end of the boot, with its strength (0–1).
@@ -299,8 +315,8 @@ public final class BootState {
     records += other.records
     if firstTime == Record.noTime { firstTime = other.firstTime }
     if other.lastTime != Record.noTime { lastTime = other.lastTime }
-    if let loc = other.storedLastLocation {
-      lastLocation = loc
+    if other.hasLastLocation {
+      lastLocation = SourceLocation(input: other.lastInput, line: other.lastLine, cursor: other.lastCursor)
       lastMessage = other.lastMessage
     }
     takeMarkers(of: other, base: base)
@@ -331,7 +347,7 @@ public final class BootState {
     {
       candidates[i].evidence.location.line += delta
     }
-    if let loc = storedLastLocation, loc.input == input, loc.line > 0 { storedLastLocation!.line += delta }
+    if hasLastLocation, lastInput == input, lastLine > 0 { lastLine += delta }
   }
 
   /// Merges `other` (the continuation of this boot under another host name) into this one.
