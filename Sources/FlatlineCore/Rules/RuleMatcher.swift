@@ -21,7 +21,7 @@ public struct RuleMatch: Sendable {
 /// 1. **Dispatch on the source.** The set of rules whose filter passes depends only on (identifier, unit,
 ///    native log kind, kernel flag). That set is computed once per distinct source and cached in a small hash
 ///    table keyed by those bytes, so a record from a program no rule cares about (most syslog lines) costs a
-///    hash and a lookup and is done.
+///    hash and a lookup and is done. Short identifiers without unit (syslog) try a direct-mapped memo first.
 /// 2. **A skip-scan prefilter, then one pass over the message for all anchors.** Each group has a Wu–Manber
 ///    prefilter (`LiteralPrefilter`) over the longest anchor of each of its rules: most messages contain none of
 ///    them and are done after looking at a fraction of their bytes. Otherwise:
