@@ -81,6 +81,39 @@ func work(_ time: String, host: String = "web1") -> L {
 }
 
 @Suite struct BootSequencerTests {
+  /// A line without host goes to the host of the previous record of its own stream, also when records of
+  /// another stream came in between (tail mode interleaves followed files; the engine writes a stream's last host
+  /// down only when the stream changes).
+  @Test func hostlessLineFollowsItsStreamsLastHost() {
+    let registry = InputRegistry()
+    var engine = DetectionEngine(registry: registry)
+    let a = registry.register(path: "/var/log/a", kind: .syslog)
+    let b = registry.register(path: "/var/log/b", kind: .syslog)
+    #expect(registry.inputs[Int(a)].stream != registry.inputs[Int(b)].stream)
+    let lines: [(Int32, String, Int)] = [
+      (a, "alpha", 1), (b, "beta", 1), (a, "", 2), (b, "", 2), (a, "gamma", 3), (b, "", 3), (a, "", 4), (a, "", 4),
+    ]
+    for (k, (input, host, second)) in lines.enumerated() {
+      let h = Array(host.utf8)
+      let m = Array("line \(k)".utf8)
+      let t = Array("app".utf8)
+      h.withBytes { hb in
+        m.withBytes { mb in
+          t.withBytes { tb in
+            engine.consume(
+              Record(
+                time: CivilTime.micros(year: 2024, month: 3, day: 1, hour: 0, minute: 0, second: second), input: input,
+                line: k + 1, host: hb, identifier: tb, message: mb))
+          }
+        }
+      }
+    }
+    engine.finish()
+    var records: [String: Int] = [:]
+    for s in engine.sequencers { records[s.hostKey, default: 0] += s.boots.reduce(0) { $0 + $1.records } }
+    #expect(records == ["alpha": 2, "beta": 3, "gamma": 3])
+  }
+
   @Test func cleanRebootThenRunning() {
     let r = analyze(
       kernelBoot("03-01 10:00:00") + [

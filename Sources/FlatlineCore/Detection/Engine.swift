@@ -17,8 +17,25 @@ public struct DetectionEngine: RecordSink {
   private var absorbedKeys: [ByteArena] = []
   private var lastSequencer = -1
   /// The host of the previous record per stream, for lines that carry none.
-  /// Indexed by stream number; -1 = none yet (an array: this is written whenever the host changes).
+  /// Indexed by stream number; -1 = none yet. The entry of the stream being read (`lastStream`) is written only
+  /// when another stream's record comes (hosts of a central syslog change on most records; a line without host
+  /// is looked up here only after its stream changed): see `lastHostsNow` and `saveLastHost`.
   private var lastHostOfStream: [Int] = []
+
+  /// `lastHostOfStream` with the entry of the stream being read brought up to date.
+  private var lastHostsNow: [Int] {
+    var hosts = lastHostOfStream
+    if lastStream >= 0 && lastSequencer >= 0 {
+      if lastStream >= hosts.count { hosts.append(contentsOf: repeatElement(-1, count: lastStream + 1 - hosts.count)) }
+      hosts[lastStream] = lastSequencer
+    }
+    return hosts
+  }
+
+  /// Writes the entry of the stream being read into `lastHostOfStream`.
+  private mutating func saveLastHost() {
+    if lastStream >= 0 && lastSequencer >= 0 { setLastHost(ofStream: lastStream, lastSequencer) }
+  }
   /// Journal boots: which sequencer holds each boot ID (per stream), and whether it may still move.
   private var bootOwner: [String: (sequencer: Int, pinned: Bool)] = [:]
   private var lastBootID: [UInt8] = []
@@ -85,11 +102,11 @@ public struct DetectionEngine: RecordSink {
         lastBootID.append(contentsOf: r.bootID.buffer)
       }
     }
-    if stream != lastStream || seq != lastSequencer {
+    if stream != lastStream {
+      saveLastHost()
       lastStream = stream
-      lastSequencer = seq
-      setLastHost(ofStream: stream, seq)
     }
+    lastSequencer = seq
     streamOrdinal += 1
     let ordinal = streamOrdinal
     sequencerRefs[seq]._withUnsafeGuaranteedRef { s in
@@ -188,6 +205,7 @@ public struct DetectionEngine: RecordSink {
   /// Appends the sequencers of an engine that read later inputs (other streams) on another thread, as if its
   /// records had come after this engine's (`ParallelIngest`): stream ordinals shift, lookups are re-keyed.
   mutating func absorb(_ other: DetectionEngine) {
+    saveLastHost()
     let offset = sequencers.count
     for s in other.sequencers {
       if s.lastStreamOrdinal >= 0 {
@@ -197,7 +215,7 @@ public struct DetectionEngine: RecordSink {
       add(s)
     }
     for (k, v) in other.index { index[k] = v + offset }
-    for (k, v) in other.lastHostOfStream.enumerated() where v >= 0 { setLastHost(ofStream: k, v + offset) }
+    for (k, v) in other.lastHostsNow.enumerated() where v >= 0 { setLastHost(ofStream: k, v + offset) }
     for (k, v) in other.bootOwner { bootOwner[k] = (v.sequencer + offset, v.pinned) }
     forgetLookups(after: other)
   }
@@ -241,6 +259,7 @@ public struct DetectionEngine: RecordSink {
   /// jobs; check `canAppendJournalBoots` first): each machine's boots follow this engine's boots of the same
   /// stream and machine; machines new in the range are appended; stream ordinals shift, lookups are re-keyed.
   mutating func appendJournalBoots(_ other: DetectionEngine) {
+    saveLastHost()
     let offset = streamOrdinal
     let mapped = continueSequencers(
       of: other, join: { mine, next in mine.appendJournalBoots(next, ordinalOffset: offset) },
@@ -273,7 +292,7 @@ public struct DetectionEngine: RecordSink {
         mapped.append(sequencers.count - 1)
       }
     }
-    for (k, v) in other.lastHostOfStream.enumerated() where v >= 0 { setLastHost(ofStream: k, mapped[v]) }
+    for (k, v) in other.lastHostsNow.enumerated() where v >= 0 { setLastHost(ofStream: k, mapped[v]) }
     return mapped
   }
 
@@ -301,6 +320,7 @@ public struct DetectionEngine: RecordSink {
   /// `canAppendChunk` first): each host's sequencer continues this engine's sequencer of the same stream and
   /// host (its first boot, begun before the chunk, joins this one's last); hosts new in the chunk are appended.
   mutating func appendChunk(_ other: DetectionEngine) {
+    saveLastHost()
     let offset = streamOrdinal
     _ = continueSequencers(
       of: other, join: { mine, next in mine.continueWith(next, ordinalOffset: offset) },

@@ -184,7 +184,7 @@ public struct Bytes: @unchecked Sendable {
     count == literal.utf8CodeUnitCount && hasPrefix(literal)
   }
 
-  @inlinable public func equals(_ other: Bytes) -> Bool {
+  @inlinable @inline(__always) public func equals(_ other: Bytes) -> Bool {
     guard count == other.count else { return false }
     if count == 0 { return true }
     return Bytes.same(base!, other.base!, count)
