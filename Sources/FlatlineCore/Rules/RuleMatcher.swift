@@ -297,18 +297,13 @@ public final class RuleMatcher {
   private let recentSlots: Int
   private static let recentAfter = 256
 
+  @inline(__always)
   private func group(identifier: Bytes, unit: Bytes, isKernel: Bool, logKindID: Int32) -> Int32 {
     guard unit.isEmpty, let (w0, w1) = identifier.shortKey else {
       return lookupGroup(identifier: identifier, unit: unit, isKernel: isKernel, logKindID: logKindID)
     }
     guard let recent else {
-      dispatched += 1
-      if dispatched >= Self.recentAfter {
-        let r = UnsafeMutablePointer<RecentSource>.allocate(capacity: recentSlots)
-        // A tag no key has (lengths are at most 16): every slot starts empty.
-        r.initialize(repeating: RecentSource(w0: 0, w1: 0, tag: .max, group: -1), count: recentSlots)
-        recent = r
-      }
+      countBeforeMemo()
       return lookupGroup(identifier: identifier, unit: unit, isKernel: isKernel, logKindID: logKindID)
     }
     let tag = UInt64(identifier.count) | (isKernel ? 0x100 : 0) | UInt64(UInt32(bitPattern: logKindID)) << 32
@@ -320,6 +315,18 @@ public final class RuleMatcher {
     return g
   }
 
+  /// Counts a dispatch made before `recent` exists, and makes it after `recentAfter` of them.
+  @inline(never)
+  private func countBeforeMemo() {
+    dispatched += 1
+    guard dispatched >= Self.recentAfter else { return }
+    let r = UnsafeMutablePointer<RecentSource>.allocate(capacity: recentSlots)
+    // A tag no key has (lengths are at most 16): every slot starts empty.
+    r.initialize(repeating: RecentSource(w0: 0, w1: 0, tag: .max, group: -1), count: recentSlots)
+    recent = r
+  }
+
+  @inline(never)
   private func lookupGroup(identifier: Bytes, unit: Bytes, isKernel: Bool, logKindID: Int32) -> Int32 {
     var h = unit.hash(seed: identifier.hash(seed: UInt64(UInt32(bitPattern: logKindID)) << 1 | (isKernel ? 1 : 0)))
     if h == 0 { h = 1 }
@@ -512,6 +519,7 @@ public final class RuleHitCollector {
     consume(r, logKindID: matcher.logKindID(logKind))
   }
 
+  @inline(__always)
   private func consume(_ r: Record, logKindID: Int32) {
     let identifier = r.identifier
     let unit = r.systemdUnit.isEmpty ? r.unit : r.systemdUnit
