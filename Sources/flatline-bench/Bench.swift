@@ -52,7 +52,8 @@ final class Bench {
     self.scale = scale
     var buf = [CChar](repeating: 0, count: 4096)
     let n = readlink("/proc/self/exe", &buf, buf.count - 1)
-    selfPath = n > 0 ? String(cString: buf) : CommandLine.arguments[0]
+    selfPath =
+      n > 0 ? String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : CommandLine.arguments[0]
   }
 
   // MARK: - Corpora

@@ -21,7 +21,7 @@ import Testing
       output = dir.appendingPathComponent("events.ndjson")
       stateDir = dir.appendingPathComponent("state")
       stderr = dir.appendingPathComponent("stderr-\(UUID().uuidString)")
-      FileManager.default.createFile(atPath: stderr.path, contents: nil)
+      _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
       process.executableURL = CLI.binary
       process.arguments =
         ["tail"] + paths + ["--state-dir", stateDir.path, "--output", output.path, "--heartbeat", "1"] + extra
@@ -85,7 +85,7 @@ import Testing
 
   static func append(_ url: URL, _ lines: [String]) throws {
     if !FileManager.default.fileExists(atPath: url.path) {
-      FileManager.default.createFile(atPath: url.path, contents: nil)
+      _ = FileManager.default.createFile(atPath: url.path, contents: nil)
     }
     let h = try FileHandle(forWritingTo: url)
     h.seekToEndOfFile()
