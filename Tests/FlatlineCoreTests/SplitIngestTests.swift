@@ -66,6 +66,36 @@ import Testing
     }
   }
 
+  /// Warnings of rotation sets read on several threads reach the warning handler in the one-thread run's order,
+  /// every time, not in the order the threads happened to warn in.
+  @Test func parallelSetsWarnInInputOrder() {
+    let dir = Self.tempDir("warn-order")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    for k in 0..<8 {
+      // Each set: lines without a syslog header (one warning per file), more of them in later sets.
+      var text = "Mar  1 10:00:0\(k) host\(k) app[1]: start\n"
+      for j in 0..<(k * 40 + 1) { text += "garbage line \(j) without a header\n" }
+      text += "Mar  1 10:00:0\(k) host\(k) app[1]: done\n"
+      _ = FileManager.default.createFile(atPath: "\(dir)/set\(k).log", contents: Data(text.utf8))
+    }
+    final class Lines: @unchecked Sendable {
+      private let lock = NSLock()
+      private var lines: [String] = []
+      func add(_ s: String) { lock.withLock { lines.append(s) } }
+      var all: [String] { lock.withLock { lines } }
+    }
+    func warnings(jobs: Int) -> [String] {
+      let got = Lines()
+      var o = AnalysisOptions(paths: [dir], ingest: IngestOptions(year: 2024, timeZone: "UTC"))
+      o.jobs = jobs
+      _ = Analyzer.run(o) { got.add($0) }
+      return got.all
+    }
+    let one = warnings(jobs: 1)
+    #expect(one.count == 8)
+    for _ in 0..<6 { #expect(warnings(jobs: 2) == one) }
+  }
+
   /// Whole sets go to the threads when none is bigger than an even share; otherwise big files are split.
   @Test func wholeSetsWhenTheyKeepEveryThreadBusy() throws {
     #expect(ParallelIngest.wholeSetsBalance([268, 268, 268, 268], jobs: 2))

@@ -11,7 +11,8 @@ import Foundation
 ///   and warning of the set carries the numbers it would have had.
 /// - Each job has its own `AnalysisSink` (boot engine, rule matcher — not thread-safe — and instance scanner).
 ///   After the batch the sinks are merged in input order: sequencers and rule hits appended, stream ordinals
-///   shifted, the forks' input entries (counts, hosts, warnings) copied back.
+///   shifted, the forks' input entries (counts, hosts, warnings) copied back, and the forks' warnings printed then,
+///   in input order: stderr is the one-thread run's, not the order in which the threads happened to warn.
 /// The boot state machine runs per stream (one rotation set), so sets are independent.
 /// A binary journal group (`.journalFiles`) is read on the calling thread in its place, its boots in ranges on
 /// all N threads (`JournalSource.run(jobs:rules:into:)`, joined so that the result is again identical).
@@ -131,6 +132,8 @@ enum ParallelIngest {
     var work: [Job] = []
     for files in batch {
       let fork = registry.fork()
+      // The forks hold their warnings; they are printed at the join, in input order (as one thread prints them).
+      fork.warningHandler = nil
       let first = registry.inputs.count
       let stream = registry.newStream()
       for f in files { registry.register(path: f, kind: .syslog, stream: stream) }
@@ -151,7 +154,13 @@ enum ParallelIngest {
       }
     }
     for job in work {
-      for i in job.indices where i < job.fork.inputs.count { registry[Int32(i)] = job.fork.inputs[i] }
+      for i in job.indices where i < job.fork.inputs.count {
+        let info = job.fork.inputs[i]
+        registry[Int32(i)] = info
+        if let printWarning = registry.warningHandler {
+          for w in info.warnings { printWarning("\(info.path): \(w)") }
+        }
+      }
       if let sink = job.sink { tap.absorb(sink) }
     }
   }
