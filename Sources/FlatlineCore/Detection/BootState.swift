@@ -28,6 +28,21 @@ public final class BootState {
   private var lastLine = 0
   private var lastCursor: String?
 
+  /// True when the kept location is a text one (a line, no cursor): a text record moves it in place.
+  private var keepsTextLocation: Bool { hasLastLocation && lastCursor == nil }
+
+  /// Counts one more record at `time` (first and last time); returns its ordinal in the boot.
+  @inline(__always) @discardableResult
+  private func countRecord(at time: Int64) -> Int {
+    let ordinal = records
+    records += 1
+    if time != Record.noTime {
+      if firstTime == Record.noTime { firstTime = time }
+      lastTime = time
+    }
+    return ordinal
+  }
+
   private func setStoredLocation(_ location: SourceLocation?) {
     guard let location else {
       hasLastLocation = false
@@ -144,15 +159,10 @@ public final class BootState {
     signal: Signal, time: Int64, location: SourceLocation, message: Bytes, nulBytesBefore: Int,
     messageHeld: Bool = false, makeEvidence: (EvidenceKind) -> EvidenceRecord
   ) {
-    let ordinal = records
-    records += 1
-    if time != Record.noTime {
-      if firstTime == Record.noTime { firstTime = time }
-      lastTime = time
-    }
+    let ordinal = countRecord(at: time)
     // Text records (no cursors) update the kept location in place: replacing it, or clearing the deferred
     // cursor when there is none, costs reference-counting calls on every record.
-    if location.cursor == nil, hasLastLocation, lastCursor == nil {
+    if location.cursor == nil, keepsTextLocation {
       lastInput = location.input
       lastLine = location.line
     } else {
@@ -213,12 +223,8 @@ public final class BootState {
   /// other record: the caller then uses `apply`.
   @inline(__always)
   func applyPlainText(time: Int64, input: Int32, line: Int) -> Bool {
-    guard records > 0, hasLastLocation, lastCursor == nil, lastCursorDeferred == nil else { return false }
-    records += 1
-    if time != Record.noTime {
-      if firstTime == Record.noTime { firstTime = time }
-      lastTime = time
-    }
+    guard records > 0, keepsTextLocation, lastCursorDeferred == nil else { return false }
+    countRecord(at: time)
     lastInput = input
     lastLine = line
     return true
