@@ -154,13 +154,7 @@ enum ParallelIngest {
       }
     }
     for job in work {
-      for i in job.indices where i < job.fork.inputs.count {
-        let info = job.fork.inputs[i]
-        registry[Int32(i)] = info
-        if let printWarning = registry.warningHandler {
-          for w in info.warnings { printWarning("\(info.path): \(w)") }
-        }
-      }
+      for i in job.indices where i < job.fork.inputs.count { registry.takeBack(job.fork.inputs[i], at: Int32(i)) }
       if let sink = job.sink { tap.absorb(sink) }
     }
   }

@@ -152,13 +152,7 @@ enum SplitIngest {
       units, slots.map(\.result), base: base, zone: zone, rules: rules, options: options, rereads: &rereads)
     {
       // Copy the set's inputs back, telling the warnings the main registry has not seen.
-      for i in prepared.indices {
-        let before = registry[i].warnings.count
-        registry[i] = joined.registry[i]
-        for w in joined.registry[i].warnings.dropFirst(before) {
-          registry.warningHandler?("\(registry[i].path): \(w)")
-        }
-      }
+      for i in prepared.indices { registry.takeBack(joined.registry[i], at: i) }
       tap.absorb(joined.sink)
       return .split(units: units.count, rereads: rereads)
     }

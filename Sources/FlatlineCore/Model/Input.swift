@@ -93,6 +93,15 @@ public final class InputRegistry: @unchecked Sendable {
     warningHandler?("\(inputs[Int(index)].path): \(message)")
   }
 
+  /// Takes input `index` as a fork read it (`fork()`: a set read on another thread) and prints the warnings it
+  /// gained there, those beyond the ones this registry already holds, as `warn` would have.
+  func takeBack(_ info: InputInfo, at index: Int32) {
+    let before = inputs[Int(index)].warnings.count
+    inputs[Int(index)] = info
+    guard let warningHandler else { return }
+    for w in info.warnings.dropFirst(before) { warningHandler("\(info.path): \(w)") }
+  }
+
   public func addRecords(_ index: Int32, _ n: Int = 1) { inputs[Int(index)].records += n }
   public func addSkipped(_ index: Int32, _ n: Int = 1) { inputs[Int(index)].skipped += n }
 
