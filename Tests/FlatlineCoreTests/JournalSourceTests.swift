@@ -197,6 +197,63 @@ import Testing
     #expect(registry.inputs[0].path == dir.path)
   }
 
+  /// Sets the compression flags of the file's first compressed data object to XZ|LZ4 together, which no
+  /// libsystemd can decompress: reading that field fails with EPROTONOSUPPORT (as for a journal written with a
+  /// compression this libsystemd lacks). Returns false when the file has no compressed data object.
+  static func spoilCompressedField(_ file: URL) throws -> Bool {
+    var bytes = [UInt8](try Data(contentsOf: file))
+    func u64(_ at: Int) -> Int {
+      var v: UInt64 = 0
+      for k in 0..<8 { v |= UInt64(bytes[at + k]) << (8 * UInt64(k)) }
+      return Int(clamping: v)
+    }
+    let headerSize = u64(88)
+    let end = Swift.min(headerSize + u64(96), bytes.count)
+    var at = headerSize
+    while at + 16 <= end {
+      let (type, flags, size) = (bytes[at], bytes[at + 1], u64(at + 8))
+      guard size >= 16 else { return false }
+      if type == 1 && flags != 0 {  // OBJECT_DATA, compressed
+        bytes[at + 1] = 3
+        try Data(bytes).write(to: file)
+        return true
+      }
+      at += (size + 7) & ~7
+    }
+    return false
+  }
+
+  @Test(.enabled(if: JournalFixture.isAvailable, "needs systemd-journal-remote"))
+  func entryWithAnUnreadableFieldIsReadWithoutItAndWarned() throws {
+    let s: Int64 = 1_000_000
+    let big = String(repeating: "0123456789abcdef", count: 256)
+    let entries = [
+      T.entry(T.bootA1, T.machineA, host: "alpha", time: T.t0, mono: 1 * s, message: "first"),
+      T.entry(T.bootA1, T.machineA, host: "alpha", time: T.t0 + s, mono: 2 * s, message: "second",
+              extra: [("BIG_FIELD", big)]),
+      T.entry(T.bootA1, T.machineA, host: "alpha", time: T.t0 + 2 * s, mono: 3 * s, message: "third"),
+    ]
+    let dir = try JournalFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = try JournalFixture.build(exportBytes: T.export(entries), in: dir, name: "remote.journal")
+    try #require(try Self.spoilCompressedField(file), "journal-remote did not compress the 4 KiB field")
+    let warning = "1 journal entry read without a field that could not be read: EPROTONOSUPPORT"
+
+    let registry = InputRegistry()
+    var sink = JournalCollectingSink()
+    JournalSource(files: [file.path], registry: registry, options: IngestOptions()).run(into: &sink)
+    #expect(sink.entries.map { String(decoding: $0.message, as: UTF8.self) } == ["first", "second", "third"])
+    #expect(sink.entries.map(\.host) == ["alpha", "alpha", "alpha"])
+    #expect(registry.inputs[0].warnings.contains { $0.hasPrefix(warning) }, "\(registry.inputs[0].warnings)")
+
+    // Walk mode and the parallel join carry the count too.
+    for (jobs, walk) in [(1, false), (2, false), (1, true), (2, true)] {
+      let report = JournalParallelTests.report([file.path], jobs: jobs, walk: walk)
+      #expect(report.contains(warning), "--jobs \(jobs), walk \(walk)")
+      #expect(report.contains("\"records\": 3"), "--jobs \(jobs), walk \(walk)")
+    }
+  }
+
   /// Keeps each entry's eager cursor and its deferred position; resolves the positions after the run.
   final class PositionSink: RecordSink {
     var eager: [String?] = []

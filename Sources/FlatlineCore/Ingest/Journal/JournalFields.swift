@@ -238,6 +238,14 @@ struct JournalErrorTally {
     counts[errnoValue, default: 0] += 1
   }
 
+  /// Adds `other`'s counts (its kinds new here after this one's, in its order).
+  mutating func add(_ other: JournalErrorTally) {
+    for e in other.order {
+      if counts[e] == nil { order.append(e) }
+      counts[e, default: 0] += other.counts[e]!
+    }
+  }
+
   var total: Int { counts.values.reduce(0, +) }
 
   /// `(name, count)` per error kind, in first-seen order.

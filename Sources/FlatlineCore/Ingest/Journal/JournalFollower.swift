@@ -55,6 +55,8 @@ final class JournalFollower: CursorSource {
     var delivered = 0
     var errors = 0
     var lastError: Int32 = 0
+    var fieldErrors = 0
+    var lastFieldError: Int32 = 0
     while errors < 1000 {
       let r = handle.next()
       if r == 0 { break }
@@ -69,6 +71,10 @@ final class JournalFollower: CursorSource {
         lastError = e.code
         continue
       case .success(let entry):
+        if entry.fieldError != 0 {
+          fieldErrors += 1
+          lastFieldError = entry.fieldError
+        }
         fields.fill(&record)
         record.time = journalTime(entry.realtime)
         record.monotonic = entry.mono.usec <= UInt64(Int64.max) ? Int64(entry.mono.usec) : -1
@@ -80,12 +86,18 @@ final class JournalFollower: CursorSource {
       registry.addRecords(input, delivered)
       cursor = currentCursor() ?? cursor
     }
+    var problems: [String] = []
     if errors > 0 {
       registry.addSkipped(input, errors)
       unreadable += errors
-      return "\(errors) journal entr\(errors == 1 ? "y" : "ies") unreadable: \(errnoName(lastError))"
+      problems.append("\(errors) journal entr\(errors == 1 ? "y" : "ies") unreadable: \(errnoName(lastError))")
     }
-    return nil
+    if fieldErrors > 0 {
+      problems.append(
+        "\(fieldErrors) journal entr\(fieldErrors == 1 ? "y" : "ies") read without a field that could not be read: "
+          + errnoName(lastFieldError))
+    }
+    return problems.isEmpty ? nil : problems.joined(separator: "; ")
   }
 
   func currentCursor() -> String? { handle?.currentCursor() }

@@ -141,11 +141,22 @@ final class JournalHandle: CursorSource {
   @inline(__always) func restartData() { sd_journal_restart_data(j) }
 
   /// Next `FIELD=value` datum of the current entry: > 0 with `data`/`length` set, 0 at the end, < 0 on error.
-  /// The pointer is valid only until the next call.
+  /// The pointer is valid only until the next call. Fields sd-journal cannot hand out (unsupported compression,
+  /// too large, …) are skipped.
   @inline(__always) func enumerateData(
     _ data: inout UnsafeRawPointer?, _ length: inout Int
   ) -> Int32 {
     sd_journal_enumerate_available_data(j, &data, &length)
+  }
+
+  /// As `enumerateData`, but an unavailable field is an error (it is not skipped): `sd_journal_enumerate_data`.
+  /// Every public sd-journal call checks the process ID (in libsystemd 252 an atomic compare-and-swap on one
+  /// global, which threads reading at once contend for); `enumerate_available_data` makes two such calls per
+  /// field, this one.
+  @inline(__always) func enumerateDataStrict(
+    _ data: inout UnsafeRawPointer?, _ length: inout Int
+  ) -> Int32 {
+    sd_journal_enumerate_data(j, &data, &length)
   }
 
   /// The value of one field of the current entry (text), or nil.
@@ -256,23 +267,57 @@ func hexString(_ bytes: UnsafeRawBufferPointer) -> String {
   return String(decoding: out, as: UTF8.self)
 }
 
+/// What `JournalHandle.readEntry` read of an entry besides its fields.
+struct JournalEntryRead {
+  var realtime: UInt64
+  var mono: (usec: UInt64, bootID: sd_id128_t)
+  /// Data fields read.
+  var count: Int
+  /// Errno of a field sd-journal could not hand out (the entry was read without it); 0 when none.
+  var fieldError: Int32
+}
+
 extension JournalHandle {
-  /// Copies the current entry into `fields` in one pass over its data (`enumerate_available_data`; boot ID and times
-  /// from the entry header, not from fields; `known`: the entry's monotonic time and boot, when the caller already
-  /// asked). Returns the header times, how many data fields the entry had, or an errno.
+  /// Copies the current entry into `fields` in one pass over its data (boot ID and times from the entry header, not
+  /// from fields; `known`: the entry's monotonic time and boot, when the caller already asked). Returns the header
+  /// times, how many data fields were read, and the errno of a field sd-journal could not hand out (0: none; the
+  /// entry is then read without it), or an errno for the entry.
   @inline(__always)
   func readEntry(
     into fields: JournalFields, monotonic known: (usec: UInt64, bootID: sd_id128_t)? = nil
-  ) -> Result<(realtime: UInt64, mono: (usec: UInt64, bootID: sd_id128_t), count: Int), JournalOpenError> {
+  ) -> Result<JournalEntryRead, JournalOpenError> {
     guard let realtime = realtime() else { return .failure(JournalOpenError(code: EBADMSG)) }
     guard var mono = known ?? monotonic() else { return .failure(JournalOpenError(code: EBADMSG)) }
+    // Most entries have no field sd-journal cannot hand out: read them with one library call per field, and read
+    // an entry again, skipping such fields (`enumerate_available_data`), only when a call fails.
+    var n: Int
+    var fieldError: Int32 = 0
+    let truncatedBefore = fields.truncated
+    switch readFields(into: fields, skippingUnavailable: false) {
+    case .success(let count): n = count
+    case .failure(let strict):
+      fields.truncated = truncatedBefore
+      switch readFields(into: fields, skippingUnavailable: true) {
+      case .success(let count):
+        n = count
+        fieldError = strict.code
+      case .failure(let e): return .failure(e)
+      }
+    }
+    withUnsafeBytes(of: &mono.bootID) { fields.setHex(.bootID, id: $0) }
+    return .success(JournalEntryRead(realtime: realtime, mono: mono, count: n, fieldError: fieldError))
+  }
+
+  /// Copies the current entry's data fields into `fields` from the first; returns how many there were.
+  @inline(__always)
+  private func readFields(into fields: JournalFields, skippingUnavailable: Bool) -> Result<Int, JournalOpenError> {
     fields.reset()
     restartData()
     var data: UnsafeRawPointer?
     var length = 0
     var n = 0
     while n < 100_000 {
-      let r = enumerateData(&data, &length)
+      let r = skippingUnavailable ? enumerateData(&data, &length) : enumerateDataStrict(&data, &length)
       if r == 0 { break }
       if r < 0 { return .failure(JournalOpenError(code: -r)) }
       n += 1
@@ -280,7 +325,6 @@ extension JournalHandle {
       else { continue }
       fields.set(field, data + nameLength + 1, length - nameLength - 1)
     }
-    withUnsafeBytes(of: &mono.bootID) { fields.setHex(.bootID, id: $0) }
-    return .success((realtime, mono, n))
+    return .success(n)
   }
 }

@@ -194,6 +194,8 @@ struct JournalGroupReader {
   private var surveyIndex: [BootKey: Int] = [:]
   /// Entries whose header was readable but none of whose fields were (delivered with time and boot only).
   var emptyEntries = 0
+  /// Entries read without a field sd-journal could not hand out, by that field's errno.
+  var fieldErrors = JournalErrorTally()
   /// The header realtime of the entry `read` read last.
   var realtimeRead: UInt64 = 0
   /// True while every file walk reached all the entries its header lists without a read error.
@@ -453,6 +455,7 @@ struct JournalGroupReader {
       if got.skipped > had.skipped { registry.addSkipped(input, got.skipped - had.skipped) }
       for message in got.warnings.dropFirst(had.warnings.count) { warn(message) }
       emptyEntries += reader.emptyEntries
+      fieldErrors.add(reader.fieldErrors)
       fields.truncated += reader.fields.truncated
     }
   }
@@ -776,11 +779,12 @@ struct JournalGroupReader {
   mutating func read(
     _ handle: JournalHandle, monotonic known: (usec: UInt64, bootID: sd_id128_t)? = nil, into record: inout Record
   ) -> Int32? {
-    let entry: (realtime: UInt64, mono: (usec: UInt64, bootID: sd_id128_t), count: Int)
+    let entry: JournalEntryRead
     switch handle.readEntry(into: fields, monotonic: known) {
     case .failure(let e): return e.code
     case .success(let r): entry = r
     }
+    if entry.fieldError != 0 { fieldErrors.add(entry.fieldError) }
     let realtime = entry.realtime
     realtimeRead = realtime
     let mono = entry.mono
@@ -803,6 +807,9 @@ struct JournalGroupReader {
   func finish() {
     for (name, count) in errors.summary {
       warn("\(count) journal entr\(count == 1 ? "y" : "ies") unreadable: \(name)")
+    }
+    for (name, count) in fieldErrors.summary {
+      warn("\(count) journal entr\(count == 1 ? "y" : "ies") read without a field that could not be read: \(name)")
     }
     if emptyEntries > 0 {
       warn("\(emptyEntries) journal entr\(emptyEntries == 1 ? "y has" : "ies have") no readable fields (corrupt data); "
