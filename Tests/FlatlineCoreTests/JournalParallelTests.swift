@@ -350,6 +350,45 @@ import Testing
     #expect(overlapping == nil)
   }
 
+  /// Walk mode weighs boots by their entries' sequence numbers, not their span of time: a busy short boot before
+  /// three idle long ones gets a range of its own.
+  @Test(.enabled(if: JournalFixture.isAvailable, "needs systemd-journal-remote"))
+  func walkWeightsFollowEntriesNotTime() throws {
+    let s: Int64 = 1_000_000
+    let boots = [T.bootA1, T.bootA2, "a3a3a3a3a3a3a3a3a3a3a3a3a3a3a3a3", "a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4a4"]
+    var entries: [JournalTestEntry] = []
+    var t = T.t0
+    for (k, boot) in boots.enumerated() {
+      // Boot 0: 40 entries over 8 s; the others 3 entries over 10,000 s.
+      let (count, step): (Int, Int64) = k == 0 ? (40, s / 5) : (3, 5_000 * s)
+      for i in 0..<count {
+        entries.append(T.entry(boot, T.machineA, host: "alpha", time: t, mono: 1 * s + Int64(i) * step, message: "m \(i)"))
+        t += step
+      }
+      t += 60 * s
+    }
+    let dir = try JournalFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = try JournalFixture.build(exportBytes: T.export(entries), in: dir, name: "remote.journal")
+    guard case .success(let handle) = JournalHandle.open(files: [file.path]) else {
+      Issue.record("cannot open \(file.path)")
+      return
+    }
+    let reader = JournalGroupReader(input: 0, registry: InputRegistry(), options: IngestOptions(), groupPath: file.path)
+    let located = boots.map { reader.locate(boot: $0, in: handle, counter: nil, cap: 1000) }
+    #expect(located.map { b in b.lastSeqnum.map { $0.number - (b.firstSeqnum?.number ?? 0) } } == [39, 2, 2, 2])
+    #expect(JournalGroupReader.walkWeights(located) == [40, 3, 3, 3])
+    #expect(JournalGroupReader.partition(JournalGroupReader.walkWeights(located), into: 2) == [0..<1, 1..<4])
+    // Without sequence numbers for every boot: time spans, which put the busy boot with an idle one.
+    var partial = located
+    partial[2].lastSeqnum = nil
+    #expect(JournalGroupReader.partition(JournalGroupReader.walkWeights(partial), into: 2) == [0..<2, 2..<4])
+    // The cursor parts.
+    let c = JournalSeqnum(cursor: "s=0123abcd;i=1f;b=aa;m=5;t=6;x=7")
+    #expect(c?.space == "0123abcd" && c?.number == 31)
+    #expect(JournalSeqnum(cursor: "s=0123abcd;b=aa") == nil)
+  }
+
   @Test func partitionBalancesEntries() {
     let p = JournalGroupReader.partition
     #expect(p([10, 10, 10, 10], 2) == [0..<2, 2..<4])

@@ -52,13 +52,7 @@ extension JournalGroupReader {
     guard let firstFiles = Self.firstFiles(of: ordered.compactMap { BootKey(hex: $0.id) }, in: walk) else {
       return nil
     }
-    // Balance by each boot's span of time: the entry counts are unknown without a walk (only the balance depends on
-    // it, not the result).
-    let weights = ordered.map { b -> Int in
-      let span = (b.lastRealtime ?? 0) &- (b.firstRealtime ?? 0)
-      return Int(clamping: Swift.min(span / 1000, 1 << 40)) + 1
-    }
-    let ranges = Self.partition(weights, into: Swift.max(jobs, 1))
+    let ranges = Self.partition(Self.walkWeights(ordered), into: Swift.max(jobs, 1))
     let walkEntries = walk.reduce(0) { $0 + Int(clamping: Swift.min($1.header.entryCount, 1 << 40)) }
     let threshold = Swift.max(1 << 16, options.maxLineLength + 64)
     let (base, readers) = rangeReaders(ranges.count)
@@ -95,6 +89,24 @@ extension JournalGroupReader {
     join(sinks, readers: work.map(\.reader), forks: work.map(\.fork), base: base, into: &sink)
     finish()
     return work.count
+  }
+
+  /// What each boot weighs when walk mode cuts the boots into ranges of about equal work (only the balance depends
+  /// on it, not the result; the entry counts are unknown without a walk). Its entries' sequence-number span when
+  /// every boot's first and last entries are in one space: journald numbers the entries it writes one after another,
+  /// so that is the boot's entry count, plus whatever other machines' or users' entries it wrote in between.
+  /// Otherwise each boot's span of time, which can be far off: a boot's first minutes log more than idle days.
+  static func walkWeights(_ boots: [JournalBoot]) -> [Int] {
+    let spans = boots.map { b -> UInt64? in
+      guard let first = b.firstSeqnum, let last = b.lastSeqnum, first.space == last.space, last.number >= first.number
+      else { return nil }
+      return last.number - first.number
+    }
+    if !spans.contains(nil) { return spans.map { Int(clamping: Swift.min($0!, 1 << 40)) + 1 } }
+    return boots.map { b in
+      let span = (b.lastRealtime ?? 0) &- (b.firstRealtime ?? 0)
+      return Int(clamping: Swift.min(span / 1000, 1 << 40)) + 1
+    }
   }
 
   /// How recent the last entry of a file left ONLINE must be for the file to count as being written now.

@@ -113,9 +113,32 @@ struct JournalBoot {
   var matchCount = 0
   /// Entries of this boot found by walking each file (nil when the walk did not see the boot).
   var surveyed: BootSurvey?
+  /// Sequence-number space and number of the first and last entries (from their cursors), when readable.
+  var firstSeqnum: JournalSeqnum?
+  var lastSeqnum: JournalSeqnum?
 
   /// Sort key within a machine: last entry realtime, then first entry realtime; unreadable bounds last.
   var sortKey: (UInt64, UInt64) { (lastRealtime ?? firstRealtime ?? .max, firstRealtime ?? .max) }
+}
+
+/// Where an entry stands in its file's sequence-number space: the space's ID and the entry's number (the `s=` and
+/// `i=` parts of its cursor). Entries journald wrote one after another are numbered one after another.
+struct JournalSeqnum: Equatable {
+  var space: Substring
+  var number: UInt64
+
+  /// The `s=` and `i=` parts of `cursor` (`s=…;i=…;b=…;m=…;t=…;x=…`); nil when either is missing or `i` is not hex.
+  init?(cursor: String) {
+    var space: Substring?
+    var number: UInt64?
+    for part in cursor.split(separator: ";") {
+      if part.hasPrefix("s=") { space = part.dropFirst(2) }
+      if part.hasPrefix("i=") { number = UInt64(part.dropFirst(2), radix: 16) }
+    }
+    guard let space, !space.isEmpty, let number else { return nil }
+    self.space = space
+    self.number = number
+  }
 }
 
 /// A 128-bit boot ID as a cheap hashable key.
@@ -651,13 +674,17 @@ struct JournalGroupReader {
       let r = handle.previous()
       if r == 0 { break }
       if r < 0 { continue }
-      if boot.lastRealtime == nil { boot.lastRealtime = handle.realtime() }
+      if boot.lastRealtime == nil {
+        boot.lastRealtime = handle.realtime()
+        boot.lastSeqnum = handle.currentCursor().flatMap(JournalSeqnum.init(cursor:))
+      }
       if boot.machineID.isEmpty { boot.machineID = handle.fieldString("_MACHINE_ID") ?? "" }
       if boot.hostName == nil { boot.hostName = handle.fieldString("_HOSTNAME") }
     }
     handle.seekHead()
     if handle.next() > 0 {
       boot.firstRealtime = handle.realtime()
+      boot.firstSeqnum = handle.currentCursor().flatMap(JournalSeqnum.init(cursor:))
       if boot.machineID.isEmpty { boot.machineID = handle.fieldString("_MACHINE_ID") ?? "" }
       if boot.hostName == nil { boot.hostName = handle.fieldString("_HOSTNAME") }
     }
