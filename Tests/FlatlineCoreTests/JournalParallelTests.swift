@@ -362,7 +362,8 @@ import Testing
       // Boot 0: 40 entries over 8 s; the others 3 entries over 10,000 s.
       let (count, step): (Int, Int64) = k == 0 ? (40, s / 5) : (3, 5_000 * s)
       for i in 0..<count {
-        entries.append(T.entry(boot, T.machineA, host: "alpha", time: t, mono: 1 * s + Int64(i) * step, message: "m \(i)"))
+        let mono = 1 * s + Int64(i) * step
+        entries.append(T.entry(boot, T.machineA, host: "alpha", time: t, mono: mono, message: "m \(i)"))
         t += step
       }
       t += 60 * s

@@ -237,7 +237,7 @@ import Testing
     defer { try? FileManager.default.removeItem(at: dir) }
     let file = try JournalFixture.build(exportBytes: T.export(entries), in: dir, name: "remote.journal")
     try #require(try Self.spoilCompressedField(file), "journal-remote did not compress the 4 KiB field")
-    let warning = "1 journal entry read without a field that could not be read: EPROTONOSUPPORT"
+    let warning = "1 journal entry had a field that could not be read, kept without it: EPROTONOSUPPORT"
 
     let registry = InputRegistry()
     var sink = JournalCollectingSink()
@@ -245,6 +245,18 @@ import Testing
     #expect(sink.entries.map { String(decoding: $0.message, as: UTF8.self) } == ["first", "second", "third"])
     #expect(sink.entries.map(\.host) == ["alpha", "alpha", "alpha"])
     #expect(registry.inputs[0].warnings.contains { $0.hasPrefix(warning) }, "\(registry.inputs[0].warnings)")
+
+    // Tail mode's follower reports it with the poll that met it.
+    let followed = InputRegistry()
+    let follower = JournalFollower(directory: dir.path, registry: followed, options: IngestOptions())
+    guard case .success = follower.open() else {
+      Issue.record("cannot follow \(dir.path)")
+      return
+    }
+    let box = SinkBox(AnalysisSink(registry: followed, rules: []))
+    let problem = follower.poll(into: box)
+    #expect(problem?.hasPrefix(warning) == true, "\(problem ?? "nil")")
+    #expect(followed.inputs.first?.records == 3)
 
     // Walk mode and the parallel join carry the count too.
     for (jobs, walk) in [(1, false), (2, false), (1, true), (2, true)] {

@@ -93,9 +93,8 @@ final class JournalFollower: CursorSource {
       problems.append("\(errors) journal entr\(errors == 1 ? "y" : "ies") unreadable: \(errnoName(lastError))")
     }
     if fieldErrors > 0 {
-      problems.append(
-        "\(fieldErrors) journal entr\(fieldErrors == 1 ? "y" : "ies") read without a field that could not be read: "
-          + errnoName(lastFieldError))
+      let entries = "\(fieldErrors) journal entr\(fieldErrors == 1 ? "y" : "ies")"
+      problems.append("\(entries) had a field that could not be read, kept without it: \(errnoName(lastFieldError))")
     }
     return problems.isEmpty ? nil : problems.joined(separator: "; ")
   }

@@ -127,7 +127,8 @@ struct JournalSeqnum: Equatable {
   var space: Substring
   var number: UInt64
 
-  /// The `s=` and `i=` parts of `cursor` (`s=…;i=…;b=…;m=…;t=…;x=…`); nil when either is missing or `i` is not hex.
+  /// The `s=` and `i=` parts of `cursor` (`s=…;i=…;b=…;m=…;t=…;x=…`); nil when either is missing or `i` is not
+  /// hex.
   init?(cursor: String) {
     var space: Substring?
     var number: UInt64?
@@ -836,7 +837,8 @@ struct JournalGroupReader {
       warn("\(count) journal entr\(count == 1 ? "y" : "ies") unreadable: \(name)")
     }
     for (name, count) in fieldErrors.summary {
-      warn("\(count) journal entr\(count == 1 ? "y" : "ies") read without a field that could not be read: \(name)")
+      warn(
+        "\(count) journal entr\(count == 1 ? "y" : "ies") had a field that could not be read, kept without it: \(name)")
     }
     if emptyEntries > 0 {
       warn("\(emptyEntries) journal entr\(emptyEntries == 1 ? "y has" : "ies have") no readable fields (corrupt data); "
