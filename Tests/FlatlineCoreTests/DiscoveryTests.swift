@@ -127,4 +127,34 @@ import Testing
       #expect(input == 1 && reason == "rotation 2 is missing between syslog.3 and syslog.1")
     }
   }
+  /// Lines stamped `YYYY-MM-DD hh:mm:ss` (a space, no `T`) are syslog only with a tag closed by `:`: dpkg's log,
+  /// whose second word the lenient parse would take for a host, is not read (nor followed in tail mode).
+  @Test func spacedISOStampsNeedASyslogTag() throws {
+    let dir = SyslogTestFiles.tempDir()
+    SyslogTestFiles.write(dir + "/dpkg.log", """
+      2025-06-24 14:36:25 startup archives unpack
+      2025-06-24 14:36:25 upgrade libsystemd0:amd64 252.36-1~deb12u1 252.38-1~deb12u1
+      2025-06-24 14:36:25 status triggers-pending libc-bin:amd64 2.36-9+deb12u10
+      2025-06-24 14:36:25 status half-configured libsystemd0:amd64 252.36-1~deb12u1
+      2025-06-24 14:36:25 configure libsystemd0:amd64 252.38-1~deb12u1 <none>
+      2025-06-24 14:36:26 status installed libsystemd0:amd64 252.38-1~deb12u1
+
+      """)
+    SyslogTestFiles.write(dir + "/syslog", """
+      2024-06-02 10:15:01 web-01 kernel: [    0.000000] Linux version 6.1.0-21-amd64 (gcc)
+      2024-06-02 10:15:02 web-01 systemd[1]: Started ssh.service - OpenBSD Secure Shell server.
+      2024-06-02 10:15:03 web-01 CRON[912]:
+      2024-06-02 10:15:04 web-01 sshd[1201]: Accepted publickey for deploy from 10.0.0.5 port 50122 ssh2
+
+      """)
+    let skipped = Discovery.Sniffed.skip("text not recognised as syslog or a journal export")
+    #expect(Discovery.sniff(path: dir + "/dpkg.log", size: 400) == skipped)
+    #expect(Discovery.sniff(path: dir + "/syslog", size: 300) == .syslog)
+    #expect(TailService.liveFiles(in: dir) == [dir + "/syslog"])
+    let line = Array("2024-06-02 10:15:01 web-01 tag:glued text".utf8).withBytes { b in
+      var h = SyslogHeader()
+      return SyslogParser.parse(b, into: &h) && Discovery.hasClosedTag(b, h)
+    }
+    #expect(!line, "a colon glued to the next word closes no tag")
+  }
 }

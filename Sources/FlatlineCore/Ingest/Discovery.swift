@@ -158,7 +158,9 @@ public enum Discovery {
         if line.count > 0, line[line.count - 1] == 13 { line = line.slice(0, line.count - 1) }
         if line.isEmpty { continue }
         checked += 1
-        if SyslogParser.parse(line, into: &h) && (h.month != 0 || h.time != Record.noTime) {
+        if SyslogParser.parse(line, into: &h) && (h.month != 0 || h.time != Record.noTime)
+          && (!hasSpacedISOStamp(line) || hasClosedTag(line, h))
+        {
           parsed += 1
           if checked == 1 { firstParsed = true }
         }
@@ -166,6 +168,30 @@ public enum Discovery {
       }
       return parsed > 0 && (firstParsed || parsed * 2 >= checked)
     }
+  }
+
+  /// True when `line` begins `YYYY-MM-DD hh:` — an ISO date, a space, a time — with no `<PRI>` before it. Syslog
+  /// daemons write ISO stamps with a `T`; this spaced form is common in other tools' logs (dpkg's
+  /// `2025-06-24 14:36:25 status installed libc6:amd64 2.36-9`, Python's logging) that the lenient parse would read
+  /// as `stamp host tag message`.
+  static func hasSpacedISOStamp(_ line: Bytes) -> Bool {
+    guard line.count > 14 else { return false }
+    for k in [0, 1, 2, 3, 5, 6, 8, 9, 11, 12] where !(line[k] >= 48 && line[k] <= 57) { return false }
+    return line[4] == 45 && line[7] == 45 && line[10] == 32 && line[13] == 58
+  }
+
+  /// True when the tag parsed into `h` was closed the syslog way, `tag:` or `tag[pid]:` followed by a space or the
+  /// end of the line (a kernel line's tag always counts). `libsystemd0:amd64` is no tag.
+  static func hasClosedTag(_ line: Bytes, _ h: SyslogHeader) -> Bool {
+    if h.isKernel { return true }
+    guard !h.identifier.isEmpty, let lb = line.base else { return false }
+    var end = line.count
+    if !h.message.isEmpty, let mb = h.message.base {
+      end = UnsafeRawPointer(mb) - UnsafeRawPointer(lb)
+      guard end > 0, end <= line.count, line[end - 1] == 32 || line[end - 1] == 9 else { return false }
+    }
+    while end > 0, line[end - 1] == 32 || line[end - 1] == 9 { end -= 1 }
+    return end > 0 && line[end - 1] == 58
   }
 
   /// Binary utmp-style records: by name (`wtmp`, `btmp`, `utmp`, `lastlog`, with rotation suffixes), or by shape
