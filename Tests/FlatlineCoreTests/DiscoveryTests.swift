@@ -127,9 +127,10 @@ import Testing
       #expect(input == 1 && reason == "rotation 2 is missing between syslog.3 and syslog.1")
     }
   }
-  /// Lines stamped `YYYY-MM-DD hh:mm:ss` (a space, no `T`) are syslog only with a tag closed by `:`: dpkg's log,
-  /// whose second word the lenient parse would take for a host, is not read (nor followed in tail mode).
-  @Test func spacedISOStampsNeedASyslogTag() throws {
+  /// Other tools' logs whose words the lenient syslog parse would take for hosts are not read (nor followed in tail
+  /// mode): lines stamped `YYYY-MM-DD hh:mm:ss` (a space, no `T`) are syslog only with a tag closed by `:` (dpkg's
+  /// log is not), and Kubernetes container logs are recognised and skipped.
+  @Test func otherToolsLogsAreNotSyslog() throws {
     let dir = SyslogTestFiles.tempDir()
     SyslogTestFiles.write(dir + "/dpkg.log", """
       2025-06-24 14:36:25 startup archives unpack
@@ -150,6 +151,18 @@ import Testing
     let skipped = Discovery.Sniffed.skip("text not recognised as syslog or a journal export")
     #expect(Discovery.sniff(path: dir + "/dpkg.log", size: 400) == skipped)
     #expect(Discovery.sniff(path: dir + "/syslog", size: 300) == .syslog)
+    #expect(TailService.liveFiles(in: dir) == [dir + "/syslog"])
+    // Kubernetes container logs (CRI) put the stream where a host would be.
+    SyslogTestFiles.write(dir + "/web-7d9c8c6b6f-qwz9t_default_web-0123.log", """
+      2024-03-10T00:17:06.123456789Z stdout F Starting server on :8080
+      2024-03-10T00:17:07.000000001Z stderr P error: connection refu
+      2024-03-10T00:17:07.000000001Z stderr F sed
+      2024-03-10T00:17:08.5Z stdout F
+
+      """)
+    let cri = Discovery.sniff(path: dir + "/web-7d9c8c6b6f-qwz9t_default_web-0123.log", size: 250)
+    #expect(cri == .skip(
+      "Kubernetes container log (CRI format: stamp, stdout/stderr, P/F): an application's output, not read"))
     #expect(TailService.liveFiles(in: dir) == [dir + "/syslog"])
     let line = Array("2024-06-02 10:15:01 web-01 tag:glued text".utf8).withBytes { b in
       var h = SyslogHeader()

@@ -97,6 +97,9 @@ public enum Discovery {
     // Before syslog: PostgreSQL, MySQL 8 and MongoDB lines start with ISO stamps the lenient syslog check accepts.
     let component = data.withBytes { b in DatastoreSniffer.sniff(lines.map { b.slice($0.0, $0.1) }, name: name) }
     if let component { return .datastore(component) }
+    if looksLikeContainerLog(lines, data) {
+      return .skip("Kubernetes container log (CRI format: stamp, stdout/stderr, P/F): an application's output, not read")
+    }
     if looksLikeSyslog(lines, data) { return .syslog }
     if isLoginRecords(name: name, data: data, complete: head.complete) {
       let lower = name.lowercased()
@@ -168,6 +171,32 @@ public enum Discovery {
       }
       return parsed > 0 && (firstParsed || parsed * 2 >= checked)
     }
+  }
+
+  /// Lines of a container log as the kubelet's CRI runtimes write them (`/var/log/containers`, `/var/log/pods`):
+  /// `2024-03-10T00:17:06.123456789Z stdout F text` — an RFC 3339 stamp, the stream, `P` (partial) or `F` (full).
+  /// The syslog parse would take the stream for a host. True when most of the head's lines have that shape.
+  static func looksLikeContainerLog(_ lines: [(Int, Int)], _ data: [UInt8]) -> Bool {
+    var checked = 0
+    var matched = 0
+    data.withBytes { b in
+      for (s, e) in lines where e > s {
+        checked += 1
+        let line = b.slice(s, e)
+        var k = 0
+        while k < line.count, line[k] != 32 { k += 1 }
+        // The stamp: digits first, a `T` in it; then ` stdout ` or ` stderr `, then `P` or `F` and a space or end.
+        let stamp = line.slice(0, k)
+        if k >= 20, stamp[0] >= 48 && stamp[0] <= 57, stamp[10] == 84,
+          line.dropFirst(k).hasPrefix(" stdout ") || line.dropFirst(k).hasPrefix(" stderr "),
+          k + 9 <= line.count, line[k + 8] == 80 || line[k + 8] == 70, k + 9 == line.count || line[k + 9] == 32
+        {
+          matched += 1
+        }
+        if checked >= 10 { break }
+      }
+    }
+    return matched > 0 && matched * 2 > checked
   }
 
   /// True when `line` begins `YYYY-MM-DD hh:` — an ISO date, a space, a time — with no `<PRI>` before it. Syslog
