@@ -127,12 +127,13 @@ import Testing
       #expect(input == 1 && reason == "rotation 2 is missing between syslog.3 and syslog.1")
     }
   }
+
   /// Other tools' logs whose words the lenient syslog parse would take for hosts are not read (nor followed in tail
   /// mode): lines stamped `YYYY-MM-DD hh:mm:ss` (a space, no `T`) are syslog only with a tag closed by `:` (dpkg's
-  /// log is not), and Kubernetes container logs are recognised and skipped.
+  /// log is not, whatever its name), package managers' logs by name, Kubernetes container logs by shape.
   @Test func otherToolsLogsAreNotSyslog() throws {
     let dir = SyslogTestFiles.tempDir()
-    SyslogTestFiles.write(dir + "/dpkg.log", """
+    SyslogTestFiles.write(dir + "/installs", """
       2025-06-24 14:36:25 startup archives unpack
       2025-06-24 14:36:25 upgrade libsystemd0:amd64 252.36-1~deb12u1 252.38-1~deb12u1
       2025-06-24 14:36:25 status triggers-pending libc-bin:amd64 2.36-9+deb12u10
@@ -149,9 +150,11 @@ import Testing
 
       """)
     let skipped = Discovery.Sniffed.skip("text not recognised as syslog or a journal export")
-    #expect(Discovery.sniff(path: dir + "/dpkg.log", size: 400) == skipped)
+    #expect(Discovery.sniff(path: dir + "/installs", size: 400) == skipped)
     #expect(Discovery.sniff(path: dir + "/syslog", size: 300) == .syslog)
-    #expect(TailService.liveFiles(in: dir) == [dir + "/syslog"])
+    try FileManager.default.copyItem(atPath: dir + "/installs", toPath: dir + "/dpkg.log")
+    #expect(Discovery.sniff(path: dir + "/dpkg.log", size: 400)
+      == .skip("package manager log (dpkg): installs and upgrades, nothing about boots"))
     // Kubernetes container logs (CRI) put the stream where a host would be.
     SyslogTestFiles.write(dir + "/web-7d9c8c6b6f-qwz9t_default_web-0123.log", """
       2024-03-10T00:17:06.123456789Z stdout F Starting server on :8080
@@ -163,7 +166,42 @@ import Testing
     let cri = Discovery.sniff(path: dir + "/web-7d9c8c6b6f-qwz9t_default_web-0123.log", size: 250)
     #expect(cri == .skip(
       "Kubernetes container log (CRI format: stamp, stdout/stderr, P/F): an application's output, not read"))
-    #expect(TailService.liveFiles(in: dir) == [dir + "/syslog"])
+    // Package managers' logs, by name (dnf's lines close tags after their level words often enough).
+    SyslogTestFiles.write(dir + "/dnf.log", """
+      2024-03-10T00:17:06+0000 INFO --- logging initialized ---
+      2024-03-10T00:17:06+0000 DDEBUG timer: config: 3 ms
+      2024-03-10T00:17:06+0000 DEBUG Loaded plugins: builddep, changelog, config-manager
+      2024-03-10T00:17:06+0000 DDEBUG Command: dnf makecache --timer
+      2024-03-10T00:17:06+0000 DDEBUG Installroot: /
+      2024-03-10T00:17:06+0000 DEBUG cachedir: /var/cache/dnf
+
+      """)
+    SyslogTestFiles.write(dir + "/yum.log.1", "Mar 10 00:17:06 Installed: kernel-3.10.0-1160.el7.x86_64\n")
+    #expect(Discovery.sniff(path: dir + "/dnf.log", size: 400)
+      == .skip("package manager log (dnf): installs and upgrades, nothing about boots"))
+    #expect(Discovery.sniff(path: dir + "/yum.log.1", size: 60)
+      == .skip("package manager log (yum): installs and upgrades, nothing about boots"))
+    // Application logs with a level where the host would be: no host, no syslog. ChromeOS's syslog has a level
+    // there too, then a tag closed the syslog way.
+    SyslogTestFiles.write(dir + "/app.log", """
+      2024-03-10T00:17:06.123Z INFO  [main] Application started
+      2024-03-10T00:17:07.456Z WARN  [pool-1-thread-2] Slow query: 1200 ms
+
+      """)
+    SyslogTestFiles.write(dir + "/tuned.log", """
+      2024-03-10 00:17:06,123 INFO     tuned.daemon.application: dynamic tuning is globally disabled
+      2024-03-10 00:17:06,124 INFO     tuned.daemon.daemon: using sleep interval of 1 second(s)
+
+      """)
+    SyslogTestFiles.write(dir + "/chromeos", """
+      2016-10-25T12:37:23.297265-07:00 INFO periodic_scheduler[13707]: cleanup_logs: job completed
+      2016-10-25T12:37:24.987014-07:00 DEBUG kernel: [  316.559919] wlan0: deauthenticating
+
+      """)
+    #expect(Discovery.sniff(path: dir + "/app.log", size: 120) == skipped)
+    #expect(Discovery.sniff(path: dir + "/tuned.log", size: 180) == skipped)
+    #expect(Discovery.sniff(path: dir + "/chromeos", size: 180) == .syslog)
+    #expect(TailService.liveFiles(in: dir) == [dir + "/chromeos", dir + "/syslog"])
     let line = Array("2024-06-02 10:15:01 web-01 tag:glued text".utf8).withBytes { b in
       var h = SyslogHeader()
       return SyslogParser.parse(b, into: &h) && Discovery.hasClosedTag(b, h)

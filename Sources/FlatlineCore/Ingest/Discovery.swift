@@ -97,6 +97,9 @@ public enum Discovery {
     // Before syslog: PostgreSQL, MySQL 8 and MongoDB lines start with ISO stamps the lenient syslog check accepts.
     let component = data.withBytes { b in DatastoreSniffer.sniff(lines.map { b.slice($0.0, $0.1) }, name: name) }
     if let component { return .datastore(component) }
+    if let manager = packageManagerLog(name) {
+      return .skip("package manager log (\(manager)): installs and upgrades, nothing about boots")
+    }
     if looksLikeContainerLog(lines, data) {
       return .skip("Kubernetes container log (CRI format: stamp, stdout/stderr, P/F): an application's output, not read")
     }
@@ -161,9 +164,7 @@ public enum Discovery {
         if line.count > 0, line[line.count - 1] == 13 { line = line.slice(0, line.count - 1) }
         if line.isEmpty { continue }
         checked += 1
-        if SyslogParser.parse(line, into: &h) && (h.month != 0 || h.time != Record.noTime)
-          && (!hasSpacedISOStamp(line) || hasClosedTag(line, h))
-        {
+        if SyslogParser.parse(line, into: &h) && (h.month != 0 || h.time != Record.noTime) && isPlausible(line, h) {
           parsed += 1
           if checked == 1 { firstParsed = true }
         }
@@ -197,6 +198,45 @@ public enum Discovery {
       }
     }
     return matched > 0 && matched * 2 > checked
+  }
+
+  /// The package manager whose own log `name` is (rotated or not): dnf's and yum's lines would parse as syslog with
+  /// their level or verb for a host (`2024-03-10T00:17:06+0000 DDEBUG timer: config: 3 ms`), dpkg's as well.
+  static func packageManagerLog(_ name: String) -> String? {
+    let base = RotationName(name).base
+    switch base {
+    case "dnf.log", "dnf.rpm.log", "dnf.librepo.log", "dnf5.log", "hawkey.log": return "dnf"
+    case "yum.log": return "yum"
+    case "dpkg.log": return "dpkg"
+    case "zypper.log": return "zypper"
+    case "pacman.log": return "pacman"
+    default: return nil
+    }
+  }
+
+  /// Whether a line the lenient parse read as syslog (`h`) has the shape syslog daemons write:
+  /// - an ISO stamp with a severity word where the host would be (ChromeOS) needs the `T` and a closed tag
+  ///   (`2016-10-25T12:37:23.297265-07:00 INFO periodic_scheduler[13707]: …`); application logs such as
+  ///   `2024-03-10T00:17:06.123Z INFO  [main] Application started` or Python's `… INFO     tuned.daemon: …` with a
+  ///   spaced stamp have no host and are no syslog;
+  /// - a spaced ISO stamp (`YYYY-MM-DD hh:mm:ss`) needs a closed tag (see `hasSpacedISOStamp`).
+  static func isPlausible(_ line: Bytes, _ h: SyslogHeader) -> Bool {
+    let spaced = hasSpacedISOStamp(line)
+    if let w = wordAfterISOStamp(line), SyslogParser.isSeverity(w) { return !spaced && hasClosedTag(line, h) }
+    return !spaced || hasClosedTag(line, h)
+  }
+
+  /// The first word after a leading ISO stamp (no `<PRI>`), or nil when the line does not begin with a digit.
+  static func wordAfterISOStamp(_ line: Bytes) -> Bytes? {
+    guard line.count > 0, line[0] >= 48 && line[0] <= 57 else { return nil }
+    var i = 0
+    // The stamp ends at the first space after its time (a spaced stamp has one space inside, after the date).
+    if hasSpacedISOStamp(line) { i = 11 }
+    while i < line.count, line[i] != 32 { i += 1 }
+    while i < line.count, line[i] == 32 { i += 1 }
+    var e = i
+    while e < line.count, line[e] != 32 && line[e] != 9 { e += 1 }
+    return e > i ? line.slice(i, e) : nil
   }
 
   /// True when `line` begins `YYYY-MM-DD hh:` — an ISO date, a space, a time — with no `<PRI>` before it. Syslog
