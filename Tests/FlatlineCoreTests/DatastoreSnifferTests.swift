@@ -26,6 +26,11 @@ import Testing
     #expect(DS.sniff(["<13>1 2024-05-01T12:00:00Z db1 mongod 77 - - x"]) == nil)
     #expect(DS.sniff(["2024-05-01T12:00:00.123456Z INFO kernel: [    0.000000] Linux version 6.1"]) == nil)
     #expect(DS.sniff(["2024-05-01 12:00:00,123 INFO something happened [thread-1]"]) == nil)
+    // RabbitMQ: a spaced ISO stamp and a `[level]` (mongod's ISO stamps have a `T`).
+    #expect(DS.sniff([
+      "2024-03-10 00:17:06.123 [info] <0.123.0> Starting RabbitMQ 3.12.0 on Erlang 26",
+      "2024-03-10 00:17:07.123 [warning] <0.456.0> Disk free limit set to 50MB",
+    ], name: "rabbit@db-1.log") == nil)
     #expect(DS.sniff(["hello world", "just text"]) == nil)
     #expect(DS.sniff([#"{"__REALTIME_TIMESTAMP":"1","MESSAGE":"x"}"#]) == nil)
   }

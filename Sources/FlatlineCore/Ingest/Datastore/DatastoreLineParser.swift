@@ -480,6 +480,9 @@ struct DatastoreLineParser {
     }
     var j: Int
     if isDigit(c0) {
+      // mongod's ISO stamps (`iso8601-local`, `iso8601-utc`) always have the `T`: `YYYY-MM-DD hh:mm:ss.mmm [x]` is
+      // another program's (RabbitMQ's `… [info] <0.123.0> …`).
+      guard b.count > 10, b[10] == 84 else { return false }
       j = parseDateTime(b, 0, &s)
       guard j > 0 else { return false }
       if let (off, e) = parseOffset(b, j) {
