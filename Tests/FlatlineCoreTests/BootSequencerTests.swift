@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import FlatlineCore
@@ -349,5 +350,32 @@ func work(_ time: String, host: String = "web1") -> L {
     let r = analyze(syslog, streams: [kern])
     #expect(r.hosts.count == 1)
     #expect(r.hosts[0].boots.map(\.ending) == [.reboot, .powerLoss, .running])
+  }
+
+  /// Alpine's BusyBox syslogd writes `facility.level` after the host: its kernel banner opens boots, and its
+  /// `syslogd exiting` tells a clean reboot from a power loss.
+  @Test func busyBoxSyslogBootsAndEndings() throws {
+    let dir = SyslogTestFiles.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    func boot(_ t: String) -> String {
+      """
+      Mar 10 \(t) alpine syslog.info syslogd started: BusyBox v1.36.1
+      Mar 10 \(t) alpine kern.notice kernel: Linux version 6.6.14-0-virt (buildozer@build-3-19-x86_64) (gcc 13.2.1)
+      Mar 10 \(t) alpine kern.info kernel: Command line: BOOT_IMAGE=vmlinuz-virt root=UUID=1 modules=sd-mod quiet
+
+      """
+    }
+    let text = boot("00:00:01") + """
+      Mar 10 06:00:00 alpine authpriv.info sshd[99]: Accepted publickey for ops from 10.0.0.5 port 50122 ssh2
+      Mar 10 06:00:01 alpine syslog.info syslogd exiting
+
+      """ + boot("06:01:01") + """
+      Mar 10 09:30:00 alpine daemon.info crond[2301]: USER root pid 4242 cmd run-parts /etc/periodic/15min
+
+      """ + boot("09:45:12")
+    SyslogTestFiles.write(dir + "/messages", text)
+    let result = Analyzer.run(AnalysisOptions(paths: [dir], ingest: IngestOptions(year: 2024, timeZone: "UTC")))
+    #expect(result.hosts.map(\.name) == ["alpine"])
+    #expect(result.hosts.first?.boots.map(\.ending) == [.reboot, .powerLoss, .running])
   }
 }

@@ -52,6 +52,22 @@ import Testing
     #expect(p.msg == "Started Session c1 of user pi.")
   }
 
+  /// BusyBox syslogd (Alpine, embedded systems) writes `facility.level` between the host and the tag.
+  @Test func busyBoxFacilityLevel() {
+    let k = parse("Mar 10 00:00:01 alpine kern.notice kernel: Linux version 6.6.14-0-virt (buildozer@build-3-19)")
+    #expect(k.ok && k.host == "alpine" && k.ident == "kernel" && k.h.isKernel)
+    #expect(k.msg == "Linux version 6.6.14-0-virt (buildozer@build-3-19)")
+    let d = parse("Mar 10 00:00:01 alpine syslog.info syslogd started: BusyBox v1.36.1")
+    #expect(d.host == "alpine" && d.ident == "syslogd" && d.msg == "started: BusyBox v1.36.1")
+    let a = parse("Mar 10 10:00:00 alpine authpriv.warning sshd[99]: Failed password for root")
+    #expect(a.host == "alpine" && a.ident == "sshd" && a.pid == "99" && a.msg == "Failed password for root")
+    // Not a facility or not a level: the token stays the tag.
+    let x = parse("Mar 10 10:00:00 alpine app.started something")
+    #expect(x.ident == "app.started" && x.msg == "something")
+    let y = parse("Mar 10 10:00:00 alpine kern.notice")
+    #expect(y.ok && y.host == "alpine")
+  }
+
   @Test func spacePaddedDayAndFraction() {
     let p = parse("Feb  6 15:16:30.125 victoria process[2085]: Test")
     #expect(p.ok && p.h.day == 6 && p.h.micro == 125_000 && p.host == "victoria" && p.ident == "process")

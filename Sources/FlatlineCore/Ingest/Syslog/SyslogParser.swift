@@ -300,6 +300,13 @@ public enum SyslogParser {
     }
     // Tag: up to '[' or ':' or the end of its token (a space or tab), in one pass.
     var j = firstOf(p, i, n, 91, 58, 32, 9)
+    if j < n, p[j] == 32, isFacilityLevel(p, i, j) {
+      // BusyBox syslogd (without -S) writes `facility.level` between the host and the tag: `kern.notice kernel: …`.
+      i = j
+      while i < n, p[i] == 32 || p[i] == 9 { i &+= 1 }
+      if i >= n { return true }
+      j = firstOf(p, i, n, 91, 58, 32, 9)
+    }
     h.identifier = j > i ? Bytes(base: p + i, count: j - i) : .empty
     if j < n, p[j] == 91 {
       // Pid: up to ']', or to the end of the token when no ']' closes it there.
@@ -319,6 +326,27 @@ public enum SyslogParser {
     h.message = m < n ? Bytes(base: p + m, count: n - m) : .empty
     return true
   }
+
+  /// True when `p[from..<to]` is `facility.level` with syslog's names as BusyBox prints them (`kern.notice`,
+  /// `daemon.err`, `local3.info`; a level may also be `warning` or `error`). Asked only for a tag token that ends
+  /// at a space.
+  static func isFacilityLevel(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Bool {
+    guard to - from >= 7, to - from <= 16 else { return false }
+    var dot = from
+    while dot < to, p[dot] != 46 { dot += 1 }
+    guard dot < to else { return false }
+    let facility = Bytes(base: p + from, count: dot - from)
+    let level = Bytes(base: p + dot + 1, count: to - dot - 1)
+    return facilityNames.contains { facility.equals($0) } && levelNames.contains { level.equals($0) }
+  }
+
+  static let facilityNames: [StaticString] = [
+    "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "authpriv", "ftp", "local0",
+    "local1", "local2", "local3", "local4", "local5", "local6", "local7",
+  ]
+  static let levelNames: [StaticString] = [
+    "emerg", "alert", "crit", "err", "error", "warn", "warning", "notice", "info", "debug", "panic",
+  ]
 
   /// True when the six bytes at `p` are `kernel` (two loads, no call: asked for every line).
   @inline(__always) static func isKernelTag(_ p: UnsafePointer<UInt8>) -> Bool {
