@@ -86,6 +86,43 @@ import Testing
     #expect(e.bootID == "0123456789abcdef0123456789abcdef")
   }
 
+  /// `journalctl -o json-pretty`, `json-seq` and `json-sse` give the same records as `-o json`.
+  @Test func otherJournalctlJSONOutputsRead() throws {
+    let lines = String(decoding: T.json(T.twoMachines), as: UTF8.self).split(separator: "\n").map(String.init)
+    let (_, plain) = try Self.read(T.json(T.twoMachines))
+    var pretty = ""
+    var starts: [Int] = []
+    for line in lines {
+      let object = try JSONSerialization.jsonObject(with: Data(line.utf8))
+      let text = String(
+        decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys]),
+        as: UTF8.self)
+      starts.append(1 + pretty.filter { $0 == "\n" }.count)
+      pretty += text + "\n"
+    }
+    let seq = lines.map { "\u{1E}" + $0 + "\n" }.joined()
+    let sse = lines.map { "data: " + $0 + "\n\n" }.joined()
+    for (name, text) in [("json-pretty", pretty), ("json-seq", seq), ("json-sse", sse)] {
+      let (info, sink) = try Self.read(Array(text.utf8))
+      #expect(info.kind == .journalJSON, "\(name)")
+      #expect(info.warnings.isEmpty, "\(name): \(info.warnings)")
+      #expect(info.records == 9, "\(name)")
+      #expect(Self.withoutLineAndCursor(sink.entries) == Self.withoutLineAndCursor(plain.entries), "\(name)")
+      if name == "json-pretty" { #expect(sink.entries.map(\.line) == starts) }
+      // Found as such in a folder too.
+      let dir = try JournalFixture.temporaryDirectory()
+      defer { try? FileManager.default.removeItem(at: dir) }
+      let file = dir.appendingPathComponent("\(name).txt")
+      try Data(text.utf8).write(to: file)
+      #expect(Discovery.sniff(path: file.path, size: text.utf8.count) == .journalJSON, "\(name)")
+    }
+    // An object the input ends inside is counted, not dropped silently.
+    let (cut, sink) = try Self.read(Array((pretty + "{\n  \"MESSAGE\" : \"half\",\n").utf8))
+    #expect(sink.entries.count == 9)
+    #expect(cut.skipped == 1)
+    #expect(cut.warnings.first?.contains("input ends inside the object") == true, "\(cut.warnings)")
+  }
+
   @Test func malformedJSONLinesAreSkippedWithOneWarning() throws {
     let good = #"{"MESSAGE":"ok","__REALTIME_TIMESTAMP":"1"}"#
     let lines = [good, #"{"MESSAGE":"unterminated}"#, "{ not json", #"{"A":1} trailing"#, #"{"A":[1,999]}"#, good]

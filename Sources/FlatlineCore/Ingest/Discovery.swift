@@ -86,7 +86,11 @@ public enum Discovery {
     // Text formats.
     var firstNonSpace = 0
     while firstNonSpace < data.count, [9, 10, 13, 32].contains(data[firstNonSpace]) { firstNonSpace += 1 }
-    if firstNonSpace < data.count, data[firstNonSpace] == 123 {  // '{'
+    // `{` (`journalctl -o json`, `json-pretty`), RS (`json-seq`) or `data: {` (`json-sse`).
+    if firstNonSpace < data.count,
+      data[firstNonSpace] == 123 || data[firstNonSpace] == 0x1E
+        || data.withBytes({ $0.dropFirst(firstNonSpace).hasPrefix("data: {") })
+    {
       if data.withBytes({ $0.contains("\"__REALTIME_TIMESTAMP\"") || $0.contains("\"MESSAGE\"") }) {
         return .journalJSON
       }

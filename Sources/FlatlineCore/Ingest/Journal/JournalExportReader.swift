@@ -52,7 +52,8 @@ public struct JournalStreamSource {
       first = b
       break
     }
-    let isJSON = first == UInt8(ascii: "{")
+    // JSON: `{`, or RS (`json-seq`), or `d` of `data: ` (`json-sse`); export fields start with `_`, `A`–`Z`, `0`–`9`.
+    let isJSON = first == UInt8(ascii: "{") || first == 0x1E || first == UInt8(ascii: "d")
     let input = registry.register(path: path, kind: isJSON ? .journalJSON : .journalExport)
     if first == nil {
       if let e = reader.readError {

@@ -4,7 +4,9 @@
   import Darwin
 #endif
 
-/// Parser of `journalctl -o json` output: one flat JSON object per line.
+/// Parser of `journalctl -o json` output: one flat JSON object per line. The other JSON outputs of `journalctl`
+/// read too: `json-pretty` (an object over several lines, from a line `{` to a line `}`), `json-seq` (each line
+/// starts with RS, 0x1E) and `json-sse` (each object after `data: `, blank lines between).
 ///
 /// A small hand-written scanner, bytes in and bytes out. Values: strings (all escapes, `\uXXXX` with surrogate
 /// pairs → UTF-8), arrays of byte numbers (non-UTF-8 values) → those bytes, arrays of values (a field repeated in
@@ -30,28 +32,61 @@ struct JournalJSONReader {
     defer { withExtendedLifetime(cursorSource) {} }
     var record = Record(input: input, cursorSource: cursorSource)
     var delivered = 0
+    // A `json-pretty` object being gathered (its lines, from its `{` line on), and where it began.
+    var gathered: [UInt8] = []
+    var gatheredLine = 0
+    var gathering = false
+    func deliver(_ scanner: inout JSONScanner, line: Int, complete: Bool) {
+      fields.reset()
+      if let error = parseObject(&scanner) {
+        malformed.add(line: line, reason: complete ? error : "\(error) (input ends inside the line)")
+        return
+      }
+      fields.fill(&record)
+      record.time = journalTime(fields.decimal(.realtime))
+      record.line = line
+      delivered += 1
+      sink.consume(record)
+    }
     while true {
       let lineNumber = reader.lineNumber
       guard let (line, complete, cut) = reader.readLine() else { break }
       var scanner = JSONScanner(line)
       scanner.skipSpace()
+      scanner.skipRecordPrefix()
       if scanner.atEnd { continue }
+      if gathering {
+        if cut || gathered.count + line.count > reader.maxLineLength {
+          malformed.add(line: gatheredLine, reason: "object longer than \(reader.maxLineLength) bytes")
+          gathering = false
+          continue
+        }
+        gathered.append(10)
+        gathered.append(contentsOf: line.buffer)
+        if scanner.isLone(UInt8(ascii: "}")) {
+          gathering = false
+          gathered.withBytes { all in
+            var whole = JSONScanner(all)
+            whole.skipSpace()
+            deliver(&whole, line: gatheredLine, complete: true)
+          }
+        }
+        continue
+      }
       if cut {
         malformed.add(line: lineNumber, reason: "line longer than \(reader.maxLineLength) bytes")
         continue
       }
-      fields.reset()
-      if let error = parseObject(&scanner) {
-        let reason = complete ? error : "\(error) (input ends inside the line)"
-        malformed.add(line: lineNumber, reason: reason)
+      if scanner.isLone(UInt8(ascii: "{")) {
+        gathering = true
+        gatheredLine = lineNumber
+        gathered.removeAll(keepingCapacity: true)
+        gathered.append(UInt8(ascii: "{"))
         continue
       }
-      fields.fill(&record)
-      record.time = journalTime(fields.decimal(.realtime))
-      record.line = lineNumber
-      delivered += 1
-      sink.consume(record)
+      deliver(&scanner, line: lineNumber, complete: complete)
     }
+    if gathering { malformed.add(line: gatheredLine, reason: "input ends inside the object") }
     registry.addRecords(input, delivered)
     if malformed.count > 0 { registry.addSkipped(input, malformed.count) }
     if let w = malformed.warning("JSON line", "JSON lines") { registry.warn(input, w) }
@@ -162,6 +197,27 @@ struct JSONScanner {
 
   var atEnd: Bool { position >= count }
   var peek: UInt8? { position < count ? base![position] : nil }
+
+  /// Skips what `journalctl -o json-seq` (RS, 0x1E) or `-o json-sse` (`data: `) puts before an object.
+  mutating func skipRecordPrefix() {
+    if position < count, base![position] == 0x1E {
+      position += 1
+    } else if count - position >= 6, base![position] == UInt8(ascii: "d"),
+      Bytes(base: base! + position, count: 6).equals("data: ")
+    {
+      position += 6
+    }
+  }
+
+  /// True when what is left of the line is `c` alone (spaces around it aside).
+  func isLone(_ c: UInt8) -> Bool {
+    var i = position
+    while i < count, base![i] == 32 || base![i] == 9 || base![i] == 13 { i += 1 }
+    guard i < count, base![i] == c else { return false }
+    i += 1
+    while i < count, base![i] == 32 || base![i] == 9 || base![i] == 13 { i += 1 }
+    return i == count
+  }
 
   mutating func skipSpace() {
     while position < count {
