@@ -202,6 +202,32 @@ import Testing
     #expect(Discovery.sniff(path: dir + "/tuned.log", size: 180) == skipped)
     #expect(Discovery.sniff(path: dir + "/chromeos", size: 180) == .syslog)
     #expect(TailService.liveFiles(in: dir) == [dir + "/chromeos", dir + "/syslog"])
+    // journalctl text dumps with full stamps are syslog; Squid's epoch-stamped access log is not.
+    SyslogTestFiles.write(dir + "/short-unix.txt", """
+      1709636040.962997 db-03 CRON[43263]: (root) CMD (run-parts /etc/cron.hourly)
+      1709636041.000001 db-03 systemd[1]: Started session-42.scope - Session 42 of User root.
+
+      """)
+    SyslogTestFiles.write(dir + "/short-full.txt", """
+      Tue 2024-03-05 10:54:00 CST db-03 CRON[43263]: (root) CMD (run-parts /etc/cron.hourly)
+      Tue 2024-03-05 10:54:01 CST db-03 systemd[1]: Started session-42.scope - Session 42 of User root.
+
+      """)
+    SyslogTestFiles.write(dir + "/access.log", """
+      1709636040.962    123 10.0.0.1 TCP_MISS/200 1234 GET http://example.com/ - HIER_DIRECT/93.184.216.34 text/html
+      1709636041.100     12 10.0.0.2 TCP_HIT/200 512 GET http://example.com/a.css - HIER_NONE/- text/css
+
+      """)
+    #expect(Discovery.sniff(path: dir + "/short-unix.txt", size: 160) == .syslog)
+    #expect(Discovery.sniff(path: dir + "/short-full.txt", size: 180) == .syslog)
+    #expect(Discovery.sniff(path: dir + "/access.log", size: 200) == skipped)
+    // An ambiguous zone name is read in --timezone, with one warning.
+    let (read, registry) = SyslogTestFiles.stream([dir + "/short-full.txt"])
+    #expect(read.records.count == 2)
+    #expect(registry.inputs[0].warnings == [
+      "line 1: time zone 'CST' is unknown or ambiguous; its stamps are read as local time in UTC (set --timezone if "
+        + "they are not)",
+    ])
     let line = Array("2024-06-02 10:15:01 web-01 tag:glued text".utf8).withBytes { b in
       var h = SyslogHeader()
       return SyslogParser.parse(b, into: &h) && Discovery.hasClosedTag(b, h)

@@ -52,6 +52,29 @@ import Testing
     #expect(p.msg == "Started Session c1 of user pi.")
   }
 
+  /// `journalctl` text dumps with a full stamp: `-o short-full` (and `with-unit`) and `-o short-unix`.
+  @Test func journalctlShortFullAndShortUnix() {
+    let utc = parse("Tue 2024-03-05 10:54:00 UTC db-03 CRON[43263]: (root) CMD (run-parts /etc/cron.hourly)")
+    #expect(utc.ok && utc.h.time == CivilTime.micros(year: 2024, month: 3, day: 5, hour: 10, minute: 54, second: 0))
+    #expect(utc.host == "db-03" && utc.ident == "CRON" && utc.pid == "43263" && utc.msg.hasPrefix("(root) CMD"))
+    let cet = parse("Tue 2024-03-05 10:54:00.962997 CET db-03 cron.service[43263]: x")
+    #expect(cet.h.time == CivilTime.micros(year: 2024, month: 3, day: 5, hour: 9, minute: 54, second: 0) + 962_997)
+    #expect(cet.ident == "cron.service" && cet.h.unknownZoneLength == 0)
+    let numeric = parse("Tue 2024-03-05 10:54:00 +0530 db-03 app: x")
+    #expect(numeric.h.time == CivilTime.micros(year: 2024, month: 3, day: 5, hour: 5, minute: 24, second: 0))
+    // An ambiguous zone name: local civil time, named for the reader's warning.
+    let cstLine = "Tue 2024-03-05 10:54:00 CST db-03 app: x"
+    let cst = parse(cstLine)
+    let zoneName = Array(cstLine.utf8).withBytes { cst.h.unknownZone(in: $0).string }
+    #expect(cst.ok && cst.h.time == Record.noTime && zoneName == "CST")
+    #expect(cst.h.year == 2024 && cst.h.month == 3 && cst.h.day == 5 && cst.h.hour == 10)
+    let unix = parse("1709636040.962997 db-03 CRON[43263]: (root) CMD (run-parts /etc/cron.hourly)")
+    #expect(unix.ok && unix.h.time == 1_709_636_040_962_997 && unix.host == "db-03" && unix.ident == "CRON")
+    // Not these stamps: a weekday without a date, epoch seconds with three decimals (Squid).
+    #expect(!parse("Tue Mar  5 10:54:00 2024 something").ok)
+    #expect(parse("1709636040.962    123 10.0.0.1 TCP_MISS/200 1234 GET http://example.com/ -").h.time == Record.noTime)
+  }
+
   /// BusyBox syslogd (Alpine, embedded systems) writes `facility.level` between the host and the tag.
   @Test func busyBoxFacilityLevel() {
     let k = parse("Mar 10 00:00:01 alpine kern.notice kernel: Linux version 6.6.14-0-virt (buildozer@build-3-19)")

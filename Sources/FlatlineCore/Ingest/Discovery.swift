@@ -218,13 +218,18 @@ public enum Discovery {
     }
   }
 
-  /// Whether a line the lenient parse read as syslog (`h`) has the shape syslog daemons write:
+  /// Whether a line the lenient parse read as syslog (`h`) has the shape syslog daemons (or `journalctl`) write:
+  /// - epoch seconds with six decimals (`journalctl -o short-unix`) need a closed tag;
   /// - an ISO stamp with a severity word where the host would be (ChromeOS) needs the `T` and a closed tag
   ///   (`2016-10-25T12:37:23.297265-07:00 INFO periodic_scheduler[13707]: …`); application logs such as
   ///   `2024-03-10T00:17:06.123Z INFO  [main] Application started` or Python's `… INFO     tuned.daemon: …` with a
   ///   spaced stamp have no host and are no syslog;
   /// - a spaced ISO stamp (`YYYY-MM-DD hh:mm:ss`) needs a closed tag (see `hasSpacedISOStamp`).
   static func isPlausible(_ line: Bytes, _ h: SyslogHeader) -> Bool {
+    // `journalctl -o short-unix`: other tools start lines with epoch seconds too (Squid's access.log).
+    if line.count > 0, line[0] >= 48 && line[0] <= 57, SyslogParser.parseUnixStamp(line, 0) != nil {
+      return hasClosedTag(line, h)
+    }
     let spaced = hasSpacedISOStamp(line)
     if let w = wordAfterISOStamp(line), SyslogParser.isSeverity(w) { return !spaced && hasClosedTag(line, h) }
     return !spaced || hasClosedTag(line, h)

@@ -24,11 +24,21 @@ public struct SyslogHeader {
   public var message: Bytes = .empty
   public var kernelUptime: Int64 = -1
   public var isKernel = false
+  /// A `journalctl -o short-full` stamp whose zone name is unknown or ambiguous (`CST`): where that name is in the
+  /// line and its length (0: none; see `unknownZone(in:)`). The civil fields hold the stamp's local time, read in
+  /// `--timezone` (the reader warns). Two bytes beside `isKernel`: the header, copied for every line, stays as big.
+  public var unknownZoneOffset: UInt8 = 0
+  public var unknownZoneLength: UInt8 = 0
   /// Offset in the line where another `<PRI>` record starts (rsyslog ForwardFormat writes records without
   /// newlines), or 0. `message` stops there.
   public var nextRecord = 0
 
   public init() {}
+
+  /// The unknown zone name of the stamp of `line` (the line this header was parsed from), or empty.
+  public func unknownZone(in line: Bytes) -> Bytes {
+    unknownZoneLength == 0 ? .empty : line.slice(Int(unknownZoneOffset), Int(unknownZoneOffset) + Int(unknownZoneLength))
+  }
 
   /// True when the stamp needs a year from year inference.
   public var isDateless: Bool { time == Record.noTime && year == 0 }
@@ -75,6 +85,11 @@ public enum SyslogParser {
     guard i < n else { return false }
     let c = b[i]
     if isDigit(c) {
+      if let (t, e) = parseUnixStamp(b, i) {
+        // `journalctl -o short-unix`: seconds since the epoch, six decimals.
+        h.time = t
+        return parseHostTag(b, skipSpaces(b, e), &h)
+      }
       guard let iso = CivilTime.parseISO(b.dropFirst(i)), iso.length >= 19 else { return false }
       if iso.hasZone {
         h.time = iso.time
@@ -89,7 +104,7 @@ public enum SyslogParser {
       if isSeverity(b.slice(i, tokEnd)) { i = skipSpaces(b, tokEnd) }
       return parseHostTag(b, i, &h)
     }
-    guard let month = monthNumber(b, i) else { return false }
+    guard let month = monthNumber(b, i) else { return parseWeekdayStamp(b, i, &h) }
     h.month = month
     i += 3
     guard i < n, b[i] == 32 else { return false }
@@ -325,6 +340,57 @@ public enum SyslogParser {
     }
     h.message = m < n ? Bytes(base: p + m, count: n - m) : .empty
     return true
+  }
+
+  /// `journalctl -o short-unix` stamp at `i`: 9–11 digits, `.`, six digits, a space. Returns UTC microseconds and
+  /// the offset of the space.
+  static func parseUnixStamp(_ b: Bytes, _ i: Int) -> (Int64, Int)? {
+    var j = i
+    var secs: Int64 = 0
+    while j < b.count, j - i < 12, isDigit(b[j]) {
+      secs = secs * 10 + Int64(b[j] - 48)
+      j += 1
+    }
+    guard j - i >= 9, j - i <= 11, j + 7 < b.count, b[j] == 46, b[j + 7] == 32 else { return nil }
+    var micros: Int64 = 0
+    for k in (j + 1)...(j + 6) {
+      guard isDigit(b[k]) else { return nil }
+      micros = micros * 10 + Int64(b[k] - 48)
+    }
+    return (secs * 1_000_000 + micros, j + 7)
+  }
+
+  /// `journalctl -o short-full` (and `with-unit`) at `i`: `Www YYYY-MM-DD hh:mm:ss[.ffffff] ZONE host tag[pid]: msg`.
+  /// The zone is the dumping machine's abbreviation: numeric ones, `UTC`/`GMT` and unambiguous names give the
+  /// time; any other leaves the local time in the civil fields and is named in `unknownZone`.
+  static func parseWeekdayStamp(_ b: Bytes, _ i: Int, _ h: inout SyslogHeader) -> Bool {
+    let n = b.count
+    guard i + 25 < n, isWeekday(b, i), b[i + 3] == 32, isDigit(b[i + 4]),
+      let iso = CivilTime.parseISO(b.slice(i + 4, n)), !iso.hasZone, iso.length >= 19
+    else { return false }
+    var j = i + 4 + iso.length
+    guard j < n, b[j] == 32 else { return false }
+    j += 1
+    let zoneEnd = tokenEnd(b, j)
+    guard zoneEnd > j, zoneEnd < n else { return false }
+    let zone = b.slice(j, zoneEnd)
+    if let offset = ZoneAbbreviations.offset(zone) {
+      h.time = iso.time - Int64(offset) * 1_000_000
+    } else {
+      guard j <= 255, zoneEnd - j <= 255 else { return false }
+      setCivil(&h, fromNaiveUTC: iso.time)
+      h.unknownZoneOffset = UInt8(j)
+      h.unknownZoneLength = UInt8(zoneEnd - j)
+    }
+    return parseHostTag(b, skipSpaces(b, zoneEnd), &h)
+  }
+
+  /// `Mon` … `Sun` at `i`.
+  static func isWeekday(_ b: Bytes, _ i: Int) -> Bool {
+    guard i + 3 <= b.count else { return false }
+    let w = b.slice(i, i + 3)
+    return w.equals("Mon") || w.equals("Tue") || w.equals("Wed") || w.equals("Thu") || w.equals("Fri")
+      || w.equals("Sat") || w.equals("Sun")
   }
 
   /// True when `p[from..<to]` is `facility.level` with syslog's names as BusyBox prints them (`kern.notice`,

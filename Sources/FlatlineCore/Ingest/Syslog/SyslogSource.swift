@@ -163,6 +163,7 @@ final class StreamState {
     var hostSet = false
     var pendingNul = 0
     var leapWarned = false
+    var zoneWarned = false
     // A continuation line keeps the previous record's pid.
     var pid: Int32 = 0
     // The last `Mmm dd hh:mm:ss ` stamp parsed (its 16 bytes) and its time: see `SyslogStamp`.
@@ -192,6 +193,10 @@ final class StreamState {
             _ = SyslogParser.parse(piece, into: &header)
           }
           t = header.time
+          if header.unknownZoneLength != 0 && !zoneWarned {
+            zoneWarned = true
+            warnUnknownZone(header.unknownZone(in: piece), line: lineNo, input: input, registry: registry)
+          }
           if t == Record.noTime && header.month != 0 {
             var y = header.year
             if y == 0 { y = tracker.year(forMonth: header.month) }
@@ -271,6 +276,13 @@ final class StreamState {
       }
     }
     return FileCounts(records: records, skipped: skipped, firstSkipped: firstSkipped)
+  }
+
+  /// Out of line: the per-line closure of `readFile` stays small.
+  @inline(never)
+  private func warnUnknownZone(_ name: Bytes, line: Int, input: Int32, registry: InputRegistry) {
+    registry.warn(input, "line \(line): time zone '\(name.string)' is unknown or ambiguous; "
+      + "its stamps are read as local time in \(zone.name) (set --timezone if they are not)")
   }
 
   static func notBlank(_ piece: Bytes) -> Bool {

@@ -42,6 +42,8 @@ public struct YearTracker: Sendable, Equatable {
 /// called per line.
 public final class LocalTimeConverter {
   public let zone: TimeZone
+  /// The zone's name as given (`--timezone`), else the zone's identifier.
+  public let name: String
   private var keys = [Int64](repeating: .min, count: 64)
   private var offsets = [Int64](repeating: 0, count: 64)
   /// The last date converted and its day number (consecutive lines share their date).
@@ -53,12 +55,17 @@ public final class LocalTimeConverter {
     if let identifier {
       guard let z = TimeZone(identifier: identifier) else { return nil }
       zone = z
+      name = identifier
     } else {
       zone = TimeZone.current
+      name = zone.identifier
     }
   }
 
-  public init(zone: TimeZone) { self.zone = zone }
+  public init(zone: TimeZone) {
+    self.zone = zone
+    name = zone.identifier
+  }
 
   /// UTC microseconds for a local civil time. Feb 29 of a non-leap year comes out as Mar 1 (see
   /// `SyslogSource`, which warns about it).
