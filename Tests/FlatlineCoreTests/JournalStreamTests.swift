@@ -116,6 +116,13 @@ import Testing
       try Data(text.utf8).write(to: file)
       #expect(Discovery.sniff(path: file.path, size: text.utf8.count) == .journalJSON, "\(name)")
     }
+    // An object that never closes is counted, and the next one still read.
+    let unclosed = "{\n  \"MESSAGE\" : \"half\",\n" + pretty
+    let (open, next) = try Self.read(Array(unclosed.utf8))
+    #expect(next.entries.count == 9)
+    #expect(open.skipped == 1)
+    #expect(open.warnings.first?.contains("(first at line 1: object not closed before the next one)") == true,
+      "\(open.warnings)")
     // An object the input ends inside is counted, not dropped silently.
     let (cut, sink) = try Self.read(Array((pretty + "{\n  \"MESSAGE\" : \"half\",\n").utf8))
     #expect(sink.entries.count == 9)

@@ -55,6 +55,11 @@ struct JournalJSONReader {
       scanner.skipSpace()
       scanner.skipRecordPrefix()
       if scanner.atEnd { continue }
+      if gathering && scanner.isLone(UInt8(ascii: "{")) {
+        // The object before never closed: count it, and gather this one.
+        malformed.add(line: gatheredLine, reason: "object not closed before the next one")
+        gathering = false
+      }
       if gathering {
         if cut || gathered.count + line.count > reader.maxLineLength {
           malformed.add(line: gatheredLine, reason: "object longer than \(reader.maxLineLength) bytes")
