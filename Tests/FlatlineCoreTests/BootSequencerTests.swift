@@ -378,4 +378,39 @@ func work(_ time: String, host: String = "web1") -> L {
     #expect(result.hosts.map(\.name) == ["alpine"])
     #expect(result.hosts.first?.boots.map(\.ending) == [.reboot, .powerLoss, .running])
   }
+
+  /// A silence right after the file system stopped taking writes is no confident power loss: the shutdown lines
+  /// may have had nowhere to go. The incident says so and its confidence drops.
+  @Test func silenceAfterAFullFileSystemLowersConfidence() throws {
+    func report(full: Bool) -> AnalysisResult {
+      let dir = SyslogTestFiles.tempDir()
+      defer { try? FileManager.default.removeItem(atPath: dir) }
+      func boot(_ t: String) -> String {
+        """
+        Mar 10 \(t) db-1 kernel: [    0.000000] Linux version 6.1.0-21-amd64 (debian-kernel@lists.debian.org) (gcc-12)
+        Mar 10 \(t) db-1 rsyslogd: [origin software="rsyslogd" swVersion="8.2302.0" x-pid="512" x-info="https://www.rsyslog.com"] start
+
+        """
+      }
+      let enospc = full ? """
+        Mar 10 05:00:00 db-1 postgres[800]: PANIC:  could not write to file "pg_wal/xlogtemp.800": No space left on device
+        Mar 10 05:00:05 db-1 rsyslogd: file '/var/log/syslog': write error - see https://www.rsyslog.com/solving-rsyslog-write-errors/ for help OS error: No space left on device
+
+        """ : ""
+      let text = boot("00:00:01") + """
+        Mar 10 04:59:00 db-1 CRON[4242]: (root) CMD (command -v debian-sa1 > /dev/null && debian-sa1 1 1)
+
+        """ + enospc + boot("05:30:00")
+      SyslogTestFiles.write(dir + "/syslog", text)
+      return Analyzer.run(AnalysisOptions(paths: [dir], ingest: IngestOptions(year: 2024, timeZone: "UTC")))
+    }
+    let full = report(full: true)
+    #expect(full.hosts.first?.boots.map(\.ending) == [.powerLoss, .running])
+    let incident = try #require(full.incidents.first)
+    #expect(incident.factors.contains { $0.factor == "log-writes-failing" && $0.delta == -0.3 })
+    #expect(incident.confidence == 0.4)
+    let plain = report(full: false)
+    #expect(plain.incidents.first?.factors.contains { $0.factor == "log-writes-failing" } == false)
+    #expect(plain.incidents.first?.confidence == 0.7)
+  }
 }

@@ -18,8 +18,12 @@ public struct Correlator {
   /// Storage-layer components: their hits are storage events, not datastore ones.
   public static let storageComponents: Set<String> = [
     "ext3", "ext4", "xfs", "btrfs", "fat", "block", "nvme", "md", "journald", "fsck", "scsi", "ata", "dm", "lvm",
-    "kernel",
+    "kernel", "fs",
   ]
+
+  /// Rules saying the file system stopped taking writes (full, remounted read-only, shut down). Before a silence
+  /// they explain it as well as a power loss does: the logs, not the machine, may have stopped.
+  public static let logWriteFailures: Set<String> = ["fs.no-space-left", "ext4.remount-read-only", "xfs.shutdown"]
 
   public var hosts: [HostResult]
   public var inputs: [InputInfo]
@@ -222,6 +226,14 @@ public struct Correlator {
       confidence += 0.05
       factors.append(.init(factor: "datastore-unclean-start", delta: 0.05,
         detail: "a datastore found, on its first start of the next boot, that it had not been shut down"))
+    }
+    if cause == .powerLoss, let death = b.lastSignOfLife,
+      events.contains(where: { Self.logWriteFailures.contains($0.hit.ruleID) && $0.hit.time <= death })
+    {
+      confidence -= 0.3
+      factors.append(.init(factor: "log-writes-failing", delta: -0.3,
+        detail: "before the silence the file system stopped taking writes (full, or read-only after an error): "
+          + "a shutdown sequence may have been lost rather than skipped"))
     }
     let effects = Set(notices.map(\.notice.effect))
     if cause == .powerLoss {

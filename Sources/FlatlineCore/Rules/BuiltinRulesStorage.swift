@@ -1,7 +1,26 @@
 extension BuiltinRules {
-  /// The storage layer: ext3/ext4, XFS, btrfs, FAT, fsck, block-layer I/O errors, NVMe, md RAID, journald.
+  /// The storage layer: ext3/ext4, XFS, btrfs, FAT, fsck, block-layer I/O errors, NVMe, md RAID, journald, full
+  /// file systems.
   /// (Detection/Signal.swift separately classifies some of these lines for boot verdicts; both may fire.)
-  static let storage: [Rule] = ext4 + xfs + btrfs + fat + fsck + block + nvme + md + journald
+  static let storage: [Rule] = ext4 + xfs + btrfs + fat + fsck + block + nvme + md + journald + full
+
+  /// Any program's write failing for want of space (the error text of `ENOSPC`).
+  static let full: [Rule] = [
+    rule(
+      "fs.no-space-left", "a write failed: the file system is full",
+      .storageError, .error, .anyProgram,
+      anchors: ["No space left on device"],
+      note: """
+        Any program may log it. Just before a silence it matters for the verdict: logs written to a full file \
+        system stop, so a clean shutdown after it may have left no lines (the incident's confidence drops).
+        """,
+      match: [
+        "file '/var/log/syslog': write error - see https://www.rsyslog.com/solving-rsyslog-write-errors/ for help OS error: No space left on device",
+        #"PANIC:  could not write to file "pg_wal/xlogtemp.1203": No space left on device"#,
+        "Failed to write entry (22 items, 705 bytes), ignoring: No space left on device",
+      ],
+      noMatch: ["Filesystem /dev/sda1 has 12% space left", "No space left in the queue, dropping message"]),
+  ]
 
   static let ext4: [Rule] = [
     rule(
