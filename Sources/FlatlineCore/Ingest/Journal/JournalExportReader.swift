@@ -154,9 +154,7 @@ struct JournalExportReader {
         malformed.add(line: entryLine, reason: bad)
         return
       }
-      fields.fill(&record)
-      record.time = journalTime(fields.decimal(.realtime))
-      record.line = entryLine
+      fields.fillStreamRecord(&record, line: entryLine)
       delivered += 1
       sink.consume(record)
     }

@@ -176,6 +176,14 @@ final class JournalFields {
   /// The slot parsed as an unsigned decimal number, or nil.
   func decimal(_ field: JournalField) -> UInt64? { parseDecimal(bytes(field)) }
 
+  /// Fills `record` for an entry of a text stream (export or JSON dump): the fields, the time from
+  /// `__REALTIME_TIMESTAMP`, the line the entry starts on.
+  func fillStreamRecord(_ record: inout Record, line: Int) {
+    fill(&record)
+    record.time = journalTime(decimal(.realtime))
+    record.line = line
+  }
+
   /// Fills the shared fields of `record` from the slots: identifier (`SYSLOG_IDENTIFIER`, else `_COMM`), pid,
   /// message, message ID, units, host, machine and boot IDs, monotonic time, kernel flag and uptime. Time and input
   /// are left to the caller (binary readers take boot ID and monotonic time from the entry header into the slots or

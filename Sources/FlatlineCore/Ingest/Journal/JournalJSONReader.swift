@@ -42,9 +42,7 @@ struct JournalJSONReader {
         malformed.add(line: line, reason: complete ? error : "\(error) (input ends inside the line)")
         return
       }
-      fields.fill(&record)
-      record.time = journalTime(fields.decimal(.realtime))
-      record.line = line
+      fields.fillStreamRecord(&record, line: line)
       delivered += 1
       sink.consume(record)
     }
