@@ -260,6 +260,18 @@ struct JournalErrorTally {
   var summary: [(name: String, count: Int)] { order.map { (errnoName($0), counts[$0]!) } }
 }
 
+/// The warnings about journal entries that batch reading (`JournalGroupReader.finish`) and tail mode
+/// (`JournalFollower.poll`) both give, worded once. `name`: an `errnoName`.
+enum JournalEntryWarning {
+  static func unreadable(_ count: Int, _ name: String) -> String { "\(entries(count)) unreadable: \(name)" }
+
+  static func fieldSkipped(_ count: Int, _ name: String) -> String {
+    "\(entries(count)) had a field that could not be read, kept without it: \(name)"
+  }
+
+  private static func entries(_ n: Int) -> String { "\(n) journal entr\(n == 1 ? "y" : "ies")" }
+}
+
 /// `EBADMSG (Bad message)` style name of an errno value.
 func errnoName(_ e: Int32) -> String {
   let names: [Int32: String] = [

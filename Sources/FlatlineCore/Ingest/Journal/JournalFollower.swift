@@ -90,12 +90,9 @@ final class JournalFollower: CursorSource {
     if errors > 0 {
       registry.addSkipped(input, errors)
       unreadable += errors
-      problems.append("\(errors) journal entr\(errors == 1 ? "y" : "ies") unreadable: \(errnoName(lastError))")
+      problems.append(JournalEntryWarning.unreadable(errors, errnoName(lastError)))
     }
-    if fieldErrors > 0 {
-      let entries = "\(fieldErrors) journal entr\(fieldErrors == 1 ? "y" : "ies")"
-      problems.append("\(entries) had a field that could not be read, kept without it: \(errnoName(lastFieldError))")
-    }
+    if fieldErrors > 0 { problems.append(JournalEntryWarning.fieldSkipped(fieldErrors, errnoName(lastFieldError))) }
     return problems.isEmpty ? nil : problems.joined(separator: "; ")
   }
 

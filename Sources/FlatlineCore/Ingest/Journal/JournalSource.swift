@@ -833,13 +833,8 @@ struct JournalGroupReader {
 
   /// Writes the summary warnings.
   func finish() {
-    for (name, count) in errors.summary {
-      warn("\(count) journal entr\(count == 1 ? "y" : "ies") unreadable: \(name)")
-    }
-    for (name, count) in fieldErrors.summary {
-      warn(
-        "\(count) journal entr\(count == 1 ? "y" : "ies") had a field that could not be read, kept without it: \(name)")
-    }
+    for (name, count) in errors.summary { warn(JournalEntryWarning.unreadable(count, name)) }
+    for (name, count) in fieldErrors.summary { warn(JournalEntryWarning.fieldSkipped(count, name)) }
     if emptyEntries > 0 {
       warn("\(emptyEntries) journal entr\(emptyEntries == 1 ? "y has" : "ies have") no readable fields (corrupt data); "
         + "used with time and boot only")
