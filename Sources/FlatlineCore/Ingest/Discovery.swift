@@ -192,7 +192,7 @@ public enum Discovery {
         while k < line.count, line[k] != 32 { k += 1 }
         // The stamp: digits first, a `T` in it; then ` stdout ` or ` stderr `, then `P` or `F` and a space or end.
         let stamp = line.slice(0, k)
-        if k >= 20, stamp[0] >= 48 && stamp[0] <= 57, stamp[10] == 84,
+        if k >= 20, SyslogParser.isDigit(stamp[0]), stamp[10] == 84,
           line.dropFirst(k).hasPrefix(" stdout ") || line.dropFirst(k).hasPrefix(" stderr "),
           k + 9 <= line.count, line[k + 8] == 80 || line[k + 8] == 70, k + 9 == line.count || line[k + 9] == 32
         {
@@ -227,20 +227,21 @@ public enum Discovery {
   /// - a spaced ISO stamp (`YYYY-MM-DD hh:mm:ss`) needs a closed tag (see `hasSpacedISOStamp`).
   static func isPlausible(_ line: Bytes, _ h: SyslogHeader) -> Bool {
     // `journalctl -o short-unix`: other tools start lines with epoch seconds too (Squid's access.log).
-    if line.count > 0, line[0] >= 48 && line[0] <= 57, SyslogParser.parseUnixStamp(line, 0) != nil {
-      return hasClosedTag(line, h)
-    }
+    if SyslogParser.parseUnixStamp(line, 0) != nil { return hasClosedTag(line, h) }
     let spaced = hasSpacedISOStamp(line)
-    if let w = wordAfterISOStamp(line), SyslogParser.isSeverity(w) { return !spaced && hasClosedTag(line, h) }
+    if let w = wordAfterISOStamp(line, spaced: spaced), SyslogParser.isSeverity(w) {
+      return !spaced && hasClosedTag(line, h)
+    }
     return !spaced || hasClosedTag(line, h)
   }
 
-  /// The first word after a leading ISO stamp (no `<PRI>`), or nil when the line does not begin with a digit.
-  static func wordAfterISOStamp(_ line: Bytes) -> Bytes? {
-    guard line.count > 0, line[0] >= 48 && line[0] <= 57 else { return nil }
+  /// The first word after a leading ISO stamp (no `<PRI>`; `spaced`: see `hasSpacedISOStamp`), or nil when the line
+  /// does not begin with a digit.
+  static func wordAfterISOStamp(_ line: Bytes, spaced: Bool) -> Bytes? {
+    guard line.count > 0, SyslogParser.isDigit(line[0]) else { return nil }
     var i = 0
     // The stamp ends at the first space after its time (a spaced stamp has one space inside, after the date).
-    if hasSpacedISOStamp(line) { i = 11 }
+    if spaced { i = 11 }
     while i < line.count, line[i] != 32 { i += 1 }
     while i < line.count, line[i] == 32 { i += 1 }
     var e = i
@@ -254,7 +255,7 @@ public enum Discovery {
   /// as `stamp host tag message`.
   static func hasSpacedISOStamp(_ line: Bytes) -> Bool {
     guard line.count > 14 else { return false }
-    for k in [0, 1, 2, 3, 5, 6, 8, 9, 11, 12] where !(line[k] >= 48 && line[k] <= 57) { return false }
+    for k in [0, 1, 2, 3, 5, 6, 8, 9, 11, 12] where !SyslogParser.isDigit(line[k]) { return false }
     return line[4] == 45 && line[7] == 45 && line[10] == 32 && line[13] == 58
   }
 
