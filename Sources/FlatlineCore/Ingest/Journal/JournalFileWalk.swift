@@ -162,8 +162,9 @@ extension JournalGroupReader {
     let arena = ByteArena()
     defer { withExtendedLifetime(arena) {} }
     let machines = boots.map { b in Array(b.machineID.utf8).withBytes { arena.keep($0) } }
+    let library = library
     func open(_ k: Int) -> JournalHandle? {
-      guard case .success(let h) = JournalHandle.open(files: [files[k].path]) else { return nil }
+      guard case .success(let h) = JournalHandle.open(files: [files[k].path], library: library) else { return nil }
       h.setDataThreshold(threshold)
       h.resolverFiles = group
       h.defersCursors = true

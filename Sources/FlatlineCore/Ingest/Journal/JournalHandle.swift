@@ -12,43 +12,51 @@ internal import CSystemd
 /// `CursorSource` of the records it produces: the cursor is computed only when the engine asks for it.
 final class JournalHandle: CursorSource {
   let j: OpaquePointer
+  /// The copy of libsystemd that opened `j`, and its calls: every call on `j` goes through them.
+  let library: JournalLibrary
+  private let api: flatline_journal_api
 
-  /// Opens the given journal files together. Returns the negative errno on failure.
-  static func open(files: [String]) -> Result<JournalHandle, JournalOpenError> {
+  /// Opens the given journal files together, through `library` (a reading worker's own copy of libsystemd; see
+  /// `JournalLibrary`). Returns the negative errno on failure.
+  static func open(files: [String], library: JournalLibrary = .linked) -> Result<JournalHandle, JournalOpenError> {
+    let api = library.api.pointee
     var cStrings: [UnsafeMutablePointer<CChar>?] = files.map { strdup($0) }
     cStrings.append(nil)
     defer { for p in cStrings { free(p) } }
     var handle: OpaquePointer?
     let r = cStrings.withUnsafeMutableBufferPointer { buf -> Int32 in
       buf.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buf.count) {
-        sd_journal_open_files(&handle, $0, 0)
+        api.open_files(&handle, $0, 0)
       }
     }
     guard r >= 0, let handle else { return .failure(JournalOpenError(code: -r)) }
-    return .success(JournalHandle(handle, files: files))
+    return .success(JournalHandle(handle, files: files, library: library))
   }
 
   /// Opens a journal directory, or the local system journal when `directory` is nil (tail mode).
   static func open(directory: String?) -> Result<JournalHandle, JournalOpenError> {
+    let api = JournalLibrary.linked.api.pointee
     var handle: OpaquePointer?
     let r: Int32
     if let directory {
-      r = sd_journal_open_directory(&handle, directory, 0)
+      r = api.open_directory(&handle, directory, 0)
     } else {
-      r = sd_journal_open(&handle, Int32(SD_JOURNAL_LOCAL_ONLY))
+      r = api.open(&handle, Int32(SD_JOURNAL_LOCAL_ONLY))
     }
     guard r >= 0, let handle else { return .failure(JournalOpenError(code: -r)) }
-    return .success(JournalHandle(handle, files: []))
+    return .success(JournalHandle(handle, files: [], library: .linked))
   }
 
   /// The descriptor that becomes readable when the journal changes (`sd_journal_get_fd`), or a negative errno.
-  func waitDescriptor() -> Int32 { sd_journal_get_fd(j) }
+  func waitDescriptor() -> Int32 { api.get_fd(j) }
 
   /// Folds pending journal changes in (new entries, rotated or vacuumed files) after a wake-up.
-  func process() { _ = sd_journal_process(j) }
+  func process() { _ = api.process(j) }
 
-  private init(_ j: OpaquePointer, files: [String]) {
+  private init(_ j: OpaquePointer, files: [String], library: JournalLibrary) {
     self.j = j
+    self.library = library
+    api = library.api.pointee
     self.files = files
     resolverFiles = files
   }
@@ -59,21 +67,32 @@ final class JournalHandle: CursorSource {
   /// a handle that walks one file of it (cursors are then those of reading the group).
   var resolverFiles: [String]
 
-  deinit { sd_journal_close(j) }
+  deinit { api.close(j) }
 
   // MARK: - Navigation
 
-  @inline(__always) func next() -> Int32 { sd_journal_next(j) }
-  @inline(__always) func previous() -> Int32 { sd_journal_previous(j) }
-  @discardableResult func seekHead() -> Int32 { sd_journal_seek_head(j) }
-  @discardableResult func seekTail() -> Int32 { sd_journal_seek_tail(j) }
-  func flushMatches() { sd_journal_flush_matches(j) }
+  @inline(__always) func next() -> Int32 {
+    atFirstField = true
+    return api.next(j)
+  }
+  @inline(__always) func previous() -> Int32 {
+    atFirstField = true
+    return api.previous(j)
+  }
+
+  /// True from a step to another entry until its fields are read: sd-journal starts each entry it steps to at its
+  /// first field (`set_location` resets the field position), so `restart_data` is needed only to read an entry
+  /// again. One library call less per entry.
+  private var atFirstField = false
+  @discardableResult func seekHead() -> Int32 { api.seek_head(j) }
+  @discardableResult func seekTail() -> Int32 { api.seek_tail(j) }
+  func flushMatches() { api.flush_matches(j) }
 
   /// Stands the handle on the first entry of boot `key` in its files (`sd_journal_seek_monotonic_usec(boot, 0)`,
   /// then one step) and gives that entry's monotonic time and boot; nil when the files do not hold the boot — the
   /// seek then lands on another entry, hence the check —, a failure on a read error.
   func seekFirstEntry(ofBoot key: BootKey) -> Result<(usec: UInt64, bootID: sd_id128_t)?, JournalOpenError> {
-    let s = sd_journal_seek_monotonic_usec(j, key.id, 0)
+    let s = api.seek_monotonic_usec(j, key.id, 0)
     guard s >= 0 else { return .failure(JournalOpenError(code: -s)) }
     let r = next()
     guard r >= 0 else { return .failure(JournalOpenError(code: -r)) }
@@ -82,14 +101,14 @@ final class JournalHandle: CursorSource {
   }
 
   /// Positions the handle at the entry of `cursor` (the next `next()` returns it, if it still exists).
-  @discardableResult func seek(cursor: String) -> Int32 { sd_journal_seek_cursor(j, cursor) }
+  @discardableResult func seek(cursor: String) -> Int32 { api.seek_cursor(j, cursor) }
 
   /// Counts the entries from the current position to the end (at most `cap`), without reading their data.
   func count(cap: Int) -> Int {
     var total = 0
     var errors = 0
     while total < cap {
-      let r = sd_journal_next_skip(j, UInt64(cap - total))
+      let r = api.next_skip(j, UInt64(cap - total))
       if r > 0 {
         total += Int(r)
         continue
@@ -98,7 +117,7 @@ final class JournalHandle: CursorSource {
       // An unreadable entry: step over it one at a time.
       errors += 1
       if errors > 1000 { break }
-      let one = sd_journal_next(j)
+      let one = api.next(j)
       if one == 0 { break }
       if one > 0 { total += 1 }
     }
@@ -108,7 +127,7 @@ final class JournalHandle: CursorSource {
   /// Adds the match `FIELD=value` (given as one string).
   @discardableResult func addMatch(_ match: String) -> Int32 {
     var m = Array(match.utf8)
-    return m.withUnsafeMutableBytes { sd_journal_add_match(j, $0.baseAddress, $0.count) }
+    return m.withUnsafeMutableBytes { api.add_match(j, $0.baseAddress, $0.count) }
   }
 
   /// Replaces any match by `_BOOT_ID=id`: the handle then walks only that boot's entries (seek head or tail next).
@@ -118,27 +137,33 @@ final class JournalHandle: CursorSource {
   }
 
   /// Sets how many bytes of a (compressed) field value sd-journal hands out.
-  func setDataThreshold(_ bytes: Int) { sd_journal_set_data_threshold(j, bytes) }
+  func setDataThreshold(_ bytes: Int) { _ = api.set_data_threshold(j, bytes) }
 
   // MARK: - Entry header
 
   /// Realtime of the current entry (µs since the epoch), or nil.
   @inline(__always) func realtime() -> UInt64? {
     var usec: UInt64 = 0
-    return sd_journal_get_realtime_usec(j, &usec) >= 0 ? usec : nil
+    return api.get_realtime_usec(j, &usec) >= 0 ? usec : nil
   }
 
   /// Monotonic time and boot ID of the current entry (from the entry header), or nil.
   @inline(__always) func monotonic() -> (usec: UInt64, bootID: sd_id128_t)? {
     var usec: UInt64 = 0
     var boot = sd_id128_t()
-    return sd_journal_get_monotonic_usec(j, &usec, &boot) >= 0 ? (usec, boot) : nil
+    return api.get_monotonic_usec(j, &usec, &boot) >= 0 ? (usec, boot) : nil
   }
 
   // MARK: - Entry data
 
-  /// Restarts field enumeration of the current entry.
-  @inline(__always) func restartData() { sd_journal_restart_data(j) }
+  /// Restarts field enumeration of the current entry (a no-op call saved when no field of it was read yet).
+  @inline(__always) func restartData() {
+    if atFirstField {
+      atFirstField = false
+    } else {
+      api.restart_data(j)
+    }
+  }
 
   /// Next `FIELD=value` datum of the current entry: > 0 with `data`/`length` set, 0 at the end, < 0 on error.
   /// The pointer is valid only until the next call. Fields sd-journal cannot hand out (unsupported compression,
@@ -146,7 +171,7 @@ final class JournalHandle: CursorSource {
   @inline(__always) func enumerateData(
     _ data: inout UnsafeRawPointer?, _ length: inout Int
   ) -> Int32 {
-    sd_journal_enumerate_available_data(j, &data, &length)
+    api.enumerate_available_data(j, &data, &length)
   }
 
   /// As `enumerateData`, but an unavailable field is an error (it is not skipped): `sd_journal_enumerate_data`.
@@ -156,14 +181,14 @@ final class JournalHandle: CursorSource {
   @inline(__always) func enumerateDataStrict(
     _ data: inout UnsafeRawPointer?, _ length: inout Int
   ) -> Int32 {
-    sd_journal_enumerate_data(j, &data, &length)
+    api.enumerate_data(j, &data, &length)
   }
 
   /// The value of one field of the current entry (text), or nil.
   func fieldString(_ field: String) -> String? {
     var data: UnsafeRawPointer?
     var length = 0
-    guard sd_journal_get_data(j, field, &data, &length) >= 0, let data else { return nil }
+    guard api.get_data(j, field, &data, &length) >= 0, let data else { return nil }
     let all = UnsafeRawBufferPointer(start: data, count: length)
     let prefix = field.utf8.count + 1
     guard length >= prefix else { return nil }
@@ -172,9 +197,9 @@ final class JournalHandle: CursorSource {
 
   /// All values of `field` across the open files (`sd_journal_query_unique`), without the `FIELD=` prefix.
   func uniqueValues(_ field: String, limit: Int = 1_000_000) -> (values: [String], error: Int32?) {
-    let q = sd_journal_query_unique(j, field)
+    let q = api.query_unique(j, field)
     guard q >= 0 else { return ([], -q) }
-    sd_journal_restart_unique(j)
+    api.restart_unique(j)
     var values: [String] = []
     var seen = Set<String>()
     var data: UnsafeRawPointer?
@@ -182,7 +207,7 @@ final class JournalHandle: CursorSource {
     let prefix = field.utf8.count + 1
     var error: Int32?
     while values.count < limit {
-      let r = sd_journal_enumerate_available_unique(j, &data, &length)
+      let r = api.enumerate_available_unique(j, &data, &length)
       if r < 0 {
         error = -r
         break
@@ -199,8 +224,8 @@ final class JournalHandle: CursorSource {
 
   func currentCursor() -> String? {
     var p: UnsafeMutablePointer<CChar>?
-    guard sd_journal_get_cursor(j, &p) >= 0, let p else { return nil }
-    defer { free(p) }
+    guard api.get_cursor(j, &p) >= 0, let p else { return nil }
+    defer { api.free(p) }
     return String(cString: p)
   }
 
@@ -219,13 +244,13 @@ final class JournalHandle: CursorSource {
   /// share boot, monotonic and realtime with it and came before it) and gives its cursor.
   func cursor(at position: CursorPosition) -> String? {
     if resolver == nil && !resolverFailed {
-      if case .success(let h) = JournalHandle.open(files: resolverFiles) { resolver = h } else { resolverFailed = true }
+      if case .success(let h) = JournalHandle.open(files: resolverFiles, library: library) { resolver = h } else { resolverFailed = true }
     }
     guard let r = resolver else { return nil }
     let id = BootKey(high: position.bootHigh, low: position.bootLow).id
     r.restrict(toBoot: hexID(id))
     defer { r.flushMatches() }
-    guard sd_journal_seek_monotonic_usec(r.j, id, position.monotonic) >= 0 else { return nil }
+    guard r.api.seek_monotonic_usec(r.j, id, position.monotonic) >= 0 else { return nil }
     var equal = 0
     var errors = 0
     while errors < 1000 {

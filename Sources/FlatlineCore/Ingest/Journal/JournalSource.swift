@@ -232,6 +232,8 @@ struct JournalGroupReader {
   var parallel: (jobs: Int, rules: [Rule])?
   /// How the boots were read (`JournalSource.run(jobs:rules:into:)`).
   var outcome = JournalParallelOutcome.serial
+  /// The copy of libsystemd this reader's handles use: a range reader's own (see `JournalLibrary`).
+  var library = JournalLibrary.linked
 
   /// Stop a boot after this many consecutive read errors (a corrupt file must never make us spin).
   static let maxConsecutiveErrors = 1000
@@ -408,7 +410,7 @@ struct JournalGroupReader {
     let threshold = Swift.max(1 << 16, options.maxLineLength + 64)
     DispatchQueue.concurrentPerform(iterations: work.count) { k in
       let w = work[k]
-      if w.handle == nil, case .success(let h) = JournalHandle.open(files: files) {
+      if w.handle == nil, case .success(let h) = JournalHandle.open(files: files, library: w.reader.library) {
         h.setDataThreshold(threshold)
         w.handle = h
       }
@@ -436,10 +438,12 @@ struct JournalGroupReader {
   {
     let base = registry.fork()
     base.warningHandler = nil
-    let ranges = (0..<count).map { _ in
+    let ranges = (0..<count).map { k in
       let fork = base.fork()
       fork.warningHandler = nil
-      return (fork, JournalGroupReader(input: input, registry: fork, options: options, groupPath: groupPath))
+      var reader = JournalGroupReader(input: input, registry: fork, options: options, groupPath: groupPath)
+      reader.library = .forWorker(k)
+      return (fork, reader)
     }
     return (base, ranges)
   }
