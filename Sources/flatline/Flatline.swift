@@ -17,6 +17,7 @@ struct Flatline: ParsableCommand {
       reset, or in a way the data cannot show. Exit status: 0 analysis done; 1 with --fail-on unclean when an
       unclean ending was found; 2 usage error or no readable input.
       """,
+    version: FlatlineVersion.string,
     subcommands: [Analyze.self, Boots.self, Rules.self, Tail.self],
     defaultSubcommand: Analyze.self
   )

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import FlatlineCore
 
 /// Bad input gets a clear warning on stderr and in the JSON, and the rest of the analysis goes on.
 @Suite struct BadInputTests {
@@ -28,6 +29,14 @@ import Testing
     let r = try CLI.run(["analyze", dir.path])
     #expect(r.status == 2)
     #expect(r.stderr.contains("no readable input"))
+  }
+
+  @Test func versionIsPrintedLikeOtherTools() throws {
+    for args in [["--version"], ["analyze", "--version"], ["boots", "--version"]] {
+      let r = try CLI.run(args)
+      #expect(r.status == 0, "\(args): \(r.stderr)")
+      #expect(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == FlatlineVersion.string, "\(args)")
+    }
   }
 
   @Test func usageErrorExitsWithTwo() throws {
