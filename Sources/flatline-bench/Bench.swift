@@ -339,6 +339,7 @@ final class Bench {
     {
       rss = v
     }
+    if timed { unlink(rssPath) }
     return Sample(seconds: secs, rssKiB: rss, stdout: out, status: code)
   }
 
