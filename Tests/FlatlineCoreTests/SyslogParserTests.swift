@@ -91,6 +91,25 @@ import Testing
     #expect(y.ok && y.host == "alpine")
   }
 
+  /// BusyBox syslogd `-S`: no host, no `facility.level`, and the daemon's own lines have no `tag:`.
+  @Test func busyBoxSmallOutput() {
+    let d = parse("Mar 10 00:00:01 syslogd started: BusyBox v1.36.1")
+    #expect(d.ok && d.host == "" && d.ident == "syslogd" && d.msg == "started: BusyBox v1.36.1")
+    let x = parse("Mar 10 06:00:01 syslogd exiting")
+    #expect(x.ok && x.host == "" && x.ident == "syslogd" && x.msg == "exiting")
+    let k = parse("Mar 10 00:00:01 klogd started: BusyBox v1.36.1 (2024-01-26 10:21:19 UTC)")
+    #expect(k.host == "" && k.ident == "klogd" && k.msg == "started: BusyBox v1.36.1 (2024-01-26 10:21:19 UTC)")
+    let t = parse("Mar 10 00:00:02 kernel: [    0.000000] Linux version 6.6.14-0-virt")
+    #expect(t.host == "" && t.ident == "kernel" && t.h.isKernel && t.msg == "Linux version 6.6.14-0-virt")
+    // A host that happens to be named so, or other words after the name: host and tag as usual.
+    let h = parse("Mar 10 00:00:01 syslogd syslogd[12]: started: BusyBox v1.36.1")
+    #expect(h.host == "syslogd" && h.ident == "syslogd" && h.pid == "12")
+    let e = parse("Mar 10 06:00:01 syslogd exiting now")
+    #expect(e.host == "syslogd" && e.ident == "exiting")
+    let s = parse("Mar 10 06:00:01 klogd exiting")
+    #expect(s.host == "klogd" && s.ident == "exiting")
+  }
+
   @Test func spacePaddedDayAndFraction() {
     let p = parse("Feb  6 15:16:30.125 victoria process[2085]: Test")
     #expect(p.ok && p.h.day == 6 && p.h.micro == 125_000 && p.host == "victoria" && p.ident == "process")

@@ -307,6 +307,7 @@ public enum SyslogParser {
     let bracket = e < n && p[e] == 91
     if bracket { e = firstOf(p, e, n, 32, 9, 9, 9) }
     if !(e > i && p[e - 1] == 58 || bracket) {
+      if isBusyBoxDaemonLine(p, i, e, n, &h) { return true }
       // A host, unless it is the last word: `Mmm dd hh:mm:ss host` alone has no tag.
       h.host = Bytes(base: p + i, count: e - i)
       i = e
@@ -391,6 +392,25 @@ public enum SyslogParser {
     let w = b.slice(i, i + 3)
     return w.equals("Mon") || w.equals("Tue") || w.equals("Wed") || w.equals("Thu") || w.equals("Fri")
       || w.equals("Sat") || w.equals("Sun")
+  }
+
+  /// BusyBox syslogd with `-S` (smaller output) writes no host and no `facility.level`, and its own lines have no
+  /// `tag:` either: `Mmm dd hh:mm:ss syslogd started: BusyBox v1.36.1`, `… syslogd exiting`, `… klogd started:
+  /// BusyBox v1.36.1 (…)`. Read as host + tag, the daemon's name became the host and its start and exit were lost.
+  /// True (identifier and message set, no host) when the first token `p[i..<e]` and what follows are such a line.
+  @inline(__always)
+  static func isBusyBoxDaemonLine(
+    _ p: UnsafePointer<UInt8>, _ i: Int, _ e: Int, _ n: Int, _ h: inout SyslogHeader
+  ) -> Bool {
+    guard e - i == 7 || e - i == 5 else { return false }
+    let token = Bytes(base: p + i, count: e - i)
+    let syslogd = token.equals("syslogd")
+    guard syslogd || token.equals("klogd"), e < n, p[e] == 32 else { return false }
+    let rest = Bytes(base: p + e + 1, count: n - e - 1)
+    guard rest.hasPrefix("started: BusyBox v") || syslogd && rest.equals("exiting") else { return false }
+    h.identifier = token
+    h.message = rest
+    return true
   }
 
   /// True when `p[from..<to]` is `facility.level` with syslog's names as BusyBox prints them (`kern.notice`,
