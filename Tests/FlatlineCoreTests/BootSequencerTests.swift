@@ -379,6 +379,40 @@ func work(_ time: String, host: String = "web1") -> L {
     #expect(result.hosts.first?.boots.map(\.ending) == [.reboot, .powerLoss, .running])
   }
 
+  /// BusyBox syslogd `-S` names no host: two routers' files in two folders stay two machines, each named after its
+  /// folder, and the daemon's start and exit lines still open and close boots.
+  @Test func hostlessBusyBoxFilesOfTwoRouters() throws {
+    let dir = SyslogTestFiles.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    func boot(_ t: String) -> String {
+      """
+      Mar 10 \(t) syslogd started: BusyBox v1.36.1
+      Mar 10 \(t) kernel: [    0.000000] Booting Linux on physical CPU 0x0
+      Mar 10 \(t) kernel: [    0.000000] Linux version 6.1.0 (builder@host) (gcc 12.2.0) #1 SMP
+
+      """
+    }
+    // Router a: a clean restart of the daemon before its reboot, then a silent end, then the running boot.
+    let a = boot("00:00:01") + "Mar 10 06:00:00 dropbear[99]: Child connection from 10.0.0.5:50122\n"
+      + "Mar 10 06:00:01 syslogd exiting\n" + boot("06:01:01")
+      + "Mar 10 09:30:00 dropbear[120]: Child connection from 10.0.0.5:50200\n" + boot("09:45:12")
+    // Router b: one boot, running, whose lines interleave in time with router a's.
+    let b = boot("05:00:00") + "Mar 10 08:00:00 dropbear[77]: Child connection from 10.0.0.6:40000\n"
+    try FileManager.default.createDirectory(atPath: dir + "/a", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: dir + "/b", withIntermediateDirectories: true)
+    SyslogTestFiles.write(dir + "/a/messages", a)
+    SyslogTestFiles.write(dir + "/b/messages", b)
+    let result = Analyzer.run(AnalysisOptions(paths: [dir], ingest: IngestOptions(year: 2024, timeZone: "UTC")))
+    #expect(result.hosts.map(\.name) == ["unknown (\(dir)/a)", "unknown (\(dir)/b)"])
+    #expect(result.hosts.first?.boots.map(\.ending) == [.reboot, .powerLoss, .running])
+    #expect(result.hosts.last?.boots.map(\.ending) == [.running])
+
+    // Beside a file that names the host, the host-less file takes that name and joins its machine.
+    SyslogTestFiles.write(dir + "/b/auth.log", "Mar 10 08:00:00 gw-b dropbear[77]: Child connection from 10.0.0.6:40000\n")
+    let named = Analyzer.run(AnalysisOptions(paths: [dir], ingest: IngestOptions(year: 2024, timeZone: "UTC")))
+    #expect(named.hosts.map(\.name) == ["gw-b", "unknown (\(dir)/a)"])
+  }
+
   /// A silence right after the file system stopped taking writes is no confident power loss: the shutdown lines
   /// may have had nowhere to go. The incident says so and its confidence drops.
   @Test func silenceAfterAFullFileSystemLowersConfidence() throws {

@@ -82,6 +82,16 @@ public enum Analyzer {
     return out
   }
 
+  /// The name of a syslog stream whose lines name no host: as for wtmp, the host most seen in its folder, else
+  /// `unknown (<folder>)` (`FolderHosts`).
+  static func hostlessName(_ registry: InputRegistry) -> (Int) -> String? {
+    let inputs = registry.inputs
+    return { stream in
+      guard let input = inputs.first(where: { $0.stream == stream && $0.kind != .skipped }) else { return nil }
+      return FolderHosts.host(for: input.path, registry: registry) ?? FolderHosts.unknownHost(for: input.path)
+    }
+  }
+
   /// Native datastore and agent logs name no host: they belong to `--host` when given, else to the host of their folder.
   static func attachFolderHosts(_ registry: InputRegistry, explicit: String?) {
     for i in registry.inputs.indices where registry.inputs[i].kind.isHostless && registry.inputs[i].host == nil {
@@ -172,7 +182,7 @@ public enum Analyzer {
     noticeHost: @escaping (CloudNotice) -> String? = { _ in nil }
   ) -> AnalysisResult {
     var built: [(host: HostResult, timelines: [StreamTimeline], merged: [MergedBoot])] = []
-    for (timelines, merged) in HostMerger.hosts(from: engine.sequencers) {
+    for (timelines, merged) in HostMerger.hosts(from: engine.sequencers, hostlessName: hostlessName(registry)) {
       let lead = timelines[0]
       var aliases: [String] = []
       for t in timelines {

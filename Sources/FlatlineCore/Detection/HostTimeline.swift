@@ -12,9 +12,13 @@ public final class StreamTimeline {
   public var boots: [BootState]
   public private(set) var verdicts: [BootVerdict] = []
 
+  /// A text stream none of whose lines named a host (its name is a stand-in).
+  public private(set) var hostless: Bool
+
   init(_ s: BootSequencer) {
     stream = s.stream
     name = s.hostName
+    hostless = !s.isJournal && !s.isLoginRecords && s.hostKey.isEmpty
     machineID = s.machineID
     isJournal = s.isJournal
     isLoginRecords = s.isLoginRecords
@@ -26,7 +30,9 @@ public final class StreamTimeline {
 
   /// Appends the timeline of the same machine under its next name (a host rename).
   func appendRenamed(_ other: StreamTimeline) {
-    if other.name != name, !aliases.contains(name) { aliases.append(name) }
+    // Lines before the first that names a host are that host's, under no other name.
+    if other.name != name, !hostless, !aliases.contains(name) { aliases.append(name) }
+    hostless = hostless && other.hostless
     for a in other.aliases where !aliases.contains(a) { aliases.append(a) }
     name = other.name
     canShowShutdowns = canShowShutdowns || other.canShowShutdowns
@@ -67,8 +73,18 @@ public enum HostMerger {
   /// Two boots from different streams are the same boot when their starts are this close.
   static let startTolerance: Int64 = 120 * 1_000_000
 
-  public static func hosts(from sequencers: [BootSequencer]) -> [(timelines: [StreamTimeline], boots: [MergedBoot])] {
+  /// `hostlessName`: the name of a text stream whose lines name no host (RFC 3164 allows that; BusyBox syslogd
+  /// `-S` writes none), by stream; nil keeps `unknown`. Without it, such streams from two folders — two routers —
+  /// would be one host `unknown`, and one's boot would end the other's.
+  public static func hosts(
+    from sequencers: [BootSequencer], hostlessName: ((Int) -> String?)? = nil
+  ) -> [(timelines: [StreamTimeline], boots: [MergedBoot])] {
     var timelines = renameChains(sequencers.filter { !$0.boots.isEmpty })
+    if let hostlessName {
+      for t in timelines where t.hostless {
+        if let n = hostlessName(t.stream) { t.name = n }
+      }
+    }
     // Journals first (they carry boot IDs), login records last (they carry least); the order breaks ties of the
     // lead below.
     func rank(_ t: StreamTimeline) -> Int { t.isJournal ? 0 : t.isLoginRecords ? 2 : 1 }
