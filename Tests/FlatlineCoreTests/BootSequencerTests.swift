@@ -407,10 +407,12 @@ func work(_ time: String, host: String = "web1") -> L {
     #expect(result.hosts.first?.boots.map(\.ending) == [.reboot, .powerLoss, .running])
     #expect(result.hosts.last?.boots.map(\.ending) == [.running])
 
-    // Beside a file that names the host, the host-less file takes that name and joins its machine.
-    SyslogTestFiles.write(dir + "/b/auth.log", "Mar 10 08:00:00 gw-b dropbear[77]: Child connection from 10.0.0.6:40000\n")
+    // Beside a file that names a host, the host-less file keeps its own name: the folder may hold another
+    // machine's logs, and joining them would move that machine's last sign of life.
+    SyslogTestFiles.write(dir + "/b/auth.log", "Mar 10 08:30:00 gw-b dropbear[77]: Child connection from 10.0.0.6:40000\n")
     let named = Analyzer.run(AnalysisOptions(paths: [dir], ingest: IngestOptions(year: 2024, timeZone: "UTC")))
-    #expect(named.hosts.map(\.name) == ["gw-b", "unknown (\(dir)/a)"])
+    #expect(named.hosts.map(\.name) == ["gw-b", "unknown (\(dir)/a)", "unknown (\(dir)/b)"])
+    #expect(named.hosts.last?.boots.map(\.ending) == [.running])
   }
 
   /// A silence right after the file system stopped taking writes is no confident power loss: the shutdown lines

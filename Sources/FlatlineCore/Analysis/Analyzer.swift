@@ -82,13 +82,15 @@ public enum Analyzer {
     return out
   }
 
-  /// The name of a syslog stream whose lines name no host: as for wtmp, the host most seen in its folder, else
-  /// `unknown (<folder>)` (`FolderHosts`).
+  /// The name of a syslog stream whose lines name no host: `unknown (<folder>)`. Unlike wtmp it does not borrow
+  /// the host most seen in its folder: a text log is a timeline of its own, and a folder of collected files may
+  /// hold several machines' (a ChromeOS `messages` beside a server's `syslog`); merged into the wrong machine it
+  /// would move that machine's last sign of life.
   static func hostlessName(_ registry: InputRegistry) -> (Int) -> String? {
     let inputs = registry.inputs
     return { stream in
       guard let input = inputs.first(where: { $0.stream == stream && $0.kind != .skipped }) else { return nil }
-      return FolderHosts.host(for: input.path, registry: registry) ?? FolderHosts.unknownHost(for: input.path)
+      return FolderHosts.unknownHost(for: input.path)
     }
   }
 
