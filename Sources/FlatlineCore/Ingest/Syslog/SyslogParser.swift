@@ -402,10 +402,11 @@ public enum SyslogParser {
   static func isBusyBoxDaemonLine(
     _ p: UnsafePointer<UInt8>, _ i: Int, _ e: Int, _ n: Int, _ h: inout SyslogHeader
   ) -> Bool {
-    guard e - i == 7 || e - i == 5 else { return false }
+    // Asked for every line with a host: the length and first byte turn almost every host away.
+    guard e - i == 7 && p[i] == 115 || e - i == 5 && p[i] == 107, e < n, p[e] == 32 else { return false }
     let token = Bytes(base: p + i, count: e - i)
     let syslogd = token.equals("syslogd")
-    guard syslogd || token.equals("klogd"), e < n, p[e] == 32 else { return false }
+    guard syslogd || token.equals("klogd") else { return false }
     let rest = Bytes(base: p + e + 1, count: n - e - 1)
     guard rest.hasPrefix("started: BusyBox v") || syslogd && rest.equals("exiting") else { return false }
     h.identifier = token
