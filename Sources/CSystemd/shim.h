@@ -47,37 +47,44 @@ typedef struct flatline_journal_api {
   void (*_Nonnull free)(void *_Nullable);
 } flatline_journal_api;
 
+/* Each sd-journal call of the table: its field and its symbol. One list for both ways of filling a table, so that
+ * neither can leave a field unset. */
+#define FLATLINE_JOURNAL_CALLS(X)                                                                                     \
+  X(open_files, sd_journal_open_files)                                                                                \
+  X(open_directory, sd_journal_open_directory)                                                                        \
+  X(open, sd_journal_open)                                                                                            \
+  X(close, sd_journal_close)                                                                                          \
+  X(get_fd, sd_journal_get_fd)                                                                                        \
+  X(process, sd_journal_process)                                                                                      \
+  X(next, sd_journal_next)                                                                                            \
+  X(previous, sd_journal_previous)                                                                                    \
+  X(next_skip, sd_journal_next_skip)                                                                                  \
+  X(seek_head, sd_journal_seek_head)                                                                                  \
+  X(seek_tail, sd_journal_seek_tail)                                                                                  \
+  X(seek_monotonic_usec, sd_journal_seek_monotonic_usec)                                                              \
+  X(seek_cursor, sd_journal_seek_cursor)                                                                              \
+  X(get_cursor, sd_journal_get_cursor)                                                                                \
+  X(add_match, sd_journal_add_match)                                                                                  \
+  X(flush_matches, sd_journal_flush_matches)                                                                          \
+  X(set_data_threshold, sd_journal_set_data_threshold)                                                                \
+  X(get_realtime_usec, sd_journal_get_realtime_usec)                                                                  \
+  X(get_monotonic_usec, sd_journal_get_monotonic_usec)                                                                \
+  X(restart_data, sd_journal_restart_data)                                                                            \
+  X(enumerate_data, sd_journal_enumerate_data)                                                                        \
+  X(enumerate_available_data, sd_journal_enumerate_available_data)                                                    \
+  X(get_data, sd_journal_get_data)                                                                                    \
+  X(query_unique, sd_journal_query_unique)                                                                            \
+  X(restart_unique, sd_journal_restart_unique)                                                                        \
+  X(enumerate_available_unique, sd_journal_enumerate_available_unique)                                                \
+  X(free, free)
+
 /* The table of the libsystemd Flatline is linked with. Never freed. */
 static inline const flatline_journal_api *_Nullable flatline_journal_api_linked(void) {
   flatline_journal_api *a = (flatline_journal_api *)malloc(sizeof(flatline_journal_api));
   if (!a) return 0;
-  a->open_files = sd_journal_open_files;
-  a->open_directory = sd_journal_open_directory;
-  a->open = sd_journal_open;
-  a->close = sd_journal_close;
-  a->get_fd = sd_journal_get_fd;
-  a->process = sd_journal_process;
-  a->next = sd_journal_next;
-  a->previous = sd_journal_previous;
-  a->next_skip = sd_journal_next_skip;
-  a->seek_head = sd_journal_seek_head;
-  a->seek_tail = sd_journal_seek_tail;
-  a->seek_monotonic_usec = sd_journal_seek_monotonic_usec;
-  a->seek_cursor = sd_journal_seek_cursor;
-  a->get_cursor = sd_journal_get_cursor;
-  a->add_match = sd_journal_add_match;
-  a->flush_matches = sd_journal_flush_matches;
-  a->set_data_threshold = sd_journal_set_data_threshold;
-  a->get_realtime_usec = sd_journal_get_realtime_usec;
-  a->get_monotonic_usec = sd_journal_get_monotonic_usec;
-  a->restart_data = sd_journal_restart_data;
-  a->enumerate_data = sd_journal_enumerate_data;
-  a->enumerate_available_data = sd_journal_enumerate_available_data;
-  a->get_data = sd_journal_get_data;
-  a->query_unique = sd_journal_query_unique;
-  a->restart_unique = sd_journal_restart_unique;
-  a->enumerate_available_unique = sd_journal_enumerate_available_unique;
-  a->free = free;
+#define FLATLINE_SET_LINKED(field, symbol) a->field = symbol;
+  FLATLINE_JOURNAL_CALLS(FLATLINE_SET_LINKED)
+#undef FLATLINE_SET_LINKED
   return a;
 }
 
@@ -85,54 +92,28 @@ static inline const flatline_journal_api *_Nullable flatline_journal_api_linked(
 extern void *_Nullable dlmopen(long int lmid, const char *_Nullable file, int mode);
 extern void *_Nullable dlsym(void *_Nullable handle, const char *_Nonnull name);
 
-#define FLATLINE_DLSYM(field, name)                                                                                   \
-  do {                                                                                                                \
-    void *p = dlsym(h, name);                                                                                         \
-    if (!p) {                                                                                                         \
-      free(a);                                                                                                        \
-      return 0;                                                                                                       \
-    }                                                                                                                 \
-    *(void **)&a->field = p;                                                                                          \
-  } while (0)
-
 /* A table of another copy of libsystemd, loaded into a new link-map namespace (dlmopen(LM_ID_NEWLM)), or NULL when
  * the copy cannot be loaded or lacks a call (the caller then uses the linked copy). `library` is the soname, e.g.
- * "libsystemd.so.0". Never unloaded. */
+ * "libsystemd.so.0". Never unloaded. `free` is found through the copy's own dependencies: the free() of the C
+ * library loaded with it. */
 static inline const flatline_journal_api *_Nullable flatline_journal_api_isolated(const char *_Nonnull library) {
   void *h = dlmopen(-1, library, 2 /* RTLD_NOW */);
   if (!h) return 0;
   flatline_journal_api *a = (flatline_journal_api *)malloc(sizeof(flatline_journal_api));
   if (!a) return 0;
-  FLATLINE_DLSYM(open_files, "sd_journal_open_files");
-  FLATLINE_DLSYM(open_directory, "sd_journal_open_directory");
-  FLATLINE_DLSYM(open, "sd_journal_open");
-  FLATLINE_DLSYM(close, "sd_journal_close");
-  FLATLINE_DLSYM(get_fd, "sd_journal_get_fd");
-  FLATLINE_DLSYM(process, "sd_journal_process");
-  FLATLINE_DLSYM(next, "sd_journal_next");
-  FLATLINE_DLSYM(previous, "sd_journal_previous");
-  FLATLINE_DLSYM(next_skip, "sd_journal_next_skip");
-  FLATLINE_DLSYM(seek_head, "sd_journal_seek_head");
-  FLATLINE_DLSYM(seek_tail, "sd_journal_seek_tail");
-  FLATLINE_DLSYM(seek_monotonic_usec, "sd_journal_seek_monotonic_usec");
-  FLATLINE_DLSYM(seek_cursor, "sd_journal_seek_cursor");
-  FLATLINE_DLSYM(get_cursor, "sd_journal_get_cursor");
-  FLATLINE_DLSYM(add_match, "sd_journal_add_match");
-  FLATLINE_DLSYM(flush_matches, "sd_journal_flush_matches");
-  FLATLINE_DLSYM(set_data_threshold, "sd_journal_set_data_threshold");
-  FLATLINE_DLSYM(get_realtime_usec, "sd_journal_get_realtime_usec");
-  FLATLINE_DLSYM(get_monotonic_usec, "sd_journal_get_monotonic_usec");
-  FLATLINE_DLSYM(restart_data, "sd_journal_restart_data");
-  FLATLINE_DLSYM(enumerate_data, "sd_journal_enumerate_data");
-  FLATLINE_DLSYM(enumerate_available_data, "sd_journal_enumerate_available_data");
-  FLATLINE_DLSYM(get_data, "sd_journal_get_data");
-  FLATLINE_DLSYM(query_unique, "sd_journal_query_unique");
-  FLATLINE_DLSYM(restart_unique, "sd_journal_restart_unique");
-  FLATLINE_DLSYM(enumerate_available_unique, "sd_journal_enumerate_available_unique");
-  /* Found through the copy's own dependencies: the free() of the C library loaded with it. */
-  FLATLINE_DLSYM(free, "free");
+#define FLATLINE_DLSYM(field, symbol)                                                                                 \
+  {                                                                                                                   \
+    void *p = dlsym(h, #symbol);                                                                                      \
+    if (!p) {                                                                                                         \
+      free(a);                                                                                                        \
+      return 0;                                                                                                       \
+    }                                                                                                                 \
+    *(void **)&a->field = p;                                                                                          \
+  }
+  FLATLINE_JOURNAL_CALLS(FLATLINE_DLSYM)
   return a;
 }
 
 #undef FLATLINE_DLSYM
+#undef FLATLINE_JOURNAL_CALLS
 #endif
