@@ -51,11 +51,19 @@ import Testing
     return one
   }
 
-  /// Walk mode reads the group `files` with each number of `jobs`, in as many ranges.
+  /// Walk mode reads the group `files` with each number of `jobs`, in the planned number of ranges.
   static func expectWalked(_ files: [String], jobs: [Int], sourceLocation: Testing.SourceLocation = #_sourceLocation) {
     for n in jobs {
-      #expect(outcome(files, jobs: n, walk: true) == .fileWalk(ranges: n), sourceLocation: sourceLocation)
+      #expect(outcome(files, jobs: n, walk: true) == .fileWalk(ranges: ranges(files, jobs: n)),
+        sourceLocation: sourceLocation)
     }
+  }
+
+  /// How many ranges `jobs` threads read the group's boots in: several per thread, at most one per boot.
+  static func ranges(_ files: [String], jobs: Int) -> Int {
+    guard case .success(let handle) = JournalHandle.open(files: files) else { return -1 }
+    let boots = handle.uniqueValues("_BOOT_ID").0.count
+    return JournalGroupReader.rangeCount(boots: boots, jobs: jobs)
   }
 
   @discardableResult
@@ -63,6 +71,38 @@ import Testing
     -> String
   {
     expectIdentical([dir.path], label, sourceLocation: sourceLocation)
+  }
+
+  /// Several ranges per thread, at most one per boot; one range with one job.
+  @Test func rangesPerThread() {
+    #expect(JournalGroupReader.rangeCount(boots: 10, jobs: 2) == 8)
+    #expect(JournalGroupReader.rangeCount(boots: 3, jobs: 2) == 3)
+    #expect(JournalGroupReader.rangeCount(boots: 100, jobs: 3) == 12)
+    #expect(JournalGroupReader.rangeCount(boots: 10, jobs: 1) == 1)
+  }
+
+  /// The threads take every range exactly once, each thread its ranges in increasing order, each on the
+  /// libsystemd copy of its worker number.
+  @Test func threadsTakeEveryRangeOnce() {
+    final class Log: @unchecked Sendable {
+      let lock = NSLock()
+      var taken: [(worker: Int, range: Int, sameLibrary: Bool)] = []
+    }
+    let log = Log()
+    JournalGroupReader.pull(ranges: 13, jobs: 3) { worker, library, next in
+      while let k = next() {
+        log.lock.lock()
+        log.taken.append((worker, k, library === JournalLibrary.forWorker(worker)))
+        log.lock.unlock()
+        usleep(1_000)
+      }
+    }
+    #expect(log.taken.map(\.range).sorted() == Array(0..<13))
+    #expect(log.taken.allSatisfy { $0.worker >= 0 && $0.worker < 3 && $0.sameLibrary })
+    for w in 0..<3 {
+      let mine = log.taken.filter { $0.worker == w }.map(\.range)
+      #expect(mine == mine.sorted(), "worker \(w): \(mine)")
+    }
   }
 
   @Test(.enabled(if: JournalFixture.isAvailable, "needs systemd-journal-remote"))
@@ -93,11 +133,13 @@ import Testing
     let one = Self.expectIdentical(dir, "two machines")
     #expect(one.contains(T.bootB2) && one.contains(T.bootA1))
     let files = Self.journalFiles(dir)
-    #expect(Self.outcome(files, jobs: 2) == .parallel(ranges: 2))
+    // Four boots: a range each, taken in turn by two threads or by four.
+    #expect(Self.ranges(files, jobs: 2) == 4)
+    #expect(Self.outcome(files, jobs: 2) == .parallel(ranges: 4))
     #expect(Self.outcome(files, jobs: 4) == .parallel(ranges: 4))
     #expect(Self.outcome(files, jobs: 1) == .serial)
     // The two machines' boots interleave in the file: walk mode gives up, unseen, and the matches read them.
-    #expect(Self.outcome(files, jobs: 2, walk: true) == .parallel(ranges: 2))
+    #expect(Self.outcome(files, jobs: 2, walk: true) == .parallel(ranges: 4))
     #expect(Self.outcome(files, jobs: 1, walk: true) == .serial)
   }
 
@@ -143,7 +185,8 @@ import Testing
     // (The note's evidence is shown only for an unclean ending; its tail boot B2 is still running here. The
     // Fedora corpus test below fails when the ranges do not get the notes: its ONLINE files end unclean boots.)
     #expect(one.contains("never closed (state ONLINE)"))
-    #expect(Self.outcome(Self.journalFiles(dir), jobs: 2) == .parallel(ranges: 2))
+    let files = Self.journalFiles(dir)
+    #expect(Self.outcome(files, jobs: 2) == .parallel(ranges: Self.ranges(files, jobs: 2)))
   }
 
   /// Boots whose initrd logged under a transient machine ID: each boot keeps the machine of its last entries in
@@ -154,7 +197,8 @@ import Testing
     defer { try? FileManager.default.removeItem(at: dir) }
     _ = try JournalFixture.build(exportBytes: T.export(JournalStreamTests.initrdSwitch), in: dir, name: "a.journal")
     Self.expectIdentical(dir, "initrd")
-    #expect(Self.outcome(Self.journalFiles(dir), jobs: 2) == .parallel(ranges: 2))
+    let files = Self.journalFiles(dir)
+    #expect(Self.outcome(files, jobs: 2) == .parallel(ranges: Self.ranges(files, jobs: 2)))
   }
 
   /// Two directory groups of different machines next to each other, and a folder with a syslog file too.
@@ -180,7 +224,7 @@ import Testing
     let all = Self.journalFiles(dir)
     // Three of the seven files are damaged (their headers list more entries than can be read): walk mode cannot
     // feed every entry the headers list and leaves the group to the matches.
-    #expect(Self.outcome(all, jobs: 2, walk: true) == .parallel(ranges: 2))
+    #expect(Self.outcome(all, jobs: 2, walk: true) == .parallel(ranges: Self.ranges(all, jobs: 2)))
     // The four sound files: three of this Raspberry Pi's system journal (no RTC; a new sequence-number space after
     // each unclean end), and a user journal whose entries interleave with the system journal's within a boot. Walk
     // mode reads them — that boot by merging its two spaces — with the matches' result.
@@ -262,7 +306,7 @@ import Testing
       exportBytes: Self.export(boots: boots, count: count, realtime: start, fill: 0), in: dir, name: "system.journal")
     Self.expectWalked([file.path], jobs: [2])
     try Self.leaveOnline(file)
-    #expect(Self.outcome([file.path], jobs: 2, walk: true) == .parallel(ranges: 2))
+    #expect(Self.outcome([file.path], jobs: 2, walk: true) == .parallel(ranges: 2))  // two boots
     Self.expectIdentical(dir, "live")
     // Left ONLINE by a writer that died an hour before: walked.
     let old = try JournalFixture.temporaryDirectory()
@@ -311,7 +355,7 @@ import Testing
       #expect(one.components(separatedBy: "\"postgresql.interrupted\"").count == 3)
       let walked = Self.outcome(files, jobs: 2, walk: true)
       if tie {
-        #expect(walked == .parallel(ranges: 2))
+        #expect(walked == .parallel(ranges: 2))  // two boots
       } else {
         Self.expectWalked(files, jobs: [1, 2])
       }

@@ -25,8 +25,9 @@ import Dispatch
 /// and no read may fail. Each range of boots is read into its own sink; the sinks are joined only when every range
 /// passed. Otherwise nothing was reported or fed, and the caller reads the group the general way.
 extension JournalGroupReader {
-  /// Reads the group by walking its files (see the extension's note), the ordered boots in at most `jobs`
-  /// contiguous ranges on as many threads, and joins the ranges into `sink`. Returns the number of ranges, or nil
+  /// Reads the group by walking its files (see the extension's note), the ordered boots in contiguous ranges
+  /// (`rangeCount`) that `jobs` threads take in turn (`pull`), and joins the ranges into `sink`. Returns the number
+  /// of ranges, or nil
   /// — `sink`, the registry and this reader's counts untouched — when the group does not qualify.
   mutating func readByWalkingFiles(
     _ files: [String], jobs: Int, rules: [Rule], into sink: inout AnalysisSink
@@ -52,7 +53,7 @@ extension JournalGroupReader {
     guard let firstFiles = Self.firstFiles(of: ordered.compactMap { BootKey(hex: $0.id) }, in: walk) else {
       return nil
     }
-    let ranges = Self.partition(Self.walkWeights(ordered), into: Swift.max(jobs, 1))
+    let ranges = Self.partition(Self.walkWeights(ordered), into: Self.rangeCount(boots: ordered.count, jobs: jobs))
     let walkEntries = walk.reduce(0) { $0 + Int(clamping: Swift.min($1.header.entryCount, 1 << 40)) }
     let threshold = Swift.max(1 << 16, options.maxLineLength + 64)
     let (base, readers) = rangeReaders(ranges.count)
@@ -61,13 +62,16 @@ extension JournalGroupReader {
       WalkRange(boots: Array(ordered[r]), firstFiles: Array(firstFiles[r]), reader: x.reader, fork: x.fork)
     }
     let group = usable
-    DispatchQueue.concurrentPerform(iterations: work.count) { k in
-      let w = work[k]
-      var s = Self.rangeSink(registry: w.fork, rules: rules, rulesOff: rulesOff, notes: onlineNotes)
-      w.stepped = w.reader.walk(
-        w.boots, firstFiles: w.firstFiles, files: walk, group: group, threshold: threshold, into: &s)
-      s.keepHitsOnly()
-      w.sink = s
+    Self.pull(ranges: work.count, jobs: jobs) { _, library, next in
+      while let k = next() {
+        let w = work[k]
+        w.reader.library = library
+        var s = Self.rangeSink(registry: w.fork, rules: rules, rulesOff: rulesOff, notes: onlineNotes)
+        w.stepped = w.reader.walk(
+          w.boots, firstFiles: w.firstFiles, files: walk, group: group, threshold: threshold, into: &s)
+        s.keepHitsOnly()
+        w.sink = s
+      }
     }
     var sinks: [AnalysisSink] = []
     var stepped = 0

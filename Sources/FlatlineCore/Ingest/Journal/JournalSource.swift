@@ -48,7 +48,7 @@ public struct JournalSource {
 
   /// `--jobs N` (any N ≥ 1): as `run(into:)`, by walk mode when the group allows it
   /// (`JournalGroupReader.readByWalkingFiles`), else with the group's boots read through their matches on `jobs`
-  /// threads (contiguous ranges of the ordered boot list, each with its own handle, sink and registry fork) and
+  /// threads (contiguous ranges of the ordered boot list, each with its own sink and registry fork) and
   /// joined in order, so that the result is the one-thread run's (see `JournalGroupReader.feedParallel`). Returns
   /// how the boots were read.
   @discardableResult
@@ -92,10 +92,10 @@ public struct JournalSource {
 enum JournalParallelOutcome: Equatable {
   /// On the calling thread (one job, boot windows, a damaged index, a boot without machine, too few boots…).
   case serial
-  /// In `ranges` contiguous ranges of boots on as many threads, joined.
+  /// In `ranges` contiguous ranges of boots, taken in turn by the threads, joined.
   case parallel(ranges: Int)
-  /// By walking each file once, in `ranges` contiguous ranges of boots on as many threads (one range: the calling
-  /// thread's work), joined (see `JournalGroupReader.readByWalkingFiles`).
+  /// By walking each file once, in `ranges` contiguous ranges of boots taken in turn by the threads (one range:
+  /// the calling thread's work), joined (see `JournalGroupReader.readByWalkingFiles`).
   case fileWalk(ranges: Int)
   /// Read in ranges, but they could not be joined exactly (read errors, a boot that moved machine): read again
   /// on the calling thread.
@@ -379,10 +379,11 @@ struct JournalGroupReader {
     finish()
   }
 
-  /// Step 3 of `run` on several threads. The ordered boots are cut into at most `jobs` contiguous ranges of
-  /// about the same number of entries; each range is read on its own thread exactly as the one-thread loop reads
-  /// it (a `_BOOT_ID=` match per boot, the boot's machine ID on every record, deferred cursors), with its own
-  /// handle on the files (worker 0 uses `handle`), its own reader counters, its own `AnalysisSink` (which first
+  /// Step 3 of `run` on several threads. The ordered boots are cut into contiguous ranges of about the same
+  /// number of entries, several per thread (`rangeCount`), which `jobs` threads take in turn (`pull`); each range
+  /// is read exactly as the one-thread loop reads it (a `_BOOT_ID=` match per boot, the boot's machine ID on every
+  /// record, deferred cursors), with its thread's handle on the files (worker 0 uses `handle`), its own reader
+  /// counters, its own `AnalysisSink` (which first
   /// gets the ONLINE-file notes, as the one-thread sink did) and its own registry fork. The ranges are then
   /// joined in order: boots appended to the sequencer of their machine (`AnalysisSink.appendJournalBoots`), rule
   /// hits appended, counts and warnings copied back in order.
@@ -400,26 +401,34 @@ struct JournalGroupReader {
       if b.machineID.isEmpty { return .serial }
       if let seen = b.surveyed, seen.count > b.matchCount { return .serial }
     }
-    let ranges = Self.partition(boots.map { Swift.max($0.surveyed?.count ?? $0.matchCount, 1) }, into: jobs)
+    let weights = boots.map { Swift.max($0.surveyed?.count ?? $0.matchCount, 1) }
+    let ranges = Self.partition(weights, into: Self.rangeCount(boots: boots.count, jobs: jobs))
     guard ranges.count > 1 else { return .serial }
     let (base, readers) = rangeReaders(ranges.count)
     let rulesOff = sink.journalRulesOff
-    let work = zip(ranges, readers).enumerated().map { k, x in
-      RangeWork(boots: Array(boots[x.0]), handle: k == 0 ? handle : nil, reader: x.1.reader, fork: x.1.fork)
-    }
+    let work = zip(ranges, readers).map { r, x in RangeWork(boots: Array(boots[r]), reader: x.reader, fork: x.fork) }
     let threshold = Swift.max(1 << 16, options.maxLineLength + 64)
-    DispatchQueue.concurrentPerform(iterations: work.count) { k in
-      let w = work[k]
-      if w.handle == nil, case .success(let h) = JournalHandle.open(files: files, library: w.reader.library) {
-        h.setDataThreshold(threshold)
+    // One handle per thread for all the ranges it takes (matches are flushed after each range). Worker 0 reads
+    // with the caller's handle when that is on worker 0's library (the linked one).
+    let handles = ThreadHandles(offered: handle)
+    Self.pull(ranges: work.count, jobs: jobs) { worker, library, next in
+      var own = handles.offered.library === library && worker == 0 ? handles.offered : nil
+      while let k = next() {
+        let w = work[k]
+        w.reader.library = library
+        if own == nil, case .success(let h) = JournalHandle.open(files: files, library: library) {
+          h.setDataThreshold(threshold)
+          own = h
+        }
+        // No handle: the range gets no sink, and the group is read again on one thread (`.fallback`).
+        guard let h = own else { continue }
         w.handle = h
+        var s = Self.rangeSink(registry: w.fork, rules: rules, rulesOff: rulesOff, notes: onlineNotes)
+        for boot in w.boots { w.reader.feedBoot(boot, handle: h, cap: cap, into: &s) }
+        h.flushMatches()
+        s.keepHitsOnly()
+        w.sink = s
       }
-      guard let h = w.handle else { return }
-      var s = Self.rangeSink(registry: w.fork, rules: rules, rulesOff: rulesOff, notes: onlineNotes)
-      for boot in w.boots { w.reader.feedBoot(boot, handle: h, cap: cap, into: &s) }
-      h.flushMatches()
-      s.keepHitsOnly()
-      w.sink = s
     }
     var sinks: [AnalysisSink] = []
     for w in work {
@@ -431,19 +440,41 @@ struct JournalGroupReader {
     return .parallel(ranges: work.count)
   }
 
+  /// How many ranges the boots of a group are cut into for `jobs` threads: several per thread (at most one per
+  /// boot). The threads take the ranges in turn (`pull`), so one that runs slower — on a shared machine the two
+  /// threads of a `--jobs 2` run often do not go equally fast — takes fewer, instead of the others waiting for it:
+  /// with one range per thread, the bench journal's `--jobs 2` run spent up to a quarter of its time on one thread.
+  static func rangeCount(boots: Int, jobs: Int) -> Int { jobs > 1 ? Swift.min(boots, jobs * rangesPerJob) : 1 }
+  static let rangesPerJob = 4
+
+  /// Runs `body` on `min(jobs, ranges)` threads (the calling thread among them). Each gets its worker number, the
+  /// libsystemd copy for it (`JournalLibrary.forWorker`: no two threads share one) and `next`, which hands out the
+  /// lowest range index not taken yet, nil when all are: ranges start in order, and a thread that is done with one
+  /// takes the next.
+  static func pull(
+    ranges count: Int, jobs: Int,
+    _ body: @Sendable (_ worker: Int, _ library: JournalLibrary, _ next: () -> Int?) -> Void
+  ) {
+    let queue = ParallelIngest.Queue()
+    DispatchQueue.concurrentPerform(iterations: Swift.max(1, Swift.min(jobs, count))) { worker in
+      body(worker, JournalLibrary.forWorker(worker)) {
+        let k = queue.take()
+        return k < count ? k : nil
+      }
+    }
+  }
+
   /// For reading `count` ranges of boots on their own threads: a fork of the registry (`base`, warnings off) and,
-  /// per range, a fork of that and a reader writing to it.
+  /// per range, a fork of that and a reader writing to it (its library is set by the thread that reads it).
   func rangeReaders(_ count: Int)
     -> (base: InputRegistry, ranges: [(fork: InputRegistry, reader: JournalGroupReader)])
   {
     let base = registry.fork()
     base.warningHandler = nil
-    let ranges = (0..<count).map { k in
+    let ranges = (0..<count).map { _ in
       let fork = base.fork()
       fork.warningHandler = nil
-      var reader = JournalGroupReader(input: input, registry: fork, options: options, groupPath: groupPath)
-      reader.library = .forWorker(k)
-      return (fork, reader)
+      return (fork, JournalGroupReader(input: input, registry: fork, options: options, groupPath: groupPath))
     }
     return (base, ranges)
   }
@@ -938,16 +969,22 @@ private final class WalkBox: @unchecked Sendable {
 
 /// One range of boots read on its own thread by `JournalGroupReader.feedParallel`. Written by that thread only,
 /// read after every thread has returned.
+/// The caller's handle, offered to worker 0 of `feedParallel` (read by that thread only while the others run).
+private final class ThreadHandles: @unchecked Sendable {
+  let offered: JournalHandle
+  init(offered: JournalHandle) { self.offered = offered }
+}
+
 private final class RangeWork: @unchecked Sendable {
   let boots: [JournalBoot]
+  /// The handle the range was read with (its thread's, shared with the other ranges that thread took).
   var handle: JournalHandle?
   var reader: JournalGroupReader
   let fork: InputRegistry
   var sink: AnalysisSink?
 
-  init(boots: [JournalBoot], handle: JournalHandle?, reader: JournalGroupReader, fork: InputRegistry) {
+  init(boots: [JournalBoot], reader: JournalGroupReader, fork: InputRegistry) {
     self.boots = boots
-    self.handle = handle
     self.reader = reader
     self.fork = fork
   }
