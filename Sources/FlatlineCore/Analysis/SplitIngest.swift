@@ -213,11 +213,17 @@ enum SplitIngest {
         for n in u.notes { sink.note(n) }
       }
       var r: Result
+      // journalctl boot lines (`JournalctlLine`) are checked against the ones before: a unit that read one, or
+      // that starts right after one, is read again with the state the previous unit ended with.
       if let done = results[j], done.readable,
-        previous.map({ done.tracker == $0.tracker && !done.state.usedCarryIn }) ?? true
+        previous.map({
+          done.tracker == $0.tracker && !done.state.usedCarryIn && !done.state.sawBootLine
+            && $0.pendingBootLine == nil
+        }) ?? true
       {
         done.sink.shiftLines(input: u.input, by: lineBase)
         if sink.appendChunk(done.sink, first: j == 0) {
+          if let previous { done.state.takeBootLines(from: previous) }
           r = done
         } else {
           done.sink.shiftLines(input: u.input, by: -lineBase)

@@ -28,6 +28,9 @@ public final class BootSequencer {
   /// First and last stream-wide record ordinals of this host (to tell host renames from interleaving).
   public var firstStreamOrdinal = Int.max
   public var lastStreamOrdinal = -1
+  /// Set when the host's boots interleave in the text (`SourceNote.bootsInterleaved`): none of its endings is
+  /// judged from this stream.
+  public private(set) var interleaved: EvidenceRecord?
   /// journalFileOnline notes waiting for their boot.
   var onlineByBoot: [String: EvidenceRecord] = [:]
   var journalIndex: [String: Int] = [:]
@@ -252,6 +255,7 @@ public final class BootSequencer {
     }
     boots += rest
     if next.sawUserspace { sawUserspace = true }
+    if interleaved == nil { interleaved = next.interleaved }
     if next.lastStreamOrdinal >= 0 {
       firstStreamOrdinal = min(firstStreamOrdinal, next.firstStreamOrdinal + offset)
       lastStreamOrdinal = next.lastStreamOrdinal + offset
@@ -280,6 +284,7 @@ public final class BootSequencer {
   /// Adds `delta` to the line numbers of `input` in everything kept (see `BootState.shiftLines`).
   func shiftLines(input: Int32, by delta: Int) {
     for b in boots { b.shiftLines(input: input, by: delta) }
+    if let e = interleaved, e.location.input == input, e.location.line > 0 { interleaved!.location.line += delta }
     for i in 0..<count {
       let k = ring.slot(i)
       if ring.inputs[k] == input && ring.lines[k] > 0 { ring.lines[k] += delta }
@@ -415,6 +420,11 @@ public final class BootSequencer {
     b.gap = EvidenceRecord(
       kind: .dataGap, time: b.lastTime, location: SourceLocation(input: input, line: 0), message: reason)
     b.gapOrdinal = b.records
+  }
+
+  /// The host's boots interleave in this stream's text from `evidence` on (the first such note is kept).
+  public func bootsInterleaved(_ evidence: EvidenceRecord) {
+    if interleaved == nil { interleaved = evidence }
   }
 
   public func journalFileOnline(input: Int32, file: String, bootID: String) {

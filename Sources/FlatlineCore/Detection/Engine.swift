@@ -199,6 +199,12 @@ public struct DetectionEngine: RecordSink {
         index[k] = i
       }
       sequencers[i].journalFileOnline(input: input, file: file, bootID: tailBootID)
+    case .bootsInterleaved(let input, let line, let host, let reason):
+      let stream = registry.inputs[Int(input)].stream
+      let evidence = EvidenceRecord(
+        kind: .dataGap, time: Record.noTime, location: SourceLocation(input: input, line: line), message: reason)
+      for s in sequencers where s.stream == stream && !s.isJournal && s.hostKey == host { s.bootsInterleaved(evidence) }
+      registry.warn(input, "line \(line): \(reason)")
     }
   }
 

@@ -9,6 +9,8 @@ public final class StreamTimeline {
   /// A wtmp/utmp stream: it shows boots and shutdown records but little else (a poorer source than text logs).
   public let isLoginRecords: Bool
   public var canShowShutdowns: Bool
+  /// Why none of the endings can be judged from this stream: its text interleaves the host's boots.
+  public var interleaved: EvidenceRecord?
   public var boots: [BootState]
   public private(set) var verdicts: [BootVerdict] = []
 
@@ -25,6 +27,7 @@ public final class StreamTimeline {
     // wtmp shows shutdowns by construction: `last -x` calls a boot without a shutdown record before the next
     // boot a crash.
     canShowShutdowns = s.isJournal || s.sawUserspace || s.isLoginRecords
+    interleaved = s.interleaved
     boots = s.boots
   }
 
@@ -36,6 +39,7 @@ public final class StreamTimeline {
     for a in other.aliases where !aliases.contains(a) { aliases.append(a) }
     name = other.name
     canShowShutdowns = canShowShutdowns || other.canShowShutdowns
+    interleaved = interleaved ?? other.interleaved
     var rest = other.boots[...]
     if let first = rest.first, !first.startKnown, let last = boots.last {
       // Merge copies: the sequencers' boots must stay untouched (tail mode merges the live state again and again).
@@ -52,6 +56,13 @@ public final class StreamTimeline {
   static let loginRecordsPenalty = 0.1
 
   func judge() {
+    if let e = interleaved {
+      // The boots seen here mix several real ones: no ending, not even `running`, can be told.
+      verdicts = boots.map { b in
+        BootVerdict(ending: .unknown, confidence: 0, evidence: (b.lastSignOfLife.map { [$0] } ?? []) + [e], end: nil)
+      }
+      return
+    }
     verdicts = boots.indices.map { i in
       var v = BootJudge.judge(
         boots[i], next: i + 1 < boots.count ? boots[i + 1] : nil, streamCanShowShutdowns: canShowShutdowns)

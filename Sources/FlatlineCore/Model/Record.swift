@@ -115,6 +115,10 @@ public enum SourceNote: Sendable {
   /// A journal file was left in state ONLINE (never closed) and its last entry belongs to `tailBootID`
   /// (32 lowercase hex digits) of machine `machineID`: the writer stopped without closing it.
   case journalFileOnline(input: Int32, file: String, machineID: String, tailBootID: String)
+  /// `journalctl` text went back to an earlier boot of `host` (a name as the records give it; empty for records
+  /// without one) at `line`: that host's boots interleave in the text, and where each ended cannot be read from
+  /// it (see `JournalctlLine`).
+  case bootsInterleaved(input: Int32, line: Int, host: String, reason: String)
 }
 
 /// Receives records one at a time, in source order. Batch and tail mode feed the same sinks.
@@ -133,5 +137,11 @@ struct LineShiftSink<Inner: RecordSink>: RecordSink {
     r.line += shift
     inner.consume(r)
   }
-  mutating func note(_ note: SourceNote) { inner.note(note) }
+  mutating func note(_ note: SourceNote) {
+    if case .bootsInterleaved(let input, let line, let host, let reason) = note {
+      inner.note(.bootsInterleaved(input: input, line: line + shift, host: host, reason: reason))
+    } else {
+      inner.note(note)
+    }
+  }
 }

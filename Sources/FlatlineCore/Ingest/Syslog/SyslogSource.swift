@@ -131,6 +131,19 @@ final class StreamState {
   /// the state held before (continuation lines at the start of a chunk, see `SplitIngest`).
   private(set) var remembered = false
   private(set) var usedCarryIn = false
+  /// `journalctl` text (see `JournalctlLine`): per host, the boot its `-- Boot … --` lines put it in and the boots
+  /// it left; the hosts already reported as interleaving; the boot line waiting for the record after it (whose host
+  /// it is about); whether this state read any boot line (a chunk that did depends on what came before).
+  private(set) var bootLines: [String: HostBootLines] = [:]
+  struct HostBootLines {
+    var current: String?
+    var left: Set<String> = []
+  }
+  private(set) var interleavedHosts: Set<String> = []
+  private(set) var pendingBootLine: (id: String, line: Int)?
+  private(set) var sawBootLine = false
+  /// `bootsInterleaved` notes for the sink, given when `readFile` returns.
+  private var interleaveNotes: [SourceNote] = []
 
   init(tracker: YearTracker, zone: LocalTimeConverter) {
     self.tracker = tracker
@@ -151,6 +164,15 @@ final class StreamState {
     if lastHostCount > 0 { memcpy(lastHost, other.lastHost, lastHostCount) }
     lastIdentCount = other.lastIdentCount
     if lastIdentCount > 0 { memcpy(lastIdent, other.lastIdent, lastIdentCount) }
+    takeBootLines(from: other)
+  }
+
+  /// Takes over the boot lines another reader of the same stream saw before this one's records (`SplitIngest`
+  /// joins a chunk without boot lines after the chunk before it).
+  func takeBootLines(from other: StreamState) {
+    bootLines = other.bootLines
+    interleavedHosts = other.interleavedHosts
+    pendingBootLine = other.pendingBootLine
   }
 
   /// Reads the lines of `reader` into `sink`; the caller records the counts (`FileCounts.commit`).
@@ -168,6 +190,9 @@ final class StreamState {
     var pid: Int32 = 0
     // The last `Mmm dd hh:mm:ss ` stamp parsed (its 16 bytes) and its time: see `SyslogStamp`.
     var stamp = SyslogStamp()
+    // Something to do after a header line besides the record: the file's host not set yet, or a journalctl boot
+    // line waiting for its record (one check per line).
+    var attention = true
     reader.forEachLine { line, lineNo, nulBefore in
       pendingNul += nulBefore
       var rest = line
@@ -223,9 +248,13 @@ final class StreamState {
           record.kernelUptime = header.kernelUptime
           record.isKernel = header.isKernel
           remember(header, time: t)
-          if !hostSet && !header.host.isEmpty {
-            hostSet = true
-            registry.setHost(input, header.host.string)
+          if attention {
+            if !hostSet && !header.host.isEmpty {
+              hostSet = true
+              registry.setHost(input, header.host.string)
+            }
+            if pendingBootLine != nil { checkBootLine(host: header.host, input: input) }
+            attention = !hostSet
           }
         } else if !remembered && !usedCarryIn && StreamState.notBlank(piece) {
           // A line before this state's first header depends on what came before (see `carry(from:)`).
@@ -262,6 +291,10 @@ final class StreamState {
           record.message = piece
           record.kernelUptime = -1
           record.isKernel = record.identifier.equals("kernel")
+        } else if readAnnotation(piece, line: lineNo) {
+          // journalctl's own lines between entries: neither records nor damaged lines.
+          if pendingBootLine != nil { attention = true }
+          continue
         } else {
           skipped += 1
           if firstSkipped == 0 { firstSkipped = lineNo }
@@ -275,7 +308,47 @@ final class StreamState {
         sink.consume(record)
       }
     }
+    for note in interleaveNotes { sink.note(note) }
+    interleaveNotes = []
     return FileCounts(records: records, skipped: skipped, firstSkipped: firstSkipped)
+  }
+
+  /// True when `piece` is one of journalctl's own lines (`JournalctlLine`); a boot line waits for the next record.
+  /// Out of line, as it runs only for lines that are not syslog records.
+  @inline(never)
+  private func readAnnotation(_ piece: Bytes, line: Int) -> Bool {
+    guard let annotation = JournalctlLine.parse(piece) else { return false }
+    if case .boot(let id) = annotation {
+      sawBootLine = true
+      // `-- Reboot --` names no boot: nothing to compare with.
+      pendingBootLine = id.map { ($0, line) }
+    }
+    return true
+  }
+
+  /// A `-- Boot <id> --` line followed by a record of `host`. When it names a boot the host had left for another
+  /// one, journalctl went back to it after the other boot's lines: the host's boots interleave in this text, and
+  /// the sink is told once per host (`SourceNote.bootsInterleaved`), when the file has been read (the note marks all
+  /// of the host's boots, so it need not come at this line). (Boot IDs that alternate between hosts, as in
+  /// `journalctl -m` over several machines, are not that: each host stays in its boot.)
+  @inline(never)
+  private func checkBootLine(host: Bytes, input: Int32) {
+    guard let boot = pendingBootLine else { return }
+    pendingBootLine = nil
+    let name = host.string
+    var h = bootLines[name] ?? HostBootLines()
+    guard h.current != boot.id else { return }
+    let back = h.left.contains(boot.id)
+    if let c = h.current { h.left.insert(c) }
+    h.current = boot.id
+    bootLines[name] = h
+    guard back, interleavedHosts.insert(name).inserted else { return }
+    let who = name.isEmpty ? "this host" : name
+    interleaveNotes.append(.bootsInterleaved(
+      input: input, line: boot.line, host: name,
+      reason: "journalctl output goes back to boot \(boot.id) here, after other boots' lines: \(who)'s boots "
+        + "interleave in this text (as on a machine without a real-time clock), so where each ended cannot be "
+        + "read from it; read the binary journal instead"))
   }
 
   /// Out of line: the per-line closure of `readFile` stays small.

@@ -122,11 +122,15 @@ public enum YearInference {
     public var gzipMTime: UInt32
     /// File-system modification time, seconds since the epoch.
     public var fileMTime: Int64?
+    /// The local year and month of the journal's first entry, as a `journalctl` header before the first dateless
+    /// line states it (`-- Logs begin at Thu 2021-04-29 …`, see `JournalctlLine`).
+    public var journalctlBegin: (year: Int, month: Int)?
 
-    public init(firstMonth: Int?, gzipMTime: UInt32, fileMTime: Int64?) {
+    public init(firstMonth: Int?, gzipMTime: UInt32, fileMTime: Int64?, journalctlBegin: (year: Int, month: Int)? = nil) {
       self.firstMonth = firstMonth
       self.gzipMTime = gzipMTime
       self.fileMTime = fileMTime
+      self.journalctlBegin = journalctlBegin
     }
   }
 
@@ -138,6 +142,7 @@ public enum YearInference {
       return FileStart(firstMonth: nil, gzipMTime: 0, fileMTime: mtime)
     }
     var month: Int?
+    var begin: (year: Int, month: Int)?
     var h = SyslogHeader()
     head.data.withBytes { data in
       var s = 0
@@ -150,11 +155,15 @@ public enum YearInference {
         var k = 0
         while k < line.count, line[k] == 0 { k += 1 }
         line = line.dropFirst(k)
-        if SyslogParser.parse(line, into: &h), h.isDateless { month = h.month }
+        if SyslogParser.parse(line, into: &h) {
+          if h.isDateless { month = h.month }
+        } else if case .header(let b?) = JournalctlLine.parse(line) {
+          begin = b
+        }
         s = e + 1
       }
     }
-    return FileStart(firstMonth: month, gzipMTime: head.gzipMTime, fileMTime: mtime)
+    return FileStart(firstMonth: month, gzipMTime: head.gzipMTime, fileMTime: mtime, journalctlBegin: begin)
   }
 
   /// The base year (year of the first dateless line) for `starts` (oldest → newest, `names` for messages) and a
@@ -176,9 +185,9 @@ public enum YearInference {
     guard let first = known.first else {
       return (converter.localYearMonth(utcSeconds: now).year, nil)
     }
-    func yearFrom(anchor a: Int, utc: Int64) -> Int {
-      let (ay, am) = converter.localYearMonth(utcSeconds: utc)
-      var y = starts[a].firstMonth! > am ? ay - 1 : ay
+    /// `year` of file `a`'s first dateless line, carried back to the first file's by counting rollovers.
+    func carriedBack(from a: Int, year: Int) -> Int {
+      var y = year
       var next = a
       for k in known.reversed() where k < a {
         if starts[next].firstMonth! + 1 < starts[k].firstMonth! { y -= 1 }
@@ -186,6 +195,15 @@ public enum YearInference {
       }
       _ = first
       return y
+    }
+    func yearFrom(anchor a: Int, utc: Int64) -> Int {
+      let (ay, am) = converter.localYearMonth(utcSeconds: utc)
+      return carriedBack(from: a, year: starts[a].firstMonth! > am ? ay - 1 : ay)
+    }
+    // A journalctl dump's header states when its journal begins: the lines shown start then or later (the
+    // earliest year that fits is taken). It outranks file times, which are the dump's, not the log's.
+    if let a = known.first(where: { starts[$0].journalctlBegin != nil }), let begin = starts[a].journalctlBegin {
+      return (carriedBack(from: a, year: starts[a].firstMonth! >= begin.month ? begin.year : begin.year + 1), nil)
     }
     let gzAnchor = known.last { starts[$0].gzipMTime != 0 }
     let fsAnchor = known.last { starts[$0].fileMTime != nil }

@@ -1,0 +1,78 @@
+/// The lines `journalctl` writes between entries in its text output (`short`, `short-iso`, `short-precise`…):
+/// they are not log lines, and not damaged ones either.
+///
+/// - `-- Boot 0123…cdef --` (newer systemd) or `-- Reboot --` (older): the entry after it belongs to another boot
+///   than the entry before it. journalctl writes one wherever the boot ID changes between two entries *as it shows
+///   them*, in wall-clock order. So a boot ID that comes back after other boots' entries means the boots interleave
+///   in the text: a machine without a real-time clock restarts every boot at the same restored time, and its
+///   boots' lines mix. Such a text cannot tell where each boot ended.
+/// - `-- Logs begin at Thu 2021-04-29 17:44:42 BST, end at Thu 2021-05-06 09:05:01 BST. --` (older),
+///   `-- Journal begins at …, ends at …. --` (newer), `-- No entries --`: the header, with the years the
+///   short format's stamps leave out.
+enum JournalctlLine: Equatable {
+  /// A boot separator; `id` is the boot ID's 32 hex digits (`-- Reboot --` has none).
+  case boot(id: String?)
+  /// The header; `begin` is the local date of the journal's first entry, when it states one.
+  case header(begin: (year: Int, month: Int)?)
+
+  static func == (a: JournalctlLine, b: JournalctlLine) -> Bool {
+    switch (a, b) {
+    case (.boot(let x), .boot(let y)): return x == y
+    case (.header(let x), .header(let y)): return x?.year == y?.year && x?.month == y?.month
+    default: return false
+    }
+  }
+
+  /// The annotation `line` is, or nil for any other line. Cheap for other lines: it looks at the first bytes.
+  static func parse(_ line: Bytes) -> JournalctlLine? {
+    guard line.count >= 12, line[0] == 45, line[1] == 45, line[2] == 32 else { return nil }
+    var end = line.count
+    while end > 0, line[end - 1] == 32 || line[end - 1] == 13 || line[end - 1] == 9 { end -= 1 }
+    guard end >= 12, line[end - 1] == 45, line[end - 2] == 45, line[end - 3] == 32 else { return nil }
+    let inner = line.slice(3, end - 3)
+    if inner.equals("Reboot") { return .boot(id: nil) }
+    if inner.equals("No entries") { return .header(begin: nil) }
+    if inner.count == 37, inner.hasPrefix("Boot "), let id = bootID(inner.dropFirst(5)) { return .boot(id: id) }
+    for prefix in ["Logs begin at ", "Journal begins at "] where inner.starts(with: prefix) {
+      return .header(begin: date(inner.dropFirst(prefix.utf8.count)))
+    }
+    return nil
+  }
+
+  /// 32 hex digits, lowercased (journalctl writes them lowercase).
+  private static func bootID(_ b: Bytes) -> String? {
+    guard b.count == 32 else { return nil }
+    for i in 0..<32 {
+      let c = b[i] | 0x20
+      guard (c >= 48 && c <= 57) || (c >= 97 && c <= 102) else { return nil }
+    }
+    return b.string.lowercased()
+  }
+
+  /// The `YYYY-MM-DD` of `Www YYYY-MM-DD hh:mm:ss ZONE, …` (journalctl's timestamp style).
+  private static func date(_ b: Bytes) -> (year: Int, month: Int)? {
+    guard b.count >= 14, b[3] == 32, b[8] == 45, b[11] == 45 else { return nil }
+    func number(_ from: Int, _ to: Int) -> Int? {
+      var v = 0
+      for i in from..<to {
+        guard b[i] >= 48 && b[i] <= 57 else { return nil }
+        v = v * 10 + Int(b[i] - 48)
+      }
+      return v
+    }
+    guard let year = number(4, 8), let month = number(9, 11), year >= 1970, (1...12).contains(month) else {
+      return nil
+    }
+    return (year, month)
+  }
+}
+
+extension Bytes {
+  /// True when the bytes start with `prefix`'s UTF-8 (for callers outside hot paths).
+  fileprivate func starts(with prefix: String) -> Bool {
+    let p = Array(prefix.utf8)
+    guard count >= p.count else { return false }
+    for i in 0..<p.count where self[i] != p[i] { return false }
+    return true
+  }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import Testing
+
+@testable import FlatlineCore
+
+/// Text that `journalctl` printed (`journalctl > journal.txt`, often what an incident ticket carries): its own
+/// lines between entries (`JournalctlLine`) are neither records nor damaged lines; its header gives the year; and a
+/// boot ID that comes back after other boots' lines — boots interleaved by wall clock — makes the host's endings
+/// unknown instead of confidently wrong.
+@Suite struct JournalctlTextTests {
+  static let idA = "5ea5fc4f82a14186b5332a788ef9435e"
+  static let idB = "bea6864f21ad4c9594c04a99d89948b0"
+  static let idC = "35e8501129134edd9df5267c49f744a4"
+
+  static func analyze(_ text: String, jobs: Int = 1, chunk: Int = 0) -> (AnalysisResult, String) {
+    let dir = SplitIngestTests.tempDir("journalctl-\(jobs)-\(chunk)-\(text.utf8.count)")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try! text.write(toFile: dir + "/journal.txt", atomically: true, encoding: .utf8)
+    var ingest = IngestOptions(timeZone: "UTC")
+    if chunk > 0 {
+      ingest.splitThreshold = 0
+      ingest.splitChunkBytes = chunk
+    }
+    var o = AnalysisOptions(paths: [dir], ingest: ingest)
+    o.jobs = jobs
+    let result = Analyzer.run(o)
+    // The temporary folder's name differs per call: compare reports without it.
+    return (result, JSONReporter.render(result, generatedAt: 0).replacingOccurrences(of: dir, with: "DIR"))
+  }
+
+  @Test func annotationLines() {
+    func parse(_ s: String) -> JournalctlLine? { Array(s.utf8).withBytes { JournalctlLine.parse($0) } }
+    #expect(parse("-- Boot \(Self.idA) --") == .boot(id: Self.idA))
+    #expect(parse("-- Boot \(Self.idA.uppercased()) --\r") == .boot(id: Self.idA))
+    #expect(parse("-- Reboot --") == .boot(id: nil))
+    #expect(parse("-- Logs begin at Thu 2021-04-29 17:44:42 BST, end at Thu 2021-05-06 09:05:01 BST. --")
+      == .header(begin: (2021, 4)))
+    #expect(parse("-- Journal begins at Mon 2022-01-03 10:00:00 UTC, ends at Tue 2022-01-04 11:00:00 UTC. --")
+      == .header(begin: (2022, 1)))
+    #expect(parse("-- No entries --") == .header(begin: nil))
+    // journalctl -x catalog text, look-alikes and log lines are not annotations.
+    for s in [
+      "-- Subject: A start job for unit nginx.service has finished successfully", "-- Defined-By: systemd",
+      "-- Boot 5ea5fc4f82a14186b5332a788ef9435 --", "-- Boot \(Self.idA)x --", "--Reboot--", "-- Reboot",
+      "-- The unit nginx.service has entered the 'failed' state --", "Oct 24 00:00:01 pi kernel: -- Reboot --",
+    ] {
+      #expect(parse(s) == nil, "\(s)")
+    }
+  }
+
+  /// Boots one after the other (a machine with a clock), with the separators of newer and of older systemd and the
+  /// header of older: the verdicts of the same text without them, no skipped lines, the year from the header.
+  @Test func dumpOfBootsInOrder() throws {
+    let boot1 = """
+      Dec 31 22:00:00 web kernel: Linux version 5.15.0-102-generic (buildd@lcy02-amd64-106) (gcc 11.4.0) #112-Ubuntu SMP
+      Dec 31 22:00:01 web systemd[1]: Started Journal Service.
+      Dec 31 22:00:05 web systemd[1]: Reached target Multi-User System.
+      Dec 31 23:59:00 web systemd-logind[581]: System is rebooting.
+      Dec 31 23:59:00 web systemd[1]: Stopping Session 4 of User ops...
+      Dec 31 23:59:01 web systemd-journald[352]: Journal stopped
+      """
+    let boot2 = """
+      Jan 01 00:00:30 web kernel: Linux version 5.15.0-102-generic (buildd@lcy02-amd64-106) (gcc 11.4.0) #112-Ubuntu SMP
+      Jan 01 00:00:31 web systemd[1]: Started Journal Service.
+      Jan 01 01:00:00 web postgres[900]: LOG:  checkpoint complete
+      """
+    let boot3 = """
+      Jan 01 02:00:00 web kernel: Linux version 5.15.0-102-generic (buildd@lcy02-amd64-106) (gcc 11.4.0) #112-Ubuntu SMP
+      Jan 01 02:00:01 web systemd[1]: Started Journal Service.
+      Jan 01 02:00:07 web kernel: EXT4-fs (nvme0n1p1): recovery complete
+      """
+    let header = "-- Logs begin at Fri 2021-12-31 22:00:00 UTC, end at Sat 2022-01-01 03:00:00 UTC. --"
+    let newer = [header, boot1, "-- Boot \(Self.idB) --", boot2, "-- Boot \(Self.idC) --", boot3].joined(separator: "\n")
+    let older = [boot1, "-- Reboot --", boot2, "-- Reboot --", boot3].joined(separator: "\n")
+    let plain = [boot1, boot2, boot3].joined(separator: "\n")
+    for text in [newer, older] {
+      let (result, _) = Self.analyze(text)
+      let boots = try #require(result.hosts.first?.boots)
+      #expect(boots.map(\.ending) == [.reboot, .powerLoss, .running])
+      #expect(result.inputs.allSatisfy { $0.skipped == 0 && $0.warnings.isEmpty }, "\(result.inputs)")
+    }
+    #expect(try #require(Self.analyze(plain).0.hosts.first).boots.map(\.ending) == [.reboot, .powerLoss, .running])
+    // The header's year, not the file's (written today): the first boot is New Year's Eve 2021.
+    let first = try #require(Self.analyze(newer).0.hosts.first?.boots.first)
+    #expect(first.start == CivilTime.micros(year: 2021, month: 12, day: 31, hour: 22, minute: 0, second: 0))
+  }
+
+  /// A machine without a real-time clock: every boot starts at the same restored time, so journalctl's wall-clock
+  /// order mixes the boots' lines, with a `-- Boot` line at each change. The host's endings are unknown, with the
+  /// line where the text went back to a boot as evidence — not a power loss read from the mix.
+  static var interleaved: String {
+    var lines: [String] = []
+    var current = idA
+    func switchTo(_ boot: String) {
+      if boot != current { lines.append("-- Boot \(boot) --") }
+      current = boot
+    }
+    for boot in [idA, idB] {
+      switchTo(boot)
+      lines.append("Oct 24 00:00:00 pi kernel: Booting Linux on physical CPU 0x0000000000 [0x410fd083]")
+      lines.append("Oct 24 00:00:00 pi kernel: Linux version 6.0.7-301.fc37.aarch64 (mockbuild@fedoraproject.org) #1 SMP")
+      // The first boot's earliest lines come first on their own (so that, read in small chunks, the text goes back
+      // to a boot only in a later chunk).
+      if boot == idA {
+        for k in 0..<100 { lines.append("Oct 24 00:00:00 pi kernel: early step \(k)") }
+      }
+    }
+    // Both kernels' early lines, alternating (as the real no-RTC journal of corpus/fedora-rpi4-journal shows), two
+    // at a time a second apart (so that the text can be cut into chunks there).
+    var second = 1
+    for k in 0..<450 {
+      for boot in [idA, idB] {
+        switchTo(boot)
+        for half in 0..<2 {
+          let stamp = "00:\(second / 600)\(second / 60 % 10):\(second % 60 / 10)\(second % 10)"
+          lines.append("Oct 24 \(stamp) pi kernel: init step \(k).\(half) of boot \(boot.prefix(4))")
+          second += 1
+        }
+      }
+    }
+    switchTo(idA)
+    lines.append("Oct 24 04:04:26 pi systemd-logind[600]: System is rebooting.")
+    lines.append("Oct 24 04:04:26 pi systemd-journald[300]: Journal stopped")
+    switchTo(idB)
+    lines.append("Oct 24 04:05:40 pi kernel: EXT4-fs (mmcblk0p2): recovery complete")
+    lines.append("Oct 24 04:05:47 pi systemd[1]: Started Session 1 of User pi.")
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  @Test func interleavedBootsAreNotJudged() throws {
+    let text = Self.interleaved
+    let (result, report) = Self.analyze(text)
+    let host = try #require(result.hosts.first)
+    #expect(!host.boots.isEmpty)
+    #expect(host.boots.allSatisfy { $0.ending == .unknown }, "\(host.boots.map(\.ending))")
+    // The first boot line that names a boot for the second time: `-- Boot B` (line 103), `-- Boot A` (line 106),
+    // then `-- Boot B` again at line 109.
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(lines[102] == "-- Boot \(Self.idB) --" && lines[108] == lines[102])
+    for boot in host.boots {
+      let gap = try #require(boot.evidence.first { $0.kind == .dataGap })
+      #expect(gap.location.line == 109)
+      #expect(gap.message.contains("interleave"))
+    }
+    let input = try #require(result.inputs.first)
+    #expect(input.skipped == 0)
+    #expect(input.warnings == [
+      "line 109: journalctl output goes back to boot \(Self.idB) here, after other boots' lines: pi's boots interleave "
+        + "in this text (as on a machine without a real-time clock), so where each ended cannot be read from it; "
+        + "read the binary journal instead"
+    ])
+    #expect(result.incidents.isEmpty)
+    // Read in chunks on two threads (the chunks after a boot line are read again in order): the same report.
+    for chunk in [700, 4096] {
+      let (_, split) = Self.analyze(text, jobs: 2, chunk: chunk)
+      #expect(split == report, "chunk \(chunk): \(SplitIngestTests.firstDifference(report, split))")
+    }
+  }
+
+  /// `journalctl -m` over two machines: the boot IDs alternate, but each host's own boots do not come back.
+  @Test func twoMachinesMergedAreNotInterleaved() throws {
+    var lines: [String] = []
+    for k in 0..<6 {
+      let (host, id) = k % 2 == 0 ? ("alpha", Self.idA) : ("beta", Self.idB)
+      if k > 0 { lines.append("-- Boot \(id) --") }
+      if k < 2 { lines.append("Oct 24 10:00:0\(k) \(host) kernel: Linux version 6.1.0-18-amd64 (debian-kernel) #1 SMP") }
+      lines.append("Oct 24 10:0\(k):30 \(host) systemd[1]: Started Session \(k) of User ops.")
+    }
+    let (result, _) = Self.analyze(lines.joined(separator: "\n") + "\n")
+    #expect(result.hosts.map(\.name).sorted() == ["alpha", "beta"])
+    #expect(result.hosts.allSatisfy { $0.boots.map(\.ending) == [.running] })
+    #expect(result.inputs.allSatisfy { $0.warnings.isEmpty && $0.skipped == 0 }, "\(result.inputs)")
+  }
+}
