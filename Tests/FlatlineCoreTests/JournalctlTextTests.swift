@@ -38,13 +38,42 @@ import Testing
     #expect(parse("-- Journal begins at Mon 2022-01-03 10:00:00 UTC, ends at Tue 2022-01-04 11:00:00 UTC. --")
       == .header(begin: (2022, 1)))
     #expect(parse("-- No entries --") == .header(begin: nil))
-    // journalctl -x catalog text, look-alikes and log lines are not annotations.
+    // `journalctl -x` explanation text, and look-alikes of the separators, are explanation lines.
     for s in [
-      "-- Subject: A start job for unit nginx.service has finished successfully", "-- Defined-By: systemd",
-      "-- Boot 5ea5fc4f82a14186b5332a788ef9435 --", "-- Boot \(Self.idA)x --", "--Reboot--", "-- Reboot",
-      "-- The unit nginx.service has entered the 'failed' state --", "Oct 24 00:00:01 pi kernel: -- Reboot --",
+      "-- Subject: A start job for unit nginx.service has finished successfully", "-- Defined-By: systemd", "-- ",
+      "--", "░░ Subject: A stop job for unit nginx.service has finished", "░░ ",
+      "-- Boot 5ea5fc4f82a14186b5332a788ef9435 --", "-- Boot \(Self.idA)x --", "-- Reboot",
+      "-- The unit nginx.service has entered the 'failed' state --",
     ] {
+      #expect(parse(s) == .explanation, "\(s)")
+    }
+    // Log lines and other text are none of journalctl's.
+    for s in ["--Reboot--", "---", "-x", "Oct 24 00:00:01 pi kernel: -- Reboot --", "░ Subject", "\u{2592}\u{2592} x"] {
       #expect(parse(s) == nil, "\(s)")
+    }
+  }
+
+  /// `journalctl -xe` output of an older and of a newer systemd: the explanations are skipped, counted in one
+  /// warning of their own, and change nothing else.
+  @Test func explanationTextIsCountedApart() throws {
+    let entries = [
+      "Mar 05 10:00:00 db kernel: Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org) #1 SMP",
+      "Mar 05 10:00:02 db systemd[1]: Started postgresql@15-main.service - PostgreSQL Cluster 15-main.",
+      "Mar 05 12:00:00 db systemd-logind[500]: System is powering down.",
+      "Mar 05 12:00:01 db systemd-journald[300]: Journal stopped",
+    ]
+    let older = ["-- Subject: A start job for unit postgresql@15-main.service has finished successfully",
+      "-- Defined-By: systemd", "-- ", "-- The job identifier is 212."]
+    let newer = older.map { "░░" + $0.dropFirst(2) }
+    for explanation in [older, newer] {
+      let text = ([entries[0], entries[1]] + explanation + [entries[2], entries[3]]).joined(separator: "\n")
+      let (result, _) = Self.analyze(text)
+      #expect(try #require(result.hosts.first).boots.map(\.ending) == [.shutdown])
+      let input = try #require(result.inputs.first)
+      #expect(input.records == 4 && input.skipped == 4)
+      #expect(input.warnings == [
+        "4 lines of journalctl's explanation text (`journalctl -x`: `-- Subject: …`, `░░ …`) skipped (first at line 3)"
+      ])
     }
   }
 

@@ -254,11 +254,7 @@ enum SplitIngest {
         }
         merged.warn(u.input, shiftLineNumber(w, by: lineBase))
       }
-      counts.records += r.counts.records
-      if r.counts.skipped > 0 {
-        if counts.skipped == 0 { counts.firstSkipped = r.counts.firstSkipped + lineBase }
-        counts.skipped += r.counts.skipped
-      }
+      counts.add(r.counts, lineBase: lineBase)
       lineBase += r.lines
       if u.lastOfFile { counts.commit(u.input, registry: merged) }
       previous = r.state

@@ -9,26 +9,41 @@
 /// - `-- Logs begin at Thu 2021-04-29 17:44:42 BST, end at Thu 2021-05-06 09:05:01 BST. --` (older),
 ///   `-- Journal begins at …, ends at …. --` (newer), `-- No entries --`: the header, with the years the
 ///   short format's stamps leave out.
+/// - `-- Subject: …`, `-- Defined-By: systemd`, `-- ` (older) or `░░ Subject: …` (newer): the explanation text
+///   `journalctl -x` adds under entries that have a catalog entry.
 enum JournalctlLine: Equatable {
   /// A boot separator; `id` is the boot ID's 32 hex digits (`-- Reboot --` has none).
   case boot(id: String?)
   /// The header; `begin` is the local date of the journal's first entry, when it states one.
   case header(begin: (year: Int, month: Int)?)
+  /// A line of `journalctl -x` explanation text.
+  case explanation
 
   static func == (a: JournalctlLine, b: JournalctlLine) -> Bool {
     switch (a, b) {
     case (.boot(let x), .boot(let y)): return x == y
     case (.header(let x), .header(let y)): return x?.year == y?.year && x?.month == y?.month
+    case (.explanation, .explanation): return true
     default: return false
     }
   }
 
-  /// The annotation `line` is, or nil for any other line. Cheap for other lines: it looks at the first bytes.
+  /// The annotation `line` is, or nil for any other line (a line that starts with `-- ` and is no separator or
+  /// header is explanation text). Cheap for other lines: it looks at the first bytes.
   static func parse(_ line: Bytes) -> JournalctlLine? {
-    guard line.count >= 12, line[0] == 45, line[1] == 45, line[2] == 32 else { return nil }
+    guard line.count >= 2 else { return nil }
+    // `░░` (U+2591 twice).
+    if line[0] == 0xE2 {
+      guard line.count >= 6, line[1] == 0x96, line[2] == 0x91, line[3] == 0xE2, line[4] == 0x96, line[5] == 0x91
+      else { return nil }
+      return .explanation
+    }
+    guard line[0] == 45, line[1] == 45 else { return nil }
     var end = line.count
     while end > 0, line[end - 1] == 32 || line[end - 1] == 13 || line[end - 1] == 9 { end -= 1 }
-    guard end >= 12, line[end - 1] == 45, line[end - 2] == 45, line[end - 3] == 32 else { return nil }
+    if end == 2 { return .explanation }
+    guard line[2] == 32 else { return nil }
+    guard end >= 12, line[end - 1] == 45, line[end - 2] == 45, line[end - 3] == 32 else { return .explanation }
     let inner = line.slice(3, end - 3)
     if inner.equals("Reboot") { return .boot(id: nil) }
     if inner.equals("No entries") { return .header(begin: nil) }
@@ -36,7 +51,7 @@ enum JournalctlLine: Equatable {
     for prefix in ["Logs begin at ", "Journal begins at "] where inner.starts(with: prefix) {
       return .header(begin: date(inner.dropFirst(prefix.utf8.count)))
     }
-    return nil
+    return .explanation
   }
 
   /// 32 hex digits, lowercased (journalctl writes them lowercase).

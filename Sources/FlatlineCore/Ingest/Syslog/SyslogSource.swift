@@ -103,13 +103,34 @@ struct FileCounts {
   /// Lines without a syslog header, and the (1-based, within what was read) line number of the first.
   var skipped = 0
   var firstSkipped = 0
+  /// Lines of journalctl's explanation text (`journalctl -x`), skipped too, and the line number of the first.
+  var explained = 0
+  var firstExplained = 0
 
-  /// Records the counts, and the warning about skipped lines, for the whole file.
+  /// Records the counts, and the warnings about skipped lines, for the whole file.
   func commit(_ input: Int32, registry: InputRegistry) {
     registry.addRecords(input, records)
     if skipped > 0 {
       registry.addSkipped(input, skipped)
       registry.warn(input, "\(skipped) lines without a syslog header skipped (first at line \(firstSkipped))")
+    }
+    if explained > 0 {
+      registry.addSkipped(input, explained)
+      registry.warn(input, "\(explained) lines of journalctl's explanation text (`journalctl -x`: `-- Subject: …`, "
+        + "`░░ …`) skipped (first at line \(firstExplained))")
+    }
+  }
+
+  /// Adds the counts of the next piece of the same file, whose line numbers start after `lineBase` lines.
+  mutating func add(_ next: FileCounts, lineBase: Int) {
+    records += next.records
+    if next.skipped > 0 {
+      if skipped == 0 { firstSkipped = next.firstSkipped + lineBase }
+      skipped += next.skipped
+    }
+    if next.explained > 0 {
+      if explained == 0 { firstExplained = next.firstExplained + lineBase }
+      explained += next.explained
     }
   }
 }
@@ -182,6 +203,8 @@ final class StreamState {
     var records = 0
     var skipped = 0
     var firstSkipped = 0
+    var explained = 0
+    var firstExplained = 0
     var hostSet = false
     var pendingNul = 0
     var leapWarned = false
@@ -291,9 +314,14 @@ final class StreamState {
           record.message = piece
           record.kernelUptime = -1
           record.isKernel = record.identifier.equals("kernel")
-        } else if readAnnotation(piece, line: lineNo) {
-          // journalctl's own lines between entries: neither records nor damaged lines.
-          if pendingBootLine != nil { attention = true }
+        } else if let annotation = readAnnotation(piece, line: lineNo) {
+          // journalctl's own lines between entries: not records; its explanations (`-x`) are counted as skipped.
+          if annotation {
+            if pendingBootLine != nil { attention = true }
+          } else {
+            explained += 1
+            if firstExplained == 0 { firstExplained = lineNo }
+          }
           continue
         } else {
           skipped += 1
@@ -310,20 +338,26 @@ final class StreamState {
     }
     for note in interleaveNotes { sink.note(note) }
     interleaveNotes = []
-    return FileCounts(records: records, skipped: skipped, firstSkipped: firstSkipped)
+    return FileCounts(
+      records: records, skipped: skipped, firstSkipped: firstSkipped, explained: explained,
+      firstExplained: firstExplained)
   }
 
-  /// True when `piece` is one of journalctl's own lines (`JournalctlLine`); a boot line waits for the next record.
-  /// Out of line, as it runs only for lines that are not syslog records.
+  /// For one of journalctl's own lines (`JournalctlLine`): true for a separator or header (a boot line waits for the
+  /// next record), false for a line of explanation text; nil for any other line. Out of line, as it runs only for
+  /// lines that are not syslog records.
   @inline(never)
-  private func readAnnotation(_ piece: Bytes, line: Int) -> Bool {
-    guard let annotation = JournalctlLine.parse(piece) else { return false }
-    if case .boot(let id) = annotation {
+  private func readAnnotation(_ piece: Bytes, line: Int) -> Bool? {
+    guard let annotation = JournalctlLine.parse(piece) else { return nil }
+    switch annotation {
+    case .boot(let id):
       sawBootLine = true
       // `-- Reboot --` names no boot: nothing to compare with.
       pendingBootLine = id.map { ($0, line) }
+      return true
+    case .header: return true
+    case .explanation: return false
     }
-    return true
   }
 
   /// A `-- Boot <id> --` line followed by a record of `host`. When it names a boot the host had left for another
