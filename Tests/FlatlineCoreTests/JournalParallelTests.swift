@@ -89,8 +89,8 @@ import Testing
       var taken: [(worker: Int, range: Int, sameLibrary: Bool)] = []
     }
     let log = Log()
-    JournalGroupReader.pull(ranges: 13, jobs: 3) { worker, library, next in
-      while let k = next() {
+    JournalGroupReader.pull(ranges: 13, jobs: 3) { worker, library, ranges in
+      while let k = ranges.next() {
         log.lock.lock()
         log.taken.append((worker, k, library === JournalLibrary.forWorker(worker)))
         log.lock.unlock()
@@ -103,6 +103,18 @@ import Testing
       let mine = log.taken.filter { $0.worker == w }.map(\.range)
       #expect(mine == mine.sorted(), "worker \(w): \(mine)")
     }
+    // Given up after range 4: nothing after it is handed out (ranges taken meanwhile by other threads are let be).
+    let after = Log()
+    JournalGroupReader.pull(ranges: 40, jobs: 2) { worker, _, ranges in
+      while let k = ranges.next() {
+        after.lock.lock()
+        after.taken.append((worker, k, true))
+        after.lock.unlock()
+        if k == 4 { ranges.giveUp() }
+      }
+    }
+    let ranges = after.taken.map(\.range).sorted()
+    #expect(ranges.contains(4) && ranges.count <= 6 && ranges == Array(0..<ranges.count), "\(ranges)")
   }
 
   @Test(.enabled(if: JournalFixture.isAvailable, "needs systemd-journal-remote"))
@@ -290,6 +302,28 @@ import Testing
     let one = Self.expectIdentical(dir, "rotation")
     #expect(one.contains(boots[1].id) && one.contains(boots[2].id))
     Self.expectWalked(files, jobs: [1, 2, 3])
+  }
+
+  /// A boot whose index is damaged (its `_BOOT_ID` data object claims 3 entries): its range reads it by scanning
+  /// every entry, as one thread does, and the report is the one-thread run's.
+  @Test(.enabled(if: JournalFixture.isAvailable, "needs systemd-journal-remote"))
+  func damagedBootIndexInARange() throws {
+    let dir = try JournalFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let boots = [(id: Self.threeBoots[0].id, first: 0), (id: Self.threeBoots[1].id, first: 200),
+      (id: Self.threeBoots[2].id, first: 400)]
+    let file = try JournalFixture.build(
+      exportBytes: Self.export(boots: boots, count: 600, realtime: 1_709_251_200_000_000, fill: 0), in: dir,
+      name: "system.journal")
+    var data = try Data(contentsOf: file)
+    let payload = try #require(data.range(of: Data("_BOOT_ID=\(boots[1].id)".utf8))).lowerBound
+    let compact = data[data.startIndex + 12] & 16 != 0
+    let at = payload - (compact ? 16 : 8)
+    data.replaceSubrange(at..<(at + 8), with: withUnsafeBytes(of: UInt64(3).littleEndian) { Data($0) })
+    try data.write(to: file)
+    let one = Self.expectIdentical(dir, "damaged index")
+    #expect(one.contains("boot \(boots[1].id): the journal index reaches 3 of its 200 entries"))
+    #expect(Self.outcome([file.path], jobs: 2) == .parallel(ranges: 3))
   }
 
   /// The active file of a running journald (ONLINE, last entry a minute ago) would grow while walked: walk mode

@@ -62,8 +62,8 @@ extension JournalGroupReader {
       WalkRange(boots: Array(ordered[r]), firstFiles: Array(firstFiles[r]), reader: x.reader, fork: x.fork)
     }
     let group = usable
-    Self.pull(ranges: work.count, jobs: jobs) { _, library, next in
-      while let k = next() {
+    Self.pull(ranges: work.count, jobs: jobs) { _, library, ranges in
+      while let k = ranges.next() {
         let w = work[k]
         w.reader.library = library
         var s = Self.rangeSink(registry: w.fork, rules: rules, rulesOff: rulesOff, notes: onlineNotes)
@@ -71,6 +71,8 @@ extension JournalGroupReader {
           w.boots, firstFiles: w.firstFiles, files: walk, group: group, threshold: threshold, into: &s)
         s.keepHitsOnly()
         w.sink = s
+        // A walk that differs from the index, or a read error: the group goes the general way, the rest is moot.
+        if w.stepped == nil || w.reader.errors.total > 0 { ranges.giveUp() }
       }
     }
     var sinks: [AnalysisSink] = []

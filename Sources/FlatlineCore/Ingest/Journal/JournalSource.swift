@@ -1,5 +1,6 @@
 internal import CSystemd
 import Dispatch
+import Foundation
 
 #if canImport(Glibc)
   import Glibc
@@ -90,7 +91,7 @@ public struct JournalSource {
 
 /// How `JournalSource.run(jobs:rules:into:)` read a group's boots.
 enum JournalParallelOutcome: Equatable {
-  /// On the calling thread (one job, boot windows, a damaged index, a boot without machine, too few boots…).
+  /// On the calling thread (one job, boot windows, a boot without machine, too few boots…).
   case serial
   /// In `ranges` contiguous ranges of boots, taken in turn by the threads, joined.
   case parallel(ranges: Int)
@@ -356,13 +357,6 @@ struct JournalGroupReader {
         let label = "boot \(boot.id)"
         if let w = windows {
           feedWindows(handle, w, boot: boot, cap: entryCap, label: label, into: &sink)
-        } else if let seen = boot.surveyed, seen.count > boot.matchCount {
-          // The boot's index is damaged: scan every entry and keep this boot's (slower, but complete).
-          warn("\(label): the journal index reaches \(boot.matchCount) of its \(seen.count) entries; "
-            + "reading it by scanning all entries")
-          handle.flushMatches()
-          handle.seekHead()
-          feed(handle, cap: entryCap, label: label, machineID: boot.machineID, only: seen.id, into: &sink)
         } else {
           feedBoot(boot, handle: handle, cap: entryCap, into: &sink)
         }
@@ -388,8 +382,10 @@ struct JournalGroupReader {
   /// joined in order: boots appended to the sequencer of their machine (`AnalysisSink.appendJournalBoots`), rule
   /// hits appended, counts and warnings copied back in order.
   ///
-  /// Returns `.serial` without reading when the group does not qualify (one job or one boot, a boot whose index
-  /// is damaged or whose machine is unknown), `.fallback` when the ranges were read but cannot be joined exactly
+  /// A boot whose index is damaged is scanned in its range as on one thread (`feedBoot`).
+  ///
+  /// Returns `.serial` without reading when the group does not qualify (one job or one boot, a boot whose machine
+  /// is unknown), `.fallback` when the ranges were read but cannot be joined exactly
   /// (read errors — their data-gap notes reach every machine of the stream —, a boot that changed machine, a
   /// handle that cannot be opened): `sink` is then untouched and the caller reads the boots on its thread.
   private mutating func feedParallel(
@@ -397,10 +393,7 @@ struct JournalGroupReader {
     onlineNotes: [SourceNote], into sink: inout AnalysisSink
   ) -> JournalParallelOutcome {
     guard jobs > 1, boots.count > 1 else { return .serial }
-    for b in boots {
-      if b.machineID.isEmpty { return .serial }
-      if let seen = b.surveyed, seen.count > b.matchCount { return .serial }
-    }
+    for b in boots where b.machineID.isEmpty { return .serial }
     let weights = boots.map { Swift.max($0.surveyed?.count ?? $0.matchCount, 1) }
     let ranges = Self.partition(weights, into: Self.rangeCount(boots: boots.count, jobs: jobs))
     guard ranges.count > 1 else { return .serial }
@@ -411,23 +404,27 @@ struct JournalGroupReader {
     // One handle per thread for all the ranges it takes (matches are flushed after each range). Worker 0 reads
     // with the caller's handle when that is on worker 0's library (the linked one).
     let handles = ThreadHandles(offered: handle)
-    Self.pull(ranges: work.count, jobs: jobs) { worker, library, next in
+    Self.pull(ranges: work.count, jobs: jobs) { worker, library, ranges in
       var own = handles.offered.library === library && worker == 0 ? handles.offered : nil
-      while let k = next() {
+      while let k = ranges.next() {
         let w = work[k]
         w.reader.library = library
         if own == nil, case .success(let h) = JournalHandle.open(files: files, library: library) {
           h.setDataThreshold(threshold)
           own = h
         }
-        // No handle: the range gets no sink, and the group is read again on one thread (`.fallback`).
-        guard let h = own else { continue }
+        // No handle, or read errors: the group is read again on one thread (`.fallback`).
+        guard let h = own else {
+          ranges.giveUp()
+          continue
+        }
         w.handle = h
         var s = Self.rangeSink(registry: w.fork, rules: rules, rulesOff: rulesOff, notes: onlineNotes)
         for boot in w.boots { w.reader.feedBoot(boot, handle: h, cap: cap, into: &s) }
         h.flushMatches()
         s.keepHitsOnly()
         w.sink = s
+        if w.reader.errors.total > 0 { ranges.giveUp() }
       }
     }
     var sinks: [AnalysisSink] = []
@@ -448,19 +445,40 @@ struct JournalGroupReader {
   static let rangesPerJob = 4
 
   /// Runs `body` on `min(jobs, ranges)` threads (the calling thread among them). Each gets its worker number, the
-  /// libsystemd copy for it (`JournalLibrary.forWorker`: no two threads share one) and `next`, which hands out the
-  /// lowest range index not taken yet, nil when all are: ranges start in order, and a thread that is done with one
-  /// takes the next.
+  /// libsystemd copy for it (`JournalLibrary.forWorker`: no two threads share one) and the queue of ranges, whose
+  /// `next()` hands out the lowest range index not taken yet: ranges start in order, and a thread that is done
+  /// with one takes the next.
   static func pull(
-    ranges count: Int, jobs: Int,
-    _ body: @Sendable (_ worker: Int, _ library: JournalLibrary, _ next: () -> Int?) -> Void
+    ranges count: Int, jobs: Int, _ body: @Sendable (_ worker: Int, _ library: JournalLibrary, _ ranges: RangeQueue) -> Void
   ) {
-    let queue = ParallelIngest.Queue()
+    let queue = RangeQueue(count: count)
     DispatchQueue.concurrentPerform(iterations: Swift.max(1, Swift.min(jobs, count))) { worker in
-      body(worker, JournalLibrary.forWorker(worker)) {
-        let k = queue.take()
-        return k < count ? k : nil
-      }
+      body(worker, JournalLibrary.forWorker(worker), queue)
+    }
+  }
+
+  /// The ranges of `pull`, handed out in order. Once a range could not be read as it must be (the group is then
+  /// read again another way), `giveUp()` stops handing out the rest: reading them would be wasted.
+  final class RangeQueue: @unchecked Sendable {
+    private let count: Int
+    private var taken = 0
+    private let lock = NSLock()
+
+    init(count: Int) { self.count = count }
+
+    /// The next range index, nil when all are taken or after `giveUp()`.
+    func next() -> Int? {
+      lock.lock()
+      defer { lock.unlock() }
+      guard taken < count else { return nil }
+      taken += 1
+      return taken - 1
+    }
+
+    func giveUp() {
+      lock.lock()
+      taken = count
+      lock.unlock()
     }
   }
 
@@ -750,8 +768,20 @@ struct JournalGroupReader {
   }
 
   /// Feeds every entry of `boot` through its `_BOOT_ID=` match (the serial loop and each thread of
-  /// `feedParallel`). Entries read through the match can be found again through it: their cursors can wait.
+  /// `feedParallel`). Entries read through the match can be found again through it: their cursors can wait. A boot
+  /// whose index is damaged (the file walks saw more of its entries than the match finds) is read by scanning every
+  /// entry instead, passing over other boots' by their headers.
   mutating func feedBoot<S: RecordSink>(_ boot: JournalBoot, handle: JournalHandle, cap: Int, into sink: inout S) {
+    if let seen = boot.surveyed, seen.count > boot.matchCount {
+      // The boot's index is damaged: scan every entry and keep this boot's (slower, but complete).
+      let label = "boot \(boot.id)"
+      warn("\(label): the journal index reaches \(boot.matchCount) of its \(seen.count) entries; "
+        + "reading it by scanning all entries")
+      handle.flushMatches()
+      handle.seekHead()
+      feed(handle, cap: cap, label: label, machineID: boot.machineID, only: seen.id, into: &sink)
+      return
+    }
     handle.restrict(toBoot: boot.id)
     handle.seekHead()
     handle.defersCursors = true
