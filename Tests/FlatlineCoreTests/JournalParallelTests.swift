@@ -315,12 +315,7 @@ import Testing
     let file = try JournalFixture.build(
       exportBytes: Self.export(boots: boots, count: 600, realtime: 1_709_251_200_000_000, fill: 0), in: dir,
       name: "system.journal")
-    var data = try Data(contentsOf: file)
-    let payload = try #require(data.range(of: Data("_BOOT_ID=\(boots[1].id)".utf8))).lowerBound
-    let compact = data[data.startIndex + 12] & 16 != 0
-    let at = payload - (compact ? 16 : 8)
-    data.replaceSubrange(at..<(at + 8), with: withUnsafeBytes(of: UInt64(3).littleEndian) { Data($0) })
-    try data.write(to: file)
+    try JournalFixture.damageBootIndex(file, boot: boots[1].id)
     let one = Self.expectIdentical(dir, "damaged index")
     #expect(one.contains("boot \(boots[1].id): the journal index reaches 3 of its 200 entries"))
     #expect(Self.outcome([file.path], jobs: 2) == .parallel(ranges: 3))

@@ -142,14 +142,7 @@ import Testing
       T.entry(boot, T.machineA, host: "alpha", time: T.t0 + Int64(i), mono: Int64(i + 1), message: "m\(i)")
     }
     let file = try JournalFixture.build(exportBytes: T.export(entries), in: dir, name: "system.journal")
-    // Damage the index: the _BOOT_ID data object now claims 3 entries (n_entries, le64 before the payload;
-    // compact files keep two more le32 fields between them).
-    var data = try Data(contentsOf: file)
-    let payload = try #require(data.range(of: Data("_BOOT_ID=\(boot)".utf8))).lowerBound
-    let compact = data[data.startIndex + 12] & 16 != 0
-    let at = payload - (compact ? 16 : 8)
-    data.replaceSubrange(at..<(at + 8), with: withUnsafeBytes(of: UInt64(3).littleEndian) { Data($0) })
-    try data.write(to: file)
+    try JournalFixture.damageBootIndex(file, boot: boot)
 
     let registry = InputRegistry()
     var sink = JournalCollectingSink()

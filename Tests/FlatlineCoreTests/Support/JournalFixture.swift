@@ -64,6 +64,20 @@ enum JournalFixture {
     let path = url.deletingLastPathComponent().appendingPathComponent("shared/corpus/\(name)")
     return FileManager.default.fileExists(atPath: path.path) ? path : nil
   }
+
+  /// Damages `file`'s index for `boot`: its `_BOOT_ID=` data object then claims `entries` entries (`n_entries`, the
+  /// le64 before the payload; compact files keep two more le32 fields between them), so a match on the boot ends
+  /// early while walking the file still meets all of them.
+  static func damageBootIndex(_ file: URL, boot: String, entries: UInt64 = 3) throws {
+    var data = try Data(contentsOf: file)
+    guard let payload = data.range(of: Data("_BOOT_ID=\(boot)".utf8))?.lowerBound else {
+      throw CocoaError(.fileReadCorruptFile)
+    }
+    let compact = data[data.startIndex + 12] & 16 != 0
+    let at = payload - (compact ? 16 : 8)
+    data.replaceSubrange(at..<(at + 8), with: withUnsafeBytes(of: entries.littleEndian) { Data($0) })
+    try data.write(to: file)
+  }
 }
 
 /// A sink that copies what it receives, for assertions.
