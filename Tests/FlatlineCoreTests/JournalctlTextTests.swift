@@ -186,6 +186,36 @@ import Testing
     }
   }
 
+  /// The same mix as older systemd prints it, `-- Reboot --` at every change and no boot IDs: the changes far
+  /// outnumber the boots the kernel banners open, so the endings are unknown too. A dump filtered to one unit has such
+  /// lines but no banners: nothing is concluded from it.
+  @Test func olderSystemdInterleavedBootsAreNotJudged() throws {
+    let text = Self.interleaved.split(separator: "\n", omittingEmptySubsequences: false)
+      .map { $0.hasPrefix("-- Boot ") ? "-- Reboot --" : String($0) }.joined(separator: "\n")
+    let (result, report) = Self.analyze(text)
+    let host = try #require(result.hosts.first)
+    #expect(!host.boots.isEmpty)
+    #expect(host.boots.allSatisfy { $0.ending == .unknown }, "\(host.boots.map(\.ending))")
+    let input = try #require(result.inputs.first)
+    #expect(input.skipped == 0)
+    #expect(input.warnings.count == 1 && input.warnings[0].hasPrefix(
+      "line 103: journalctl output changes boot 903 times (`-- Reboot --`) against 4 kernel banner line(s) of pi:"))
+    for chunk in [700, 4096] {
+      let (_, split) = Self.analyze(text, jobs: 2, chunk: chunk)
+      #expect(split == report, "chunk \(chunk): \(SplitIngestTests.firstDifference(report, split))")
+    }
+    // `journalctl -u nginx` over six boots: a separator before each but the first, no kernel lines.
+    var lines: [String] = []
+    for boot in 0..<6 {
+      if boot > 0 { lines.append("-- Reboot --") }
+      lines.append("Mar 0\(boot + 1) 08:00:05 web systemd[1]: Starting A high performance web server...")
+      lines.append("Mar 0\(boot + 1) 08:00:06 web systemd[1]: Started A high performance web server.")
+    }
+    let (filtered, _) = Self.analyze(lines.joined(separator: "\n") + "\n")
+    #expect(try #require(filtered.hosts.first).boots.map(\.ending) == [.running])
+    #expect(filtered.inputs.allSatisfy { $0.warnings.isEmpty && $0.skipped == 0 })
+  }
+
   /// `journalctl -m` over two machines: the boot IDs alternate, but each host's own boots do not come back.
   @Test func twoMachinesMergedAreNotInterleaved() throws {
     var lines: [String] = []

@@ -110,6 +110,7 @@ public final class BootSequencer {
       pendingTime = r.time
     }
     updateBannerPhase(r)
+    if signal == .bootBanner { bannerRecords += 1 }
     if signal == .bootBanner && !inBannerPhase {
       if !timeChanged { openedBeforeTimeChanged = true }
       openBoot(banner: r)
@@ -256,6 +257,9 @@ public final class BootSequencer {
     boots += rest
     if next.sawUserspace { sawUserspace = true }
     if interleaved == nil { interleaved = next.interleaved }
+    rebootLineCount += next.rebootLineCount
+    bannerRecords += next.bannerRecords
+    if firstRebootLine == nil { firstRebootLine = next.firstRebootLine }
     if next.lastStreamOrdinal >= 0 {
       firstStreamOrdinal = min(firstStreamOrdinal, next.firstStreamOrdinal + offset)
       lastStreamOrdinal = next.lastStreamOrdinal + offset
@@ -285,6 +289,7 @@ public final class BootSequencer {
   func shiftLines(input: Int32, by delta: Int) {
     for b in boots { b.shiftLines(input: input, by: delta) }
     if let e = interleaved, e.location.input == input, e.location.line > 0 { interleaved!.location.line += delta }
+    if let f = firstRebootLine, f.input == input, f.line > 0 { firstRebootLine!.line += delta }
     for i in 0..<count {
       let k = ring.slot(i)
       if ring.inputs[k] == input && ring.lines[k] > 0 { ring.lines[k] += delta }
@@ -425,6 +430,37 @@ public final class BootSequencer {
   /// The host's boots interleave in this stream's text from `evidence` on (the first such note is kept).
   public func bootsInterleaved(_ evidence: EvidenceRecord) {
     if interleaved == nil { interleaved = evidence }
+  }
+
+  /// `-- Reboot --` lines of older journalctl text before this host's records, and where the first is; kernel
+  /// banner records seen (text streams).
+  private(set) var rebootLineCount = 0
+  private(set) var bannerRecords = 0
+  private var firstRebootLine: SourceLocation?
+
+  func addRebootLines(_ count: Int, first: SourceLocation) {
+    rebootLineCount += count
+    if firstRebootLine == nil { firstRebootLine = first }
+  }
+
+  /// Older journalctl marks every boot change with `-- Reboot --` and names no boot, so boots that interleave by
+  /// wall clock cannot be told as with `-- Boot <id> --` lines. They show in the count: a dump in order has one
+  /// such line per boot after the first; interleaved boots give one per switch, far more than the kernel banners.
+  /// With more than twice as many such lines as banner records, plus two, the host's boots are taken as interleaved
+  /// (`interleaved` is set; the evidence is returned once, for a warning). Without a banner (a dump filtered to one
+  /// unit has separators but no kernel lines) nothing is concluded.
+  func rebootLinesOutnumberBoots() -> EvidenceRecord? {
+    guard interleaved == nil, !isJournal, bannerRecords > 0, rebootLineCount > 2 * bannerRecords + 2,
+      let first = firstRebootLine
+    else { return nil }
+    let e = EvidenceRecord(
+      kind: .dataGap, time: Record.noTime, location: first,
+      message: "journalctl output changes boot \(rebootLineCount) times (`-- Reboot --`) against \(bannerRecords) "
+        + "kernel banner line(s) of \(hostName.isEmpty ? "this host" : hostName): its boots interleave in this text (as "
+        + "on a machine without a real-time clock), so where each ended cannot be read from it; read the binary "
+        + "journal instead")
+    interleaved = e
+    return e
   }
 
   public func journalFileOnline(input: Int32, file: String, bootID: String) {

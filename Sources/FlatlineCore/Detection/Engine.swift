@@ -205,6 +205,11 @@ public struct DetectionEngine: RecordSink {
         kind: .dataGap, time: Record.noTime, location: SourceLocation(input: input, line: line), message: reason)
       for s in sequencers where s.stream == stream && !s.isJournal && s.hostKey == host { s.bootsInterleaved(evidence) }
       registry.warn(input, "line \(line): \(reason)")
+    case .rebootLines(let input, let line, let host, let count):
+      let stream = registry.inputs[Int(input)].stream
+      for s in sequencers where s.stream == stream && !s.isJournal && s.hostKey == host {
+        s.addRebootLines(count, first: SourceLocation(input: input, line: line))
+      }
     }
   }
 
@@ -344,7 +349,10 @@ public struct DetectionEngine: RecordSink {
 
   /// Ends all streams.
   public func finish() {
-    for s in sequencers { s.finish() }
+    for s in sequencers {
+      s.finish()
+      if let e = s.rebootLinesOutnumberBoots() { registry.warn(e.location.input, "line \(e.location.line): \(e.message)") }
+    }
   }
 }
 

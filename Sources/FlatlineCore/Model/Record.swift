@@ -119,6 +119,10 @@ public enum SourceNote: Sendable {
   /// without one) at `line`: that host's boots interleave in the text, and where each ended cannot be read from
   /// it (see `JournalctlLine`).
   case bootsInterleaved(input: Int32, line: Int, host: String, reason: String)
+  /// `journalctl` text of an older systemd marked `count` boot changes of `host` with `-- Reboot --` lines (no boot
+  /// ID), the first at `line`. Far more of them than boots means the host's boots interleave (see
+  /// `BootSequencer.rebootLinesOutnumberBoots`).
+  case rebootLines(input: Int32, line: Int, host: String, count: Int)
 }
 
 /// Receives records one at a time, in source order. Batch and tail mode feed the same sinks.
@@ -138,9 +142,12 @@ struct LineShiftSink<Inner: RecordSink>: RecordSink {
     inner.consume(r)
   }
   mutating func note(_ note: SourceNote) {
-    if case .bootsInterleaved(let input, let line, let host, let reason) = note {
+    switch note {
+    case .bootsInterleaved(let input, let line, let host, let reason):
       inner.note(.bootsInterleaved(input: input, line: line + shift, host: host, reason: reason))
-    } else {
+    case .rebootLines(let input, let line, let host, let count):
+      inner.note(.rebootLines(input: input, line: line + shift, host: host, count: count))
+    default:
       inner.note(note)
     }
   }

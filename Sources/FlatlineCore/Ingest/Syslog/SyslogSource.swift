@@ -161,7 +161,10 @@ final class StreamState {
     var left: Set<String> = []
   }
   private(set) var interleavedHosts: Set<String> = []
-  private(set) var pendingBootLine: (id: String, line: Int)?
+  private(set) var pendingBootLine: (id: String?, line: Int)?
+  /// Per host, the `-- Reboot --` lines (no boot ID) read by this `readFile` call and the line of the first: given
+  /// to the sink when the file has been read (`SourceNote.rebootLines`).
+  private var rebootLines: [String: (count: Int, first: Int)] = [:]
   private(set) var sawBootLine = false
   /// `bootsInterleaved` notes for the sink, given when `readFile` returns.
   private var interleaveNotes: [SourceNote] = []
@@ -338,6 +341,10 @@ final class StreamState {
     }
     for note in interleaveNotes { sink.note(note) }
     interleaveNotes = []
+    for (host, r) in rebootLines.sorted(by: { $0.value.first < $1.value.first }) {
+      sink.note(.rebootLines(input: input, line: r.first, host: host, count: r.count))
+    }
+    rebootLines = [:]
     return FileCounts(
       records: records, skipped: skipped, firstSkipped: firstSkipped, explained: explained,
       firstExplained: firstExplained)
@@ -352,8 +359,7 @@ final class StreamState {
     switch annotation {
     case .boot(let id):
       sawBootLine = true
-      // `-- Reboot --` names no boot: nothing to compare with.
-      pendingBootLine = id.map { ($0, line) }
+      pendingBootLine = (id, line)
       return true
     case .header: return true
     case .explanation: return false
@@ -367,9 +373,15 @@ final class StreamState {
   /// `journalctl -m` over several machines, are not that: each host stays in its boot.)
   @inline(never)
   private func checkBootLine(host: Bytes, input: Int32) {
-    guard let boot = pendingBootLine else { return }
+    guard let pending = pendingBootLine else { return }
     pendingBootLine = nil
     let name = host.string
+    guard let id = pending.id else {
+      // `-- Reboot --` names no boot: only counted (see `SourceNote.rebootLines`).
+      rebootLines[name, default: (0, pending.line)].count += 1
+      return
+    }
+    let boot = (id: id, line: pending.line)
     var h = bootLines[name] ?? HostBootLines()
     guard h.current != boot.id else { return }
     let back = h.left.contains(boot.id)
