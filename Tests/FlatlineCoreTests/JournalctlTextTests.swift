@@ -216,6 +216,31 @@ import Testing
     #expect(filtered.inputs.allSatisfy { $0.warnings.isEmpty && $0.skipped == 0 })
   }
 
+  /// `journalctl -r` writes newest first: read in file order each boot would start after its end and end without
+  /// a shutdown sequence (a false power loss, "down 0s", on the bench journal's dump). The endings are unknown, with
+  /// a warning; the same text in time order is judged.
+  @Test func textNewestFirstIsNotJudged() throws {
+    var lines: [String] = []
+    for (b, day) in ["03", "04", "05"].enumerated() {
+      if b > 0 { lines.append("-- Boot \([Self.idA, Self.idB, Self.idC][b]) --") }
+      lines.append("Mar \(day) 06:00:00 web kernel: Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org) #1 SMP")
+      lines.append("Mar \(day) 06:00:02 web systemd[1]: Started Journal Service.")
+      for k in 0..<12 { lines.append("Mar \(day) 07:\(10 + k):00 web nginx[700]: worker \(k) reloaded") }
+      if b == 0 {
+        lines.append("Mar \(day) 09:00:00 web systemd-logind[500]: System is rebooting.")
+        lines.append("Mar \(day) 09:00:01 web systemd-journald[300]: Journal stopped")
+      }
+    }
+    let forward = lines.joined(separator: "\n") + "\n"
+    #expect(try #require(Self.analyze(forward).0.hosts.first).boots.map(\.ending) == [.reboot, .powerLoss, .running])
+    let (result, _) = Self.analyze(lines.reversed().joined(separator: "\n") + "\n")
+    let host = try #require(result.hosts.first)
+    #expect(!host.boots.isEmpty && host.boots.allSatisfy { $0.ending == .unknown }, "\(host.boots.map(\.ending))")
+    #expect(result.incidents.isEmpty)
+    let warnings = try #require(result.inputs.first).warnings
+    #expect(warnings.count == 1 && warnings[0].hasPrefix("line 2: the records of web run backwards in time"), "\(warnings)")
+  }
+
   /// `journalctl -m` over two machines: the boot IDs alternate, but each host's own boots do not come back.
   @Test func twoMachinesMergedAreNotInterleaved() throws {
     var lines: [String] = []

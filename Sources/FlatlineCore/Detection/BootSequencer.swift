@@ -107,6 +107,7 @@ public final class BootSequencer {
     if r.time != pendingTime {
       flushPending()
       if firstRecordTime == nil { firstRecordTime = r.time } else { timeChanged = true }
+      if r.time != Record.noTime && pendingTime != Record.noTime { countStep(back: r.time < pendingTime, r) }
       pendingTime = r.time
     }
     updateBannerPhase(r)
@@ -259,6 +260,9 @@ public final class BootSequencer {
     if interleaved == nil { interleaved = next.interleaved }
     rebootLineCount += next.rebootLineCount
     bannerRecords += next.bannerRecords
+    backwardSteps += next.backwardSteps
+    forwardSteps += next.forwardSteps
+    if firstBackward == nil { firstBackward = next.firstBackward }
     if firstRebootLine == nil { firstRebootLine = next.firstRebootLine }
     if next.lastStreamOrdinal >= 0 {
       firstStreamOrdinal = min(firstStreamOrdinal, next.firstStreamOrdinal + offset)
@@ -290,6 +294,7 @@ public final class BootSequencer {
     for b in boots { b.shiftLines(input: input, by: delta) }
     if let e = interleaved, e.location.input == input, e.location.line > 0 { interleaved!.location.line += delta }
     if let f = firstRebootLine, f.input == input, f.line > 0 { firstRebootLine!.line += delta }
+    if let f = firstBackward, f.input == input, f.line > 0 { firstBackward!.line += delta }
     for i in 0..<count {
       let k = ring.slot(i)
       if ring.inputs[k] == input && ring.lines[k] > 0 { ring.lines[k] += delta }
@@ -430,6 +435,39 @@ public final class BootSequencer {
   /// The host's boots interleave in this stream's text from `evidence` on (the first such note is kept).
   public func bootsInterleaved(_ evidence: EvidenceRecord) {
     if interleaved == nil { interleaved = evidence }
+  }
+
+  /// Changes of time between consecutive records of this host, backwards and forwards, and the first record that
+  /// went back (see `runsBackwards`).
+  private(set) var backwardSteps = 0
+  private(set) var forwardSteps = 0
+  private var firstBackward: SourceLocation?
+
+  @inline(__always)
+  private func countStep(back: Bool, _ r: Record) {
+    if back {
+      backwardSteps += 1
+      if firstBackward == nil { firstBackward = SourceLocation(input: r.input, line: r.line) }
+    } else {
+      forwardSteps += 1
+    }
+  }
+
+  /// Text written newest first (`journalctl -r`, a log reversed with `tac`) shows each boot's start after its end:
+  /// read in file order, every boot would end without a shutdown sequence. Clocks set back go back now and then; a
+  /// text that goes back at 20 or more changes of time and over four times as often as it goes forward runs
+  /// backwards. Then `interleaved` is set and the evidence returned once, for a warning.
+  func runsBackwards() -> EvidenceRecord? {
+    guard interleaved == nil, !isJournal, !isLoginRecords, backwardSteps >= 20, backwardSteps > 4 * forwardSteps,
+      let first = firstBackward
+    else { return nil }
+    let e = EvidenceRecord(
+      kind: .dataGap, time: Record.noTime, location: first,
+      message: "the records of \(hostName.isEmpty ? "this host" : hostName) run backwards in time (\(backwardSteps) "
+        + "steps back, \(forwardSteps) forward): the text was written newest first (`journalctl -r`?), so where each "
+        + "boot ended cannot be read from it; give Flatline the log in time order")
+    interleaved = e
+    return e
   }
 
   /// `-- Reboot --` lines of older journalctl text before this host's records, and where the first is; kernel

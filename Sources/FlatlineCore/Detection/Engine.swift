@@ -351,7 +351,9 @@ public struct DetectionEngine: RecordSink {
   public func finish() {
     for s in sequencers {
       s.finish()
-      if let e = s.rebootLinesOutnumberBoots() { registry.warn(e.location.input, "line \(e.location.line): \(e.message)") }
+      if let e = s.runsBackwards() ?? s.rebootLinesOutnumberBoots() {
+        registry.warn(e.location.input, "line \(e.location.line): \(e.message)")
+      }
     }
   }
 }
