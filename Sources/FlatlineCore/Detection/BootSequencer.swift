@@ -28,8 +28,8 @@ public final class BootSequencer {
   /// First and last stream-wide record ordinals of this host (to tell host renames from interleaving).
   public var firstStreamOrdinal = Int.max
   public var lastStreamOrdinal = -1
-  /// Set when the host's boots interleave in the text (`SourceNote.bootsInterleaved`): none of its endings is
-  /// judged from this stream.
+  /// Set when the host's boots interleave in the text (`SourceNote.bootsInterleaved`, `rebootLinesOutnumberBoots`)
+  /// or the text runs backwards in time (`runsBackwards`): none of its endings is judged from this stream.
   public private(set) var interleaved: EvidenceRecord?
   /// journalFileOnline notes waiting for their boot.
   var onlineByBoot: [String: EvidenceRecord] = [:]

@@ -9,7 +9,8 @@ public final class StreamTimeline {
   /// A wtmp/utmp stream: it shows boots and shutdown records but little else (a poorer source than text logs).
   public let isLoginRecords: Bool
   public var canShowShutdowns: Bool
-  /// Why none of the endings can be judged from this stream: its text interleaves the host's boots.
+  /// Why none of the endings can be judged from this stream: its text interleaves the host's boots, or runs
+  /// backwards in time.
   public var interleaved: EvidenceRecord?
   public var boots: [BootState]
   public private(set) var verdicts: [BootVerdict] = []

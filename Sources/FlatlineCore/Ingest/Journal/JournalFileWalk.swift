@@ -27,8 +27,7 @@ import Dispatch
 extension JournalGroupReader {
   /// Reads the group by walking its files (see the extension's note), the ordered boots in contiguous ranges
   /// (`rangeCount`) that `jobs` threads take in turn (`pull`), and joins the ranges into `sink`. Returns the number
-  /// of ranges, or nil
-  /// — `sink`, the registry and this reader's counts untouched — when the group does not qualify.
+  /// of ranges, or nil — `sink`, the registry and this reader's counts untouched — when the group does not qualify.
   mutating func readByWalkingFiles(
     _ files: [String], jobs: Int, rules: [Rule], into sink: inout AnalysisSink
   ) -> Int? {
