@@ -33,11 +33,14 @@ import Testing
     #expect(parse("-- Boot \(Self.idA) --") == .boot(id: Self.idA))
     #expect(parse("-- Boot \(Self.idA.uppercased()) --\r") == .boot(id: Self.idA))
     #expect(parse("-- Reboot --") == .boot(id: nil))
+    typealias Day = JournalctlSpan.Day
     #expect(parse("-- Logs begin at Thu 2021-04-29 17:44:42 BST, end at Thu 2021-05-06 09:05:01 BST. --")
-      == .header(begin: (2021, 4)))
-    #expect(parse("-- Journal begins at Mon 2022-01-03 10:00:00 UTC, ends at Tue 2022-01-04 11:00:00 UTC. --")
-      == .header(begin: (2022, 1)))
-    #expect(parse("-- No entries --") == .header(begin: nil))
+      == .header(span: JournalctlSpan(begin: Day(year: 2021, month: 4, day: 29), end: Day(year: 2021, month: 5, day: 6))))
+    #expect(parse("-- Journal begins at Mon 2022-01-03 10:00:00 UTC, ends at Tue 2023-02-04 11:00:00 UTC. --")
+      == .header(span: JournalctlSpan(begin: Day(year: 2022, month: 1, day: 3), end: Day(year: 2023, month: 2, day: 4))))
+    #expect(parse("-- No entries --") == .header(span: nil))
+    // A header whose dates cannot be read gives no year.
+    #expect(parse("-- Logs begin at jeu. 2021-04-29 17:44:42 CEST, end at ven. 2021-05-07. --") == .header(span: nil))
     // `journalctl -x` explanation text, and look-alikes of the separators, are explanation lines.
     for s in [
       "-- Subject: A start job for unit nginx.service has finished successfully", "-- Defined-By: systemd", "-- ",
@@ -112,6 +115,26 @@ import Testing
     // The header's year, not the file's (written today): the first boot is New Year's Eve 2021.
     let first = try #require(Self.analyze(newer).0.hosts.first?.boots.first)
     #expect(first.start == CivilTime.micros(year: 2021, month: 12, day: 31, hour: 22, minute: 0, second: 0))
+    // `journalctl --since …` of a journal that began years before: the text starts after the header's begin date,
+    // so it is placed as late as the end date allows.
+    let since = "-- Logs begin at Thu 2019-04-25 09:12:44 UTC, end at Mon 2022-01-01 03:00:00 UTC. --\n" + plain
+    let late = try #require(Self.analyze(since).0.hosts.first?.boots.first)
+    #expect(late.start == CivilTime.micros(year: 2021, month: 12, day: 31, hour: 22, minute: 0, second: 0))
+  }
+
+  /// The year of a dump's first line from the header's span.
+  @Test func yearOfTheFirstLine() {
+    typealias Day = JournalctlSpan.Day
+    let span = JournalctlSpan(begin: Day(year: 2021, month: 4, day: 29), end: Day(year: 2024, month: 3, day: 5))
+    #expect(span.yearOfFirstLine(month: 4, day: 29) == 2021)  // the whole journal
+    #expect(span.yearOfFirstLine(month: 3, day: 1) == 2024)  // --since, near the end
+    #expect(span.yearOfFirstLine(month: 12, day: 30) == 2023)
+    let short = JournalctlSpan(begin: Day(year: 2023, month: 12, day: 30), end: Day(year: 2024, month: 1, day: 1))
+    #expect(short.yearOfFirstLine(month: 12, day: 31) == 2023)
+    #expect(short.yearOfFirstLine(month: 1, day: 1) == 2024)
+    // A line before the begin date can only be of a later year; never before the earliest that fits.
+    let year = JournalctlSpan(begin: Day(year: 2022, month: 6, day: 1), end: Day(year: 2022, month: 6, day: 30))
+    #expect(year.yearOfFirstLine(month: 12, day: 1) == 2022)
   }
 
   /// A machine without a real-time clock: every boot starts at the same restored time, so journalctl's wall-clock

@@ -14,15 +14,15 @@
 enum JournalctlLine: Equatable {
   /// A boot separator; `id` is the boot ID's 32 hex digits (`-- Reboot --` has none).
   case boot(id: String?)
-  /// The header; `begin` is the local date of the journal's first entry, when it states one.
-  case header(begin: (year: Int, month: Int)?)
+  /// The header; `span` is the local dates of the journal's first and last entries, when it states them.
+  case header(span: JournalctlSpan?)
   /// A line of `journalctl -x` explanation text.
   case explanation
 
   static func == (a: JournalctlLine, b: JournalctlLine) -> Bool {
     switch (a, b) {
     case (.boot(let x), .boot(let y)): return x == y
-    case (.header(let x), .header(let y)): return x?.year == y?.year && x?.month == y?.month
+    case (.header(let x), .header(let y)): return x == y
     case (.explanation, .explanation): return true
     default: return false
     }
@@ -46,10 +46,15 @@ enum JournalctlLine: Equatable {
     guard end >= 12, line[end - 1] == 45, line[end - 2] == 45, line[end - 3] == 32 else { return .explanation }
     let inner = line.slice(3, end - 3)
     if inner.equals("Reboot") { return .boot(id: nil) }
-    if inner.equals("No entries") { return .header(begin: nil) }
+    if inner.equals("No entries") { return .header(span: nil) }
     if inner.count == 37, inner.hasPrefix("Boot "), let id = bootID(inner.dropFirst(5)) { return .boot(id: id) }
-    for prefix in ["Logs begin at ", "Journal begins at "] where inner.starts(with: prefix) {
-      return .header(begin: date(inner.dropFirst(prefix.utf8.count)))
+    let headers: [(String, StaticString)] = [("Logs begin at ", ", end at "), ("Journal begins at ", ", ends at ")]
+    for (prefix, middle) in headers where inner.starts(with: prefix) {
+      let rest = inner.dropFirst(prefix.utf8.count)
+      guard let begin = date(rest), let at = rest.find(middle),
+        let end = date(rest.dropFirst(at + middle.utf8CodeUnitCount))
+      else { return .header(span: nil) }
+      return .header(span: JournalctlSpan(begin: begin, end: end))
     }
     return .explanation
   }
@@ -65,7 +70,7 @@ enum JournalctlLine: Equatable {
   }
 
   /// The `YYYY-MM-DD` of `Www YYYY-MM-DD hh:mm:ss ZONE, …` (journalctl's timestamp style).
-  private static func date(_ b: Bytes) -> (year: Int, month: Int)? {
+  private static func date(_ b: Bytes) -> JournalctlSpan.Day? {
     guard b.count >= 14, b[3] == 32, b[8] == 45, b[11] == 45 else { return nil }
     func number(_ from: Int, _ to: Int) -> Int? {
       var v = 0
@@ -75,10 +80,34 @@ enum JournalctlLine: Equatable {
       }
       return v
     }
-    guard let year = number(4, 8), let month = number(9, 11), year >= 1970, (1...12).contains(month) else {
-      return nil
-    }
-    return (year, month)
+    guard let year = number(4, 8), let month = number(9, 11), let day = number(12, 14), year >= 1970,
+      (1...12).contains(month), (1...31).contains(day)
+    else { return nil }
+    return JournalctlSpan.Day(year: year, month: month, day: day)
+  }
+}
+
+/// The local dates of a journal's first and last entries, as journalctl's header states them.
+struct JournalctlSpan: Equatable, Sendable {
+  struct Day: Equatable, Sendable {
+    var year: Int
+    var month: Int
+    var day: Int
+  }
+  var begin: Day
+  var end: Day
+
+  /// The year of a line stamped `month`/`day` (no year) that is the first of the text.
+  ///
+  /// A dump of the whole journal starts at its first entry, on `begin`'s day: `begin`'s year. A dump cut with
+  /// `--since` or `-b` starts later, anywhere up to `end`: the latest year that does not put the line after `end`
+  /// (as a file's modification time anchors its last line), but not before the earliest one after `begin`.
+  func yearOfFirstLine(month: Int, day: Int) -> Int {
+    let atBegin = month == begin.month && day == begin.day
+    let earliest = (month, day) >= (begin.month, begin.day) ? begin.year : begin.year + 1
+    if atBegin { return earliest }
+    let latest = (month, day) > (end.month, end.day) ? end.year - 1 : end.year
+    return max(earliest, latest)
   }
 }
 

@@ -122,15 +122,16 @@ public enum YearInference {
     public var gzipMTime: UInt32
     /// File-system modification time, seconds since the epoch.
     public var fileMTime: Int64?
-    /// The local year and month of the journal's first entry, as a `journalctl` header before the first dateless
-    /// line states it (`-- Logs begin at Thu 2021-04-29 …`, see `JournalctlLine`).
-    public var journalctlBegin: (year: Int, month: Int)?
+    /// Day of the month of that first dateless line (0 when none).
+    var firstDay = 0
+    /// The journal's first and last days, as a `journalctl` header before the first dateless line states them
+    /// (`-- Logs begin at Thu 2021-04-29 …, end at …`, see `JournalctlLine`).
+    var journalctl: JournalctlSpan?
 
-    public init(firstMonth: Int?, gzipMTime: UInt32, fileMTime: Int64?, journalctlBegin: (year: Int, month: Int)? = nil) {
+    public init(firstMonth: Int?, gzipMTime: UInt32, fileMTime: Int64?) {
       self.firstMonth = firstMonth
       self.gzipMTime = gzipMTime
       self.fileMTime = fileMTime
-      self.journalctlBegin = journalctlBegin
     }
   }
 
@@ -142,7 +143,8 @@ public enum YearInference {
       return FileStart(firstMonth: nil, gzipMTime: 0, fileMTime: mtime)
     }
     var month: Int?
-    var begin: (year: Int, month: Int)?
+    var day = 0
+    var span: JournalctlSpan?
     var h = SyslogHeader()
     head.data.withBytes { data in
       var s = 0
@@ -156,14 +158,17 @@ public enum YearInference {
         while k < line.count, line[k] == 0 { k += 1 }
         line = line.dropFirst(k)
         if SyslogParser.parse(line, into: &h) {
-          if h.isDateless { month = h.month }
-        } else if case .header(let b?) = JournalctlLine.parse(line) {
-          begin = b
+          if h.isDateless { (month, day) = (h.month, h.day) }
+        } else if case .header(let s?) = JournalctlLine.parse(line) {
+          span = s
         }
         s = e + 1
       }
     }
-    return FileStart(firstMonth: month, gzipMTime: head.gzipMTime, fileMTime: mtime, journalctlBegin: begin)
+    var start = FileStart(firstMonth: month, gzipMTime: head.gzipMTime, fileMTime: mtime)
+    start.firstDay = day
+    start.journalctl = span
+    return start
   }
 
   /// The base year (year of the first dateless line) for `starts` (oldest → newest, `names` for messages) and a
@@ -200,10 +205,10 @@ public enum YearInference {
       let (ay, am) = converter.localYearMonth(utcSeconds: utc)
       return carriedBack(from: a, year: starts[a].firstMonth! > am ? ay - 1 : ay)
     }
-    // A journalctl dump's header states when its journal begins: the lines shown start then or later (the
-    // earliest year that fits is taken). It outranks file times, which are the dump's, not the log's.
-    if let a = known.first(where: { starts[$0].journalctlBegin != nil }), let begin = starts[a].journalctlBegin {
-      return (carriedBack(from: a, year: starts[a].firstMonth! >= begin.month ? begin.year : begin.year + 1), nil)
+    // A journalctl dump's header states when its journal begins and ends, and the lines shown lie in between
+    // (`JournalctlSpan.yearOfFirstLine`). It outranks file times, which are the dump's, not the log's.
+    if let a = known.first(where: { starts[$0].journalctl != nil }), let span = starts[a].journalctl {
+      return (carriedBack(from: a, year: span.yearOfFirstLine(month: starts[a].firstMonth!, day: starts[a].firstDay)), nil)
     }
     let gzAnchor = known.last { starts[$0].gzipMTime != 0 }
     let fsAnchor = known.last { starts[$0].fileMTime != nil }
