@@ -90,7 +90,7 @@ import Testing
     }
     let log = Log()
     JournalGroupReader.pull(ranges: 13, jobs: 3) { worker, library, ranges in
-      while let k = ranges.next() {
+      while let k = ranges.take(below: 13) {
         log.lock.lock()
         log.taken.append((worker, k, library === JournalLibrary.forWorker(worker)))
         log.lock.unlock()
@@ -106,7 +106,7 @@ import Testing
     // Given up after range 4: nothing after it is handed out (ranges taken meanwhile by other threads are let be).
     let after = Log()
     JournalGroupReader.pull(ranges: 40, jobs: 2) { worker, _, ranges in
-      while let k = ranges.next() {
+      while let k = ranges.take(below: 40) {
         after.lock.lock()
         after.taken.append((worker, k, true))
         after.lock.unlock()

@@ -112,14 +112,29 @@ enum ParallelIngest {
     }
   }
 
+  /// Hands out 0, 1, 2, … to the threads that share it, each number once, in order. After `giveUp()` it hands out
+  /// `Int.max` only: the work left is moot (`JournalGroupReader.pull`).
   final class Queue: @unchecked Sendable {
     private var next = 0
     private let lock = NSLock()
     func take() -> Int {
       lock.lock()
       defer { lock.unlock() }
+      guard next < .max else { return .max }
       next += 1
       return next - 1
+    }
+
+    /// The next number below `count`, nil when there is none (or after `giveUp()`).
+    func take(below count: Int) -> Int? {
+      let n = take()
+      return n < count ? n : nil
+    }
+
+    func giveUp() {
+      lock.lock()
+      next = .max
+      lock.unlock()
     }
   }
 

@@ -62,7 +62,7 @@ extension JournalGroupReader {
     }
     let group = usable
     Self.pull(ranges: work.count, jobs: jobs) { _, library, ranges in
-      while let k = ranges.next() {
+      while let k = ranges.take(below: work.count) {
         let w = work[k]
         w.reader.library = library
         var s = Self.rangeSink(registry: w.fork, rules: rules, rulesOff: rulesOff, notes: onlineNotes)
@@ -357,8 +357,8 @@ final class HeldWarnings {
   var messages: [String]?
 }
 
-/// One range of boots read by walk mode on its own thread. Written by that thread only, read after every thread
-/// has returned.
+/// One range of boots read by walk mode, by whichever thread took it. Written by that thread only, read after every
+/// thread has returned.
 private final class WalkRange: @unchecked Sendable {
   let boots: [JournalBoot]
   let firstFiles: [[Int]]

@@ -1,6 +1,5 @@
 internal import CSystemd
 import Dispatch
-import Foundation
 
 #if canImport(Glibc)
   import Glibc
@@ -406,7 +405,7 @@ struct JournalGroupReader {
     let handles = ThreadHandles(offered: handle)
     Self.pull(ranges: work.count, jobs: jobs) { worker, library, ranges in
       var own = handles.offered.library === library && worker == 0 ? handles.offered : nil
-      while let k = ranges.next() {
+      while let k = ranges.take(below: work.count) {
         let w = work[k]
         w.reader.library = library
         if own == nil, case .success(let h) = JournalHandle.open(files: files, library: library) {
@@ -446,39 +445,16 @@ struct JournalGroupReader {
 
   /// Runs `body` on `min(jobs, ranges)` threads (the calling thread among them). Each gets its worker number, the
   /// libsystemd copy for it (`JournalLibrary.forWorker`: no two threads share one) and the queue of ranges, whose
-  /// `next()` hands out the lowest range index not taken yet: ranges start in order, and a thread that is done
-  /// with one takes the next.
+  /// `take(below: ranges)` hands out the lowest range index not taken yet: ranges start in order, and a thread that
+  /// is done with one takes the next. Once a range could not be read as it must be (the group is then read again
+  /// another way), `giveUp()` stops the rest: reading them would be wasted.
   static func pull(
-    ranges count: Int, jobs: Int, _ body: @Sendable (_ worker: Int, _ library: JournalLibrary, _ ranges: RangeQueue) -> Void
+    ranges count: Int, jobs: Int,
+    _ body: @Sendable (_ worker: Int, _ library: JournalLibrary, _ ranges: ParallelIngest.Queue) -> Void
   ) {
-    let queue = RangeQueue(count: count)
+    let queue = ParallelIngest.Queue()
     DispatchQueue.concurrentPerform(iterations: Swift.max(1, Swift.min(jobs, count))) { worker in
       body(worker, JournalLibrary.forWorker(worker), queue)
-    }
-  }
-
-  /// The ranges of `pull`, handed out in order. Once a range could not be read as it must be (the group is then
-  /// read again another way), `giveUp()` stops handing out the rest: reading them would be wasted.
-  final class RangeQueue: @unchecked Sendable {
-    private let count: Int
-    private var taken = 0
-    private let lock = NSLock()
-
-    init(count: Int) { self.count = count }
-
-    /// The next range index, nil when all are taken or after `giveUp()`.
-    func next() -> Int? {
-      lock.lock()
-      defer { lock.unlock() }
-      guard taken < count else { return nil }
-      taken += 1
-      return taken - 1
-    }
-
-    func giveUp() {
-      lock.lock()
-      taken = count
-      lock.unlock()
     }
   }
 
@@ -997,14 +973,14 @@ private final class WalkBox: @unchecked Sendable {
   func collect() -> [FileWalk?] { Array(UnsafeBufferPointer(start: slots, count: files.count)) }
 }
 
-/// One range of boots read on its own thread by `JournalGroupReader.feedParallel`. Written by that thread only,
-/// read after every thread has returned.
 /// The caller's handle, offered to worker 0 of `feedParallel` (read by that thread only while the others run).
 private final class ThreadHandles: @unchecked Sendable {
   let offered: JournalHandle
   init(offered: JournalHandle) { self.offered = offered }
 }
 
+/// One range of boots read by `JournalGroupReader.feedParallel`, by whichever thread took it. Written by that thread
+/// only, read after every thread has returned.
 private final class RangeWork: @unchecked Sendable {
   let boots: [JournalBoot]
   /// The handle the range was read with (its thread's, shared with the other ranges that thread took).
