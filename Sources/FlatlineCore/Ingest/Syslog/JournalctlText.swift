@@ -19,15 +19,6 @@ enum JournalctlLine: Equatable {
   /// A line of `journalctl -x` explanation text.
   case explanation
 
-  static func == (a: JournalctlLine, b: JournalctlLine) -> Bool {
-    switch (a, b) {
-    case (.boot(let x), .boot(let y)): return x == y
-    case (.header(let x), .header(let y)): return x == y
-    case (.explanation, .explanation): return true
-    default: return false
-    }
-  }
-
   /// The annotation `line` is, or nil for any other line (a line that starts with `-- ` and is no separator or
   /// header is explanation text). Cheap for other lines: it looks at the first bytes.
   static func parse(_ line: Bytes) -> JournalctlLine? {
