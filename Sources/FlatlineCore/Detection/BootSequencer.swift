@@ -432,9 +432,14 @@ public final class BootSequencer {
     b.gapOrdinal = b.records
   }
 
-  /// The host's boots interleave in this stream's text from `evidence` on (the first such note is kept).
-  public func bootsInterleaved(_ evidence: EvidenceRecord) {
-    if interleaved == nil { interleaved = evidence }
+  /// The host's boots cannot be told apart in this stream's text from `location` on, for `reason`: sets `interleaved`
+  /// (the first reason is kept) and returns its evidence, nil when one was set before.
+  @discardableResult
+  public func bootsInterleaved(at location: SourceLocation, reason: String) -> EvidenceRecord? {
+    guard interleaved == nil else { return nil }
+    let e = EvidenceRecord(kind: .dataGap, time: Record.noTime, location: location, message: reason)
+    interleaved = e
+    return e
   }
 
   /// Changes of time between consecutive records of this host, backwards and forwards, and the first record that
@@ -458,16 +463,13 @@ public final class BootSequencer {
   /// text that goes back at 20 or more changes of time and over four times as often as it goes forward runs
   /// backwards. Then `interleaved` is set and the evidence returned once, for a warning.
   func runsBackwards() -> EvidenceRecord? {
-    guard interleaved == nil, !isJournal, !isLoginRecords, backwardSteps >= 20, backwardSteps > 4 * forwardSteps,
-      let first = firstBackward
+    guard !isJournal, !isLoginRecords, backwardSteps >= 20, backwardSteps > 4 * forwardSteps, let first = firstBackward
     else { return nil }
-    let e = EvidenceRecord(
-      kind: .dataGap, time: Record.noTime, location: first,
-      message: "the records of \(hostName.isEmpty ? "this host" : hostName) run backwards in time (\(backwardSteps) "
+    return bootsInterleaved(
+      at: first,
+      reason: "the records of \(hostName.isEmpty ? "this host" : hostName) run backwards in time (\(backwardSteps) "
         + "steps back, \(forwardSteps) forward): the text was written newest first (`journalctl -r`?), so where each "
         + "boot ended cannot be read from it; give Flatline the log in time order")
-    interleaved = e
-    return e
   }
 
   /// `-- Reboot --` lines of older journalctl text before this host's records, and where the first is; kernel
@@ -488,17 +490,14 @@ public final class BootSequencer {
   /// (`interleaved` is set; the evidence is returned once, for a warning). Without a banner (a dump filtered to one
   /// unit has separators but no kernel lines) nothing is concluded.
   func rebootLinesOutnumberBoots() -> EvidenceRecord? {
-    guard interleaved == nil, !isJournal, bannerRecords > 0, rebootLineCount > 2 * bannerRecords + 2,
-      let first = firstRebootLine
+    guard !isJournal, bannerRecords > 0, rebootLineCount > 2 * bannerRecords + 2, let first = firstRebootLine
     else { return nil }
-    let e = EvidenceRecord(
-      kind: .dataGap, time: Record.noTime, location: first,
-      message: "journalctl output changes boot \(rebootLineCount) times (`-- Reboot --`) against \(bannerRecords) "
+    return bootsInterleaved(
+      at: first,
+      reason: "journalctl output changes boot \(rebootLineCount) times (`-- Reboot --`) against \(bannerRecords) "
         + "kernel banner line(s) of \(hostName.isEmpty ? "this host" : hostName): its boots interleave in this text (as "
         + "on a machine without a real-time clock), so where each ended cannot be read from it; read the binary "
         + "journal instead")
-    interleaved = e
-    return e
   }
 
   public func journalFileOnline(input: Int32, file: String, bootID: String) {

@@ -200,17 +200,21 @@ public struct DetectionEngine: RecordSink {
       }
       sequencers[i].journalFileOnline(input: input, file: file, bootID: tailBootID)
     case .bootsInterleaved(let input, let line, let host, let reason):
-      let stream = registry.inputs[Int(input)].stream
-      let evidence = EvidenceRecord(
-        kind: .dataGap, time: Record.noTime, location: SourceLocation(input: input, line: line), message: reason)
-      for s in sequencers where s.stream == stream && !s.isJournal && s.hostKey == host { s.bootsInterleaved(evidence) }
+      for s in textSequencers(of: input, host: host) {
+        s.bootsInterleaved(at: SourceLocation(input: input, line: line), reason: reason)
+      }
       registry.warn(input, "line \(line): \(reason)")
     case .rebootLines(let input, let line, let host, let count):
-      let stream = registry.inputs[Int(input)].stream
-      for s in sequencers where s.stream == stream && !s.isJournal && s.hostKey == host {
+      for s in textSequencers(of: input, host: host) {
         s.addRebootLines(count, first: SourceLocation(input: input, line: line))
       }
     }
+  }
+
+  /// The text-log sequencers of `host` (as its records name it) in the stream of `input`.
+  private func textSequencers(of input: Int32, host: String) -> [BootSequencer] {
+    let stream = registry.inputs[Int(input)].stream
+    return sequencers.filter { $0.stream == stream && !$0.isJournal && $0.hostKey == host }
   }
 
   /// Appends the sequencers of an engine that read later inputs (other streams) on another thread, as if its
