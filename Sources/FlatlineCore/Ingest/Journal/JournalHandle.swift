@@ -80,9 +80,9 @@ final class JournalHandle: CursorSource {
     return api.previous(j)
   }
 
-  /// True from a step to another entry until its fields are read: sd-journal starts each entry it steps to at its
-  /// first field (`set_location` resets the field position), so `restart_data` is needed only to read an entry
-  /// again. One library call less per entry.
+  /// True while the field position is at the current entry's first field: after a step to another entry
+  /// (sd-journal's `set_location` resets the field position) or a restart, until a field is read. `restart_data` is
+  /// then not needed: one library call less per entry.
   private var atFirstField = false
   @discardableResult func seekHead() -> Int32 { api.seek_head(j) }
   @discardableResult func seekTail() -> Int32 { api.seek_tail(j) }
@@ -158,11 +158,9 @@ final class JournalHandle: CursorSource {
 
   /// Restarts field enumeration of the current entry (a no-op call saved when no field of it was read yet).
   @inline(__always) func restartData() {
-    if atFirstField {
-      atFirstField = false
-    } else {
-      api.restart_data(j)
-    }
+    guard !atFirstField else { return }
+    api.restart_data(j)
+    atFirstField = true
   }
 
   /// Next `FIELD=value` datum of the current entry: > 0 with `data`/`length` set, 0 at the end, < 0 on error.
@@ -171,7 +169,8 @@ final class JournalHandle: CursorSource {
   @inline(__always) func enumerateData(
     _ data: inout UnsafeRawPointer?, _ length: inout Int
   ) -> Int32 {
-    api.enumerate_available_data(j, &data, &length)
+    atFirstField = false
+    return api.enumerate_available_data(j, &data, &length)
   }
 
   /// As `enumerateData`, but an unavailable field is an error (it is not skipped): `sd_journal_enumerate_data`.
@@ -181,7 +180,8 @@ final class JournalHandle: CursorSource {
   @inline(__always) func enumerateDataStrict(
     _ data: inout UnsafeRawPointer?, _ length: inout Int
   ) -> Int32 {
-    api.enumerate_data(j, &data, &length)
+    atFirstField = false
+    return api.enumerate_data(j, &data, &length)
   }
 
   /// The value of one field of the current entry (text), or nil.
