@@ -342,6 +342,38 @@ func work(_ time: String, host: String = "web1") -> L {
     #expect(late.hosts[0].boots.map(\.ending) == [.reboot, .powerLoss, .running])
   }
 
+  /// Debian's rsyslog also writes `auth.log` and `daemon.log`: no kernel lines, so each holds one boot that runs
+  /// across the host's reboots, and the shutdown lines in it (logind's, systemd's) are an earlier boot's. They once
+  /// turned a later power loss into a reboot, and the running boot into a reboot.
+  @Test func shutdownLinesOfAFileWithoutBootStartsStayWithTheirBoot() {
+    let logindReboot = L(time: "03-01 11:00:00", tag: "systemd-logind", msg: "System is rebooting.", pid: 581)
+    let stopping = L(time: "03-01 11:00:00", tag: "systemd", msg: "Stopped target Multi-User System.", pid: 1)
+    let syslog = kernelBoot("03-01 10:00:00") + [work("03-01 10:30:00"), logindReboot, stopping]
+      + [L(time: "03-01 11:00:01", tag: "rsyslogd", msg: rsyslogExit)]
+      + kernelBoot("03-01 11:01:00") + [work("03-01 12:00:00")]
+      + kernelBoot("03-01 12:30:00") + [work("03-01 13:00:00")]
+    let cron = { (t: String) in
+      L(time: t, tag: "CRON", msg: "pam_unix(cron:session): session opened for user root", pid: 1400)
+    }
+    // auth.log ends in the boot that lost power; daemon.log in the running one.
+    let auth = [cron("03-01 10:17:01"), logindReboot, cron("03-01 11:17:01"), cron("03-01 11:59:01")]
+    let daemon = [work("03-01 10:30:00"), stopping, work("03-01 11:02:00"), work("03-01 13:00:00")]
+    for streams in [[auth], [daemon], [auth, daemon], [daemon, auth]] {
+      let r = analyze(syslog, streams: streams)
+      #expect(r.hosts.count == 1)
+      #expect(r.hosts[0].boots.map(\.ending) == [.reboot, .powerLoss, .running])
+      #expect(r.hosts[0].boots[0].evidence.allSatisfy { $0.location.input == 0 })
+    }
+    // Lines logged after the last boot start that another file saw are that boot's: a clean end seen only in
+    // daemon.log still counts where the other file (kern.log) cannot show shutdowns.
+    let kern = kernelBoot("03-01 10:00:00") + kernelBoot("03-01 11:01:00")
+    let finalStop = [work("03-01 10:30:00"), stopping, work("03-01 11:02:00"),
+      L(time: "03-01 12:00:00", tag: "systemd-logind", msg: "System is powering down.", pid: 581),
+      L(time: "03-01 12:00:01", tag: "systemd", msg: "Stopped target Multi-User System.", pid: 1)]
+    let k = analyze(kern, streams: [finalStop])
+    #expect(k.hosts[0].boots.map(\.ending) == [.unknown, .shutdown])
+  }
+
   @Test func sameBootInTwoStreamsIsOneBoot() {
     // syslog (can show shutdowns) and kern.log (kernel only) of one host.
     let syslog = kernelBoot("03-01 10:00:00") + [L(time: "03-01 11:00:00", tag: "rsyslogd", msg: rsyslogExit)]

@@ -14,6 +14,11 @@ public final class StreamTimeline {
   public var interleaved: EvidenceRecord?
   public var boots: [BootState]
   public private(set) var verdicts: [BootVerdict] = []
+  /// For a text stream that never saw a boot begin: the latest boot start another stream of the host saw inside
+  /// its one boot. Such a file (`auth.log`, `daemon.log`: no kernel lines) runs across the host's reboots, and what
+  /// it saw of an ending (logind's `System is rebooting.`, systemd's stop lines) may be an earlier boot's. See
+  /// `HostMerger.markSpans`.
+  public internal(set) var spannedStart: Int64?
 
   /// A text stream none of whose lines named a host (its name is a stand-in).
   public private(set) var hostless: Bool
@@ -72,6 +77,12 @@ public final class StreamTimeline {
       }
       return v
     }
+    if let start = spannedStart, verdicts[0].evidence.contains(where: { $0.time != Record.noTime && $0.time < start })
+    {
+      // Some of what this verdict rests on was logged before a boot that began inside this stream's boot: it
+      // belongs to an earlier boot, so the stream says nothing of how this one ended.
+      verdicts[0] = BootVerdict(ending: .unknown, confidence: 0, evidence: [], end: nil, silent: true)
+    }
   }
 }
 
@@ -101,7 +112,6 @@ public enum HostMerger {
     // lead below.
     func rank(_ t: StreamTimeline) -> Int { t.isJournal ? 0 : t.isLoginRecords ? 2 : 1 }
     timelines.sort { (rank($0), $0.name) < (rank($1), $1.name) }
-    for t in timelines { t.judge() }
     // Group by machine: journals by machine ID, text logs by host name; text names join a journal of that name.
     var groups: [[StreamTimeline]] = []
     var byKey: [String: Int] = [:]
@@ -121,8 +131,14 @@ public enum HostMerger {
       for a in t.aliases where byKey["name:" + shortName(a)] == nil { byKey["name:" + shortName(a)] = byKey[nameKey] }
     }
     return groups.map { group in
-      // The stream with the most boots leads; journals first on ties (they carry boot IDs).
+      markSpans(group)
+      for t in group { t.judge() }
+      // The stream with the most boots leads; journals first on ties (they carry boot IDs). Streams with boots
+      // that run across another stream's boot start come last: their boots are placed by those starts.
       let ordered = group.enumerated().sorted { a, b in
+        let sa = a.element.spannedStart != nil
+        let sb = b.element.spannedStart != nil
+        if sa != sb { return !sa }
         if a.element.boots.count != b.element.boots.count { return a.element.boots.count > b.element.boots.count }
         return a.offset < b.offset
       }.map(\.element)
@@ -131,6 +147,34 @@ public enum HostMerger {
         merged = align(merged, ordered, ti)
       }
       return (ordered, merged)
+    }
+  }
+
+  /// Finds the text streams of `group` that never saw a boot begin and inside whose one boot another of its
+  /// streams saw a boot begin (`StreamTimeline.spannedStart`): a start later than the boot's first record and not
+  /// after its last. A login-records boot record comes up to `loginBootDelay` after the kernel banner, so such a
+  /// start counts only that much after the first record. Starts stamped before the clock was set say nothing about
+  /// where they fall.
+  ///
+  /// Only streams without any boot start: where a stream has boots of its own, a start of another stream inside
+  /// one of them is more likely a clock that went back at boot (RTC-less boards restore an old time) than a boot
+  /// the stream missed.
+  static func markSpans(_ group: [StreamTimeline]) {
+    var starts: [(timeline: Int, time: Int64, login: Bool)] = []
+    for (ti, t) in group.enumerated() {
+      for b in t.boots where b.startKnown && !b.clockUnsetAtStart && b.firstTime != Record.noTime {
+        starts.append((ti, b.firstTime, t.isLoginRecords))
+      }
+    }
+    for (ti, t) in group.enumerated() {
+      t.spannedStart = nil
+      guard !t.isJournal, !t.isLoginRecords, t.boots.count == 1, let b = t.boots.first, !b.startKnown,
+        b.firstTime != Record.noTime, b.lastTime != Record.noTime
+      else { continue }
+      for s in starts where s.timeline != ti && s.time <= b.lastTime {
+        guard s.time > b.firstTime + (s.login ? loginBootDelay : 0) else { continue }
+        t.spannedStart = max(t.spannedStart ?? s.time, s.time)
+      }
     }
   }
 
@@ -230,7 +274,18 @@ public enum HostMerger {
     // sides have one, decide alone.
     func matches(_ i: Int, _ j: Int) -> Bool {
       let b = other[j]
-      let members = merged[i].members.map { (boot: tl[$0.timeline].boots[$0.boot], index: $0.boot, count: tl[$0.timeline].boots.count) }
+      // A boot that runs across other streams' boot starts (`spannedStart`) is placed by where its data ends: only
+      // against boots whose start is known, and no other boot is placed against it.
+      var kept = merged[i].members.filter { tl[$0.timeline].spannedStart == nil }
+      if kept.isEmpty { kept = merged[i].members }
+      let members = kept.map {
+        (boot: tl[$0.timeline].boots[$0.boot], index: $0.boot, count: tl[$0.timeline].boots.count)
+      }
+      if tl[ti].spannedStart != nil {
+        return members.contains { x in
+          x.boot.startKnown && within(b.lastTime, x.boot, openEnded: x.index == x.count - 1)
+        }
+      }
       if b.bootID != nil, let withID = members.first(where: { $0.boot.bootID != nil }) {
         return withID.boot.bootID == b.bootID
       }
