@@ -130,7 +130,9 @@ import Testing
 
   /// A generated file: five hosts interleaved, dateless stamps across New Year, continuation lines, kernel
   /// banners, clean and unclean ends, filesystem recovery at boot, a NUL run, a header-less line, an over-long line.
-  static func generated(to path: String) throws {
+  /// `precise`: the same lines with RFC 3339 high-precision stamps (`RSYSLOG_FileFormat`): every line of a second
+  /// gets its own microseconds.
+  static func generated(to path: String, precise: Bool = false) throws {
     var out = ""
     var month = 12
     var day = 31
@@ -138,11 +140,19 @@ import Testing
     var minute = 0
     var second = 0
     let months = ["", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    var micro = 0
     func stamp() -> String {
+      if precise {
+        micro = min(micro + 137, 999_999)
+        return String(
+          format: "%04d-%02d-%02dT%02d:%02d:%02d.%06d+00:00", month == 12 ? 2023 : 2024, month, day, hour, minute,
+          second, micro)
+      }
       let d = day < 10 ? " \(day)" : "\(day)"
       return String(format: "%@ %@ %02d:%02d:%02d", months[month], d, hour, minute, second)
     }
     func tick(_ s: Int) {
+      micro = 0
       second += s
       while second >= 60 {
         second -= 60
@@ -168,6 +178,11 @@ import Testing
     }
     let hosts = ["alpha", "bravo", "charlie", "delta", "echo"]
     var uptime = [Double](repeating: 100, count: hosts.count)
+    // The file begins with a boot of alpha: rsyslog's first lines, then the kernel's.
+    out += "\(stamp()) alpha rsyslogd: [origin software=\"rsyslogd\" swVersion=\"8.2\" x-pid=\"3\"] start\n"
+    out += "\(stamp()) alpha systemd[1]: Finished Flush Journal to Persistent Storage.\n"
+    out += "\(stamp()) alpha kernel: [    0.000000] Linux version 6.1.0 (gcc) #1 SMP\n"
+    uptime[0] = 3
     for step in 0..<6000 {
       if next(3) == 0 { tick(2) }
       let h = next(hosts.count)
@@ -261,6 +276,42 @@ import Testing
     let inferred = Self.report([d], jobs: 1)
     let split = Self.report([d], jobs: 2, chunk: 20_000)
     #expect(split == inferred, "\(Self.firstDifference(inferred, split))")
+  }
+
+  /// With RFC 3339 high-precision stamps no two lines share a timestamp, but a boot's first lines still share a
+  /// second: every boot ends as in the same file with whole-second stamps, also when read in chunks.
+  @Test func highPrecisionStampsEndBootsAsWholeSeconds() throws {
+    let d = Self.tempDir("precise")
+    defer { try? FileManager.default.removeItem(atPath: d) }
+    try FileManager.default.createDirectory(atPath: d + "/whole", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: d + "/precise", withIntermediateDirectories: true)
+    try Self.generated(to: d + "/whole/syslog")
+    try Self.generated(to: d + "/precise/syslog", precise: true)
+    func endings(_ dir: String, jobs: Int = 1, chunk: Int = 0) -> [String] {
+      var ingest = IngestOptions(year: 2023, timeZone: "UTC")
+      if chunk > 0 {
+        ingest.splitThreshold = 0
+        ingest.splitChunkBytes = chunk
+        ingest.balanceWholeSets = false
+      }
+      var o = AnalysisOptions(paths: [dir], ingest: ingest)
+      o.jobs = jobs
+      // Endings, and downtimes to the nearest second (the precise stamps move them by milliseconds).
+      return Analyzer.run(o).hosts.map { h in
+        h.name + ": "
+          + h.boots.map { "\($0.ending) \($0.downtime.map { ($0 + 500_000) / 1_000_000 } ?? -1)" }
+          .joined(separator: ", ")
+      }
+    }
+    let whole = endings(d + "/whole")
+    #expect(whole.count == 5)
+    #expect(whole.joined().contains("shutdown") && whole.joined().contains("powerLoss"), "\(whole)")
+    #expect(endings(d + "/precise") == whole)
+    let one = Self.report([d + "/precise"], jobs: 1, year: 2023)
+    for chunk in [7_919, 50_000] {
+      let split = Self.report([d + "/precise"], jobs: 2, chunk: chunk, year: 2023)
+      #expect(split == one, "chunk \(chunk): \(Self.firstDifference(one, split))")
+    }
   }
 
   @Test func rotationSetWithBigFiles() throws {

@@ -26,7 +26,7 @@ import Foundation
 ///   held records are applied, the unit's first boot (begun before the cut) joins the last one, stream ordinals
 ///   shift, start-of-boot evidence is judged with the true record counts. Hosts first seen in a unit are new.
 ///   Where the join cannot be exact — a kernel banner phase open across the cut, records held with the same
-///   time on both sides and a banner among them, more start candidates than kept — the whole set is read again
+///   second on both sides and a banner among them, more start candidates than kept — the whole set is read again
 ///   on one thread (`fallbacks`), so the result never depends on where the cuts fell.
 /// - **Rule hits and instance ids** are appended in unit order.
 enum SplitIngest {

@@ -3,7 +3,7 @@
 /// Fed one record at a time, it opens a boot at each kernel banner (text logs) or boot ID (journals) and
 /// collects what each boot shows about its end. Text logs need one subtlety: rsyslog writes a boot's first
 /// userspace lines (its own `start`, `systemd-fsck`, `Flush Journal…`) *before* the kernel ring buffer with
-/// the same timestamp. Records are therefore held briefly while their timestamp does not change; when a
+/// the same timestamp. Records are therefore held briefly while their timestamp's second does not change; when a
 /// banner arrives, the held records from the boot's opener on (the syslog daemon's start line, or the first
 /// record after a NUL run) move to the new boot instead of being the previous boot's last words.
 public final class BootSequencer {
@@ -46,14 +46,27 @@ public final class BootSequencer {
   /// Times before this (1990-01-01) are a clock that was not set yet (RTC-less boards write 1970 stamps).
   public static let clockSetThreshold: Int64 = 631_152_000 * 1_000_000
 
-  // MARK: Pending records (same timestamp, not yet assigned)
+  // MARK: Pending records (same second, not yet assigned)
 
-  /// Records held while their timestamp does not change, oldest at `head` (see `PendingRing`).
+  /// Records held while the second of their timestamp does not change, oldest at `head` (see `PendingRing`).
   /// A `let`: reading a `var` class property in the per-record path costs a retain/release pair.
   private let ring = PendingRing(capacity: 512)
   private var head: Int { ring.head }
   private var count: Int { ring.count }
+  /// The last record's time, and its second (`second(of:)`), which the held records share.
   private var pendingTime: Int64 = .min
+  private var pendingSecond: Int64 = .min
+
+  /// The whole second of `t` (`Record.noTime` stays itself). Held records share a second, not a timestamp:
+  /// rsyslog stamps a boot's first lines as it reads them, within the same second, and with RFC 3339
+  /// high-precision stamps (`RSYSLOG_FileFormat`) no two of them have the same microseconds. Keyed by the
+  /// timestamp, those lines became the previous boot's last words — on a file that begins with a boot, a boot
+  /// "before the data" that ended in a power loss, 0 s before the real one began.
+  @inline(__always)
+  static func second(of t: Int64) -> Int64 {
+    if t == Record.noTime { return t }
+    return t >= 0 ? t / 1_000_000 : (t + 1) / 1_000_000 - 1
+  }
 
   // Kernel banner phase: banners seen while a boot's kernel is still printing its early lines belong to it.
   private var inBannerPhase = false
@@ -73,9 +86,9 @@ public final class BootSequencer {
   /// True when this sequencer reads a chunk of a stream: the boot running when its records begin may have begun
   /// in an earlier chunk (its start-of-boot evidence is kept as candidates, see `BootState.continueWith`).
   var readsChunk = false
-  /// Time of the first record, and whether a boot opened before the time first changed (the records held with
-  /// that time might have joined records the previous chunk held).
-  private var firstRecordTime: Int64?
+  /// Second of the first record, and whether a boot opened before the second first changed (the records held
+  /// with that second might have joined records the previous chunk held).
+  private var firstRecordSecond: Int64?
   private var timeChanged = false
   private var openedBeforeTimeChanged = false
   /// A boot opened with records held and no boot before it: the previous chunk's boot would have changed how
@@ -105,8 +118,12 @@ public final class BootSequencer {
       return
     }
     if r.time != pendingTime {
-      flushPending()
-      if firstRecordTime == nil { firstRecordTime = r.time } else { timeChanged = true }
+      let second = Self.second(of: r.time)
+      if second != pendingSecond {
+        flushPending()
+        if firstRecordSecond == nil { firstRecordSecond = second } else { timeChanged = true }
+        pendingSecond = second
+      }
       if r.time != Record.noTime && pendingTime != Record.noTime { countStep(back: r.time < pendingTime, r) }
       pendingTime = r.time
     }
@@ -174,7 +191,7 @@ public final class BootSequencer {
   }
 
   private func openBoot(banner r: Record) {
-    // Find where the new boot begins among the held records (all share the banner's timestamp).
+    // Find where the new boot begins among the held records (all share the banner's second).
     var split = count
     let nothingBefore = boots.isEmpty || (boots.last!.isEmpty && !boots.last!.startKnown)
     if nothingBefore {
@@ -198,7 +215,7 @@ public final class BootSequencer {
         i -= 1
       }
       split = opener ?? fallback
-      // rsyslog writes a boot's first userspace lines before its own start line, with the same timestamp:
+      // rsyslog writes a boot's first userspace lines before its own start line, in the same second:
       // they open the new boot too. A NUL run is a hard boundary (lost writes end the old boot there).
       if let o = opener, ring.nulBefore[ring.slot(o)] == 0 {
         while split > 0 {
@@ -237,12 +254,12 @@ public final class BootSequencer {
   }
 
   /// Whether `continueWith(next)` is exact: false when the chunk's start depended on state it could not know
-  /// (a kernel banner phase open across the cut, records held with the same time on both sides and a banner
+  /// (a kernel banner phase open across the cut, records held with the same second on both sides and a banner
   /// among them, a boot opened over held records as if nothing came before, more start candidates than kept).
   func canContinue(with next: BootSequencer) -> Bool {
     guard !isJournal, !isLoginRecords, !next.isJournal, !next.isLoginRecords else { return false }
     if inBannerPhase || next.openedWithoutPredecessor { return false }
-    if count > 0 && pendingTime == next.firstRecordTime && next.openedBeforeTimeChanged { return false }
+    if count > 0 && pendingSecond == next.firstRecordSecond && next.openedBeforeTimeChanged { return false }
     return !next.boots.contains { $0.candidatesOverflow }
   }
 
@@ -271,6 +288,7 @@ public final class BootSequencer {
     // The live state is the next chunk's.
     ring.swapContents(with: next.ring)
     pendingTime = next.pendingTime
+    pendingSecond = next.pendingSecond
     inBannerPhase = next.inBannerPhase
     bannerPhaseStart = next.bannerPhaseStart
     bannerPhaseKernelRecords = next.bannerPhaseKernelRecords
