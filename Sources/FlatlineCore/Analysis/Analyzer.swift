@@ -116,7 +116,8 @@ public enum Analyzer {
       let dir = directory(files[0])
       SyslogSource(
         files: files, registry: registry, options: options, siblingYearShift: yearHints.fileTimeShift[dir],
-        journalAnchor: yearHints.journalEnd[dir], fileStarts: yearHints.fileStarts[files[0]]
+        journalAnchor: yearHints.journalEnd[dir], fileStarts: yearHints.fileStarts[files[0]],
+        zoneHint: yearHints.zoneHints[files[0]]
       ).run(into: &sink)
     case .journalFiles(let files):
       JournalSource(files: files, registry: registry, options: options).run(into: &sink)
@@ -145,10 +146,14 @@ public enum Analyzer {
     public var journalEnd: [String: Int64] = [:]
     /// Per syslog set (keyed by its oldest file): the heads read here, so the set's source does not read them again.
     public var fileStarts: [String: [YearInference.FileStart]] = [:]
+    /// Per syslog set (keyed by its oldest file): the UTC offset it was written at, as a journal of the same machine
+    /// in its folder or below shows (`ZoneHint`); only without `--timezone`.
+    public var zoneHints: [String: ZoneHint] = [:]
 
     public init() {}
 
     init(_ inputs: [DiscoveredInput], _ options: IngestOptions) {
+      if options.timeZone == nil { findZoneHints(inputs) }
       guard options.year == nil, let zone = LocalTimeConverter(identifier: options.timeZone) else { return }
       // Journal ends only anchor the year of dateless syslog sets: without one, no journal is opened for them.
       let hasSyslog = inputs.contains { if case .syslogSet = $0 { return true } else { return false } }
@@ -168,6 +173,26 @@ public enum Analyzer {
           noteJournalEnd(directory(path), JournalTail.lastRealtime(input))
         default:
           break
+        }
+      }
+    }
+
+    private mutating func findZoneHints(_ inputs: [DiscoveredInput]) {
+      let journals = inputs.compactMap { input -> (dir: String, input: DiscoveredInput)? in
+        switch input {
+        case .journalFiles(let files): return (directory(files[0]), input)
+        case .journalExport(let path), .journalJSON(let path): return path == "-" ? nil : (directory(path), input)
+        default: return nil
+        }
+      }
+      guard !journals.isEmpty else { return }
+      for case .syslogSet(let files) in inputs {
+        let dir = directory(files[0])
+        for j in journals where j.dir == dir || j.dir.hasPrefix(dir + "/") {
+          if let hint = ZoneHint.find(syslog: files, journal: j.input) {
+            zoneHints[files[0]] = hint
+            break
+          }
         }
       }
     }

@@ -19,12 +19,16 @@ public struct SyslogSource {
   public var journalAnchor: Int64?
   /// The files' heads as year inference reads them, when the caller has read them already (nil: read here).
   public var fileStarts: [YearInference.FileStart]?
+  /// The UTC offset a journal of the same machine shows the set was written at (`ZoneHint`); used instead of the
+  /// analysing machine's zone when they differ and no `--timezone` is given.
+  public var zoneHint: ZoneHint?
 
   /// `files`: one rotation set, oldest first.
   public init(
     files: [String], registry: InputRegistry, options: IngestOptions, siblingYearShift: Int? = nil,
-    journalAnchor: Int64? = nil, fileStarts: [YearInference.FileStart]? = nil
+    journalAnchor: Int64? = nil, fileStarts: [YearInference.FileStart]? = nil, zoneHint: ZoneHint? = nil
   ) {
+    self.zoneHint = zoneHint
     self.fileStarts = fileStarts
     self.journalAnchor = journalAnchor
     self.files = files
@@ -57,6 +61,12 @@ public struct SyslogSource {
     if converter == nil {
       registry.warn(indices[0], "unknown time zone '\(options.timeZone ?? "")'; using UTC")
       converter = LocalTimeConverter(zone: .gmt)
+    }
+    if options.timeZone == nil, let hint = zoneHint, let local = converter,
+      let (fixed, warning) = ZoneHint.override(hint, local: local)
+    {
+      converter = fixed
+      registry.warn(indices[0], warning)
     }
     let zone = converter!
 

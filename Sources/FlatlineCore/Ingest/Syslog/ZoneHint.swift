@@ -1,0 +1,235 @@
+import Foundation
+
+/// The UTC offset a syslog set was written at, as a journal of the same machine shows.
+///
+/// RFC 3164 stamps (and ISO stamps without an offset) carry no zone: they are read in the analysing machine's zone
+/// unless `--timezone` is given. Logs copied from a server in another zone then sit hours away from that server's
+/// journal, whose times are absolute: each boot appears twice, one copy ending `unknown`, with "clock jump"s in
+/// between. rsyslog writes the journal's messages as they come, so the syslog's last lines are journal entries too.
+/// When such lines are found among the journal's last entries — same host, identifier, PID and message, each of
+/// them there once — at the same whole quarter-hour offset (to within 2 s), that offset is the zone the syslog was
+/// written in at its end.
+public struct ZoneHint: Sendable, Equatable {
+  /// Seconds east of UTC.
+  public var offset: Int
+  /// Time (µs since the epoch) of the latest journal entry matched.
+  public var at: Int64
+  /// How many syslog lines agreed.
+  public var lines: Int
+
+  public init(offset: Int, at: Int64, lines: Int) {
+    self.offset = offset
+    self.at = at
+    self.lines = lines
+  }
+
+  /// How many of the syslog's last lines are looked up, and how many journal entries back from the end.
+  static let syslogLines = 200
+  static let journalEntries = 5000
+  /// Bytes read from the end of the newest syslog file.
+  static let tailBytes = 256 << 10
+  /// Largest journal export or JSON file read for this (it is read whole).
+  static let maxStreamBytes: Int64 = 16 << 20
+  /// Lines that must agree.
+  static let minimumLines = 2
+
+  /// One record: what must be equal on both sides.
+  struct Key: Hashable {
+    var host: String
+    var identifier: String
+    var pid: String
+    var message: String
+  }
+
+  /// The offset of syslog set `files` (oldest first) against a journal (`journal`: a discovered journal input), or
+  /// nil when fewer than `minimumLines` of the syslog's last lines are found in the journal's last entries at one
+  /// offset, or when any found line says otherwise.
+  static func find(syslog files: [String], journal: DiscoveredInput) -> ZoneHint? {
+    guard let newest = files.last else { return nil }
+    let lines = lastLines(path: newest)
+    guard lines.count >= minimumLines else { return nil }
+    let entries = lastEntries(journal)
+    guard !entries.isEmpty else { return nil }
+    var byKey: [Key: Int64?] = [:]
+    for e in entries {
+      // Also without the PID, for syslog lines whose tag has none. A key seen twice (a message repeated) is
+      // ambiguous: nil.
+      var bare = e.key
+      bare.pid = ""
+      for k in e.key.pid.isEmpty ? [bare] : [e.key, bare] {
+        if byKey[k] != nil { byKey[k] = .some(nil) } else { byKey[k] = e.time }
+      }
+    }
+    var votes: [Int: (count: Int, at: Int64)] = [:]
+    for line in lines {
+      guard case .some(.some(let t)) = byKey[line.key], let offset = offset(line, journalTime: t) else { continue }
+      let v = votes[offset, default: (0, t)]
+      votes[offset] = (v.count + 1, max(v.at, t))
+    }
+    guard votes.count == 1, let (offset, v) = votes.first, v.count >= minimumLines else { return nil }
+    return ZoneHint(offset: offset, at: v.at, lines: v.count)
+  }
+
+  /// A dateless or zoneless syslog line: its civil stamp and key.
+  struct Line {
+    var month: Int
+    var day: Int
+    var year: Int
+    var seconds: Int
+    var key: Key
+  }
+
+  /// The offset at which `line`'s civil stamp is UTC time `t` (µs), a whole quarter-hour within −12…+14 h to
+  /// within 2 s; nil otherwise.
+  static func offset(_ line: Line, journalTime t: Int64) -> Int? {
+    let utc = Int(t / 1_000_000)
+    let days = utc >= 0 ? utc / 86400 : (utc - 86399) / 86400
+    let (y, m, _) = CivilTime.civilFromDays(days)
+    var year = line.year
+    if year == 0 {
+      // Dateless: the journal entry's year, or the one before or after across New Year.
+      year = y
+      if line.month == 12 && m == 1 { year -= 1 } else if line.month == 1 && m == 12 { year += 1 }
+    }
+    let naive = CivilTime.daysFromCivil(year, line.month, line.day) * 86400 + line.seconds
+    let diff = naive - utc
+    let quarter = 900
+    let rounded = (diff >= 0 ? diff + quarter / 2 : diff - quarter / 2) / quarter * quarter
+    guard abs(diff - rounded) <= 2, rounded >= -12 * 3600, rounded <= 14 * 3600 else { return nil }
+    return rounded
+  }
+
+  /// The last `syslogLines` zoneless, non-kernel lines of a plain file (a gzip member gives none), newest first.
+  static func lastLines(path: String) -> [Line] {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return [] }
+    defer { close(fd) }
+    let size = lseek(fd, 0, SEEK_END)
+    guard size > 0 else { return [] }
+    var magic: [UInt8] = [0, 0]
+    guard magic.withUnsafeMutableBytes({ pread(fd, $0.baseAddress, 2, 0) }) == 2, magic != [0x1f, 0x8b] else {
+      return []
+    }
+    let want = Int(min(Int64(size), Int64(tailBytes)))
+    var buf = [UInt8](repeating: 0, count: want)
+    let got = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, want, off_t(size) - off_t(want)) }
+    guard got == want else { return [] }
+    var out: [Line] = []
+    var end = got
+    var header = SyslogHeader()
+    buf.withUnsafeBufferPointer { b in
+      guard let base = b.baseAddress else { return }
+      while end > 0 && out.count < syslogLines {
+        var start = end - 1
+        while start > 0 && base[start - 1] != 10 { start -= 1 }
+        // The first piece of a tail read from the middle of a file may be the end of a line: not used.
+        if start == 0 && want < size { break }
+        var n = end - start
+        if n > 0 && base[start + n - 1] == 13 { n -= 1 }
+        let text = Bytes(base: base + start, count: n)
+        end = start > 0 ? start - 1 : 0
+        guard n > 0, memchr(base + start, 0, n) == nil else { continue }
+        header = SyslogHeader()
+        guard SyslogParser.parse(text, into: &header), header.time == Record.noTime, header.month != 0,
+          !header.isKernel, !header.identifier.isEmpty, !header.message.isEmpty
+        else { continue }
+        out.append(Line(
+          month: header.month, day: header.day, year: header.year,
+          seconds: header.hour * 3600 + header.minute * 60 + header.second,
+          key: Key(
+            host: shortHost(header.host.string), identifier: header.identifier.string, pid: header.pid.string,
+            message: header.message.string)))
+      }
+    }
+    return out
+  }
+
+  /// (time, key) of the journal's last `journalEntries` entries.
+  static func lastEntries(_ input: DiscoveredInput) -> [(time: Int64, key: Key)] {
+    switch input {
+    case .journalFiles(let files):
+      guard case .success(let h) = JournalHandle.open(files: files) else { return [] }
+      h.seekTail()
+      var out: [(time: Int64, key: Key)] = []
+      while out.count < journalEntries, h.previous() > 0 {
+        guard let t = h.realtime(), let message = h.fieldString("MESSAGE"),
+          let identifier = h.fieldString("SYSLOG_IDENTIFIER")
+        else { continue }
+        let pid = h.fieldString("SYSLOG_PID") ?? h.fieldString("_PID") ?? ""
+        let host = shortHost(h.fieldString("_HOSTNAME") ?? "")
+        out.append((Int64(clamping: t), Key(host: host, identifier: identifier, pid: pid, message: message)))
+      }
+      return out
+    case .journalExport(let path), .journalJSON(let path):
+      guard path != "-" else { return [] }
+      var st = stat()
+      guard stat(path, &st) == 0, Int64(st.st_size) <= maxStreamBytes else { return [] }
+      // Read whole into a scratch registry (nothing registered for the analysis), keeping the last entries.
+      var sink = LastRecords(limit: journalEntries)
+      JournalStreamSource(path: path, registry: InputRegistry(), options: IngestOptions(timeZone: "UTC"))
+        .run(into: &sink)
+      return sink.ordered()
+    default:
+      return []
+    }
+  }
+
+  /// A host name compared without its domain (`db-1.example.com` is `db-1`), lowercased.
+  static func shortHost(_ name: String) -> String {
+    String(name.lowercased().split(separator: ".", maxSplits: 1).first ?? "")
+  }
+
+  /// When `hint` differs from `local`'s offset at the hint's time: a converter at the hint's offset, and the warning
+  /// that says so. The offset is fixed: the log's earlier lines may have been written before a daylight-saving
+  /// change, which only the machine's zone (`--timezone`) knows.
+  static func override(_ hint: ZoneHint, local: LocalTimeConverter) -> (LocalTimeConverter, String)? {
+    let localOffset = local.zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(hint.at) / 1e6))
+    guard localOffset != hint.offset, let fixed = TimeZone(secondsFromGMT: hint.offset) else { return nil }
+    let apart = abs(hint.offset - localOffset)
+    let distance = apart % 3600 == 0 ? "\(apart / 3600)h" : "\(apart / 3600)h \(apart % 3600 / 60)m"
+    let warning = "times read as \(describe(offset: hint.offset)): at that offset its last \(hint.lines) lines are "
+      + "entries of the same machine's journal in this folder, which the zone of this analysis (\(local.name), "
+      + "\(describe(offset: localOffset))) would put \(distance) away; a fixed offset, so set --timezone to the "
+      + "machine's zone if the log spans a daylight-saving change"
+    return (LocalTimeConverter(zone: fixed), warning)
+  }
+
+  /// "UTC+05:30".
+  public static func describe(offset: Int) -> String {
+    let a = abs(offset)
+    let hm = String(format: "%02d:%02d", a / 3600, a % 3600 / 60)
+    return "UTC" + (offset < 0 ? "-" : "+") + hm
+  }
+}
+
+/// Keeps the last `limit` records' (time, key), as `ZoneHint` compares them.
+private struct LastRecords: RecordSink {
+  let limit: Int
+  private var ring: [(time: Int64, key: ZoneHint.Key)] = []
+  private var next = 0
+
+  init(limit: Int) { self.limit = limit }
+
+  mutating func consume(_ r: Record) {
+    guard r.time != Record.noTime, !r.identifier.isEmpty else { return }
+    let e = (
+      time: r.time,
+      key: ZoneHint.Key(
+        host: ZoneHint.shortHost(r.host.string), identifier: r.identifier.string,
+        pid: r.pid > 0 ? String(r.pid) : "", message: r.message.string)
+    )
+    if ring.count < limit {
+      ring.append(e)
+    } else {
+      ring[next] = e
+      next = (next + 1) % limit
+    }
+  }
+
+  mutating func note(_ note: SourceNote) {}
+
+  /// Newest first.
+  func ordered() -> [(time: Int64, key: ZoneHint.Key)] {
+    Array((ring[next...] + ring[..<next]).reversed())
+  }
+}

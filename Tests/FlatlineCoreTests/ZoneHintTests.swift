@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+
+@testable import FlatlineCore
+
+/// A dateless syslog written in another zone than the analysis runs in is read at the offset that the same
+/// machine's journal in its folder shows.
+@Suite struct ZoneHintTests {
+  static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+  /// `Mmm dd hh:mm:ss` of UTC time `t` (µs) moved by `offset` seconds.
+  static func stamp(_ t: Int64, offset: Int) -> String {
+    let s = Int(t / 1_000_000) + offset
+    let (_, m, d) = CivilTime.civilFromDays(s / 86400)
+    let r = s % 86400
+    return String(format: "%@ %2d %02d:%02d:%02d", months[m - 1], d, r / 3600, r % 3600 / 60, r % 60)
+  }
+
+  /// Two boots of `db-7` as a journal export and as the syslog rsyslog wrote from it, its stamps at `offset`.
+  static func folder(offset: Int) throws -> String {
+    let dir = NSTemporaryDirectory() + "flatline-zone-\(getpid())-\(offset)"
+    try? FileManager.default.removeItem(atPath: dir)
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    var entries: [JournalTestEntry] = []
+    var syslog = ""
+    let t0 = JournalTestEntry.t0
+    for (b, boot) in [JournalTestEntry.bootA1, JournalTestEntry.bootA2].enumerated() {
+      let start = t0 + Int64(b) * 3 * 3600 * 1_000_000
+      func add(_ dt: Int64, _ ident: String, _ message: String, kernel: Bool = false) {
+        let t = start + dt * 1_000_000
+        entries.append(JournalTestEntry.entry(
+          boot, JournalTestEntry.machineA, host: "db-7", time: t, mono: dt * 1_000_000 + 1, message: message,
+          ident: ident, transport: kernel ? "kernel" : "syslog"))
+        let tag = kernel ? "kernel: [    0.000000]" : "\(ident)[4242]:"
+        syslog += "\(stamp(t, offset: offset)) db-7 \(tag) \(message)\n"
+      }
+      add(0, "kernel", "Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org)", kernel: true)
+      for k in 1...30 { add(Int64(k * 60), "app", "request batch \(b)-\(k) done") }
+      if b == 0 {
+        add(1900, "systemd-logind", "System is rebooting.")
+        add(1901, "systemd", "Reached target System Reboot.")
+      }
+    }
+    try Data(JournalTestEntry.export(entries)).write(to: URL(fileURLWithPath: dir + "/journal.export"))
+    try syslog.write(toFile: dir + "/syslog", atomically: true, encoding: .utf8)
+    return dir
+  }
+
+  static func run(_ dir: String, zone: String? = nil) -> AnalysisResult {
+    Analyzer.run(AnalysisOptions(paths: [dir], ingest: IngestOptions(year: 2023, timeZone: zone)))
+  }
+
+  /// The analysis zone's offset at the test data's time, and an offset 5 h 30 m from it (within −12…+14 h).
+  static var offsets: (local: Int, other: Int) {
+    let local = TimeZone.current.secondsFromGMT(for: Date(timeIntervalSince1970: Double(JournalTestEntry.t0) / 1e6))
+    var other = local + 19_800
+    if other > 14 * 3600 { other -= 24 * 3600 }
+    return (local, other)
+  }
+
+  @Test func syslogFromAnotherZoneMeetsItsJournal() throws {
+    let (local, other) = Self.offsets
+    let dir = try Self.folder(offset: other)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let r = Self.run(dir)
+    #expect(r.hosts.count == 1)
+    #expect(r.hosts.first?.boots.map(\.ending) == [.reboot, .running])
+    let warnings = r.inputs.first { $0.path.hasSuffix("/syslog") }?.warnings ?? []
+    #expect(warnings.contains { $0.hasPrefix("times read as \(ZoneHint.describe(offset: other)):") }, "\(warnings)")
+    // Read in the analysis zone, as before: every boot twice, hours apart.
+    let forced = Self.run(dir, zone: TimeZone.current.identifier)
+    #expect(forced.hosts.first?.boots.count == 4)
+    // Written in the analysis zone: nothing to say.
+    let same = try Self.folder(offset: local)
+    defer { try? FileManager.default.removeItem(atPath: same) }
+    let s = Self.run(same)
+    #expect(s.hosts.first?.boots.map(\.ending) == [.reboot, .running])
+    #expect(s.inputs.allSatisfy { $0.warnings.allSatisfy { !$0.hasPrefix("times read as") } })
+  }
+
+  @Test func offsetNeedsAgreeingUniqueLines() throws {
+    let line = ZoneHint.Line(
+      month: 11, day: 15, year: 0, seconds: 3 * 3600 + 43 * 60 + 22,
+      key: ZoneHint.Key(host: "db-7", identifier: "app", pid: "1", message: "x"))
+    // 2023-11-14 22:13:20 UTC is 2023-11-15 03:43:20 at +05:30 (dateless: the year comes from the journal).
+    #expect(ZoneHint.offset(line, journalTime: JournalTestEntry.t0) == 19_800)
+    #expect(ZoneHint.offset(line, journalTime: JournalTestEntry.t0 + 2_000_000) == 19_800)
+    #expect(ZoneHint.offset(line, journalTime: JournalTestEntry.t0 + 5_000_000) == nil)
+    #expect(ZoneHint.offset(line, journalTime: JournalTestEntry.t0 - 4 * 86_400 * 1_000_000) == nil)
+    var december = line
+    december.month = 12
+    december.day = 31
+    december.seconds = 23 * 3600 + 30 * 60
+    // A dateless Dec 31 line against a journal entry of Jan 1: the year before.
+    let newYear = Int64(CivilTime.daysFromCivil(2024, 1, 1) * 86400) * 1_000_000
+    #expect(ZoneHint.offset(december, journalTime: newYear) == -1800)
+    #expect(ZoneHint.describe(offset: -1800) == "UTC-00:30")
+    #expect(ZoneHint.describe(offset: 19_800) == "UTC+05:30")
+  }
+}
