@@ -17,10 +17,12 @@ import Testing
   }
 
   /// Two boots of `db-7` as a journal export and as the syslog rsyslog wrote from it, its stamps at `offset`.
-  static func folder(offset: Int) throws -> String {
-    let dir = NSTemporaryDirectory() + "flatline-zone-\(getpid())-\(offset)"
+  /// `journalBelow`: the export lies in `journal/<machine-id>/`, as a binary journal does under `/var/log`.
+  static func folder(offset: Int, journalBelow: Bool = false) throws -> String {
+    let dir = NSTemporaryDirectory() + "flatline-zone-\(getpid())-\(offset)-\(journalBelow)"
     try? FileManager.default.removeItem(atPath: dir)
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let journalDir = journalBelow ? dir + "/journal/" + JournalTestEntry.machineA : dir
+    try FileManager.default.createDirectory(atPath: journalDir, withIntermediateDirectories: true)
     var entries: [JournalTestEntry] = []
     var syslog = ""
     let t0 = JournalTestEntry.t0
@@ -41,13 +43,13 @@ import Testing
         add(1901, "systemd", "Reached target System Reboot.")
       }
     }
-    try Data(JournalTestEntry.export(entries)).write(to: URL(fileURLWithPath: dir + "/journal.export"))
+    try Data(JournalTestEntry.export(entries)).write(to: URL(fileURLWithPath: journalDir + "/journal.export"))
     try syslog.write(toFile: dir + "/syslog", atomically: true, encoding: .utf8)
     return dir
   }
 
-  static func run(_ dir: String, zone: String? = nil) -> AnalysisResult {
-    Analyzer.run(AnalysisOptions(paths: [dir], ingest: IngestOptions(year: 2023, timeZone: zone)))
+  static func run(_ dir: String, zone: String? = nil, year: Int? = 2023) -> AnalysisResult {
+    Analyzer.run(AnalysisOptions(paths: [dir], ingest: IngestOptions(year: year, timeZone: zone)))
   }
 
   /// The analysis zone's offset at the test data's time, and an offset 5 h 30 m from it (within −12…+14 h).
@@ -76,6 +78,17 @@ import Testing
     let s = Self.run(same)
     #expect(s.hosts.first?.boots.map(\.ending) == [.reboot, .running])
     #expect(s.inputs.allSatisfy { $0.warnings.allSatisfy { !$0.hasPrefix("times read as") } })
+  }
+
+  /// The journal under `journal/<machine-id>/` gives the zone and, for a syslog whose file time is today (a plain
+  /// copy), the year.
+  @Test func journalBelowTheFolderZonesAndDatesTheSyslog() throws {
+    let dir = try Self.folder(offset: Self.offsets.other, journalBelow: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let r = Self.run(dir, year: nil)
+    #expect(r.hosts.first?.boots.map(\.ending) == [.reboot, .running])
+    let starts = r.hosts.first?.boots.compactMap(\.start) ?? []
+    #expect(starts.count == 2 && starts.allSatisfy { CivilTime.civilFromDays(Int($0 / 86_400_000_000)).year == 2023 })
   }
 
   @Test func offsetNeedsAgreeingUniqueLines() throws {

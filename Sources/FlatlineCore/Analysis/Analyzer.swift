@@ -116,7 +116,7 @@ public enum Analyzer {
       let dir = directory(files[0])
       SyslogSource(
         files: files, registry: registry, options: options, siblingYearShift: yearHints.fileTimeShift[dir],
-        journalAnchor: yearHints.journalEnd[dir], fileStarts: yearHints.fileStarts[files[0]],
+        journalAnchor: yearHints.journalEnd(for: dir), fileStarts: yearHints.fileStarts[files[0]],
         zoneHint: yearHints.zoneHints[files[0]]
       ).run(into: &sink)
     case .journalFiles(let files):
@@ -144,6 +144,11 @@ public enum Analyzer {
     public var fileTimeShift: [String: Int] = [:]
     /// Per directory: the time (seconds) of the last entry of a journal there.
     public var journalEnd: [String: Int64] = [:]
+
+    /// The last entry of the journals in `dir` or below it (`/var/log/journal/<machine-id>/` under `/var/log`).
+    public func journalEnd(for dir: String) -> Int64? {
+      journalEnd.filter { $0.key == dir || $0.key.hasPrefix(dir + "/") }.values.max()
+    }
     /// Per syslog set (keyed by its oldest file): the heads read here, so the set's source does not read them again.
     public var fileStarts: [String: [YearInference.FileStart]] = [:]
     /// Per syslog set (keyed by its oldest file): the UTC offset it was written at, as a journal of the same machine

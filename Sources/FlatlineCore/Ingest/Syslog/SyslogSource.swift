@@ -15,7 +15,8 @@ public struct SyslogSource {
   /// Years by which file modification times in this directory are off, as another set's gzip headers show;
   /// used when this set has no gzip member of its own (see `YearInference.fileTimeShift`).
   public var siblingYearShift: Int?
-  /// Seconds since the epoch of the last entry of a journal in the same folder (year anchor for copied files).
+  /// Seconds since the epoch of the last entry of a journal in the same folder or below it (year anchor for copied
+  /// files).
   public var journalAnchor: Int64?
   /// The files' heads as year inference reads them, when the caller has read them already (nil: read here).
   public var fileStarts: [YearInference.FileStart]?
