@@ -288,6 +288,43 @@ func work(_ time: String, host: String = "web1") -> L {
     #expect(boots[1].evidence.contains { $0.kind == .journalUncleanNotice })
   }
 
+  /// After a power loss fsck can hold the syslog daemon back for minutes: its banner comes long after the journal's
+  /// first entry of the same boot, which must still be one boot (it once became a second row, and the journal's
+  /// boot `unknown`).
+  @Test func slowBootInSyslogIsTheJournalsBoot() {
+    let a = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    let b = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+    let m = "0123456789abcdef0123456789abcdef"
+    let journal = [
+      L(time: "03-01 10:00:00", tag: "kernel", msg: "Linux version 6.1", uptime: 0, boot: a, machine: m),
+      L(time: "03-01 11:00:00", tag: "CRON", msg: "(root) CMD (true)", boot: a, machine: m),
+      L(time: "03-01 11:10:00", tag: "kernel", msg: "Linux version 6.1", uptime: 0, boot: b, machine: m),
+      L(time: "03-01 11:10:04", tag: "systemd-fsck", msg: "/dev/sda1: recovering journal", boot: b, machine: m),
+      L(time: "03-01 12:00:00", tag: "CRON", msg: "(root) CMD (true)", boot: b, machine: m),
+    ].map { l -> L in
+      var l = l
+      l.host = "db1"
+      return l
+    }
+    let syslog = kernelBoot("03-01 10:00:10", host: "db1") + [work("03-01 11:00:00", host: "db1")]
+      + [L(time: "03-01 11:16:30", host: "db1", tag: "rsyslogd", msg: rsyslogStart)]
+      + kernelBoot("03-01 11:16:30", host: "db1") + [work("03-01 12:00:00", host: "db1")]
+    let r = analyze(journal, streams: [syslog])
+    #expect(r.hosts.count == 1)
+    #expect(r.hosts[0].boots.map(\.id) == [a, b])
+    #expect(r.hosts[0].boots.map(\.ending) == [.powerLoss, .running])
+    // A boot the syslog lost: its next banner comes after the journal's boot ended, and is not that boot.
+    let lost = Array(journal.prefix(2)) + [
+      L(time: "03-01 11:20:00", host: "db1", tag: "kernel", msg: "Linux version 6.1", uptime: 0, boot: b, machine: m),
+      L(time: "03-01 12:00:00", host: "db1", tag: "CRON", msg: "(root) CMD (true)", boot: b, machine: m),
+    ]
+    let syslogLost = kernelBoot("03-01 10:00:10", host: "db1") + [work("03-01 11:00:00", host: "db1")]
+      + kernelBoot("03-01 11:05:00", host: "db1") + [work("03-01 11:06:00", host: "db1")]
+      + kernelBoot("03-01 11:20:10", host: "db1") + [work("03-01 12:00:00", host: "db1")]
+    let l = analyze(lost, streams: [syslogLost])
+    #expect(l.hosts[0].boots.count == 3)
+  }
+
   @Test func hostRenameIsOneHostWithAnAlias() {
     let r = analyze(
       kernelBoot("03-01 10:00:00", host: "raspberrypi") + [work("03-01 11:00:00", host: "raspberrypi")]

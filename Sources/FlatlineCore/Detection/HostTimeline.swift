@@ -231,8 +231,21 @@ public enum HostMerger {
       let delay = w.firstTime - k.firstTime
       return delay >= -startTolerance && delay <= loginBootDelay && within(w.firstTime, k, openEnded: lastK)
     }
-    return abs(a.firstTime - b.firstTime) <= startTolerance
+    if abs(a.firstTime - b.firstTime) <= startTolerance { return true }
+    // A journal boot begins with the kernel's first lines; a text boot with its banner as the syslog daemon read
+    // it, when it started: after a power loss, fsck can hold that back for minutes. So a text boot also is the
+    // journal boot it began in, up to `slowStart` after the journal's first entry, while that boot was still
+    // logging (a boot the text lost, the journal's next one starting soon after, does not pass the last check).
+    if (a.bootID == nil) != (b.bootID == nil) {
+      let (j, t) = a.bootID != nil ? (a, b) : (b, a)
+      let late = t.firstTime - j.firstTime
+      return late > 0 && late <= slowStart && j.lastTime != Record.noTime && t.firstTime <= j.lastTime
+    }
+    return false
   }
+
+  /// How long after a journal boot's first entry its syslog banner may come (`same`).
+  static let slowStart: Int64 = 30 * 60 * 1_000_000
 
   /// True when time `t` lies inside boot `k`'s records (with the start tolerance; `openEnded`: no upper bound,
   /// for the last boot of a stream, whose data may end before the other stream's does).
