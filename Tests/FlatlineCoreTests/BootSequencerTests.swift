@@ -325,6 +325,36 @@ func work(_ time: String, host: String = "web1") -> L {
     #expect(l.hosts[0].boots.count == 3)
   }
 
+  /// When the kernel's ring buffer overflowed before the syslog daemon read it, the banner is lost: the kernel's
+  /// uptime going back opens the boot (a power loss there was no boot at all).
+  @Test func kernelUptimeGoingBackOpensABoot() {
+    let boot2 = [
+      L(time: "03-01 12:00:00", tag: "rsyslogd", msg: rsyslogStart),
+      L(time: "03-01 12:00:00", tag: "kernel", msg: "EXT4-fs (sda1): mounted filesystem", uptime: 2.5),
+      L(time: "03-01 12:00:00", tag: "kernel", msg: "virtio_net virtio1 enp1s0: renamed from eth0", uptime: 3.0),
+      work("03-01 12:10:00"),
+    ]
+    // A kernel line late in the boot, then a restart: the uptime drops by minutes.
+    let busy = analyze(
+      kernelBoot("03-01 10:00:00") + [L(time: "03-01 10:05:00", tag: "kernel", msg: "usb 1-1: new device", uptime: 300)]
+        + [work("03-01 11:00:00")] + boot2)
+    #expect(busy.hosts[0].boots.map(\.ending) == [.powerLoss, .running])
+    #expect(busy.hosts[0].boots[1].start == L(time: "03-01 12:00:00", tag: "", msg: "").micros)
+    // A quiet server's last kernel line came seconds into its boot: the uptime drops by less than a minute, but the
+    // kernel it implies started hours later.
+    let quiet = analyze(kernelBoot("03-01 10:00:00") + [work("03-01 11:00:00")] + boot2)
+    #expect(quiet.hosts[0].boots.map(\.ending) == [.powerLoss, .running])
+    // Not a restart: the clock stepped forward (NTP) while the uptime grew, or the uptime went back by a jitter.
+    let stepped = analyze(
+      kernelBoot("03-01 10:00:00") + [
+        L(time: "03-01 10:00:05", tag: "kernel", msg: "usb 1-1: new device", uptime: 5),
+        L(time: "03-01 13:00:00", tag: "kernel", msg: "usb 1-2: new device", uptime: 6),
+        L(time: "03-01 13:00:01", tag: "kernel", msg: "usb 1-3: new device", uptime: 5.995),
+        work("03-01 13:10:00"),
+      ])
+    #expect(stepped.hosts[0].boots.map(\.ending) == [.running])
+  }
+
   @Test func hostRenameIsOneHostWithAnAlias() {
     let r = analyze(
       kernelBoot("03-01 10:00:00", host: "raspberrypi") + [work("03-01 11:00:00", host: "raspberrypi")]

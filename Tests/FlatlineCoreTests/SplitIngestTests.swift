@@ -208,6 +208,12 @@ import Testing
         out += "\(stamp()) \(host) kernel: [    2.500000] EXT4-fs (sda1): recovering journal\n"
         out += "\(stamp()) \(host) systemd-fsck[99]: /dev/sda1: recovering journal\n"
         uptime[h] = 3
+      case 6 where step % 11 == 0:
+        // Power loss, and the kernel's first lines lost (ring buffer overflow): only its uptime says it restarted.
+        tick(40)
+        out += "\(stamp()) \(host) rsyslogd: [origin software=\"rsyslogd\" swVersion=\"8.2\" x-pid=\"4\"] start\n"
+        out += "\(stamp()) \(host) kernel: [    4.250000] EXT4-fs (sda1): mounted filesystem\n"
+        uptime[h] = 5
       case 2:
         out += "\(stamp()) \(host) app[77]: multi-line message follows\n\tcontinued here\n    and here\n"
       case 3:

@@ -128,6 +128,17 @@ public final class BootSequencer {
       pendingTime = r.time
     }
     updateBannerPhase(r)
+    var signal = signal
+    if r.isKernel && r.kernelUptime >= 0 {
+      if firstKernel == nil { firstKernel = (r.kernelUptime, r.time, signal == .bootBanner) }
+      if signal != .bootBanner && !inBannerPhase
+        && Self.kernelRestarted(from: (lastKernelUptime, lastKernelTime), to: (r.kernelUptime, r.time))
+      {
+        signal = .bootBanner
+      }
+      lastKernelUptime = r.kernelUptime
+      lastKernelTime = r.time
+    }
     if signal == .bootBanner { bannerRecords += 1 }
     if signal == .bootBanner && !inBannerPhase {
       if !timeChanged { openedBeforeTimeChanged = true }
@@ -138,6 +149,30 @@ public final class BootSequencer {
       return
     }
     push(r, signal: signal)
+  }
+
+  /// The uptime (printk time) and time of this host's last kernel record with an uptime; −1 before any.
+  private var lastKernelUptime: Int64 = -1
+  private var lastKernelTime: Int64 = Record.noTime
+  /// The uptime and time of the first kernel record with an uptime, and whether it was a banner (`canContinue`).
+  private var firstKernel: (uptime: Int64, time: Int64, banner: Bool)?
+
+  /// True when a kernel record (uptime and time `to`) shows the kernel started again since the record `from`: its
+  /// uptime is under 10 minutes and below `from`'s, by more than a minute, or at all (10 ms, past any jitter between
+  /// CPUs) when the kernel it implies (time − uptime) started more than a minute after `from`'s. printk times only
+  /// grow within a boot, and a clock stepped forward (NTP on a board without RTC) moves the implied start but not
+  /// the uptime. (A quiet server whose last kernel line came earlier in its boot than the new boot's first surviving
+  /// one shows nothing: its uptime did not go back.) Then the record
+  /// opens a boot as a banner would. The banner and the first seconds of kernel lines are missing when the kernel's
+  /// ring buffer overflowed before the syslog daemon read it (a big machine's boot, a daemon held back by fsck):
+  /// without this, a power loss there was no boot at all.
+  @inline(__always)
+  static func kernelRestarted(from: (uptime: Int64, time: Int64), to: (uptime: Int64, time: Int64)) -> Bool {
+    guard from.uptime >= 0, to.uptime < 600_000_000 else { return false }
+    let drop = from.uptime - to.uptime
+    if drop > 60_000_000 { return true }
+    guard drop > 10_000, from.time != Record.noTime, to.time != Record.noTime else { return false }
+    return (to.time - to.uptime) - (from.time - from.uptime) > 60_000_000
   }
 
   private func updateBannerPhase(_ r: Record) {
@@ -260,6 +295,12 @@ public final class BootSequencer {
     guard !isJournal, !isLoginRecords, !next.isJournal, !next.isLoginRecords else { return false }
     if inBannerPhase || next.openedWithoutPredecessor { return false }
     if count > 0 && pendingSecond == next.firstRecordSecond && next.openedBeforeTimeChanged { return false }
+    // The chunk's first kernel record would have shown a restarted kernel after this chunk's last one.
+    if let f = next.firstKernel, !f.banner,
+      Self.kernelRestarted(from: (lastKernelUptime, lastKernelTime), to: (f.uptime, f.time))
+    {
+      return false
+    }
     return !next.boots.contains { $0.candidatesOverflow }
   }
 
@@ -289,6 +330,10 @@ public final class BootSequencer {
     ring.swapContents(with: next.ring)
     pendingTime = next.pendingTime
     pendingSecond = next.pendingSecond
+    if next.lastKernelUptime >= 0 {
+      lastKernelUptime = next.lastKernelUptime
+      lastKernelTime = next.lastKernelTime
+    }
     inBannerPhase = next.inBannerPhase
     bannerPhaseStart = next.bannerPhaseStart
     bannerPhaseKernelRecords = next.bannerPhaseKernelRecords
