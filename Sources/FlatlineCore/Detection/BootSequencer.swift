@@ -57,16 +57,15 @@ public final class BootSequencer {
   private var pendingTime: Int64 = .min
   private var pendingSecond: Int64 = .min
 
-  /// The whole second of `t` (`Record.noTime` stays itself). Held records share a second, not a timestamp:
+  /// The whole second of `t`. Held records share a second, not a timestamp:
   /// rsyslog stamps a boot's first lines as it reads them, within the same second, and with RFC 3339
   /// high-precision stamps (`RSYSLOG_FileFormat`) no two of them have the same microseconds. Keyed by the
   /// timestamp, those lines became the previous boot's last words — on a file that begins with a boot, a boot
   /// "before the data" that ended in a power loss, 0 s before the real one began.
+  /// (Division truncates: the second before 1970-01-01 00:00:00 UTC joins the one after it, and `Record.noTime`
+  /// has a key of its own, far below any time.)
   @inline(__always)
-  static func second(of t: Int64) -> Int64 {
-    if t == Record.noTime { return t }
-    return t >= 0 ? t / 1_000_000 : (t + 1) / 1_000_000 - 1
-  }
+  static func second(of t: Int64) -> Int64 { t / 1_000_000 }
 
   // Kernel banner phase: banners seen while a boot's kernel is still printing its early lines belong to it.
   private var inBannerPhase = false
@@ -130,8 +129,9 @@ public final class BootSequencer {
     updateBannerPhase(r)
     var signal = signal
     if r.isKernel && r.kernelUptime >= 0 {
-      if firstKernel == nil { firstKernel = (r.kernelUptime, r.time, signal == .bootBanner) }
-      if signal != .bootBanner && !inBannerPhase
+      if lastKernelUptime < 0 {
+        firstKernel = (r.kernelUptime, r.time, signal == .bootBanner)
+      } else if r.kernelUptime < Self.restartedUptime && signal != .bootBanner && !inBannerPhase
         && Self.kernelRestarted(from: (lastKernelUptime, lastKernelTime), to: (r.kernelUptime, r.time))
       {
         signal = .bootBanner
@@ -151,6 +151,8 @@ public final class BootSequencer {
     push(r, signal: signal)
   }
 
+  /// Uptimes under this can show a restarted kernel (`kernelRestarted`).
+  static let restartedUptime: Int64 = 600_000_000
   /// The uptime (printk time) and time of this host's last kernel record with an uptime; −1 before any.
   private var lastKernelUptime: Int64 = -1
   private var lastKernelTime: Int64 = Record.noTime
@@ -166,9 +168,8 @@ public final class BootSequencer {
   /// opens a boot as a banner would. The banner and the first seconds of kernel lines are missing when the kernel's
   /// ring buffer overflowed before the syslog daemon read it (a big machine's boot, a daemon held back by fsck):
   /// without this, a power loss there was no boot at all.
-  @inline(__always)
   static func kernelRestarted(from: (uptime: Int64, time: Int64), to: (uptime: Int64, time: Int64)) -> Bool {
-    guard from.uptime >= 0, to.uptime < 600_000_000 else { return false }
+    guard from.uptime >= 0, to.uptime < restartedUptime else { return false }
     let drop = from.uptime - to.uptime
     if drop > 60_000_000 { return true }
     guard drop > 10_000, from.time != Record.noTime, to.time != Record.noTime else { return false }
