@@ -355,6 +355,16 @@ func work(_ time: String, host: String = "web1") -> L {
     #expect(stepped.hosts[0].boots.map(\.ending) == [.running])
   }
 
+  /// A kern.log whose kernel printed nothing after its first two seconds: each banner, hours apart, opens a boot
+  /// (the banner phase, which keeps a boot's repeated early banners together, once stayed open until the next).
+  @Test func kernelOnlyLinesOfEarlyBootsAreSeparateBoots() {
+    let kern = kernelBoot("03-01 10:00:00").prefix(3) + kernelBoot("03-01 14:00:00").prefix(3)
+      + kernelBoot("03-01 19:00:00").prefix(3)
+    let r = analyze(Array(kern))
+    #expect(r.hosts[0].boots.count == 3)
+    #expect(r.hosts[0].boots.map(\.ending) == [.unknown, .unknown, .running])
+  }
+
   @Test func hostRenameIsOneHostWithAnAlias() {
     let r = analyze(
       kernelBoot("03-01 10:00:00", host: "raspberrypi") + [work("03-01 11:00:00", host: "raspberrypi")]

@@ -182,9 +182,10 @@ public final class BootSequencer {
       if r.kernelUptime > 2_000_000 { inBannerPhase = false }
       bannerPhaseKernelRecords += 1
       if r.kernelUptime < 0 && bannerPhaseKernelRecords > 400 { inBannerPhase = false }
-    } else if r.time != Record.noTime && bannerPhaseStart != Record.noTime
-      && r.time - bannerPhaseStart > 180_000_000
-    {
+    }
+    // Three minutes on, kernel lines too: a kern.log whose kernel printed nothing after its first two seconds
+    // held the phase open until the next boot's banner, which then was taken for this boot's.
+    if r.time != Record.noTime && bannerPhaseStart != Record.noTime && r.time - bannerPhaseStart > 180_000_000 {
       inBannerPhase = false
     }
   }
