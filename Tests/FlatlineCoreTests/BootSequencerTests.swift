@@ -449,6 +449,12 @@ func work(_ time: String, host: String = "web1") -> L {
       L(time: "03-01 12:00:01", tag: "systemd", msg: "Stopped target Multi-User System.", pid: 1)]
     let k = analyze(kern, streams: [finalStop])
     #expect(k.hosts[0].boots.map(\.ending) == [.unknown, .shutdown])
+    // Beside kern.log alone, whose boots end with their first kernel lines, auth.log joins the boot with the latest
+    // start before its last line, rather than becoming a boot of its own.
+    let kern3 = kern + kernelBoot("03-01 12:30:00")
+    let a = analyze(kern3, streams: [auth])
+    #expect(a.hosts[0].boots.map(\.ending) == [.unknown, .unknown, .running])
+    #expect(a.hosts[0].boots[1].lastSignOfLife == L(time: "03-01 11:59:01", tag: "", msg: "").micros)
   }
 
   @Test func sameBootInTwoStreamsIsOneBoot() {

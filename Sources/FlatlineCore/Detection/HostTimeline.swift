@@ -282,6 +282,22 @@ public enum HostMerger {
     let m = other.count
     guard m > 0 else { return merged }
     func rep(_ i: Int) -> BootState { let x = merged[i].members[0]; return tl[x.timeline].boots[x.boot] }
+    // A stream's boot that runs across other streams' boot starts also belongs to the merged boot with the latest
+    // known start before its last record: the streams that saw the starts may stop long before it (kern.log).
+    var latestStart: Int?
+    if tl[ti].spannedStart != nil, let last = other.first?.lastTime, last != Record.noTime {
+      var best = Int64.min
+      for (i, mb) in merged.enumerated() {
+        for x in mb.members where tl[x.timeline].spannedStart == nil {
+          let k = tl[x.timeline].boots[x.boot]
+          guard k.startKnown, !k.clockUnsetAtStart, k.firstTime != Record.noTime, k.firstTime <= last,
+            k.firstTime > best
+          else { continue }
+          best = k.firstTime
+          latestStart = i
+        }
+      }
+    }
     // A boot is the same as a merged boot when it is the same as any stream's view of it (one stream may see
     // only part of a boot: kern.log stops before the shutdown that syslog and wtmp show). Boot IDs, where both
     // sides have one, decide alone.
@@ -295,7 +311,7 @@ public enum HostMerger {
         (boot: tl[$0.timeline].boots[$0.boot], index: $0.boot, count: tl[$0.timeline].boots.count)
       }
       if tl[ti].spannedStart != nil {
-        return members.contains { x in
+        return i == latestStart || members.contains { x in
           x.boot.startKnown && within(b.lastTime, x.boot, openEnded: x.index == x.count - 1)
         }
       }
@@ -336,7 +352,8 @@ public enum HostMerger {
         out.append(merged[i])
         i += 1
       } else {
-        out.append(MergedBoot(members: [(ti, j)]))
+        // A boot that runs across others' starts and fits none of them is no boot of its own.
+        if tl[ti].spannedStart == nil { out.append(MergedBoot(members: [(ti, j)])) }
         j += 1
       }
     }
