@@ -18,8 +18,10 @@ import Testing
 
   /// Two boots of `db-7` as a journal export and as the syslog rsyslog wrote from it, its stamps at `offset`.
   /// `journalBelow`: the export lies in `journal/<machine-id>/`, as a binary journal does under `/var/log`.
-  static func folder(offset: Int, journalBelow: Bool = false) throws -> String {
-    let dir = NSTemporaryDirectory() + "flatline-zone-\(getpid())-\(offset)-\(journalBelow)"
+  /// `tag` keeps the folders of tests running at once apart.
+  static func folder(offset: Int, journalBelow: Bool = false, tag: String = #function) throws -> String {
+    let name = tag.filter { $0.isLetter }
+    let dir = NSTemporaryDirectory() + "flatline-zone-\(getpid())-\(name)-\(offset)-\(journalBelow)"
     try? FileManager.default.removeItem(atPath: dir)
     let journalDir = journalBelow ? dir + "/journal/" + JournalTestEntry.machineA : dir
     try FileManager.default.createDirectory(atPath: journalDir, withIntermediateDirectories: true)
@@ -89,6 +91,19 @@ import Testing
     #expect(r.hosts.first?.boots.map(\.ending) == [.reboot, .running])
     let starts = r.hosts.first?.boots.compactMap(\.start) ?? []
     #expect(starts.count == 2 && starts.allSatisfy { CivilTime.civilFromDays(Int($0 / 86_400_000_000)).year == 2023 })
+  }
+
+  /// Right after logrotate `syslog` is empty: the lines compared are `syslog.1`'s.
+  @Test func justRotatedSetIsComparedByItsNewestLines() throws {
+    let other = Self.offsets.other
+    let dir = try Self.folder(offset: other)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try FileManager.default.moveItem(atPath: dir + "/syslog", toPath: dir + "/syslog.1")
+    #expect(FileManager.default.createFile(atPath: dir + "/syslog", contents: Data()))
+    let r = Self.run(dir)
+    #expect(r.hosts.first?.boots.map(\.ending) == [.reboot, .running])
+    let warnings = r.inputs.first { $0.path.hasSuffix("/syslog.1") }?.warnings ?? []
+    #expect(warnings.contains { $0.hasPrefix("times read as \(ZoneHint.describe(offset: other)):") }, "\(warnings)")
   }
 
   @Test func offsetNeedsAgreeingUniqueLines() throws {

@@ -45,8 +45,12 @@ public struct ZoneHint: Sendable, Equatable {
   /// nil when fewer than `minimumLines` of the syslog's last lines are found in the journal's last entries at one
   /// offset, or when any found line says otherwise.
   static func find(syslog files: [String], journal: DiscoveredInput) -> ZoneHint? {
-    guard let newest = files.last else { return nil }
-    let lines = lastLines(path: newest)
+    // The newest file with lines: right after a rotation `syslog` is empty and `syslog.1` holds the last lines.
+    var lines: [Line] = []
+    for path in files.reversed() {
+      lines = lastLines(path: path)
+      if !lines.isEmpty { break }
+    }
     guard lines.count >= minimumLines else { return nil }
     let entries = lastEntries(journal)
     guard !entries.isEmpty else { return nil }
