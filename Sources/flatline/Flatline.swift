@@ -45,7 +45,10 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// How logs are read, shared by `analyze`, `boots` and `tail`.
 struct ReadingOptions: ParsableArguments {
-  @Option(help: "Time zone of syslog stamps without an offset (IANA name, default: this machine's).")
+  @Option(
+    help: ArgumentHelp(
+      "Time zone of syslog stamps without an offset (IANA name). Default: this machine's; analyze and boots "
+        + "take the offset at which a syslog set's last lines match the same machine's journal in its folder."))
   var timezone: String?
 
   @Option(help: "Year of the first dateless (RFC 3164) line of each log set; later lines roll over.")
