@@ -71,6 +71,18 @@ import Testing
     #expect(r.hosts.first?.boots.map(\.ending) == [.reboot, .running])
     let warnings = r.inputs.first { $0.path.hasSuffix("/syslog") }?.warnings ?? []
     #expect(warnings.contains { $0.hasPrefix("times read as \(ZoneHint.describe(offset: other)):") }, "\(warnings)")
+    // Read in chunks on two threads: the same report, the warning once.
+    var ingest = IngestOptions(year: 2023)
+    ingest.splitThreshold = 0
+    ingest.splitChunkBytes = 1500
+    ingest.balanceWholeSets = false
+    var o = AnalysisOptions(paths: [dir], ingest: ingest)
+    o.jobs = 2
+    let split = Analyzer.run(o)
+    #expect(JSONReporter.render(split, generatedAt: 0) == JSONReporter.render(r, generatedAt: 0))
+    var units = 0
+    if case .split(let n, _) = SplitIngestTests.outcome([dir + "/syslog"], chunk: 1500, year: 2023) { units = n }
+    #expect(units > 1)
     // Read in the analysis zone, as before: every boot twice, hours apart.
     let forced = Self.run(dir, zone: TimeZone.current.identifier)
     #expect(forced.hosts.first?.boots.count == 4)
