@@ -17,12 +17,6 @@ public struct ZoneHint: Sendable, Equatable {
   /// How many syslog lines agreed.
   public var lines: Int
 
-  public init(offset: Int, at: Int64, lines: Int) {
-    self.offset = offset
-    self.at = at
-    self.lines = lines
-  }
-
   /// How many of the syslog's last lines are looked up, and how many journal entries back from the end.
   static let syslogLines = 200
   static let journalEntries = 5000
