@@ -3,8 +3,8 @@
 /// Fed one record at a time, it opens a boot at each kernel banner (text logs) or boot ID (journals) and
 /// collects what each boot shows about its end. Text logs need one subtlety: rsyslog writes a boot's first
 /// userspace lines (its own `start`, `systemd-fsck`, `Flush Journal…`) *before* the kernel ring buffer with
-/// the same timestamp. Records are therefore held briefly while their timestamp's second does not change; when a
-/// banner arrives, the held records from the boot's opener on (the syslog daemon's start line, or the first
+/// the same timestamp. Records are therefore held briefly while their timestamp's second does not change; when
+/// a banner arrives, the held records from the boot's opener on (the syslog daemon's start line, or the first
 /// record after a NUL run) move to the new boot instead of being the previous boot's last words.
 public final class BootSequencer {
   public let stream: Int
@@ -57,13 +57,12 @@ public final class BootSequencer {
   private var pendingTime: Int64 = .min
   private var pendingSecond: Int64 = .min
 
-  /// The whole second of `t`. Held records share a second, not a timestamp:
-  /// rsyslog stamps a boot's first lines as it reads them, within the same second, and with RFC 3339
-  /// high-precision stamps (`RSYSLOG_FileFormat`) no two of them have the same microseconds. Keyed by the
-  /// timestamp, those lines became the previous boot's last words — on a file that begins with a boot, a boot
-  /// "before the data" that ended in a power loss, 0 s before the real one began.
-  /// (Division truncates: the second before 1970-01-01 00:00:00 UTC joins the one after it, and `Record.noTime`
-  /// has a key of its own, far below any time.)
+  /// The whole second of `t`. Held records share a second, not a timestamp: rsyslog stamps a boot's first lines as
+  /// it reads them, within the same second, and with RFC 3339 high-precision stamps (`RSYSLOG_FileFormat`) no two
+  /// of them have the same microseconds. Keyed by the timestamp, those lines became the previous boot's last words
+  /// — on a file that begins with a boot, a boot "before the data" that ended in a power loss, 0 s before the real
+  /// one began. (Division truncates: the second before 1970-01-01 00:00:00 UTC joins the one after it, and
+  /// `Record.noTime` has a key of its own, far below any time.)
   @inline(__always)
   static func second(of t: Int64) -> Int64 { t / 1_000_000 }
 
@@ -163,11 +162,11 @@ public final class BootSequencer {
   /// uptime is under 10 minutes and below `from`'s, by more than a minute, or at all (10 ms, past any jitter between
   /// CPUs) when the kernel it implies (time − uptime) started more than a minute after `from`'s. printk times only
   /// grow within a boot, and a clock stepped forward (NTP on a board without RTC) moves the implied start but not
-  /// the uptime. (A quiet server whose last kernel line came earlier in its boot than the new boot's first surviving
-  /// one shows nothing: its uptime did not go back.) Then the record
-  /// opens a boot as a banner would. The banner and the first seconds of kernel lines are missing when the kernel's
-  /// ring buffer overflowed before the syslog daemon read it (a big machine's boot, a daemon held back by fsck):
-  /// without this, a power loss there was no boot at all.
+  /// the uptime. Then the record opens a boot as a banner would. The banner and the first seconds of kernel lines
+  /// are missing when the kernel's ring buffer overflowed before the syslog daemon read it (a big machine's boot, a
+  /// daemon held back by fsck): without this, a power loss there was no boot at all. (A quiet server whose last
+  /// kernel line came earlier in its boot than the new boot's first surviving one shows nothing: its uptime did not
+  /// go back.)
   static func kernelRestarted(from: (uptime: Int64, time: Int64), to: (uptime: Int64, time: Int64)) -> Bool {
     guard from.uptime >= 0, to.uptime < restartedUptime else { return false }
     let drop = from.uptime - to.uptime
