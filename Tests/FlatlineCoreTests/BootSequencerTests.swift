@@ -365,6 +365,23 @@ func work(_ time: String, host: String = "web1") -> L {
     #expect(r.hosts[0].boots.map(\.ending) == [.unknown, .unknown, .running])
   }
 
+  /// `daemon.log` sees systemd restart rsyslog but not rsyslog's own start line (syslog facility): systemd's
+  /// `Started System Logging Service.` withdraws the stop, which otherwise stood as a shutdown for the whole boot.
+  @Test func syslogRestartSeenOnlyBySystemdIsNoShutdown() {
+    let daemonLog = kernelBoot("03-01 10:00:00") + [
+      L(time: "03-01 11:00:00", tag: "systemd", msg: "Stopping System Logging Service...", pid: 1),
+      L(time: "03-01 11:00:00", tag: "systemd", msg: "Stopped System Logging Service.", pid: 1),
+      L(time: "03-01 11:00:00", tag: "systemd", msg: "Started System Logging Service.", pid: 1),
+      work("03-01 12:00:00"),
+    ]
+    #expect(analyze(daemonLog).hosts[0].boots.map(\.ending) == [.running])
+    // Stopped and not started again, then a new boot: the stop still counts.
+    let stopped = kernelBoot("03-01 10:00:00") + [
+      L(time: "03-01 11:00:00", tag: "systemd", msg: "Stopping System Logging Service...", pid: 1),
+    ] + kernelBoot("03-01 11:01:00")
+    #expect(analyze(stopped).hosts[0].boots.first?.ending.clean == true)
+  }
+
   @Test func hostRenameIsOneHostWithAnAlias() {
     let r = analyze(
       kernelBoot("03-01 10:00:00", host: "raspberrypi") + [work("03-01 11:00:00", host: "raspberrypi")]

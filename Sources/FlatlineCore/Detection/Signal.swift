@@ -156,6 +156,13 @@ public enum SignalClassifier {
       {
         return .syslogServiceStopping
       }
+      // The syslog daemon back up (a restart): in `daemon.log` the daemon's own start line is missing (it logs to
+      // the syslog facility), and the stop above stood as a shutdown marker for the rest of the boot.
+      if m.hasPrefix("Started System Logging Service") || m.hasPrefix("Started rsyslog.service")
+        || m.hasPrefix("Started syslog-ng.service") || m.hasPrefix("Started System Logger Daemon")
+      {
+        return .syslogDaemonStart
+      }
       return .none
     case UInt8(ascii: "F"):
       if m.hasPrefix("Finished systemd-reboot.service") { return .shutdown(.reboot) }
