@@ -468,6 +468,13 @@ func work(_ time: String, host: String = "web1") -> L {
     #expect(k.hosts[0].boots.map(\.ending) == [.unknown, .shutdown])
     // Beside kern.log alone, whose boots end with their first kernel lines, auth.log joins the boot with the latest
     // start before its last line, rather than becoming a boot of its own.
+    // The boot its data ends in, also where an earlier boot is the last of another stream (open-ended there).
+    let syslogAB = kernelBoot("03-01 10:00:00") + [L(time: "03-01 10:30:00", tag: "rsyslogd", msg: rsyslogExit)]
+      + kernelBoot("03-01 11:01:00") + [work("03-01 12:00:00")]
+    let kernA = Array(kernelBoot("03-01 10:00:00"))
+    let ab = analyze(syslogAB, streams: [kernA, [cron("03-01 10:17:01"), cron("03-01 11:30:01")]])
+    #expect(ab.hosts[0].boots.map(\.ending) == [.shutdown, .running])
+    #expect(ab.hosts[0].boots[0].lastSignOfLife == L(time: "03-01 10:30:00", tag: "", msg: "").micros)
     let kern3 = kern + kernelBoot("03-01 12:30:00")
     let a = analyze(kern3, streams: [auth])
     #expect(a.hosts[0].boots.map(\.ending) == [.unknown, .unknown, .running])

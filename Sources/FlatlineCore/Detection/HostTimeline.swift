@@ -282,8 +282,10 @@ public enum HostMerger {
     let m = other.count
     guard m > 0 else { return merged }
     func rep(_ i: Int) -> BootState { let x = merged[i].members[0]; return tl[x.timeline].boots[x.boot] }
-    // A stream's boot that runs across other streams' boot starts also belongs to the merged boot with the latest
-    // known start before its last record: the streams that saw the starts may stop long before it (kern.log).
+    // A stream's boot that runs across other streams' boot starts belongs to the merged boot with the latest known
+    // start before its last record: its data ends there. (Not "the boot whose records its last record falls in":
+    // the streams that saw the starts may stop long before it, as kern.log does, and the last boot of a stream
+    // is open-ended, so an earlier boot could take it.)
     var latestStart: Int?
     if tl[ti].spannedStart != nil, let last = other.first?.lastTime, last != Record.noTime {
       var best = Int64.min
@@ -303,18 +305,14 @@ public enum HostMerger {
     // sides have one, decide alone.
     func matches(_ i: Int, _ j: Int) -> Bool {
       let b = other[j]
-      // A boot that runs across other streams' boot starts (`spannedStart`) is placed by where its data ends: only
-      // against boots whose start is known, and no other boot is placed against it.
+      // A boot that runs across other streams' boot starts (`spannedStart`) is placed by where its data ends
+      // (`latestStart`), and no other boot is placed against it.
       var kept = merged[i].members.filter { tl[$0.timeline].spannedStart == nil }
       if kept.isEmpty { kept = merged[i].members }
       let members = kept.map {
         (boot: tl[$0.timeline].boots[$0.boot], index: $0.boot, count: tl[$0.timeline].boots.count)
       }
-      if tl[ti].spannedStart != nil {
-        return i == latestStart || members.contains { x in
-          x.boot.startKnown && within(b.lastTime, x.boot, openEnded: x.index == x.count - 1)
-        }
-      }
+      if tl[ti].spannedStart != nil { return i == latestStart }
       if b.bootID != nil, let withID = members.first(where: { $0.boot.bootID != nil }) {
         return withID.boot.bootID == b.bootID
       }
