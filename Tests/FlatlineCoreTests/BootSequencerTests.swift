@@ -434,6 +434,12 @@ func work(_ time: String, host: String = "web1") -> L {
     // A stream that starts inside a boot (its first boot began before its data) joins that boot.
     let late = analyze(syslog, streams: [Array(auth.suffix(2))])
     #expect(late.hosts[0].boots.map(\.ending) == [.reboot, .powerLoss, .running])
+    // Also beside a syslog that itself begins inside a boot: the auth.log of the last boot is not that first boot's.
+    let midSyslog = [work("03-01 09:00:00")] + syslog
+    let lastOnly = analyze(midSyslog, streams: [Array(auth.suffix(1))])
+    #expect(lastOnly.hosts[0].boots.count == 4)
+    #expect(lastOnly.hosts[0].boots[0].lastSignOfLife == L(time: "03-01 09:00:00", tag: "", msg: "").micros)
+    #expect(lastOnly.hosts[0].boots[3].lastSignOfLife == L(time: "03-01 13:30:00", tag: "", msg: "").micros)
   }
 
   /// Debian's rsyslog also writes `auth.log` and `daemon.log`: no kernel lines, so each holds one boot that runs

@@ -300,6 +300,21 @@ public enum HostMerger {
         }
       }
     }
+    // Whether this stream's first boot, begun before its data, has its first record after some boot's known start:
+    // then it is not the boot that began before every stream's data (auth.log of the last days beside a syslog set
+    // of weeks once lent its last line to the first boot).
+    var begunAfterAStart = false
+    if !tl[ti].isJournal, !tl[ti].isLoginRecords, let first = other.first, !first.startKnown,
+      first.firstTime != Record.noTime
+    {
+      begunAfterAStart = merged.contains { mb in
+        mb.members.contains { x in
+          let k = tl[x.timeline].boots[x.boot]
+          return tl[x.timeline].spannedStart == nil && k.startKnown && !k.clockUnsetAtStart
+            && k.firstTime != Record.noTime && k.firstTime < first.firstTime - startTolerance
+        }
+      }
+    }
     // A boot is the same as a merged boot when it is the same as any stream's view of it (one stream may see
     // only part of a boot: kern.log stops before the shutdown that syslog and wtmp show). Boot IDs, where both
     // sides have one, decide alone.
@@ -317,7 +332,11 @@ public enum HostMerger {
         return withID.boot.bootID == b.bootID
       }
       return members.contains { x in
-        same(x.boot, b, firstA: x.index == 0, firstB: j == 0, lastA: x.index == x.count - 1, lastB: j == m - 1)
+        // A stream that begins after a boot started is not in the boot that began before the data.
+        if begunAfterAStart && !b.startKnown && !x.boot.startKnown && !x.boot.loginRecords && x.boot.bootID == nil {
+          return false
+        }
+        return same(x.boot, b, firstA: x.index == 0, firstB: j == 0, lastA: x.index == x.count - 1, lastB: j == m - 1)
       }
     }
     var match = Array(repeating: Array(repeating: false, count: m), count: n)
