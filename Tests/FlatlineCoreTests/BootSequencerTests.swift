@@ -382,6 +382,30 @@ func work(_ time: String, host: String = "web1") -> L {
     #expect(analyze(stopped).hosts[0].boots.first?.ending.clean == true)
   }
 
+  /// rsyslog stopped for maintenance hours before the machine lost power: syslog's `exiting on signal 15.` was the
+  /// boot's clean end, and a clean marker beats everything — but the journal shows the boot going on for hours.
+  @Test func cleanMarkerThatAnotherStreamOutlivedIsNotTheEnd() {
+    let a = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    let b = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+    let m = "0123456789abcdef0123456789abcdef"
+    let journal = [
+      L(time: "03-01 10:00:00", host: "db1", tag: "kernel", msg: "Linux version 6.1", uptime: 0, boot: a, machine: m),
+      L(time: "03-01 13:00:00", host: "db1", tag: "CRON", msg: "(root) CMD (true)", boot: a, machine: m),
+      L(time: "03-01 13:20:00", host: "db1", tag: "kernel", msg: "Linux version 6.1", uptime: 0, boot: b, machine: m),
+      L(time: "03-01 14:00:00", host: "db1", tag: "CRON", msg: "(root) CMD (true)", boot: b, machine: m),
+    ]
+    let syslog = kernelBoot("03-01 10:00:10", host: "db1")
+      + [L(time: "03-01 10:30:00", host: "db1", tag: "rsyslogd", msg: rsyslogExit)]
+      + [L(time: "03-01 13:20:20", host: "db1", tag: "rsyslogd", msg: rsyslogStart)]
+      + kernelBoot("03-01 13:20:20", host: "db1") + [work("03-01 14:00:00", host: "db1")]
+    let r = analyze(journal, streams: [syslog])
+    #expect(r.hosts[0].boots.map(\.ending) == [.powerLoss, .running])
+    // The same syslog stop right before the journal's last entry is the boot's clean end.
+    var ended = journal
+    ended[1].time = "03-01 10:30:05"
+    #expect(analyze(ended, streams: [syslog]).hosts[0].boots.first?.ending.clean == true)
+  }
+
   @Test func hostRenameIsOneHostWithAnAlias() {
     let r = analyze(
       kernelBoot("03-01 10:00:00", host: "raspberrypi") + [work("03-01 11:00:00", host: "raspberrypi")]

@@ -7,9 +7,10 @@ enum VerdictCombiner {
     var rows: [BootResult] = []
     for (j, mb) in merged.enumerated() {
       let isLast = j == merged.count - 1
-      let verdicts = mb.members.map { timelines[$0.timeline].verdicts[$0.boot] }
       let states = mb.members.map { timelines[$0.timeline].boots[$0.boot] }
       let login = mb.members.map { timelines[$0.timeline].isLoginRecords }
+      let verdicts = withoutOutlivedMarkers(
+        mb.members.map { timelines[$0.timeline].verdicts[$0.boot] }, states, loginRecords: login)
       let chosen = choosePreferringRicher(verdicts, loginRecords: login, isLast: isLast)
       var verdict = chosen.map { verdicts[$0] } ?? BootVerdict(ending: .unknown, confidence: 0, evidence: [], end: nil)
       if !isLast && verdict.ending == .running {
@@ -77,6 +78,31 @@ enum VerdictCombiner {
       }
     }
     return rows
+  }
+
+  /// A clean marker that another stream of the same boot outlived by more than this was not the boot's end.
+  static let outlivedMarker: Int64 = 10 * 60 * 1_000_000
+
+  /// The verdicts with every clean one dropped (`unknown`, silent) whose shutdown marker another stream of the same
+  /// boot outlived by more than `outlivedMarker`. A stream that sees part of the boot keeps a marker the others saw
+  /// the boot go on from — rsyslog stopped for maintenance hours before the journal shows a power loss, a service's
+  /// stop in `daemon.log` — and a clean marker beats everything in `choose`. Markers stamped before the clock was
+  /// set are left alone, and so are login records' (wtmp's shutdown record is the other streams' check, shown
+  /// even where they disagree; beside a syslog read in the wrong zone it sits hours away).
+  static func withoutOutlivedMarkers(
+    _ verdicts: [BootVerdict], _ states: [BootState], loginRecords: [Bool]
+  ) -> [BootVerdict] {
+    guard verdicts.count > 1,
+      let latest = states.lazy.map(\.lastTime).filter({ $0 != Record.noTime }).max()
+    else { return verdicts }
+    return verdicts.indices.map { k in
+      let v = verdicts[k]
+      guard !loginRecords[k], v.ending.clean == true,
+        let marker = v.evidence.first(where: { $0.kind == .shutdownMarker }),
+        marker.time >= BootSequencer.clockSetThreshold, latest - marker.time > outlivedMarker
+      else { return v }
+      return BootVerdict(ending: .unknown, confidence: 0, evidence: [], end: nil, silent: true)
+    }
   }
 
   /// How much an unclean/clean verdict loses when wtmp says the opposite.
