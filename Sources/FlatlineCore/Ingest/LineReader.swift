@@ -409,4 +409,23 @@ final class LineReader {
   struct HeadError: Error {
     var reason: String
   }
+
+  /// The raw last `limit` bytes of `path` (the whole file when smaller; fewer when the read came up short), the file's
+  /// size, and whether the file is gzip (its tail is then compressed bytes); nil when it cannot be read or is empty.
+  /// Nothing is decoded.
+  static func tail(path: String, limit: Int = 256 << 10) -> (bytes: [UInt8], size: Int64, isGzip: Bool)? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    let size = lseek(fd, 0, SEEK_END)
+    guard size > 0 else { return nil }
+    var magic: [UInt8] = [0, 0]
+    let isGzip = magic.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 2, 0) } == 2 && magic == [0x1f, 0x8b]
+    let want = Int(min(Int64(size), Int64(limit)))
+    var bytes = [UInt8](repeating: 0, count: want)
+    let got = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, want, off_t(size) - off_t(want)) }
+    guard got > 0 else { return nil }
+    if got < want { bytes.removeSubrange(got...) }
+    return (bytes, Int64(size), isGzip)
+  }
 }

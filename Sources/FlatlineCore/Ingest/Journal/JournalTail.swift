@@ -27,19 +27,11 @@ enum JournalTail {
 
   /// The digits after the last occurrence of `key` in the file's tail, as microseconds → seconds.
   static func lastStamp(path: String, key: [UInt8]) -> Int64? {
-    let fd = open(path, O_RDONLY)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    let size = lseek(fd, 0, SEEK_END)
-    guard size > 0 else { return nil }
-    let want = Int(min(Int64(size), 256 * 1024))
-    var buf = [UInt8](repeating: 0, count: want)
-    let got = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, want, off_t(size) - off_t(want)) }
-    guard got > 0 else { return nil }
+    guard let buf = LineReader.tail(path: path, limit: 256 * 1024)?.bytes else { return nil }
     var best: Int64?
     buf.withUnsafeBufferPointer { b in
       var i = 0
-      let n = got
+      let n = b.count
       while i + key.count < n {
         var match = true
         for k in 0..<key.count where b[i + k] != key[k] {

@@ -99,21 +99,13 @@ public struct ZoneHint: Sendable, Equatable {
 
   /// The last `syslogLines` zoneless, non-kernel lines of a plain file (a gzip member gives none), newest first.
   static func lastLines(path: String) -> [Line] {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return [] }
-    defer { close(fd) }
-    let size = lseek(fd, 0, SEEK_END)
-    guard size > 0 else { return [] }
-    var magic: [UInt8] = [0, 0]
-    guard magic.withUnsafeMutableBytes({ pread(fd, $0.baseAddress, 2, 0) }) == 2, magic != [0x1f, 0x8b] else {
-      return []
-    }
-    let want = Int(min(Int64(size), Int64(tailBytes)))
-    var buf = [UInt8](repeating: 0, count: want)
-    let got = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, want, off_t(size) - off_t(want)) }
-    guard got == want else { return [] }
+    guard let tail = LineReader.tail(path: path, limit: tailBytes), !tail.isGzip,
+      tail.bytes.count == min(tail.size, Int64(tailBytes))
+    else { return [] }
+    let buf = tail.bytes
+    let fromMiddle = Int64(buf.count) < tail.size
     var out: [Line] = []
-    var end = got
+    var end = buf.count
     var header = SyslogHeader()
     buf.withUnsafeBufferPointer { b in
       guard let base = b.baseAddress else { return }
@@ -121,7 +113,7 @@ public struct ZoneHint: Sendable, Equatable {
         var start = end - 1
         while start > 0 && base[start - 1] != 10 { start -= 1 }
         // The first piece of a tail read from the middle of a file may be the end of a line: not used.
-        if start == 0 && want < size { break }
+        if start == 0 && fromMiddle { break }
         var n = end - start
         if n > 0 && base[start + n - 1] == 13 { n -= 1 }
         let text = Bytes(base: base + start, count: n)
