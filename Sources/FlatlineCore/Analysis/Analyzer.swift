@@ -147,8 +147,11 @@ public enum Analyzer {
 
     /// The last entry of the journals in `dir` or below it (`/var/log/journal/<machine-id>/` under `/var/log`).
     public func journalEnd(for dir: String) -> Int64? {
-      journalEnd.filter { $0.key == dir || $0.key.hasPrefix(dir + "/") }.values.max()
+      journalEnd.filter { Self.isInside($0.key, folder: dir) }.values.max()
     }
+
+    /// True when directory `dir` is `folder` or lies below it.
+    static func isInside(_ dir: String, folder: String) -> Bool { dir == folder || dir.hasPrefix(folder + "/") }
     /// Per syslog set (keyed by its oldest file): the heads read here, so the set's source does not read them again.
     public var fileStarts: [String: [YearInference.FileStart]] = [:]
     /// Per syslog set (keyed by its oldest file): the UTC offset it was written at, as a journal of the same machine
@@ -193,7 +196,7 @@ public enum Analyzer {
       guard !journals.isEmpty else { return }
       for case .syslogSet(let files) in inputs {
         let dir = directory(files[0])
-        for j in journals where j.dir == dir || j.dir.hasPrefix(dir + "/") {
+        for j in journals where Self.isInside(j.dir, folder: dir) {
           if let hint = ZoneHint.find(syslog: files, journal: j.input) {
             zoneHints[files[0]] = hint
             break

@@ -75,6 +75,9 @@ public final class BootState {
   /// `firstTime` is then the first later record with a real time, not the boot's start.
   public var clockUnsetAtStart = false
 
+  /// The boot's start, when it is known and was stamped after the clock was set (what the host merge compares).
+  var knownStart: Int64? { startKnown && !clockUnsetAtStart && firstTime != Record.noTime ? firstTime : nil }
+
   // Shutdown evidence, each with the record ordinal it was seen at (later cancelling events compare ordinals).
   public var strongShutdown: EvidenceRecord?
   public var strongDirection: ShutdownDirection = .unspecified

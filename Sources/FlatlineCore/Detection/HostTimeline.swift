@@ -162,9 +162,7 @@ public enum HostMerger {
   static func markSpans(_ group: [StreamTimeline]) {
     var starts: [(timeline: Int, time: Int64, login: Bool)] = []
     for (ti, t) in group.enumerated() {
-      for b in t.boots where b.startKnown && !b.clockUnsetAtStart && b.firstTime != Record.noTime {
-        starts.append((ti, b.firstTime, t.isLoginRecords))
-      }
+      for b in t.boots { if let s = b.knownStart { starts.append((ti, s, t.isLoginRecords)) } }
     }
     for (ti, t) in group.enumerated() {
       t.spannedStart = nil
@@ -282,38 +280,29 @@ public enum HostMerger {
     let m = other.count
     guard m > 0 else { return merged }
     func rep(_ i: Int) -> BootState { let x = merged[i].members[0]; return tl[x.timeline].boots[x.boot] }
+    // The known starts of the merged boots (streams that run across others' starts do not count).
+    var knownStarts: [(row: Int, time: Int64)] = []
+    if !tl[ti].isJournal && !tl[ti].isLoginRecords {
+      for (row, mb) in merged.enumerated() {
+        for x in mb.members where tl[x.timeline].spannedStart == nil {
+          if let s = tl[x.timeline].boots[x.boot].knownStart { knownStarts.append((row, s)) }
+        }
+      }
+    }
     // A stream's boot that runs across other streams' boot starts belongs to the merged boot with the latest known
     // start before its last record: its data ends there. (Not "the boot whose records its last record falls in":
     // the streams that saw the starts may stop long before it, as kern.log does, and the last boot of a stream
     // is open-ended, so an earlier boot could take it.)
     var latestStart: Int?
     if tl[ti].spannedStart != nil, let last = other.first?.lastTime, last != Record.noTime {
-      var best = Int64.min
-      for (i, mb) in merged.enumerated() {
-        for x in mb.members where tl[x.timeline].spannedStart == nil {
-          let k = tl[x.timeline].boots[x.boot]
-          guard k.startKnown, !k.clockUnsetAtStart, k.firstTime != Record.noTime, k.firstTime <= last,
-            k.firstTime > best
-          else { continue }
-          best = k.firstTime
-          latestStart = i
-        }
-      }
+      latestStart = knownStarts.filter { $0.time <= last }.max { $0.time < $1.time }?.row
     }
     // Whether this stream's first boot, begun before its data, has its first record after some boot's known start:
     // then it is not the boot that began before every stream's data (auth.log of the last days beside a syslog set
     // of weeks once lent its last line to the first boot).
     var begunAfterAStart = false
-    if !tl[ti].isJournal, !tl[ti].isLoginRecords, let first = other.first, !first.startKnown,
-      first.firstTime != Record.noTime
-    {
-      begunAfterAStart = merged.contains { mb in
-        mb.members.contains { x in
-          let k = tl[x.timeline].boots[x.boot]
-          return tl[x.timeline].spannedStart == nil && k.startKnown && !k.clockUnsetAtStart
-            && k.firstTime != Record.noTime && k.firstTime < first.firstTime - startTolerance
-        }
-      }
+    if let first = other.first, !first.startKnown, first.firstTime != Record.noTime {
+      begunAfterAStart = knownStarts.contains { $0.time < first.firstTime - startTolerance }
     }
     // A boot is the same as a merged boot when it is the same as any stream's view of it (one stream may see
     // only part of a boot: kern.log stops before the shutdown that syslog and wtmp show). Boot IDs, where both
