@@ -12,9 +12,9 @@ struct Flatline: ParsableCommand {
     commandName: "flatline",
     abstract: "Find out how every boot of a Linux host ended, from its logs.",
     discussion: """
-      Reads syslog files (plain, rotated, gzip) and systemd journals (binary, export, JSON) and decides for
-      every boot whether it ended with a clean shutdown or reboot, a power loss, a kernel panic, a watchdog
-      reset, or in a way the data cannot show. Exit status: 0 analysis done; 1 with --fail-on unclean when an
+      Reads syslog files (plain, rotated, gzip) and systemd journals (binary, export, JSON) and decides for \
+      every boot whether it ended with a clean shutdown or reboot, a power loss, a kernel panic, a watchdog \
+      reset, or in a way the data cannot show. Exit status: 0 analysis done; 1 with --fail-on unclean when an \
       unclean ending was found; 2 usage error or no readable input.
       """,
     version: FlatlineVersion.string,
@@ -258,8 +258,8 @@ struct Rules: ParsableCommand {
       commandName: "test",
       abstract: "Show which lines of a log file fire which rule of a rule file.",
       discussion: """
-        Each firing line is printed as LOG-FILE:line: rule-id (component/category): message. Lines with a syslog
-        header are matched with their program name and message; other lines whole, as a native log of kind --log
+        Each firing line is printed as LOG-FILE:line: rule-id (component/category): message. Lines with a syslog \
+        header are matched with their program name and message; other lines whole, as a native log of kind --log \
         or with the program name --identifier.
         """)
 
@@ -309,8 +309,8 @@ struct Tail: ParsableCommand {
     commandName: "tail",
     abstract: "Follow journals and log files and emit events as boots end (the streaming daemon).",
     discussion: """
-      With no PATH, follows the local system journal and /var/log/syslog (or /var/log/messages). Analyses the
-      history first, then follows. Events are NDJSON (docs/schema/event.schema.json). SIGTERM/SIGINT: flush and
+      With no PATH, follows the local system journal and /var/log/syslog (or /var/log/messages). Analyses the \
+      history first, then follows. Events are NDJSON (docs/schema/event.schema.json). SIGTERM/SIGINT: flush and \
       exit 0; SIGHUP: reopen the output file and reload rules. See docs/tail.md.
       """
   )
