@@ -355,6 +355,52 @@ func work(_ time: String, host: String = "web1") -> L {
     #expect(stepped.hosts[0].boots.map(\.ending) == [.running])
   }
 
+  /// rsyslog (`imkmsg`) and syslog-ng read `/dev/kmsg` from its start when they restart: the kernel's buffer is
+  /// written again with the time of reading, banner first, up to the last line the kernel printed. That banner
+  /// opened a boot: a power loss 0 s long, in the middle of a running boot. The replay ends with a line of the same
+  /// printk time as the kernel's last line before it (10 minutes or more into its boot), which a kernel that started
+  /// at the banner cannot have reached.
+  @Test func kernelRingBufferReplayIsNotABoot() {
+    func restartAndReplay(_ time: String, lastUptime: Double) -> [L] {
+      [
+        L(time: time, tag: "systemd", msg: "Stopping System Logging Service...", pid: 1),
+        L(time: time, tag: "rsyslogd", msg: rsyslogExit),
+        L(time: time, tag: "rsyslogd", msg: rsyslogStart),
+        L(time: time, tag: "systemd", msg: "Started System Logging Service.", pid: 1),
+      ] + kernelBoot(time) + [
+        L(time: time, tag: "kernel", msg: "usb 1-1: new high-speed USB device number 2", uptime: lastUptime)
+      ]
+    }
+    let usb = L(time: "03-01 10:50:00", tag: "kernel", msg: "usb 1-1: new high-speed USB device number 2", uptime: 3000.000123)
+    let (engine, reg) = feed(
+      kernelBoot("03-01 10:00:00") + [usb, work("03-01 11:00:00")]
+        + restartAndReplay("03-01 12:00:00", lastUptime: 3000.000123) + [work("03-01 12:10:00")])
+    let r = Analyzer.result(engine: engine, registry: reg, options: AnalysisOptions(paths: []))
+    #expect(r.hosts[0].boots.map(\.ending) == [.running])
+    #expect(r.hosts[0].boots[0].start == L(time: "03-01 10:00:00", tag: "", msg: "").micros)
+    #expect(reg.inputs[0].warnings.contains { $0.contains("line 11: kernel lines from this banner on repeat") })
+    // Twice, and the second boot after a real reboot: each replay joins its boot, the reboot stays.
+    let twice = analyze(
+      kernelBoot("03-01 10:00:00") + [usb] + restartAndReplay("03-01 11:00:00", lastUptime: 3000.000123)
+        + [
+          L(time: "03-01 11:30:00", tag: "systemd", msg: "Reached target System Reboot.", pid: 1),
+          L(time: "03-01 11:30:00", tag: "rsyslogd", msg: rsyslogExit),
+        ] + kernelBoot("03-01 11:31:00")
+        + [L(time: "03-01 12:31:00", tag: "kernel", msg: "usb 1-1: new full-speed USB device", uptime: 3600.25)]
+        + restartAndReplay("03-01 13:00:00", lastUptime: 3600.25) + [work("03-01 13:10:00")])
+    #expect(twice.hosts[0].boots.map(\.ending) == [.reboot, .running])
+    // A real reboot whose kernel prints at the old kernel's last printk time, early in its boot (boot blocks copied
+    // by a log generator), is still a boot; so is a replay that no longer holds the old last line (the buffer wrapped
+    // while the daemon was down).
+    for (replayed, last, at) in [(9.25, 9.25, "03-01 10:00:09"), (3001.5, 3000.000123, "03-01 10:50:00")] {
+      let r = analyze(
+        kernelBoot("03-01 10:00:00")
+          + [L(time: at, tag: "kernel", msg: "usb 1-1: new device", uptime: last), work("03-01 11:00:00")]
+          + restartAndReplay("03-01 12:00:00", lastUptime: replayed) + [work("03-01 12:10:00")])
+      #expect(r.hosts[0].boots.count == 2, "\(replayed)")
+    }
+  }
+
   /// A kern.log whose kernel printed nothing after its first two seconds: each banner, hours apart, opens a boot
   /// (the banner phase, which keeps a boot's repeated early banners together, once stayed open until the next).
   @Test func kernelOnlyLinesOfEarlyBootsAreSeparateBoots() {

@@ -127,7 +127,13 @@ public final class BootSequencer {
     }
     updateBannerPhase(r)
     var signal = signal
+    if let w = replayWatch, r.time != Record.noTime, r.time > w.until { replayWatch = nil }
+    let priorUptime = lastKernelUptime
     if r.isKernel && r.kernelUptime >= 0 {
+      if let w = replayWatch, r.kernelUptime >= w.uptime {
+        replayWatch = nil
+        if r.kernelUptime == w.uptime && signal != .bootBanner { revertReplayedBoot(w) }
+      }
       if lastKernelUptime < 0 {
         firstKernel = (r.kernelUptime, r.time, signal == .bootBanner)
       } else if r.kernelUptime < Self.restartedUptime && signal != .bootBanner && !inBannerPhase
@@ -145,9 +151,73 @@ public final class BootSequencer {
       inBannerPhase = true
       bannerPhaseStart = r.time
       bannerPhaseKernelRecords = 0
+      replayWatch = nil
+      if r.isKernel, priorUptime >= Self.replayMinUptime, r.time != Record.noTime {
+        replayWatch = ReplayWatch(
+          uptime: priorUptime, until: r.time + Self.replayWindow, banners: bannerRecords - 1,
+          banner: SourceLocation(input: r.input, line: r.line))
+      }
       return
     }
     push(r, signal: signal)
+  }
+
+  /// A kernel banner that came after this host's kernel had printed at `uptime` (at least `replayMinUptime`), until
+  /// `until`, with the banner records counted before it: see `revertReplayedBoot`.
+  private var replayWatch: ReplayWatch?
+  private struct ReplayWatch {
+    var uptime: Int64
+    var until: Int64
+    var banners: Int
+    var banner: SourceLocation
+  }
+  /// Replays found (`revertReplayedBoot`): how many, and where the first one's banner is (for a warning).
+  private(set) var replayCount = 0
+  private(set) var firstReplay: SourceLocation?
+  static let replayMinUptime: Int64 = 600_000_000
+  static let replayWindow: Int64 = 60_000_000
+
+  /// The boot just opened by a kernel banner was the kernel's ring buffer read again, not a new kernel: a syslog
+  /// daemon that reads `/dev/kmsg` (rsyslog `imkmsg`, syslog-ng's `system()` source) reads the whole buffer when it
+  /// restarts, banner first, and writes it with the time of reading. The sign is the replay reaching the line this
+  /// host's kernel printed last before the banner: the same printk time, to the microsecond, within a minute of
+  /// the banner, and at least 10 minutes of uptime — more than a kernel that started at the banner can have had
+  /// then. (Below that a new kernel may print at the old last line's time: boots of one machine print their first
+  /// lines at nearly the same times, and logs written by hand or by a generator repeat them exactly. A kernel
+  /// whose last line came early in its boot is therefore not checked.) The boot's records go back to the boot
+  /// before it, as if the banner had not opened one; what the replay showed of a start (the banner, filesystem
+  /// recovery, a crash line the buffer still held) is dropped with it.
+  private func revertReplayedBoot(_ w: ReplayWatch) {
+    guard let replayed = boots.last else { return }
+    inBannerPhase = false
+    bannerRecords = w.banners
+    replayCount += 1
+    if firstReplay == nil { firstReplay = w.banner }
+    guard boots.count >= 2 else {
+      // The data began just before the banner: the records are the boot that was running when the data begins.
+      replayed.startKnown = false
+      replayed.opener = nil
+      replayed.startEvidence = []
+      replayed.crash = nil
+      replayed.crashOrdinal = -1
+      return
+    }
+    boots.removeLast()
+    let running = boots.last!
+    let crash = (running.crash, running.crashOrdinal)
+    running.absorb(replayed)
+    (running.crash, running.crashOrdinal) = crash
+  }
+
+  /// What to warn about the replays found, once per host: nil when there were none.
+  func replayWarning() -> (location: SourceLocation, message: String)? {
+    guard let first = firstReplay else { return nil }
+    let more = replayCount > 1 ? " (\(replayCount) such replays of \(hostName.isEmpty ? "this host" : hostName))" : ""
+    return (
+      first,
+      "kernel lines from this banner on repeat the kernel's ring buffer up to the last kernel line before it (a "
+        + "syslog daemon that reads /dev/kmsg restarted): not a boot\(more)"
+    )
   }
 
   /// Uptimes under this can show a restarted kernel (`kernelRestarted`).
@@ -296,6 +366,10 @@ public final class BootSequencer {
     guard !isJournal, !isLoginRecords, !next.isJournal, !next.isLoginRecords else { return false }
     if inBannerPhase || next.openedWithoutPredecessor { return false }
     if count > 0 && pendingSecond == next.firstRecordSecond && next.openedBeforeTimeChanged { return false }
+    // A replay watch open at the cut would have looked at the chunk's first records; a chunk whose first kernel
+    // record opened a boot could not watch for a replay of this chunk's last kernel line.
+    if let w = replayWatch, let s = next.firstRecordSecond, s * 1_000_000 <= w.until { return false }
+    if let f = next.firstKernel, f.banner, lastKernelUptime >= Self.replayMinUptime { return false }
     // The chunk's first kernel record would have shown a restarted kernel after this chunk's last one.
     if let f = next.firstKernel, !f.banner,
       Self.kernelRestarted(from: (lastKernelUptime, lastKernelTime), to: (f.uptime, f.time))
@@ -318,6 +392,7 @@ public final class BootSequencer {
     if next.sawUserspace { sawUserspace = true }
     if interleaved == nil { interleaved = next.interleaved }
     rebootLineCount += next.rebootLineCount
+    let bannersBefore = bannerRecords
     bannerRecords += next.bannerRecords
     backwardSteps += next.backwardSteps
     forwardSteps += next.forwardSteps
@@ -336,6 +411,13 @@ public final class BootSequencer {
       lastKernelTime = next.lastKernelTime
     }
     inBannerPhase = next.inBannerPhase
+    replayWatch = next.replayWatch.map {
+      var w = $0
+      w.banners += bannersBefore
+      return w
+    }
+    replayCount += next.replayCount
+    if firstReplay == nil { firstReplay = next.firstReplay }
     bannerPhaseStart = next.bannerPhaseStart
     bannerPhaseKernelRecords = next.bannerPhaseKernelRecords
   }
@@ -359,6 +441,8 @@ public final class BootSequencer {
     if let e = interleaved, e.location.input == input, e.location.line > 0 { interleaved!.location.line += delta }
     if let f = firstRebootLine, f.input == input, f.line > 0 { firstRebootLine!.line += delta }
     if let f = firstBackward, f.input == input, f.line > 0 { firstBackward!.line += delta }
+    if let f = firstReplay, f.input == input, f.line > 0 { firstReplay!.line += delta }
+    if let w = replayWatch, w.banner.input == input, w.banner.line > 0 { replayWatch!.banner.line += delta }
     for i in 0..<count {
       let k = ring.slot(i)
       if ring.inputs[k] == input && ring.lines[k] > 0 { ring.lines[k] += delta }

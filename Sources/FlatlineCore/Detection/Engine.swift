@@ -358,6 +358,7 @@ public struct DetectionEngine: RecordSink {
       if let e = s.runsBackwards() ?? s.rebootLinesOutnumberBoots() {
         registry.warn(e.location.input, "line \(e.location.line): \(e.message)")
       }
+      if let w = s.replayWarning() { registry.warn(w.location.input, "line \(w.location.line): \(w.message)") }
     }
   }
 }
