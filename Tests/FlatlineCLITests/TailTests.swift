@@ -233,6 +233,38 @@ import Testing
     }
   }
 
+  /// rsyslog restarted and re-read /dev/kmsg: its replay of the kernel's buffer comes in several writes, and the
+  /// daemon may wake between them, with the replayed banner read and the line that shows it is a replay not yet
+  /// written. Until a minute after that banner nothing is reported: the running boot was reported as ended by a
+  /// power loss, and events cannot be taken back. Afterwards the replay is taken back and no boot ended.
+  @Test func ringBufferReplayInSeveralWritesEndsNoBoot() throws {
+    let dir = try CLI.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let log = dir.appendingPathComponent("syslog")
+    let now = Int64(Date().timeIntervalSince1970)
+    let usb = "kernel: [ 3600.250000] usb 1-1: new high-speed USB device number 3 using xhci_hcd"
+    try Self.append(
+      log, Self.bootLines(now - 7200) + ["\(Self.stamp(now - 3600)) tailhost \(usb)", Self.activity(now - 100, "a")])
+    let d = try Daemon([log.path], dir: dir)
+    #expect(Self.wait { Self.count(d.output, type: "boot-started") == 1 })
+    // The replay's first write, stamped when read (the window ends 8 s from now).
+    let t = now - 52
+    try Self.append(log, [
+      "\(Self.stamp(t)) tailhost rsyslogd: \(Self.rsyslog) exiting on signal 15.",
+      "\(Self.stamp(t)) tailhost rsyslogd: \(Self.rsyslog) start",
+    ] + Self.bootLines(t).dropFirst().prefix(2))
+    usleep(1_500_000)
+    #expect(Self.count(d.output, type: "boot-ended") == 0)
+    try Self.append(log, ["\(Self.stamp(t)) tailhost \(usb)", Self.activity(t + 1, "b")])
+    // Past the window the state is reported: still one boot.
+    #expect(Self.wait(20) { Self.count(d.output, type: "heartbeat") > 0 && Int64(Date().timeIntervalSince1970) > t + 62 })
+    usleep(1_500_000)
+    #expect(d.terminate().status == 0)
+    #expect(Self.count(d.output, type: "boot-started") == 1)
+    #expect(Self.count(d.output, type: "boot-ended") == 0)
+    #expect(Self.count(d.output, type: "incident") == 0)
+  }
+
   /// A datagram socket standing in for systemd's notify socket (what `Type=notify` services talk to).
   final class NotifySocket {
     let fd: Int32

@@ -209,6 +209,9 @@ public final class BootSequencer {
     (running.crash, running.crashOrdinal) = crash
   }
 
+  /// Until when the boot opened last may still turn out to be a replay (`revertReplayedBoot`); nil when it cannot.
+  var replayWatchEnd: Int64? { replayWatch?.until }
+
   /// What to warn about the replays found, once per host: nil when there were none.
   func replayWarning() -> (location: SourceLocation, message: String)? {
     guard let first = firstReplay else { return nil }

@@ -351,6 +351,11 @@ public struct DetectionEngine: RecordSink {
     for s in sequencers { s.shiftLines(input: input, by: delta) }
   }
 
+  /// The latest time until which a boot just opened by a kernel banner may still be taken back as a ring-buffer
+  /// replay (`BootSequencer.revertReplayedBoot`); nil when no boot is in that state. Tail mode waits for it before
+  /// it reports the boot before such a one as ended.
+  public var replayWatchEnd: Int64? { sequencers.compactMap(\.replayWatchEnd).max() }
+
   /// Ends all streams.
   public func finish() {
     for s in sequencers {

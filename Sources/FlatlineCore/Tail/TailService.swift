@@ -326,6 +326,7 @@ public final class TailService {
         pollSources()
         deriveAndEmit()
       }
+      if let d = deferredUntil { nextTick = min(nextTick, d + 100_000) }
       let wake = followLoop.wait(timeoutMicros: nextTick - Self.now())
       if let e = wake.error {
         warnings?(e)
@@ -376,8 +377,19 @@ public final class TailService {
     ])
   }
 
+  /// Set while events wait for a banner that may be a ring-buffer replay (see `deriveAndEmit`).
+  private(set) var deferredUntil: Int64?
+
   /// Runs the merge/verdict/correlation stage over the engine's state and writes the events not emitted yet.
+  /// While a boot just opened by a kernel banner may still turn out to be the syslog daemon re-reading the kernel's
+  /// buffer (up to a minute of its records; the replay arrives in several writes, and a batch may end inside it),
+  /// nothing is written: the boot before it would be reported as ended, and an event cannot be taken back.
   func deriveAndEmit() {
+    if let until = box.sink.engine.replayWatchEnd, Self.now() <= until {
+      deferredUntil = until
+      return
+    }
+    deferredUntil = nil
     var result = Analyzer.result(
       engine: box.sink.engine, registry: registry, options: AnalysisOptions(paths: []), hits: box.sink.rules.hits,
       notices: notices)
