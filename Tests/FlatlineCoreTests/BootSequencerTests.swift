@@ -557,6 +557,27 @@ func work(_ time: String, host: String = "web1") -> L {
     #expect(a.hosts[0].boots[1].lastSignOfLife == L(time: "03-01 11:59:01", tag: "", msg: "").micros)
   }
 
+  /// One file a day (syslog-ng `file("/var/log/hosts/$HOST/$YEAR-$MONTH-$DAY.log")`): each file is its own stream.
+  /// The third day's file holds only the rest of the boot that began the evening before. The first day's boot is its
+  /// file's last, open-ended, and took that rest although two boots began in between: its reboot became `unknown`
+  /// with a clock jump, and the running boot lost its last day.
+  @Test func dailyFileJoinsTheBootRunningWhenItBegins() {
+    let day1 = kernelBoot("11-01 08:00:00") + [work("11-01 12:00:00"), work("11-01 23:59:00")]
+    let day2 =
+      [work("11-02 00:01:00"), work("11-02 10:00:00")]
+      + [
+        L(time: "11-02 10:01:00", tag: "systemd-logind", msg: "System is rebooting."),
+        L(time: "11-02 10:01:00", tag: "rsyslogd", msg: rsyslogExit),
+      ] + kernelBoot("11-02 10:01:50") + [work("11-02 18:04:50")] + kernelBoot("11-02 18:14:50")
+      + [work("11-02 23:57:50")]
+    let day3 = [work("11-03 00:04:50"), work("11-03 02:17:50")]
+    let r = analyze(day1, streams: [day2, day3])
+    #expect(r.hosts.count == 1)
+    let boots = r.hosts[0].boots
+    #expect(boots.map(\.ending) == [.reboot, .powerLoss, .running])
+    #expect(boots.last?.lastSignOfLife == L(time: "11-03 02:17:50", tag: "", msg: "").micros)
+  }
+
   @Test func sameBootInTwoStreamsIsOneBoot() {
     // syslog (can show shutdowns) and kern.log (kernel only) of one host.
     let syslog = kernelBoot("03-01 10:00:00") + [L(time: "03-01 11:00:00", tag: "rsyslogd", msg: rsyslogExit)]
