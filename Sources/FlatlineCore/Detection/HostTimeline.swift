@@ -207,16 +207,31 @@ public enum HostMerger {
   /// Whether `a` and `b` (boots of two streams) are the same boot. `first*`/`last*`: the boot is the first/last
   /// of its stream.
   static func same(
-    _ a: BootState, _ b: BootState, firstA: Bool, firstB: Bool, lastA: Bool = false, lastB: Bool = false
+    _ a: BootState, _ b: BootState, firstA: Bool, firstB: Bool, lastA: Bool = false, lastB: Bool = false,
+    starts: [Int64] = []
   ) -> Bool {
     if let x = a.bootID, let y = b.bootID { return x == y }
     if !a.startKnown || !b.startKnown {
-      if !a.startKnown && !b.startKnown { return firstA && firstB }
+      if !a.startKnown && !b.startKnown {
+        guard firstA && firstB else { return false }
+        // Both began before their streams' data: one boot, unless another began after the earlier one's records
+        // ended and no later than the other's first record (the second day's file and the fourth's, with a boot
+        // between them).
+        let (e, l) = a.firstTime <= b.firstTime ? (a, b) : (b, a)
+        if l.firstTime != Record.noTime, let next = nextStart(after: e, in: starts), next <= l.firstTime { return false }
+        return true
+      }
       // A boot that began before its stream's data is the boot that was running when its last record was
       // written. This also places a stream that never sees a boot start (auth.log and other files without
       // kernel or daemon start lines): its one boot spans the boots of the other streams and belongs to the
       // one its data ends in, instead of becoming a boot of its own.
       let (u, k, lastK) = a.startKnown ? (b, a, lastA) : (a, b, lastB)
+      // The last boot of a stream is open-ended only until the host's next boot began (`starts`: every known
+      // start of the host's streams): a stream that begins after that is in a later boot. One file a day makes
+      // every file a stream whose last boot ends at midnight with its file.
+      if lastK, u.firstTime != Record.noTime, let next = nextStart(after: k, in: starts), u.firstTime >= next {
+        return false
+      }
       return within(u.lastTime, k, openEnded: lastK)
     }
     if a.clockUnsetAtStart || b.clockUnsetAtStart {
@@ -240,6 +255,15 @@ public enum HostMerger {
       return late > 0 && late <= slowStart && j.lastTime != Record.noTime && t.firstTime <= j.lastTime
     }
     return false
+  }
+
+  /// The first of `starts` (sorted) that came after boot `k` began and once its records had ended; nil when none.
+  /// A start among `k`'s records is skipped: a clock restored to an earlier time at boot, which says nothing about
+  /// order.
+  static func nextStart(after k: BootState, in starts: [Int64]) -> Int64? {
+    guard k.firstTime != Record.noTime else { return nil }
+    let end = k.lastTime == Record.noTime ? k.firstTime : k.lastTime
+    return starts.first { $0 > k.firstTime + startTolerance && $0 >= end - startTolerance }
   }
 
   /// How long after a journal boot's first entry its syslog banner may come (`same`).
@@ -280,6 +304,27 @@ public enum HostMerger {
     let m = other.count
     guard m > 0 else { return merged }
     func rep(_ i: Int) -> BootState { let x = merged[i].members[0]; return tl[x.timeline].boots[x.boot] }
+    // Whether merged row `i` begins after boot `b`, which matched none (the order they go in). A row whose first
+    // stream saw it begin before its data is ordered by another member that saw it begin; without one, it comes
+    // after a boot whose records all ended before the row's first record (one file a day: the day's file that only
+    // continues a boot is not ahead of the earlier days' boots).
+    func rowStartsAfter(_ i: Int, _ b: BootState) -> Bool {
+      let r = rep(i)
+      // A boot begun before its stream's data that matched none was running when its first record was written:
+      // after a row that had begun by then (`startsAfter` puts every such boot first, as the data's first boot).
+      if r.startKnown, !b.startKnown, b.firstTime != Record.noTime, r.firstTime != Record.noTime,
+        b.firstTime > r.firstTime + startTolerance
+      {
+        return false
+      }
+      if r.startKnown { return startsAfter(r, b) }
+      let boots = merged[i].members.map { tl[$0.timeline].boots[$0.boot] }
+      if let k = boots.first(where: \.startKnown) { return startsAfter(k, b) }
+      guard b.lastTime != Record.noTime, let first = boots.map(\.firstTime).filter({ $0 != Record.noTime }).min(),
+        b.lastTime < first - startTolerance
+      else { return startsAfter(r, b) }
+      return true
+    }
     // The known starts of the merged boots (streams that run across others' starts do not count).
     var knownStarts: [(row: Int, time: Int64)] = []
     if !tl[ti].isJournal && !tl[ti].isLoginRecords {
@@ -327,6 +372,9 @@ public enum HostMerger {
         }
       }
     }
+    // Every known start of the host's text and journal streams (`same`: where a stream's open-ended last boot ends).
+    let hostStarts = tl.filter { !$0.isLoginRecords && $0.spannedStart == nil }
+      .flatMap { $0.boots.compactMap(\.knownStart) }.sorted()
     // A boot is the same as a merged boot when it is the same as any stream's view of it (one stream may see
     // only part of a boot: kern.log stops before the shutdown that syslog and wtmp show). Boot IDs, where both
     // sides have one, decide alone.
@@ -349,7 +397,9 @@ public enum HostMerger {
         if begunAfterAStart && !b.startKnown && !x.boot.startKnown && !x.boot.loginRecords && x.boot.bootID == nil {
           return false
         }
-        return same(x.boot, b, firstA: x.index == 0, firstB: j == 0, lastA: x.index == x.count - 1, lastB: j == m - 1)
+        return same(
+          x.boot, b, firstA: x.index == 0, firstB: j == 0, lastA: x.index == x.count - 1, lastB: j == m - 1,
+          starts: hostStarts)
       }
     }
     var match = Array(repeating: Array(repeating: false, count: m), count: n)
@@ -377,7 +427,7 @@ public enum HostMerger {
         i += 1
         j += 1
       } else if i < n && (j >= m || dp[i + 1][j] > dp[i][j + 1]
-        || (dp[i + 1][j] == dp[i][j + 1] && !startsAfter(rep(i), other[j])))
+        || (dp[i + 1][j] == dp[i][j + 1] && !rowStartsAfter(i, other[j])))
       {
         out.append(merged[i])
         i += 1
