@@ -128,6 +128,37 @@ import Testing
     }
   }
 
+  /// One file a day named by its date (syslog-ng `$HOST/$YEAR-$MONTH-$DAY.log`) is one set, oldest first, per
+  /// prefix and extension; names that only end in digits are not dates.
+  @Test func filesNamedByDayAreOneSet() throws {
+    let dir = SyslogTestFiles.tempDir()
+    for (name, day) in [("2024-03-02.log", 2), ("2024-02-29.log", 29), ("2024-03-01.log.gz", 1)] {
+      let line = "\(day == 29 ? "Feb" : "Mar") \(day < 10 ? " " : "")\(day) 00:00:00 h a: x\n"
+      if name.hasSuffix(".gz") {
+        SyslogTestFiles.write(dir + "/" + name, SyslogTestFiles.gzip(Array(line.utf8)))
+      } else {
+        SyslogTestFiles.write(dir + "/" + name, line)
+      }
+    }
+    SyslogTestFiles.write(dir + "/web1-20240302.log", "Mar  2 00:00:00 h a: x\n")
+    SyslogTestFiles.write(dir + "/web1-20240301.log", "Mar  1 00:00:00 h a: x\n")
+    SyslogTestFiles.write(dir + "/build-12345678.log", "Mar  1 00:00:00 h a: x\n")
+    let found = Discovery.discover(paths: [dir], registry: InputRegistry())
+    #expect(found.contains(.syslogSet(files: ["2024-02-29.log", "2024-03-01.log.gz", "2024-03-02.log"].map {
+      dir + "/" + $0
+    })))
+    #expect(found.contains(.syslogSet(files: ["web1-20240301.log", "web1-20240302.log"].map { dir + "/" + $0 })))
+    #expect(found.contains(.syslogSet(files: [dir + "/build-12345678.log"])))
+    #expect(RotationName("messages-20240301").kind == .dated)
+    #expect(RotationName("2024-13-01.log").kind == .bare)
+    #expect(RotationName("x2024-03-01.log").kind == .bare)
+    #expect(RotationName("messages_2024-03-01").base == "messages_*")
+    // Tail mode follows the newest file of each such set (the one being written).
+    #expect(TailService.liveFiles(in: dir) == ["2024-03-02.log", "build-12345678.log", "web1-20240302.log"].map {
+      dir + "/" + $0
+    })
+  }
+
   /// Other tools' logs whose words the lenient syslog parse would take for hosts are not read (nor followed in tail
   /// mode): lines stamped `YYYY-MM-DD hh:mm:ss` (a space, no `T`) are syslog only with a tag closed by `:` (dpkg's
   /// log is not, whatever its name), package managers' logs by name, Kubernetes container logs by shape.

@@ -268,12 +268,22 @@ public final class TailService {
     return out
   }
 
-  /// The live (bare-named) syslog files of a directory, one per rotation set. Each is sniffed like `analyze`
-  /// does (dpkg.log, cloud-init.log, JSON and binary files are not syslog and are not followed); an empty file is
-  /// followed when its name is one of the usual syslog names.
+  /// The live syslog files of a directory (bare-named, or the newest of a set named by day), one per rotation set.
+  /// Each is sniffed like `analyze` does (dpkg.log, cloud-init.log, JSON and binary files are not syslog and are not
+  /// followed); an empty file is followed when its name is one of the usual syslog names.
   static func liveFiles(in dir: String) -> [String] {
-    entries(dir).filter { name in
-      guard RotationName(name).kind == .bare, !name.hasSuffix(".gz"), !name.hasPrefix("."),
+    let names = entries(dir)
+    // Of a set of files named by their day (`RotationName.Kind.daily`), the newest is the one written to.
+    var newestDaily: [String: (date: Int, name: String)] = [:]
+    for name in names where !name.hasSuffix(".gz") {
+      let r = RotationName(name)
+      if r.kind == .daily, newestDaily[r.base].map({ $0.date < r.number }) ?? true {
+        newestDaily[r.base] = (r.number, name)
+      }
+    }
+    let daily = Set(newestDaily.values.map(\.name))
+    return names.filter { name in
+      guard RotationName(name).kind == .bare || daily.contains(name), !name.hasSuffix(".gz"), !name.hasPrefix("."),
         !isDirectory(dir + "/" + name)
       else { return false }
       var st = stat()

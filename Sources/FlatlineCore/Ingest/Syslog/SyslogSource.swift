@@ -457,13 +457,58 @@ struct Rotation {
 /// A log file name split into rotation-set base and position.
 struct RotationName: Hashable {
   enum Kind: Int, Comparable {
-    case numbered = 0, dated = 1, old = 2, bare = 3
+    case numbered = 0, dated = 1, daily = 2, old = 3, bare = 4
     static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }
   }
   var base: String
   var kind: Kind
   /// Rotation number or date (YYYYMMDD[HH]).
   var number: Int
+
+  /// A file of one day named by its date (`2024-03-01.log`, `web1-2024-03-01.log`, `messages_20240301.log`,
+  /// `2024-03-01`): syslog-ng `file("/var/log/hosts/$HOST/$YEAR-$MONTH-$DAY.log")` and similar. The files of one
+  /// prefix and extension are one set (`base` is the name with `*` for the date), oldest first, like a rotation
+  /// set: read as one stream, a boot that runs past midnight is one boot of one stream, and the day a file ends is
+  /// not where its boot ended.
+  private static func daily(_ n: Substring) -> (base: String, date: Int)? {
+    var stem = n
+    var ext = ""
+    if stem.hasSuffix(".log") {
+      stem = stem.dropLast(4)
+      ext = ".log"
+    }
+    let bytes = Array(stem.utf8)
+    func digits(_ r: Range<Int>) -> Int? {
+      var v = 0
+      for i in r {
+        guard bytes[i] >= 48 && bytes[i] <= 57 else { return nil }
+        v = v * 10 + Int(bytes[i] - 48)
+      }
+      return v
+    }
+    var date: (y: Int, m: Int, d: Int)?
+    var start = 0
+    let c = bytes.count
+    if c >= 10, bytes[c - 3] == 45, bytes[c - 6] == 45, let y = digits(c - 10..<c - 6), let m = digits(c - 5..<c - 3),
+      let d = digits(c - 2..<c)
+    {
+      date = (y, m, d)
+      start = c - 10
+    } else if c >= 8, let y = digits(c - 8..<c - 4), let m = digits(c - 4..<c - 2), let d = digits(c - 2..<c) {
+      date = (y, m, d)
+      start = c - 8
+    }
+    guard let dt = date, (1990...2099).contains(dt.y), (1...12).contains(dt.m), (1...31).contains(dt.d) else {
+      return nil
+    }
+    // The date is the whole stem or follows a separator (not the tail of a longer number).
+    if start > 0 {
+      let sep = bytes[start - 1]
+      guard sep == 45 || sep == 95 || sep == 46 else { return nil }
+    }
+    let prefix = String(decoding: bytes[0..<start], as: UTF8.self)
+    return (prefix + "*" + ext, dt.y * 10000 + dt.m * 100 + dt.d)
+  }
 
   init(_ file: String) {
     var n = Substring(file)
@@ -492,6 +537,12 @@ struct RotationName: Hashable {
         return
       }
     }
+    if let d = Self.daily(n) {
+      base = d.base
+      kind = .daily
+      number = d.date
+      return
+    }
     base = String(n)
     kind = .bare
     number = 0
@@ -502,7 +553,7 @@ struct RotationName: Hashable {
     if a.kind != b.kind { return a.kind < b.kind }
     switch a.kind {
     case .numbered: return a.number > b.number
-    case .dated: return a.number < b.number
+    case .dated, .daily: return a.number < b.number
     default: return false
     }
   }
