@@ -462,6 +462,16 @@ func work(_ time: String, host: String = "web1") -> L {
     #expect(r.hosts[0].boots.map(\.ending) == [.powerLoss, .running])
   }
 
+  /// A central log server's file that held one machine, then hours later its replacement under another name: two
+  /// machines. Taken as one renamed machine, the first one's last boot ended in a power loss when the second booted.
+  @Test func replacementMachineHoursLaterIsNotARename() {
+    let r = analyze(
+      kernelBoot("03-01 10:00:00", host: "ip-10-0-1-23") + [work("03-01 11:00:00", host: "ip-10-0-1-23")]
+        + kernelBoot("03-01 14:00:00", host: "ip-10-0-1-87") + [work("03-01 15:00:00", host: "ip-10-0-1-87")])
+    #expect(r.hosts.map(\.name).sorted() == ["ip-10-0-1-23", "ip-10-0-1-87"])
+    #expect(r.hosts.allSatisfy { $0.boots.map(\.ending) == [.running] && $0.aliases.isEmpty })
+  }
+
   /// A rename inside a running boot (hostnamectl): one boot under two names. Merging the same engine state again
   /// (as tail mode does after every batch) must give the same report.
   @Test func renameInsideABootMergesTheSameEveryTime() {

@@ -189,7 +189,9 @@ public enum HostMerger {
       let text = group.filter { !$0.isJournal }
       out += group.filter(\.isJournal).map(StreamTimeline.init)
       guard !text.isEmpty else { continue }
-      let chained = zip(text, text.dropFirst()).allSatisfy { $0.lastStreamOrdinal < $1.firstStreamOrdinal }
+      let chained = zip(text, text.dropFirst()).allSatisfy {
+        $0.lastStreamOrdinal < $1.firstStreamOrdinal && renameGapFits($0, $1)
+      }
       if chained && text.count > 1 {
         let t = StreamTimeline(text[0])
         for s in text.dropFirst() { t.appendRenamed(StreamTimeline(s)) }
@@ -200,6 +202,19 @@ public enum HostMerger {
     }
     return out
   }
+
+  /// Whether host name `b`, which comes after `a` in one stream, can be `a` renamed: within a boot (`b`'s first
+  /// boot began before its records), or at a boot that came within `renameGap` of `a`'s last record. A central log
+  /// server's file that held one machine and then its replacement (`ip-10-0-1-23`, later `ip-10-0-1-87`) would
+  /// otherwise be one machine whose last boot ended, without a shutdown, when the other booted: a false power loss.
+  static func renameGapFits(_ a: BootSequencer, _ b: BootSequencer) -> Bool {
+    guard let first = b.boots.first, first.startKnown else { return true }
+    guard let end = a.boots.last?.lastTime, end != Record.noTime, first.firstTime != Record.noTime else { return true }
+    return first.firstTime - end <= renameGap
+  }
+
+  /// How long after one host name's last record a boot under another name may come and still be its rename.
+  static let renameGap: Int64 = 30 * 60 * 1_000_000
 
   /// A wtmp `BOOT_TIME` record is written when userspace starts, up to this long after the kernel banner.
   static let loginBootDelay: Int64 = 600 * 1_000_000
