@@ -200,6 +200,7 @@ public final class BootSequencer {
       replayed.startEvidence = []
       replayed.crash = nil
       replayed.crashOrdinal = -1
+      replayed.collectsCandidates = readsChunk
       return
     }
     boots.removeLast()

@@ -364,29 +364,6 @@ public enum HostMerger {
     if let first = other.first, !first.startKnown, first.firstTime != Record.noTime {
       begunAfterAStart = knownStarts.contains { $0.time < first.firstTime - startTolerance }
     }
-    // A stream's first boot, begun before its data, is not a merged boot that was over before another began, that
-    // other one beginning no later than the stream's first record: the stream begins in a later boot. The last
-    // boot of a stream is open-ended (`same`), so the boot of a file that ends at midnight (one file a day, as
-    // syslog-ng writes them) took the next day's file, whose data lay two boots later. Rows whose boots overlap
-    // in time (a clock restored to an earlier time at boot) show nothing about order and do not count. Text streams
-    // only, as for `knownStarts`.
-    var endedBeforeFirst = Array(repeating: false, count: n)
-    if !tl[ti].isJournal, !tl[ti].isLoginRecords, tl[ti].spannedStart == nil, let first = other.first,
-      !first.startKnown, first.firstTime != Record.noTime
-    {
-      var laterStart: Int64?
-      for row in stride(from: n - 1, through: 0, by: -1) {
-        if let s = laterStart {
-          let last = merged[row].members.map { tl[$0.timeline].boots[$0.boot].lastTime }.max() ?? Record.noTime
-          endedBeforeFirst[row] = last != Record.noTime && last <= s
-        }
-        for x in merged[row].members where tl[x.timeline].spannedStart == nil {
-          if let s = tl[x.timeline].boots[x.boot].knownStart, s <= first.firstTime {
-            laterStart = max(laterStart ?? s, s)
-          }
-        }
-      }
-    }
     // Every known start of the host's text and journal streams (`same`: where a stream's open-ended last boot ends).
     let hostStarts = tl.filter { !$0.isLoginRecords && $0.spannedStart == nil }
       .flatMap { $0.boots.compactMap(\.knownStart) }.sorted()
@@ -403,7 +380,6 @@ public enum HostMerger {
         (boot: tl[$0.timeline].boots[$0.boot], index: $0.boot, count: tl[$0.timeline].boots.count)
       }
       if tl[ti].spannedStart != nil { return i == latestStart }
-      if j == 0 && endedBeforeFirst[i] { return false }
       if b.bootID != nil, let withID = members.first(where: { $0.boot.bootID != nil }) {
         return withID.boot.bootID == b.bootID
       }
