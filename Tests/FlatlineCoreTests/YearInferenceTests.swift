@@ -72,6 +72,21 @@ import Testing
 
   /// A journal's last entry in the same folder anchors the year when the files' mtimes are far from it (copies);
   /// mtimes close to it are kept; a gzip header still wins over both.
+  /// A date in the file name (logrotate `dateext`, one file a day) gives the year of files copied elsewhere, whose
+  /// file times are the copy's: RHEL's `messages-20240107` began on Dec 31 of the year before.
+  @Test func dateInTheNameGivesTheYear() {
+    let dir = SyslogTestFiles.tempDir()
+    SyslogTestFiles.write(dir + "/messages-20240107", "Dec 31 23:00:00 h a: one\nJan  7 03:00:00 h a: two\n")
+    SyslogTestFiles.write(dir + "/messages", "Jan  8 00:01:00 h a: three\n")
+    let (sink, reg) = SyslogTestFiles.stream([dir + "/messages-20240107", dir + "/messages"])
+    let years = sink.records.map { CivilTime.civilFromDays(Int($0.time / 86_400_000_000)).year }
+    #expect(years == [2023, 2024, 2024])
+    #expect(reg.inputs.allSatisfy { $0.warnings.isEmpty })
+    #expect(YearInference.FileStart.nameTime("/x/2021-06-30.log")
+      == CivilTime.micros(year: 2021, month: 6, day: 30, hour: 12, minute: 0, second: 0) / 1_000_000)
+    #expect(YearInference.FileStart.nameTime("/x/syslog.1") == nil)
+  }
+
   @Test func journalEndAnchorsCopiedFiles() {
     let c = LocalTimeConverter(zone: .gmt)
     func t(_ y: Int, _ m: Int, _ d: Int) -> Int64 { CivilTime.micros(year: y, month: m, day: d, hour: 0, minute: 0, second: 0) / 1_000_000 }

@@ -127,6 +127,20 @@ public enum YearInference {
     /// The journal's first and last days, as a `journalctl` header before the first dateless line states them
     /// (`-- Logs begin at Thu 2021-04-29 …, end at …`, see `JournalctlLine`).
     var journalctl: JournalctlSpan?
+    /// Noon (UTC) of the date in the file's name (`messages-20240310`, `2024-03-10.log`), seconds since the epoch:
+    /// the day its lines end (logrotate's `dateext`) or are from (one file a day). Names survive a copy; file times
+    /// do not.
+    var nameTime: Int64?
+
+    /// `nameTime` for a file name, nil when the name carries no date.
+    static func nameTime(_ file: String) -> Int64? {
+      let r = RotationName(file.split(separator: "/").last.map(String.init) ?? file)
+      guard r.kind == .dated || r.kind == .daily else { return nil }
+      let ymd = r.number >= 1_000_000_000 ? r.number / 100 : r.number
+      let (y, m, d) = (ymd / 10000, ymd / 100 % 100, ymd % 100)
+      guard (1990...2099).contains(y), (1...12).contains(m), (1...31).contains(d) else { return nil }
+      return CivilTime.micros(year: y, month: m, day: d, hour: 12, minute: 0, second: 0) / 1_000_000
+    }
 
     public init(firstMonth: Int?, gzipMTime: UInt32, fileMTime: Int64?) {
       self.firstMonth = firstMonth
@@ -168,6 +182,7 @@ public enum YearInference {
     var start = FileStart(firstMonth: month, gzipMTime: head.gzipMTime, fileMTime: mtime)
     start.firstDay = day
     start.journalctl = span
+    start.nameTime = FileStart.nameTime(path)
     return start
   }
 
@@ -209,6 +224,10 @@ public enum YearInference {
     // (`JournalctlSpan.yearOfFirstLine`). It outranks file times, which are the dump's, not the log's.
     if let a = known.first(where: { starts[$0].journalctl != nil }), let span = starts[a].journalctl {
       return (carriedBack(from: a, year: span.yearOfFirstLine(month: starts[a].firstMonth!, day: starts[a].firstDay)), nil)
+    }
+    // A date in a file's name (`messages-20240310`, `2024-03-10.log`) was written with the file and survives a copy.
+    if let a = known.last(where: { starts[$0].nameTime != nil }) {
+      return (yearFrom(anchor: a, utc: starts[a].nameTime!), nil)
     }
     let gzAnchor = known.last { starts[$0].gzipMTime != 0 }
     let fsAnchor = known.last { starts[$0].fileMTime != nil }
