@@ -401,6 +401,33 @@ func work(_ time: String, host: String = "web1") -> L {
     }
   }
 
+  /// A clock that starts ahead at boot (an RTC kept in local time, two hours east of UTC) and is set right by chrony
+  /// in the boot's first minutes: the boot's start is stamped two hours late. The downtime before it is not shown as
+  /// two hours but as a clock jump, with the step as evidence; the endings stay as they are.
+  @Test func clockSetBackEarlyInABootIsAClockJumpNotADowntime() {
+    let stepped = [
+      L(time: "06-01 14:00:51", tag: "chronyd", msg: "System clock wrong by -7199.5 seconds"),
+      L(time: "06-01 12:00:52", tag: "chronyd", msg: "System clock was stepped by -7199.5 seconds"),
+      work("06-01 12:30:00"),
+    ]
+    let r = analyze(
+      kernelBoot("06-01 08:00:00") + [work("06-01 11:59:00")] + [
+        L(time: "06-01 12:00:00", tag: "systemd-logind", msg: "System is rebooting."),
+        L(time: "06-01 12:00:00", tag: "rsyslogd", msg: rsyslogExit),
+      ] + kernelBoot("06-01 14:00:30") + stepped)
+    let boots = r.hosts[0].boots
+    #expect(boots.map(\.ending) == [.reboot, .running])
+    #expect(boots[0].clockJump && boots[0].downtime == nil)
+    #expect(boots[0].evidence.contains { $0.kind == .clockJump && $0.message.contains("set back 1h 59m") })
+    // Without the step the same stamps are a two-hour downtime.
+    let plain = analyze(
+      kernelBoot("06-01 08:00:00") + [work("06-01 11:59:00")] + [
+        L(time: "06-01 12:00:00", tag: "systemd-logind", msg: "System is rebooting."),
+        L(time: "06-01 12:00:00", tag: "rsyslogd", msg: rsyslogExit),
+      ] + kernelBoot("06-01 14:00:30") + [work("06-01 14:30:00")])
+    #expect(!plain.hosts[0].boots[0].clockJump && plain.hosts[0].boots[0].downtime == 7_230_000_000)
+  }
+
   /// A kern.log whose kernel printed nothing after its first two seconds: each banner, hours apart, opens a boot
   /// (the banner phase, which keeps a boot's repeated early banners together, once stayed open until the next).
   @Test func kernelOnlyLinesOfEarlyBootsAreSeparateBoots() {

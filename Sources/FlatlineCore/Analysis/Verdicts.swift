@@ -5,6 +5,8 @@ enum VerdictCombiner {
   ) -> [BootResult] {
     let name = timelines[0].name
     var rows: [BootResult] = []
+    // Boots whose clock was set back in their first minutes (`BootState.earlyStepBack`): their start is stamped late.
+    let stepped = merged.map { mb in mb.members.contains { timelines[$0.timeline].boots[$0.boot].earlyStepBack != nil } }
     for (j, mb) in merged.enumerated() {
       let isLast = j == merged.count - 1
       let states = mb.members.map { timelines[$0.timeline].boots[$0.boot] }
@@ -71,7 +73,10 @@ enum VerdictCombiner {
     for j in rows.indices { rows[j].end = j + 1 < rows.count ? rows[j + 1].start : nil }
     for j in rows.indices where j + 1 < rows.count {
       guard let last = rows[j].lastSignOfLife, let next = rows[j + 1].start else { continue }
-      if next >= last {
+      if stepped[j + 1] {
+        rows[j].clockJump = true
+        rows[j + 1].clockJump = true
+      } else if next >= last {
         if rows[j].ending != .unknown { rows[j].downtime = next - last }
       } else {
         rows[j].clockJump = true

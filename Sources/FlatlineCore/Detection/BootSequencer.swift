@@ -380,6 +380,11 @@ public final class BootSequencer {
     {
       return false
     }
+    // A step back of the clock in the chunk's first boot, begun before the cut, might have been within the boot's
+    // first minutes (`BootState.earlyStepBack`), which only the whole boot shows.
+    if let first = next.boots.first, !first.startKnown, first.sawStepBack { return false }
+    // So might a step between this chunk's last record and the next one's first.
+    if let s = next.firstRecordSecond, pendingSecond != .min, pendingSecond - s >= 59 { return false }
     return !next.boots.contains { $0.candidatesOverflow }
   }
 

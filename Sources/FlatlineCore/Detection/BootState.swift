@@ -150,6 +150,34 @@ public final class BootState {
     lastMessageCount = n
   }
 
+  /// The largest step back of the clock between two records of this boot in its first 10 minutes, and where: a clock
+  /// that started ahead and was set right (chrony or ntpd stepping an RTC kept in local time, a VM resumed from an
+  /// old snapshot). The boot's start is then stamped late by about that much, and the downtime before it is not
+  /// what its stamps say. A boot begun before its data only remembers that it saw a step (`SplitIngest` cannot
+  /// join such a chunk exactly).
+  public var earlyStepBack: (amount: Int64, time: Int64, location: SourceLocation)?
+  var sawStepBack = false
+  static let earlyStepWindow: Int64 = 10 * 60 * 1_000_000
+  static let earlyStepMinimum: Int64 = 60 * 1_000_000
+
+  @inline(__always)
+  private func checkStep(_ time: Int64, input: Int32, line: Int) {
+    if time != Record.noTime && lastTime != Record.noTime && time < lastTime - Self.earlyStepMinimum {
+      noteStepBack(time, input: input, line: line)
+    }
+  }
+
+  @inline(never)
+  private func noteStepBack(_ time: Int64, input: Int32, line: Int) {
+    sawStepBack = true
+    guard startKnown, !clockUnsetAtStart, firstTime != Record.noTime, lastTime - firstTime <= Self.earlyStepWindow
+    else { return }
+    let amount = lastTime - time
+    if amount > (earlyStepBack?.amount ?? 0) {
+      earlyStepBack = (amount, time, SourceLocation(input: input, line: line))
+    }
+  }
+
   /// Seconds from the first record in which start-of-boot evidence (fs recovery, journald notice) counts.
   static let startWindow: Int64 = 15 * 60 * 1_000_000
   static let startWindowRecords = 5000
@@ -162,6 +190,7 @@ public final class BootState {
     signal: Signal, time: Int64, location: SourceLocation, message: Bytes, nulBytesBefore: Int,
     messageHeld: Bool = false, makeEvidence: (EvidenceKind) -> EvidenceRecord
   ) {
+    checkStep(time, input: location.input, line: location.line)
     let ordinal = countRecord(at: time)
     // Text records (no cursors) update the kept location in place: replacing it, or clearing the deferred
     // cursor when there is none, costs reference-counting calls on every record.
@@ -227,6 +256,7 @@ public final class BootState {
   @inline(__always)
   func applyPlainText(time: Int64, input: Int32, line: Int) -> Bool {
     guard records > 0, keepsTextLocation, lastCursorDeferred == nil else { return false }
+    checkStep(time, input: input, line: line)
     countRecord(at: time)
     lastInput = input
     lastLine = line
@@ -294,6 +324,8 @@ public final class BootState {
     c.gap = gap
     c.gapOrdinal = gapOrdinal
     c.onlineJournal = onlineJournal
+    c.earlyStepBack = earlyStepBack
+    c.sawStepBack = sawStepBack
     return c
   }
 

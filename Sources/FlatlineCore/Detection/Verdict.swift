@@ -46,6 +46,7 @@ public enum BootJudge {
         }
       }
       if let n = next, let o = n.opener { ev.append(relabel(o, .nextBoot)) }
+      if let n = next, let e = earlyStep(n) { ev.append(e) }
       return BootVerdict(
         ending: direction == .reboot ? .reboot : .shutdown, confidence: strength, evidence: ev, end: b.lastTime)
     }
@@ -78,6 +79,7 @@ public enum BootJudge {
     ev += n.startEvidence
     if let o = b.onlineJournal { ev.append(o) }
     // A wtmp boot record stamped before the clock was set says nothing about the clock (the other streams do).
+    if let e = earlyStep(n) { ev.append(e) }
     if n.startKnown, !n.clockUnsetAtStart, n.firstTime != Record.noTime, b.lastTime != Record.noTime,
       n.firstTime < b.lastTime, let o = n.opener
     {
@@ -86,6 +88,15 @@ public enum BootJudge {
       ev.append(e)
     }
     return ev
+  }
+
+  /// Evidence that the next boot's clock was set back in its first minutes (`BootState.earlyStepBack`).
+  static func earlyStep(_ n: BootState) -> EvidenceRecord? {
+    guard let step = n.earlyStepBack else { return nil }
+    return EvidenceRecord(
+      kind: .clockJump, time: step.time, location: step.location,
+      message: "the next boot's clock was set back \(formatDuration(step.amount)) in its first minutes: its start, and "
+        + "the downtime before it, are stamped that much late")
   }
 
   static func relabel(_ e: EvidenceRecord, _ kind: EvidenceKind) -> EvidenceRecord {
