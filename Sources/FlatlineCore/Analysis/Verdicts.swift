@@ -6,7 +6,9 @@ enum VerdictCombiner {
     let name = timelines[0].name
     var rows: [BootResult] = []
     // Boots whose clock was set back in their first minutes (`BootState.earlyStepBack`): their start is stamped late.
-    let stepped = merged.map { mb in mb.members.contains { timelines[$0.timeline].boots[$0.boot].earlyStepBack != nil } }
+    let stepped = merged.map { mb in
+      mb.members.contains { timelines[$0.timeline].boots[$0.boot].earlyStepBack != nil }
+    }
     for (j, mb) in merged.enumerated() {
       let isLast = j == merged.count - 1
       let states = mb.members.map { timelines[$0.timeline].boots[$0.boot] }

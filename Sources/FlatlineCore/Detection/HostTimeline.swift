@@ -233,8 +233,8 @@ public enum HostMerger {
         // ended and no later than the other's first record (the second day's file and the fourth's, with a boot
         // between them).
         let (e, l) = a.firstTime <= b.firstTime ? (a, b) : (b, a)
-        if l.firstTime != Record.noTime, let next = nextStart(after: e, in: starts), next <= l.firstTime { return false }
-        return true
+        guard l.firstTime != Record.noTime, let next = nextStart(after: e, in: starts) else { return true }
+        return next > l.firstTime
       }
       // A boot that began before its stream's data is the boot that was running when its last record was
       // written. This also places a stream that never sees a boot start (auth.log and other files without

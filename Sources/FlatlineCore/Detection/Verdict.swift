@@ -78,8 +78,8 @@ public enum BootJudge {
     if let o = n.opener { ev.append(relabel(o, .nextBoot)) }
     ev += n.startEvidence
     if let o = b.onlineJournal { ev.append(o) }
-    // A wtmp boot record stamped before the clock was set says nothing about the clock (the other streams do).
     if let e = earlyStep(n) { ev.append(e) }
+    // A wtmp boot record stamped before the clock was set says nothing about the clock (the other streams do).
     if n.startKnown, !n.clockUnsetAtStart, n.firstTime != Record.noTime, b.lastTime != Record.noTime,
       n.firstTime < b.lastTime, let o = n.opener
     {
