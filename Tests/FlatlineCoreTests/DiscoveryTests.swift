@@ -197,6 +197,14 @@ import Testing
     let cri = Discovery.sniff(path: dir + "/web-7d9c8c6b6f-qwz9t_default_web-0123.log", size: 250)
     #expect(cri == .skip(
       "Kubernetes container log (CRI format: stamp, stdout/stderr, P/F): an application's output, not read"))
+    // Docker's json-file driver: said so, not "text not recognised".
+    SyslogTestFiles.write(dir + "/4f2a-json.log", #"""
+      {"log":"2024-03-01 10:00:00.123 UTC [1] LOG:  database system was interrupted\n","stream":"stderr","time":"2024-03-01T10:00:00.123456789Z"}
+      {"log":"listening on port 5432\n","stream":"stdout","time":"2024-03-01T10:00:01Z"}
+
+      """#)
+    #expect(Discovery.sniff(path: dir + "/4f2a-json.log", size: 250) == .skip(
+      #"Docker container log (json-file: {"log": …, "stream": …, "time": …}): an application's output, not read"#))
     // Package managers' logs, by name (dnf's lines close tags after their level words often enough).
     SyslogTestFiles.write(dir + "/dnf.log", """
       2024-03-10T00:17:06+0000 INFO --- logging initialized ---

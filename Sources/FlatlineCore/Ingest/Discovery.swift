@@ -107,6 +107,10 @@ public enum Discovery {
     if looksLikeContainerLog(lines, data) {
       return .skip("Kubernetes container log (CRI format: stamp, stdout/stderr, P/F): an application's output, not read")
     }
+    if looksLikeDockerJSONLog(lines, data) {
+      return .skip("Docker container log (json-file: {\"log\": …, \"stream\": …, \"time\": …}): an application's output, "
+        + "not read")
+    }
     if looksLikeSyslog(lines, data) { return .syslog }
     if isLoginRecords(name: name, data: data, complete: head.complete) {
       let lower = name.lowercased()
@@ -176,6 +180,22 @@ public enum Discovery {
       }
       return parsed > 0 && (firstParsed || parsed * 2 >= checked)
     }
+  }
+
+  /// Lines of Docker's json-file log driver (`/var/lib/docker/containers/<id>/<id>-json.log`): one JSON object a line,
+  /// `{"log":"…\n","stream":"stderr","time":"2024-03-10T00:17:06.123456789Z"}`. True when most of the head's lines
+  /// begin with `{"log":` and name a stream and a time.
+  static func looksLikeDockerJSONLog(_ lines: [(Int, Int)], _ data: [UInt8]) -> Bool {
+    var checked = 0
+    var matched = 0
+    data.withBytes { b in
+      for (s, e) in lines where e > s {
+        checked += 1
+        let line = b.slice(s, e)
+        if line.hasPrefix("{\"log\":"), line.contains("\"stream\":"), line.contains("\"time\":") { matched += 1 }
+      }
+    }
+    return matched > 0 && matched * 2 > checked
   }
 
   /// Lines of a container log as the kubelet's CRI runtimes write them (`/var/log/containers`, `/var/log/pods`):
