@@ -108,8 +108,8 @@ public enum Discovery {
       return .skip("Kubernetes container log (CRI format: stamp, stdout/stderr, P/F): an application's output, not read")
     }
     if looksLikeDockerJSONLog(lines, data) {
-      return .skip("Docker container log (json-file: {\"log\": …, \"stream\": …, \"time\": …}): an application's output, "
-        + "not read")
+      return .skip("Docker container log (json-file: {\"log\": …, \"stream\": …, \"time\": …}): "
+        + "an application's output, not read")
     }
     if looksLikeSyslog(lines, data) { return .syslog }
     if isLoginRecords(name: name, data: data, complete: head.complete) {
@@ -186,13 +186,20 @@ public enum Discovery {
   /// `{"log":"…\n","stream":"stderr","time":"2024-03-10T00:17:06.123456789Z"}`. True when most of the head's lines
   /// begin with `{"log":` and name a stream and a time.
   static func looksLikeDockerJSONLog(_ lines: [(Int, Int)], _ data: [UInt8]) -> Bool {
+    mostOfFirstLines(lines, data) { line in
+      line.hasPrefix("{\"log\":") && line.contains("\"stream\":") && line.contains("\"time\":")
+    }
+  }
+
+  /// True when most of the first ten non-empty lines of the head satisfy `matches` (at least one does).
+  static func mostOfFirstLines(_ lines: [(Int, Int)], _ data: [UInt8], _ matches: (Bytes) -> Bool) -> Bool {
     var checked = 0
     var matched = 0
     data.withBytes { b in
       for (s, e) in lines where e > s {
         checked += 1
-        let line = b.slice(s, e)
-        if line.hasPrefix("{\"log\":"), line.contains("\"stream\":"), line.contains("\"time\":") { matched += 1 }
+        if matches(b.slice(s, e)) { matched += 1 }
+        if checked >= 10 { break }
       }
     }
     return matched > 0 && matched * 2 > checked
@@ -202,26 +209,15 @@ public enum Discovery {
   /// `2024-03-10T00:17:06.123456789Z stdout F text` — an RFC 3339 stamp, the stream, `P` (partial) or `F` (full).
   /// The syslog parse would take the stream for a host. True when most of the head's lines have that shape.
   static func looksLikeContainerLog(_ lines: [(Int, Int)], _ data: [UInt8]) -> Bool {
-    var checked = 0
-    var matched = 0
-    data.withBytes { b in
-      for (s, e) in lines where e > s {
-        checked += 1
-        let line = b.slice(s, e)
-        var k = 0
-        while k < line.count, line[k] != 32 { k += 1 }
-        // The stamp: digits first, a `T` in it; then ` stdout ` or ` stderr `, then `P` or `F` and a space or end.
-        let stamp = line.slice(0, k)
-        if k >= 20, SyslogParser.isDigit(stamp[0]), stamp[10] == 84,
-          line.dropFirst(k).hasPrefix(" stdout ") || line.dropFirst(k).hasPrefix(" stderr "),
-          k + 9 <= line.count, line[k + 8] == 80 || line[k + 8] == 70, k + 9 == line.count || line[k + 9] == 32
-        {
-          matched += 1
-        }
-        if checked >= 10 { break }
-      }
+    mostOfFirstLines(lines, data) { line in
+      var k = 0
+      while k < line.count, line[k] != 32 { k += 1 }
+      // The stamp: digits first, a `T` in it; then ` stdout ` or ` stderr `, then `P` or `F` and a space or end.
+      let stamp = line.slice(0, k)
+      return k >= 20 && SyslogParser.isDigit(stamp[0]) && stamp[10] == 84
+        && (line.dropFirst(k).hasPrefix(" stdout ") || line.dropFirst(k).hasPrefix(" stderr "))
+        && k + 9 <= line.count && (line[k + 8] == 80 || line[k + 8] == 70) && (k + 9 == line.count || line[k + 9] == 32)
     }
-    return matched > 0 && matched * 2 > checked
   }
 
   /// The package manager whose own log `name` is (rotated or not): dnf's and yum's lines would parse as syslog with
