@@ -193,21 +193,19 @@ public final class BootSequencer {
     bannerRecords = w.banners
     replayCount += 1
     if firstReplay == nil { firstReplay = w.banner }
+    // What the replay showed of a start is not this boot's.
+    replayed.opener = nil
+    replayed.startEvidence = []
+    replayed.crash = nil
+    replayed.crashOrdinal = -1
     guard boots.count >= 2 else {
       // The data began just before the banner: the records are the boot that was running when the data begins.
       replayed.startKnown = false
-      replayed.opener = nil
-      replayed.startEvidence = []
-      replayed.crash = nil
-      replayed.crashOrdinal = -1
       replayed.collectsCandidates = readsChunk
       return
     }
     boots.removeLast()
-    let running = boots.last!
-    let crash = (running.crash, running.crashOrdinal)
-    running.absorb(replayed)
-    (running.crash, running.crashOrdinal) = crash
+    boots.last!.absorb(replayed)
   }
 
   /// Until when the boot opened last may still turn out to be a replay (`revertReplayedBoot`); nil when it cannot.
