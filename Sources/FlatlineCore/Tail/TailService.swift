@@ -272,25 +272,23 @@ public final class TailService {
   /// Each is sniffed like `analyze` does (dpkg.log, cloud-init.log, JSON and binary files are not syslog and are not
   /// followed); an empty file is followed when its name is one of the usual syslog names.
   static func liveFiles(in dir: String) -> [String] {
-    let names = entries(dir)
+    let names = entries(dir).filter { !$0.hasSuffix(".gz") }
+    let rotation = names.map(RotationName.init)
     // Of a set of files named by their day (`RotationName.Kind.daily`), the newest is the one written to.
     var newestDaily: [String: (date: Int, name: String)] = [:]
-    for name in names where !name.hasSuffix(".gz") {
-      let r = RotationName(name)
-      if r.kind == .daily, newestDaily[r.base].map({ $0.date < r.number }) ?? true {
-        newestDaily[r.base] = (r.number, name)
-      }
+    for (name, r) in zip(names, rotation) where r.kind == .daily {
+      if newestDaily[r.base].map({ $0.date < r.number }) ?? true { newestDaily[r.base] = (r.number, name) }
     }
     let daily = Set(newestDaily.values.map(\.name))
-    return names.filter { name in
-      guard RotationName(name).kind == .bare || daily.contains(name), !name.hasSuffix(".gz"), !name.hasPrefix("."),
+    return zip(names, rotation).filter { name, r in
+      guard r.kind == .bare || daily.contains(name), !name.hasPrefix("."),
         !isDirectory(dir + "/" + name)
       else { return false }
       var st = stat()
       guard stat(dir + "/" + name, &st) == 0 else { return false }
       if st.st_size == 0 { return usualSyslogNames.contains(name) }
       return Discovery.sniff(path: dir + "/" + name, size: Int(st.st_size)) == .syslog
-    }.sorted().map { dir + "/" + $0 }
+    }.map(\.0).sorted().map { dir + "/" + $0 }
   }
 
   static let usualSyslogNames: Set<String> = [
