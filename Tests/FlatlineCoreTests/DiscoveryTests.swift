@@ -159,6 +159,57 @@ import Testing
     })
   }
 
+  /// A copied `/var/log` holds files no Flatline reader takes and whose loss costs nothing: they are listed with
+  /// their reason but not warned about, so the warnings left are the ones that may hide a boot. The installers' own
+  /// logs (a live system's boot) are left out when met inside a tree, read when named.
+  @Test func knownFilesOfVarLogAreListedWithoutWarnings() throws {
+    let dir = SyslogTestFiles.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    for sub in ["apt", "installer", "sysstat"] {
+      try FileManager.default.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: true)
+    }
+    SyslogTestFiles.write(dir + "/dmesg", "[    0.000000] Linux version 6.1.0-26-amd64 (debian-kernel@lists.debian.org)\n")
+    SyslogTestFiles.write(dir + "/dmesg.1.gz", SyslogTestFiles.gzip(Array("[    0.000000] kernel: Linux version 6.1\n".utf8)))
+    SyslogTestFiles.write(dir + "/boot.log", "[  OK  ] Started Journal Service.\n[  OK  ] Reached target Local File Systems.\n")
+    SyslogTestFiles.write(dir + "/apt/history.log", "\nStart-Date: 2024-03-01  11:02:01\nCommandline: apt-get -y upgrade\n")
+    SyslogTestFiles.write(dir + "/faillog", [UInt8](repeating: 0, count: 3200))
+    SyslogTestFiles.write(dir + "/lastlog", [UInt8](repeating: 0, count: 2920))
+    SyslogTestFiles.write(dir + "/sysstat/sa01", [0x96, 0xd5, 0x74, 0x21] + [UInt8](0..<200) + [UInt8](0..<200))
+    SyslogTestFiles.write(dir + "/btmp", "")
+    SyslogTestFiles.write(dir + "/installer/syslog", "Feb 10 09:00:00 kernel: [    0.000000] Linux version 6.1.0-9-amd64\n")
+    SyslogTestFiles.write(dir + "/notes.txt", "hello world\n")
+    final class Lines: @unchecked Sendable {
+      private let lock = NSLock()
+      private var all: [String] = []
+      func add(_ s: String) { lock.withLock { all.append(s) } }
+      var lines: [String] { lock.withLock { all } }
+    }
+    let warnings = Lines()
+    let reg = InputRegistry(warningHandler: { warnings.add($0) })
+    #expect(Discovery.discover(paths: [dir], registry: reg).isEmpty)
+    let reasons = Dictionary(
+      reg.inputs.map { (String($0.path.dropFirst(dir.count + 1)), $0.skipReason ?? "") }) { a, _ in a }
+    #expect(reasons["dmesg"]?.hasPrefix("kernel ring buffer saved at boot (dmesg)") == true)
+    #expect(reasons["dmesg.1.gz"] == reasons["dmesg"])
+    #expect(reasons["boot.log"] == "console messages of a boot (boot.log): no times")
+    #expect(reasons["apt/history.log"] == "package manager log (apt): installs and upgrades, nothing about boots")
+    #expect(reasons["faillog"] == "per-user failed-login counters (faillog): nothing about boots")
+    #expect(reasons["lastlog"] == "lastlog holds only each user's last login, nothing about boots")
+    #expect(reasons["sysstat/sa01"] == "sysstat activity data: nothing about boots")
+    #expect(reasons["btmp"] == "empty file")
+    #expect(reasons["installer"]?.hasPrefix("installer logs") == true)
+    #expect(reasons["installer/syslog"] == nil)
+    // Only the unknown text is warned about, on stderr and in the input's warnings.
+    #expect(warnings.lines == [dir + "/notes.txt: skipped: text not recognised as syslog or a journal export"])
+    #expect(reg.inputs.filter { !$0.warnings.isEmpty }.map(\.path) == [dir + "/notes.txt"])
+
+    // Named on the command line, the installer's directory is read; a boot.log of syslog lines is syslog.
+    SyslogTestFiles.write(dir + "/installer/boot.log", "Mar  1 10:00:00 h1 kernel: Linux version 6.1.0-26-amd64 x\n")
+    let named = Discovery.discover(paths: [dir + "/installer"], registry: InputRegistry())
+    #expect(named.count == 2)
+    #expect(named.contains(.syslogSet(files: [dir + "/installer/boot.log"])))
+  }
+
   /// Other tools' logs whose words the lenient syslog parse would take for hosts are not read (nor followed in tail
   /// mode): lines stamped `YYYY-MM-DD hh:mm:ss` (a space, no `T`) are syslog only with a tag closed by `:` (dpkg's
   /// log is not, whatever its name), package managers' logs by name, Kubernetes container logs by shape.
@@ -185,7 +236,7 @@ import Testing
     #expect(Discovery.sniff(path: dir + "/syslog", size: 300) == .syslog)
     try FileManager.default.copyItem(atPath: dir + "/installs", toPath: dir + "/dpkg.log")
     #expect(Discovery.sniff(path: dir + "/dpkg.log", size: 400)
-      == .skip("package manager log (dpkg): installs and upgrades, nothing about boots"))
+      == .ignore("package manager log (dpkg): installs and upgrades, nothing about boots"))
     // Kubernetes container logs (CRI) put the stream where a host would be.
     SyslogTestFiles.write(dir + "/web-7d9c8c6b6f-qwz9t_default_web-0123.log", """
       2024-03-10T00:17:06.123456789Z stdout F Starting server on :8080
@@ -217,9 +268,9 @@ import Testing
       """)
     SyslogTestFiles.write(dir + "/yum.log.1", "Mar 10 00:17:06 Installed: kernel-3.10.0-1160.el7.x86_64\n")
     #expect(Discovery.sniff(path: dir + "/dnf.log", size: 400)
-      == .skip("package manager log (dnf): installs and upgrades, nothing about boots"))
+      == .ignore("package manager log (dnf): installs and upgrades, nothing about boots"))
     #expect(Discovery.sniff(path: dir + "/yum.log.1", size: 60)
-      == .skip("package manager log (yum): installs and upgrades, nothing about boots"))
+      == .ignore("package manager log (yum): installs and upgrades, nothing about boots"))
     // Application logs with a level where the host would be: no host, no syslog. ChromeOS's syslog has a level
     // there too, then a tag closed the syslog way.
     SyslogTestFiles.write(dir + "/app.log", """

@@ -45,11 +45,15 @@ public enum Discovery {
     /// A datastore's native log (`DatastoreSniffer`).
     case datastore(String)
     case skip(String)
+    /// A file Flatline knows and has no use for (an empty file, a package manager's log, a per-user table): listed
+    /// with the reason, not warned about — `flatline analyze /var/log` should warn only where something may be
+    /// missed.
+    case ignore(String)
   }
 
   /// Classifies one regular file by its head and name.
   static func sniff(path: String, size: Int) -> Sniffed {
-    if size == 0 { return .skip("empty file") }
+    if size == 0 { return .ignore("empty file") }
     let head: LineReader.Head
     switch LineReader.head(path: path) {
     case .failure(let e): return .skip(e.reason)
@@ -73,7 +77,7 @@ public enum Discovery {
     if starts(raw, [0x37, 0x7A, 0xBC, 0xAF]) { return .skip("7z archives are not read; extract first") }
     let data = head.data
     if data.isEmpty {
-      return head.isGzip ? .skip("gzip file holds no data or is corrupt") : .skip("empty file")
+      return head.isGzip ? .skip("gzip file holds no data or is corrupt") : .ignore("empty file")
     }
     if data.count > 262, Array(data[257..<262]) == Array("ustar".utf8) {
       return .skip("tar archives are not read; extract first")
@@ -102,7 +106,7 @@ public enum Discovery {
     let component = data.withBytes { b in DatastoreSniffer.sniff(lines.map { b.slice($0.0, $0.1) }, name: name) }
     if let component { return .datastore(component) }
     if let manager = packageManagerLog(name) {
-      return .skip("package manager log (\(manager)): installs and upgrades, nothing about boots")
+      return .ignore("package manager log (\(manager)): installs and upgrades, nothing about boots")
     }
     if looksLikeContainerLog(lines, data) {
       return .skip("Kubernetes container log (CRI format: stamp, stdout/stderr, P/F): an application's output, not read")
@@ -114,12 +118,52 @@ public enum Discovery {
     if looksLikeSyslog(lines, data) { return .syslog }
     if isLoginRecords(name: name, data: data, complete: head.complete) {
       let lower = name.lowercased()
-      if lower.hasPrefix("btmp") { return .skip("failed-login records (btmp) say nothing about boots") }
-      if lower.hasPrefix("lastlog") { return .skip("lastlog holds only each user's last login, nothing about boots") }
+      if lower.hasPrefix("btmp") { return .ignore("failed-login records (btmp) say nothing about boots") }
+      if lower.hasPrefix("lastlog") { return .ignore("lastlog holds only each user's last login, nothing about boots") }
       return .wtmp
     }
+    if let known = knownUnread(path: path, name: name, head: data) { return .ignore(known) }
     if isBinary(data) { return .skip("binary data, not a log format Flatline reads") }
     return .skip("text not recognised as syslog or a journal export")
+  }
+
+  /// Why a directory met while walking is left out: the installers' logs (`/var/log/installer` of Debian's and
+  /// Ubuntu's installers, `/var/log/anaconda` of Fedora's and RHEL's) are the live system the OS was installed from.
+  /// Read with the host's logs, its boot — which ends in a reboot it never logs — could pass for one of the host's.
+  /// Named on the command line, such a directory is read.
+  static func installerDirectory(_ path: String) -> String? {
+    let name = path.split(separator: "/").last.map(String.init) ?? path
+    guard name == "installer" || name == "anaconda" else { return nil }
+    return "installer logs: the live system the OS was installed from, not a boot of this host"
+  }
+
+  /// Why a file that is in neither a format Flatline reads is still no loss, for files every Linux `/var/log`
+  /// holds. Asked only after the content was not recognised: RHEL's rsyslog also writes `local7` to `boot.log`,
+  /// and such a file is read as syslog.
+  static func knownUnread(path: String, name: String, head: [UInt8]) -> String? {
+    let isReport = head.withBytes { b in
+      b.hasPrefix("{") && b.contains("\"schemaVersion\"") && b.contains("\"generatedAt\"") && b.contains("\"inputs\"")
+    }
+    if isReport { return "a Flatline JSON report" }
+    let base = RotationName(name).base
+    if base.hasPrefix("README") || base.hasSuffix(".md") { return "not a log (documentation)" }
+    let parent = path.split(separator: "/").dropLast().last.map(String.init) ?? ""
+    switch base {
+    case "dmesg":
+      return "kernel ring buffer saved at boot (dmesg): uptime stamps only, no clock time; "
+        + "its lines also reach kern.log or the journal"
+    case "boot.log": return "console messages of a boot (boot.log): no times"
+    case "lastlog": return "lastlog holds only each user's last login, nothing about boots"
+    case "faillog", "tallylog": return "per-user failed-login counters (\(base)): nothing about boots"
+    case "alternatives.log": return "package manager log (dpkg alternatives): nothing about boots"
+    case "cloud-init-output.log": return "cloud-init's console output: no record times (cloud-init.log is read)"
+    default: break
+    }
+    if parent == "apt", ["history.log", "term.log", "eipp.log"].contains(base) {
+      return "package manager log (apt): installs and upgrades, nothing about boots"
+    }
+    if parent == "sa" || parent == "sysstat" { return "sysstat activity data: nothing about boots" }
+    return nil
   }
 
   /// (start, end) of the complete lines of the head (the last partial line dropped unless complete).
@@ -357,6 +401,10 @@ public enum Discovery {
         let key = [UInt64(st.st_dev), UInt64(st.st_ino)]
         if visitedDirs.contains(key) { return }  // symlink loop or repeated path
         visitedDirs.insert(key)
+        if !topLevel, let reason = Discovery.installerDirectory(path) {
+          registry.skip(path: path, reason: reason, warn: false)
+          return
+        }
         guard let dir = opendir(path) else {
           registry.skip(path: path, reason: LineReader.errnoText(errno))
           return
@@ -417,6 +465,8 @@ public enum Discovery {
         out.append(.input(.cloudNotices(path: path)))
       case .skip(let reason):
         registry.skip(path: path, reason: reason)
+      case .ignore(let reason):
+        registry.skip(path: path, reason: reason, warn: false)
       }
     }
 

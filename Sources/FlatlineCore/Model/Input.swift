@@ -112,12 +112,13 @@ public final class InputRegistry: @unchecked Sendable {
     if inputs[Int(index)].host == nil { inputs[Int(index)].host = host }
   }
 
-  /// Registers an input that is not read, with the reason (listed in the report's inputs).
-  public func skip(path: String, reason: String) {
+  /// Registers an input that is not read, with the reason (listed in the report's inputs). `warn: false` for files
+  /// that are no loss (`Discovery.Sniffed.ignore`): no warning, on stderr or in the input's `warnings`.
+  public func skip(path: String, reason: String, warn: Bool = true) {
     var info = InputInfo(path: path, kind: .skipped)
     info.skipReason = reason
-    info.warnings.append("skipped: \(reason)")
+    if warn { info.warnings.append("skipped: \(reason)") }
     inputs.append(info)
-    warningHandler?("\(path): skipped: \(reason)")
+    if warn { warningHandler?("\(path): skipped: \(reason)") }
   }
 }

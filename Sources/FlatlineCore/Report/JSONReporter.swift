@@ -17,6 +17,7 @@ public enum JSONReporter {
       w.field("records", .int(Int64(i.records)))
       w.field("skipped", .int(Int64(i.skipped)))
       if let m = i.readMode { w.field("readMode", .string(m)) }
+      if let m = i.skipReason { w.field("skipReason", .string(m)) }
       w.open("warnings", array: true)
       for m in i.warnings { w.field(nil, .string(m)) }
       w.close(array: true)
