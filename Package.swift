@@ -26,11 +26,17 @@ let package = Package(
       pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"])]
     ),
+    // wtmpdb's login database (`/var/lib/wtmpdb/wtmp.db`), read-only.
+    .systemLibrary(
+      name: "CSQLite",
+      pkgConfig: "sqlite3",
+      providers: [.apt(["libsqlite3-dev"])]
+    ),
 
     // MARK: - Core: model → ingest → detection → correlation → report → tail
     .target(
       name: "FlatlineCore",
-      dependencies: ["CSystemd", "CZlib", "CLinux", .product(name: "Yams", package: "Yams")],
+      dependencies: ["CSystemd", "CZlib", "CSQLite", "CLinux", .product(name: "Yams", package: "Yams")],
       // The hot path (per line) touches class properties; dynamic exclusivity checks cost ~12% of a syslog run.
       // Static checks stay on.
       swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]

@@ -48,8 +48,10 @@ public enum Analyzer {
     let hints = YearHints(inputs, options.ingest)
     // Login records carry no host name: they are read last, when the folder's other inputs have shown theirs.
     func isLoginRecords(_ i: DiscoveredInput) -> Bool {
-      if case .wtmp = i { return true }
-      return false
+      switch i {
+      case .wtmp, .wtmpDB: return true
+      default: return false
+      }
     }
     ParallelIngest.run(
       inputs.filter { !isLoginRecords($0) }, jobs: options.jobs, registry: registry, rules: loaded.rules,
@@ -128,6 +130,9 @@ public enum Analyzer {
     case .wtmp(let path):
       let h = host ?? FolderHosts.host(for: path, registry: registry) ?? FolderHosts.unknownHost(for: path)
       WtmpSource(path: path, registry: registry, options: options, host: h).run(into: &sink)
+    case .wtmpDB(let path):
+      let h = host ?? FolderHosts.host(for: path, registry: registry) ?? FolderHosts.unknownHost(for: path)
+      WtmpDBSource(path: path, registry: registry, options: options, host: h).run(into: &sink)
     case .cloudNotices:
       break  // read by the correlation stage
     }

@@ -4,7 +4,7 @@ public enum FolderHosts {
   /// The host of the folder `path` sits in, from the inputs registered so far that name a host (not `.wtmp`, not
   /// skipped), by record count:
   /// 1. inputs in the same directory;
-  /// 2. else inputs anywhere below it;
+  /// 2. else inputs anywhere below it; for wtmpdb's `…/var/lib/wtmpdb`, else inputs below `…/var/log`;
   /// 3. else inputs directly in each parent directory in turn (never a sibling folder: a folder of case folders,
   ///    one per machine, must not lend one machine's name to another's wtmp).
   /// Ties go to the name that sorts first. Nil when nothing tells.
@@ -15,6 +15,11 @@ public enum FolderHosts {
     if let h = mostSeen(candidates.filter { home(of: $0) == dir }) { return h }
     let prefix = dir == "/" ? "/" : dir == "." ? "" : dir + "/"
     if let h = mostSeen(candidates.filter { $0.path.hasPrefix(prefix) }) { return h }
+    // wtmpdb keeps its database in /var/lib/wtmpdb: in a copied tree the same machine's logs are in ../../log.
+    if dir == "var/lib/wtmpdb" || dir.hasSuffix("/var/lib/wtmpdb") {
+      let logs = String(dir.dropLast("lib/wtmpdb".count)) + "log/"
+      if let h = mostSeen(candidates.filter { $0.path.hasPrefix(logs) }) { return h }
+    }
     while let parent = parentDirectory(dir) {
       dir = parent
       if let h = mostSeen(candidates.filter { home(of: $0) == dir }) { return h }

@@ -16,6 +16,8 @@ public enum DiscoveredInput: Sendable, Equatable {
   case journalJSON(path: String)
   /// Binary login records (wtmp/utmp).
   case wtmp(path: String)
+  /// wtmpdb's SQLite login database (`WtmpDBSource`).
+  case wtmpDB(path: String)
   /// A datastore's native log (`component`: `postgresql`, `mysql`, `mongodb`, `redis`).
   case datastoreLog(path: String, component: String)
   /// Cloud-provider or operator notices (JSON or YAML).
@@ -41,7 +43,7 @@ public enum Discovery {
 
   /// What one file looks like.
   enum Sniffed: Equatable {
-    case syslog, journal, journalExport, journalJSON, wtmp, cloudNotices
+    case syslog, journal, journalExport, journalJSON, wtmp, wtmpDB, cloudNotices
     /// A datastore's native log (`DatastoreSniffer`).
     case datastore(String)
     case skip(String)
@@ -67,6 +69,16 @@ public enum Discovery {
     if starts(raw, Array("LPKSHHRH".utf8)) { return .journal }
     if name.hasSuffix(".journal") || name.hasSuffix(".journal~") {
       return .skip("named like a journal file but has no journal header (LPKSHHRH)")
+    }
+    if let db = sqliteSideFile(path) {
+      return .ignore("SQLite's journal, WAL or shared-memory file of \(db): read with the database, if at all")
+    }
+    if starts(raw, WtmpDBSource.magic) {
+      switch WtmpDB.content(path) {
+      case .wtmpdb: return .wtmpDB
+      case .otherDatabase: return .ignore("SQLite database without a wtmp table: not a log")
+      case .unreadable(let m): return .skip("SQLite database that cannot be opened: \(m)")
+      }
     }
     if starts(raw, Array("BZh".utf8)) { return .skip("bzip2-compressed files are not read; decompress first") }
     if starts(raw, [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) {
@@ -125,6 +137,21 @@ public enum Discovery {
     if let known = knownUnread(path: path, name: name, head: data) { return .ignore(known) }
     if isBinary(data) { return .skip("binary data, not a log format Flatline reads") }
     return .skip("text not recognised as syslog or a journal export")
+  }
+
+  /// The database's name when `path` is SQLite's side file of a database beside it (`x.db-journal`, `-wal`,
+  /// `-shm`): never a log, whatever its bytes, even when named like wtmp.
+  static func sqliteSideFile(_ path: String) -> String? {
+    for suffix in ["-journal", "-wal", "-shm"] where path.hasSuffix(suffix) {
+      let db = String(path.dropLast(suffix.count))
+      let fd = open(db, O_RDONLY)
+      guard fd >= 0 else { return nil }
+      defer { close(fd) }
+      var magic = [UInt8](repeating: 0, count: WtmpDBSource.magic.count)
+      let n = magic.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+      return n == magic.count && magic == WtmpDBSource.magic ? String(db.split(separator: "/").last ?? "") : nil
+    }
+    return nil
   }
 
   /// Why a directory met while walking is left out: the installers' logs (`/var/log/installer` of Debian's and
@@ -461,6 +488,8 @@ public enum Discovery {
         out.append(.input(.datastoreLog(path: path, component: component)))
       case .wtmp:
         out.append(.input(.wtmp(path: path)))
+      case .wtmpDB:
+        out.append(.input(.wtmpDB(path: path)))
       case .cloudNotices:
         out.append(.input(.cloudNotices(path: path)))
       case .skip(let reason):
