@@ -49,7 +49,7 @@ public enum Analyzer {
     // Login records carry no host name: they are read last, when the folder's other inputs have shown theirs.
     func isLoginRecords(_ i: DiscoveredInput) -> Bool {
       switch i {
-      case .wtmp, .wtmpDB: return true
+      case .wtmp, .wtmpDB, .auditSet: return true
       default: return false
       }
     }
@@ -133,6 +133,9 @@ public enum Analyzer {
     case .wtmpDB(let path):
       let h = host ?? FolderHosts.host(for: path, registry: registry) ?? FolderHosts.unknownHost(for: path)
       WtmpDBSource(path: path, registry: registry, options: options, host: h).run(into: &sink)
+    case .auditSet(let files):
+      let h = host ?? FolderHosts.host(for: files[0], registry: registry) ?? FolderHosts.unknownHost(for: files[0])
+      AuditSource(files: files, registry: registry, options: options, host: h).run(into: &sink)
     case .cloudNotices:
       break  // read by the correlation stage
     }

@@ -1,7 +1,7 @@
 /// Which host a file without host names belongs to (wtmp, datastore logs): the host most seen in the folder it
 /// sits in, as the inputs already read there show.
 public enum FolderHosts {
-  /// The host of the folder `path` sits in, from the inputs registered so far that name a host (not `.wtmp`, not
+  /// The host of the folder `path` sits in, from the inputs registered so far that name a host (not `.wtmp` or `.audit`, not
   /// skipped), by record count:
   /// 1. inputs in the same directory;
   /// 2. else inputs anywhere below it; for wtmpdb's `…/var/lib/wtmpdb`, else inputs below `…/var/log`;
@@ -10,7 +10,9 @@ public enum FolderHosts {
   /// Ties go to the name that sorts first. Nil when nothing tells.
   public static func host(for path: String, registry: InputRegistry) -> String? {
     var dir = directory(of: path)
-    let candidates = registry.inputs.filter { $0.kind != .wtmp && $0.kind != .skipped && !($0.host ?? "").isEmpty }
+    let candidates = registry.inputs.filter {
+      $0.kind != .wtmp && $0.kind != .audit && $0.kind != .skipped && !($0.host ?? "").isEmpty
+    }
     guard !candidates.isEmpty else { return nil }
     if let h = mostSeen(candidates.filter { home(of: $0) == dir }) { return h }
     let prefix = dir == "/" ? "/" : dir == "." ? "" : dir + "/"

@@ -80,7 +80,7 @@ public struct DetectionEngine: RecordSink {
     }
     let kind = inputKinds[inputIndex]
     if kind.isHostless { return }
-    let loginRecords = kind == .wtmp
+    let loginRecords = kind == .wtmp || kind == .audit
     let stream = inputStreams[inputIndex]
     let journal = !r.bootID.isEmpty || !r.machineID.isEmpty
     let key = journal && !r.machineID.isEmpty ? r.machineID : r.host

@@ -84,7 +84,8 @@ public enum SignalClassifier {
 
   /// Classifies a record of a wtmp/utmp input (as `WtmpSource` describes it), with `last -x` semantics: a
   /// `reboot system boot` record opens a boot; a `shutdown system down` record, or a runlevel record to level 0
-  /// or 6, is a clean shutdown marker. Call it only for records of `.wtmp` inputs (the engine checks the input
+  /// or 6, is a clean shutdown marker; the audit log's `SYSTEM_BOOT`, `SYSTEM_SHUTDOWN` and runlevel 0/6 events
+  /// (`AuditSource`) likewise. Call it only for records of `.wtmp` and `.audit` inputs (the engine checks the input
   /// kind), so that a syslog line tagged `wtmp` can never fake a boot.
   public static func classifyLoginRecord(_ r: Record) -> Signal {
     let m = r.message
@@ -93,6 +94,18 @@ public enum SignalClassifier {
     if m.hasPrefix("shutdown system down") { return .shutdown(.unspecified) }
     if m.hasPrefix("runlevel (to lvl 0)") { return .shutdown(.poweroff) }
     if m.hasPrefix("runlevel (to lvl 6)") { return .shutdown(.reboot) }
+    if m.hasPrefix("type=SYSTEM_") { return classifyAudit(m.dropFirst(12)) }
+    return .none
+  }
+
+  /// The audit log's boot and shutdown events (`AuditSource`), after `type=SYSTEM_`.
+  static func classifyAudit(_ m: Bytes) -> Signal {
+    if m.hasPrefix("BOOT ") { return .bootBanner }
+    if m.hasPrefix("SHUTDOWN ") { return .shutdown(.unspecified) }
+    if m.hasPrefix("RUNLEVEL ") {
+      if m.contains("new-level=0 ") { return .shutdown(.poweroff) }
+      if m.contains("new-level=6 ") { return .shutdown(.reboot) }
+    }
     return .none
   }
 

@@ -18,6 +18,8 @@ public enum DiscoveredInput: Sendable, Equatable {
   case wtmp(path: String)
   /// wtmpdb's SQLite login database (`WtmpDBSource`).
   case wtmpDB(path: String)
+  /// One audit log rotation set (`audit.log.2`, `audit.log.1`, `audit.log`), oldest → newest (`AuditSource`).
+  case auditSet(files: [String])
   /// A datastore's native log (`component`: `postgresql`, `mysql`, `mongodb`, `redis`).
   case datastoreLog(path: String, component: String)
   /// Cloud-provider or operator notices (JSON or YAML).
@@ -43,7 +45,7 @@ public enum Discovery {
 
   /// What one file looks like.
   enum Sniffed: Equatable {
-    case syslog, journal, journalExport, journalJSON, wtmp, wtmpDB, cloudNotices
+    case syslog, journal, journalExport, journalJSON, wtmp, wtmpDB, audit, cloudNotices
     /// A datastore's native log (`DatastoreSniffer`).
     case datastore(String)
     case skip(String)
@@ -113,6 +115,7 @@ public enum Discovery {
     }
     if NoticeSniffer.looksLikeNotice(head: data, name: name) { return .cloudNotices }
     let lines = headLines(data, complete: head.complete)
+    if mostOfFirstLines(lines, data, { AuditSource.parse($0) != nil }) { return .audit }
     if looksLikeExport(lines, data) { return .journalExport }
     // Before syslog: PostgreSQL, MySQL 8 and MongoDB lines start with ISO stamps the lenient syslog check accepts.
     let component = data.withBytes { b in DatastoreSniffer.sniff(lines.map { b.slice($0.0, $0.1) }, name: name) }
@@ -401,11 +404,13 @@ public enum Discovery {
     enum Out {
       case input(DiscoveredInput)
       case syslogGroup(key: String)
+      case auditGroup(key: String)
       case journalGroup(dir: String)
     }
     let registry: InputRegistry
     var out: [Out] = []
     var syslogGroups: [String: [(RotationName, String)]] = [:]
+    var auditGroups: [String: [(RotationName, String)]] = [:]
     var journalGroups: [String: [String]] = [:]
     var visitedDirs = Set<[UInt64]>()
 
@@ -490,6 +495,14 @@ public enum Discovery {
         out.append(.input(.wtmp(path: path)))
       case .wtmpDB:
         out.append(.input(.wtmpDB(path: path)))
+      case .audit:
+        let rn = RotationName(name)
+        let key = dir + "/" + rn.base
+        if auditGroups[key] == nil {
+          auditGroups[key] = []
+          out.append(.auditGroup(key: key))
+        }
+        auditGroups[key]!.append((rn, path))
       case .cloudNotices:
         out.append(.input(.cloudNotices(path: path)))
       case .skip(let reason):
@@ -499,18 +512,24 @@ public enum Discovery {
       }
     }
 
+    /// The paths of one rotation set, oldest first.
+    static func olderFirst(_ set: [(RotationName, String)]) -> [String] {
+      set.sorted { a, b in
+        if RotationName.olderFirst(a.0, b.0) { return true }
+        if RotationName.olderFirst(b.0, a.0) { return false }
+        return a.1 < b.1
+      }.map(\.1)
+    }
+
     func finish() -> [DiscoveredInput] {
       out.map { o in
         switch o {
         case .input(let i):
           return i
         case .syslogGroup(let key):
-          let files = syslogGroups[key]!.sorted { a, b in
-            if RotationName.olderFirst(a.0, b.0) { return true }
-            if RotationName.olderFirst(b.0, a.0) { return false }
-            return a.1 < b.1
-          }
-          return .syslogSet(files: files.map(\.1))
+          return .syslogSet(files: Self.olderFirst(syslogGroups[key]!))
+        case .auditGroup(let key):
+          return .auditSet(files: Self.olderFirst(auditGroups[key]!))
         case .journalGroup(let dir):
           return .journalFiles(files: journalGroups[dir]!.sorted())
         }

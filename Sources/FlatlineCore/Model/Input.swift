@@ -8,6 +8,8 @@ public enum InputKind: String, Codable, Sendable, CaseIterable {
   case journalExport = "journal-export"
   case journalJSON = "journal-json"
   case wtmp
+  /// The Linux audit log (`AuditSource`): judged like wtmp.
+  case audit = "audit-log"
   case datastoreLog = "datastore-log"
   /// A cloud agent's own log (`/var/log/cloud-init.log`): no host name and no boots; read for rules and instance ids.
   case agentLog = "agent-log"

@@ -1,0 +1,156 @@
+/// Reads a Linux audit log (`/var/log/audit/audit.log` and its rotations `audit.log.1`, … — plain or gzip) as one
+/// stream of login-record-like events for the boot state machine.
+///
+/// - A line is `[node=<host> ]type=<TYPE> msg=audit(<seconds>.<ms>:<serial>): <fields>`. The time is exact (epoch,
+///   no zone, no year to infer). The record's message is the line from `type=` on, the group separator of the
+///   `enriched` format shown as a space; the host is `node=` when auditd writes it, else the caller's (the folder's,
+///   like wtmp: `FolderHosts`).
+/// - Inputs are of kind `.audit` and judged like wtmp (`SignalClassifier.classifyLoginRecord`): `SYSTEM_BOOT`
+///   (systemd-update-utmp or wtmpdb at userspace start) opens a boot, `SYSTEM_SHUTDOWN` is a clean shutdown marker,
+///   `SYSTEM_RUNLEVEL … new-level=0|6` too; a boot without one before the next `SYSTEM_BOOT` ended unclean. auditd's
+///   own `DAEMON_START`/`DAEMON_END` are no markers: auditd restarts on a configuration reload.
+/// - Every other event (logins, sudo, cron, service starts) is a sign of life — except those between auditd's start
+///   and the boot's `SYSTEM_BOOT`: they belong to the new boot, yet come before the record that opens it (the
+///   kernel's own events from before auditd ran are written then too). Handed on, they would keep the previous boot
+///   alive up to the new one. They are counted as read but held back when a `SYSTEM_BOOT` follows within 10 minutes
+///   of event time; otherwise (an auditd restart) they are handed on as they were.
+/// - Lines that are not audit events are counted as skipped and warned about once per file.
+public struct AuditSource {
+  public let files: [String]
+  public let registry: InputRegistry
+  public let options: IngestOptions
+  public let host: String
+
+  public init(files: [String], registry: InputRegistry, options: IngestOptions = IngestOptions(), host: String) {
+    self.files = files
+    self.registry = registry
+    self.options = options
+    self.host = host
+  }
+
+  /// `Record.identifier` of every record this source emits.
+  public static let identifier: StaticString = "audit"
+  /// How long after auditd's start the boot's `SYSTEM_BOOT` may come (µs of event time).
+  static let bootWindow: Int64 = 600_000_000
+  /// Events held at most while waiting for `SYSTEM_BOOT`, to bound memory.
+  static let maxHeld = 20_000
+
+  /// One parsed line: views into the reader's buffer.
+  struct Line {
+    var time: Int64
+    var node: Bytes
+    var message: Bytes
+  }
+
+  /// Parses one line; nil when it is not an audit event.
+  static func parse(_ b: Bytes) -> Line? {
+    var i = 0
+    var node = Bytes.empty
+    if b.hasPrefix("node=") {
+      i = 5
+      while i < b.count, b[i] != 32 { i += 1 }
+      node = b.slice(5, i)
+      i += 1
+    }
+    let rest = b.dropFirst(i)
+    guard rest.hasPrefix("type="), let m = rest.find(" msg=audit("), m < 64 else { return nil }
+    var j = m + 11
+    var seconds: Int64 = 0
+    var digits = 0
+    while j < rest.count, rest[j] >= 48, rest[j] <= 57, digits < 12 {
+      seconds = seconds * 10 + Int64(rest[j] - 48)
+      j += 1
+      digits += 1
+    }
+    guard digits > 0, j < rest.count, rest[j] == 46 else { return nil }
+    j += 1
+    var fraction: Int64 = 0
+    var scale: Int64 = 1_000_000
+    digits = 0
+    while j < rest.count, rest[j] >= 48, rest[j] <= 57, digits < 6 {
+      scale /= 10
+      fraction += Int64(rest[j] - 48) * scale
+      j += 1
+      digits += 1
+    }
+    guard digits > 0, j < rest.count, rest[j] == 58 else { return nil }
+    return Line(time: seconds * 1_000_000 + fraction, node: node, message: rest)
+  }
+
+  /// An event held back while the boot's `SYSTEM_BOOT` may still come.
+  struct Held {
+    var time: Int64
+    var input: Int32
+    var line: Int
+    var node: [UInt8]
+    var message: [UInt8]
+  }
+
+  public func run<S: RecordSink>(into sink: inout S) {
+    let stream = registry.newStream()
+    let hostBytes = Array(host.utf8)
+    var held: [Held] = []
+    var heldSince = Record.noTime
+    var scratch: [UInt8] = []
+
+    func emit(_ time: Int64, _ input: Int32, _ line: Int, _ node: Bytes, _ message: Bytes, into sink: inout S) {
+      // The enriched format separates the translated fields with 0x1D: shown as a space.
+      scratch.removeAll(keepingCapacity: true)
+      scratch.append(contentsOf: message.buffer)
+      for k in scratch.indices where scratch[k] == 0x1D { scratch[k] = 32 }
+      scratch.withBytes { msg in
+        hostBytes.withBytes { h in
+          sink.consume(
+            Record(
+              time: time, input: input, line: line, host: node.isEmpty ? h : node,
+              identifier: Bytes(base: Self.identifier.utf8Start, count: Self.identifier.utf8CodeUnitCount), pid: 0,
+              message: msg))
+        }
+      }
+    }
+    func release(into sink: inout S) {
+      for h in held { h.node.withBytes { n in h.message.withBytes { emit(h.time, h.input, h.line, n, $0, into: &sink) } } }
+      held.removeAll(keepingCapacity: true)
+      heldSince = Record.noTime
+    }
+
+    for path in files {
+      let input = registry.register(path: path, kind: .audit, host: host, stream: stream)
+      guard let reader = LineReader(path: path, input: input, registry: registry, maxLineLength: options.maxLineLength)
+      else { continue }
+      var skipped = 0
+      var firstSkipped = 0
+      var records = 0
+      reader.forEachLine { b, lineNo, _ in
+        guard let l = Self.parse(b) else {
+          skipped += 1
+          if firstSkipped == 0 { firstSkipped = lineNo }
+          return
+        }
+        records += 1
+        if heldSince != Record.noTime, l.time - heldSince > Self.bootWindow || held.count >= Self.maxHeld {
+          release(into: &sink)
+        }
+        if l.message.hasPrefix("type=DAEMON_START ") {
+          release(into: &sink)
+          heldSince = l.time
+        } else if l.message.hasPrefix("type=SYSTEM_BOOT ") {
+          held.removeAll(keepingCapacity: true)
+          heldSince = Record.noTime
+        }
+        if heldSince != Record.noTime {
+          held.append(Held(time: l.time, input: input, line: lineNo, node: l.node.array, message: l.message.array))
+        } else {
+          emit(l.time, input, lineNo, l.node, l.message, into: &sink)
+        }
+      }
+      registry.addRecords(input, records)
+      if skipped > 0 {
+        registry.addSkipped(input, skipped)
+        registry.warn(
+          input, "\(skipped) line\(skipped == 1 ? " is" : "s are") not audit events and were skipped (first at line \(firstSkipped))")
+      }
+    }
+    release(into: &sink)
+  }
+}
