@@ -128,7 +128,7 @@ import Testing
       if f.hasSuffix("/cloud-init.log") {
         // cloud-init's own log is read like a native log (agent-log), never as syslog.
         #expect(sniffed == .datastore("cloud-init"), "\(f)")
-      } else if case .datastore(let c) = sniffed {
+      } else if case .datastore(let c, _) = sniffed {
         Issue.record("\(f) sniffed as \(c)")
       }
     }

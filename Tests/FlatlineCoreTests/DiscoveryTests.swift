@@ -250,12 +250,19 @@ import Testing
       "Kubernetes container log (CRI format: stamp, stdout/stderr, P/F): an application's output, not read"))
     // Docker's json-file driver: said so, not "text not recognised".
     SyslogTestFiles.write(dir + "/4f2a-json.log", #"""
-      {"log":"2024-03-01 10:00:00.123 UTC [1] LOG:  database system was interrupted\n","stream":"stderr","time":"2024-03-01T10:00:00.123456789Z"}
-      {"log":"listening on port 5432\n","stream":"stdout","time":"2024-03-01T10:00:01Z"}
+      {"log":"GET /healthz 200 0.3ms\n","stream":"stdout","time":"2024-03-01T10:00:00.123456789Z"}
+      {"log":"listening on port 8080\n","stream":"stdout","time":"2024-03-01T10:00:01Z"}
 
       """#)
     #expect(Discovery.sniff(path: dir + "/4f2a-json.log", size: 250) == .skip(
       #"Docker container log (json-file: {"log": …, "stream": …, "time": …}): an application's output, not read"#))
+    // A datastore in a container: its lines are read inside the envelope (`ContainerEnvelopeTests`).
+    SyslogTestFiles.write(dir + "/9c1e-json.log", #"""
+      {"log":"2024-03-01 10:00:00.123 UTC [1] LOG:  database system was interrupted\n","stream":"stderr","time":"2024-03-01T10:00:00.123456789Z"}
+      {"log":"2024-03-01 10:00:00.200 UTC [1] LOG:  database system is ready to accept connections\n","stream":"stderr","time":"2024-03-01T10:00:00.2Z"}
+
+      """#)
+    #expect(Discovery.sniff(path: dir + "/9c1e-json.log", size: 300) == .datastore("postgresql", .docker))
     // Package managers' logs, by name (dnf's lines close tags after their level words often enough).
     SyslogTestFiles.write(dir + "/dnf.log", """
       2024-03-10T00:17:06+0000 INFO --- logging initialized ---

@@ -125,8 +125,9 @@ public enum Analyzer {
       JournalSource(files: files, registry: registry, options: options).run(into: &sink)
     case .journalExport(let path), .journalJSON(let path):
       JournalStreamSource(path: path, registry: registry, options: options).run(into: &sink)
-    case .datastoreLog(let path, let component):
-      DatastoreLogSource(path: path, component: component, registry: registry, options: options).run(into: &sink)
+    case .datastoreLog(let path, let component, let envelope):
+      DatastoreLogSource(path: path, component: component, registry: registry, options: options, envelope: envelope)
+        .run(into: &sink)
     case .wtmp(let path):
       let h = host ?? FolderHosts.host(for: path, registry: registry) ?? FolderHosts.unknownHost(for: path)
       WtmpSource(path: path, registry: registry, options: options, host: h).run(into: &sink)

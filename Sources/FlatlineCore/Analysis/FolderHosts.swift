@@ -4,7 +4,8 @@ public enum FolderHosts {
   /// The host of the folder `path` sits in, from the inputs registered so far that name a host (not `.wtmp` or `.audit`, not
   /// skipped), by record count:
   /// 1. inputs in the same directory;
-  /// 2. else inputs anywhere below it; for wtmpdb's `…/var/lib/wtmpdb`, else inputs below `…/var/log`;
+  /// 2. else inputs anywhere below it; for a folder under `…/var/lib/` (wtmpdb, Docker), else inputs below
+  ///    `…/var/log/`;
   /// 3. else inputs directly in each parent directory in turn (never a sibling folder: a folder of case folders,
   ///    one per machine, must not lend one machine's name to another's wtmp).
   /// Ties go to the name that sorts first. Nil when nothing tells.
@@ -17,16 +18,21 @@ public enum FolderHosts {
     if let h = mostSeen(candidates.filter { home(of: $0) == dir }) { return h }
     let prefix = dir == "/" ? "/" : dir == "." ? "" : dir + "/"
     if let h = mostSeen(candidates.filter { $0.path.hasPrefix(prefix) }) { return h }
-    // wtmpdb keeps its database in /var/lib/wtmpdb: in a copied tree the same machine's logs are in ../../log.
-    if dir == "var/lib/wtmpdb" || dir.hasSuffix("/var/lib/wtmpdb") {
-      let logs = String(dir.dropLast("lib/wtmpdb".count)) + "log/"
-      if let h = mostSeen(candidates.filter { $0.path.hasPrefix(logs) }) { return h }
-    }
+    // Under /var/lib (wtmpdb's database, Docker's container logs) the same machine's logs are in /var/log.
+    if let logs = varLog(beside: dir), let h = mostSeen(candidates.filter { $0.path.hasPrefix(logs) }) { return h }
     while let parent = parentDirectory(dir) {
       dir = parent
       if let h = mostSeen(candidates.filter { home(of: $0) == dir }) { return h }
     }
     return nil
+  }
+
+  /// `…/var/log/` of the tree whose `…/var/lib/` holds `dir`.
+  static func varLog(beside dir: String) -> String? {
+    let parts = dir.split(separator: "/", omittingEmptySubsequences: false)
+    guard let k = parts.indices.last(where: { $0 + 1 < parts.count && parts[$0] == "var" && parts[$0 + 1] == "lib" })
+    else { return nil }
+    return (parts[..<k] + ["var", "log"]).joined(separator: "/") + "/"
   }
 
   /// The name a host-less input gets when its folder tells nothing: `unknown (<folder>)`, so that unrelated

@@ -20,8 +20,9 @@ public enum DiscoveredInput: Sendable, Equatable {
   case wtmpDB(path: String)
   /// One audit log rotation set (`audit.log.2`, `audit.log.1`, `audit.log`), oldest → newest (`AuditSource`).
   case auditSet(files: [String])
-  /// A datastore's native log (`component`: `postgresql`, `mysql`, `mongodb`, `redis`).
-  case datastoreLog(path: String, component: String)
+  /// A datastore's native log (`component`: `postgresql`, `mysql`, `mongodb`, `redis`), possibly wrapped line by
+  /// line by a container runtime (`envelope`).
+  case datastoreLog(path: String, component: String, envelope: ContainerEnvelope? = nil)
   /// Cloud-provider or operator notices (JSON or YAML).
   case cloudNotices(path: String)
 }
@@ -46,8 +47,8 @@ public enum Discovery {
   /// What one file looks like.
   enum Sniffed: Equatable {
     case syslog, journal, journalExport, journalJSON, wtmp, wtmpDB, audit, cloudNotices
-    /// A datastore's native log (`DatastoreSniffer`).
-    case datastore(String)
+    /// A datastore's native log (`DatastoreSniffer`), bare or in a container runtime's envelope.
+    case datastore(String, ContainerEnvelope? = nil)
     case skip(String)
     /// A file Flatline knows and has no use for (an empty file, a package manager's log, a per-user table): listed
     /// with the reason, not warned about — `flatline analyze /var/log` should warn only where something may be
@@ -122,6 +123,11 @@ public enum Discovery {
     if let component { return .datastore(component) }
     if let manager = packageManagerLog(name) {
       return .ignore("package manager log (\(manager)): installs and upgrades, nothing about boots")
+    }
+    for envelope in [ContainerEnvelope.cri, .docker] {
+      if let component = containerDatastore(lines, data, envelope: envelope, name: name) {
+        return .datastore(component, envelope)
+      }
     }
     if looksLikeContainerLog(lines, data) {
       return .skip("Kubernetes container log (CRI format: stamp, stdout/stderr, P/F): an application's output, not read")
@@ -259,6 +265,29 @@ public enum Discovery {
   /// Lines of Docker's json-file log driver (`/var/lib/docker/containers/<id>/<id>-json.log`): one JSON object a line,
   /// `{"log":"…\n","stream":"stderr","time":"2024-03-10T00:17:06.123456789Z"}`. True when most of the head's lines
   /// begin with `{"log":` and name a stream and a time.
+  /// The datastore whose lines a container log's head holds, read inside `envelope` (nil: not that envelope, or
+  /// not a datastore's output).
+  static func containerDatastore(_ lines: [(Int, Int)], _ data: [UInt8], envelope: ContainerEnvelope, name: String)
+    -> String?
+  {
+    // The inner lines one after another in one buffer, and where each is.
+    var joined: [UInt8] = []
+    var ranges: [(Int, Int)] = []
+    data.withBytes { b in
+      for (s, e) in lines where e > s {
+        let start = joined.count
+        var partial = false
+        if envelope.unwrap(b.slice(s, e), into: &joined, partial: &partial) {
+          if joined.count > start { ranges.append((start, joined.count)) }
+        } else {
+          joined.removeSubrange(start...)
+        }
+      }
+    }
+    guard ranges.count * 2 > lines.count else { return nil }
+    return joined.withBytes { b in DatastoreSniffer.sniff(ranges.map { b.slice($0.0, $0.1) }, name: name) }
+  }
+
   static func looksLikeDockerJSONLog(_ lines: [(Int, Int)], _ data: [UInt8]) -> Bool {
     mostOfFirstLines(lines, data) { line in
       line.hasPrefix("{\"log\":") && line.contains("\"stream\":") && line.contains("\"time\":")
@@ -489,8 +518,8 @@ public enum Discovery {
         out.append(.input(.journalExport(path: path)))
       case .journalJSON:
         out.append(.input(.journalJSON(path: path)))
-      case .datastore(let component):
-        out.append(.input(.datastoreLog(path: path, component: component)))
+      case .datastore(let component, let envelope):
+        out.append(.input(.datastoreLog(path: path, component: component, envelope: envelope)))
       case .wtmp:
         out.append(.input(.wtmp(path: path)))
       case .wtmpDB:

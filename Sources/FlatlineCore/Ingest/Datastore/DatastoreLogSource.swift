@@ -23,13 +23,19 @@ public struct DatastoreLogSource {
   public let component: String
   public let registry: InputRegistry
   public let options: IngestOptions
+  /// Set for a datastore run in a container: each line is the runtime's envelope around the datastore's line,
+  /// which is read as if it stood alone (`ContainerEnvelope`); line numbers are the file's.
+  public let envelope: ContainerEnvelope?
 
   /// `component`: `postgresql`, `mysql`, `mongodb` or `redis` (see `DatastoreComponent`).
-  public init(path: String, component: String, registry: InputRegistry, options: IngestOptions) {
+  public init(
+    path: String, component: String, registry: InputRegistry, options: IngestOptions, envelope: ContainerEnvelope? = nil
+  ) {
     self.path = path
     self.component = component
     self.registry = registry
     self.options = options
+    self.envelope = envelope
   }
 
   /// Streams every record of the file into `sink`.
@@ -48,10 +54,47 @@ public struct DatastoreLogSource {
     guard let reader = LineReader(path: path, input: input, registry: registry, maxLineLength: options.maxLineLength)
     else { return }
     var state = DatastoreReadState(component: kind, zone: zone!, options: options, path: path, input: input)
+    guard let envelope else {
+      reader.forEachLine { line, lineNo, nulBefore in
+        state.line(line, lineNo: lineNo, nulBefore: nulBefore, gzipMTime: reader.gzipMTime, into: &sink)
+      }
+      state.finish(registry: registry)
+      return
+    }
+    // The datastore's line, put together from the envelope's pieces.
+    var inner: [UInt8] = []
+    var joining = false
+    var nul = 0
+    var unwrapped = 0
+    var firstUnwrapped = 0
     reader.forEachLine { line, lineNo, nulBefore in
-      state.line(line, lineNo: lineNo, nulBefore: nulBefore, gzipMTime: reader.gzipMTime, into: &sink)
+      if !joining {
+        inner.removeAll(keepingCapacity: true)
+        nul = 0
+      }
+      nul += nulBefore
+      var partial = false
+      guard envelope.unwrap(line, into: &inner, partial: &partial) else {
+        unwrapped += 1
+        if firstUnwrapped == 0 { firstUnwrapped = lineNo }
+        joining = false
+        return
+      }
+      joining = partial && inner.count < options.maxLineLength
+      if joining || inner.isEmpty { return }
+      inner.withBytes { state.line($0, lineNo: lineNo, nulBefore: nul, gzipMTime: reader.gzipMTime, into: &sink) }
+    }
+    if joining, !inner.isEmpty {
+      inner.withBytes { state.line($0, lineNo: reader.lineCount, nulBefore: nul, gzipMTime: reader.gzipMTime, into: &sink) }
     }
     state.finish(registry: registry)
+    if unwrapped > 0 {
+      registry.addSkipped(input, unwrapped)
+      registry.warn(
+        input,
+        "\(unwrapped) line\(unwrapped == 1 ? " is" : "s are") not in the \(envelope.rawValue) container log format "
+          + "and were skipped (first at line \(firstUnwrapped))")
+    }
   }
 }
 

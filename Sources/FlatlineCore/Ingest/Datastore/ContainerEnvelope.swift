@@ -1,0 +1,102 @@
+/// The wrapping a container runtime puts around each line an application writes to stdout/stderr, for datastores
+/// run in containers (`DatastoreLogSource` reads the line inside).
+///
+/// - `docker`: Docker's json-file driver, `/var/lib/docker/containers/<id>/<id>-json.log`, one JSON object a line:
+///   `{"log":"<text>\n","stream":"stderr","time":"2024-03-01T10:00:00.123456789Z"}`. The text is a JSON string;
+///   a line longer than 16 KiB is split into pieces whose text does not end in `\n`.
+/// - `cri`: the Kubernetes CRI format (`/var/log/pods/…/<container>/0.log`):
+///   `2024-03-01T10:00:00.123456789Z stderr F <text>`; `P` instead of `F` marks a piece of a longer line.
+public enum ContainerEnvelope: String, Sendable, Equatable {
+  case docker
+  case cri
+
+  /// The text inside one envelope line, appended to `out` (JSON escapes decoded, Docker's trailing newline
+  /// dropped). Returns false when the line is not in this envelope; `partial` is set when the text continues in
+  /// the next line.
+  func unwrap(_ line: Bytes, into out: inout [UInt8], partial: inout Bool) -> Bool {
+    switch self {
+    case .cri: return Self.unwrapCRI(line, into: &out, partial: &partial)
+    case .docker: return Self.unwrapDocker(line, into: &out, partial: &partial)
+    }
+  }
+
+  static func unwrapCRI(_ line: Bytes, into out: inout [UInt8], partial: inout Bool) -> Bool {
+    var k = 0
+    while k < line.count, line[k] != 32 { k += 1 }
+    let rest = line.dropFirst(k)
+    guard k >= 20, rest.hasPrefix(" stdout ") || rest.hasPrefix(" stderr "), rest.count >= 9 else { return false }
+    let flag = rest[8]
+    guard flag == 80 || flag == 70, rest.count == 9 || rest[9] == 32 else { return false }
+    partial = flag == 80
+    if rest.count > 10 { out.append(contentsOf: rest.dropFirst(10).buffer) }
+    return true
+  }
+
+  static func unwrapDocker(_ line: Bytes, into out: inout [UInt8], partial: inout Bool) -> Bool {
+    guard let at = line.find("\"log\":\"") else { return false }
+    var i = at + 7
+    let start = out.count
+    while i < line.count {
+      let c = line[i]
+      if c == 34 { break }  // closing quote
+      if c != 92 {
+        out.append(c)
+        i += 1
+        continue
+      }
+      guard i + 1 < line.count else { return false }
+      let e = line[i + 1]
+      i += 2
+      switch e {
+      case 110: out.append(10)  // \n
+      case 116: out.append(9)  // \t
+      case 114: out.append(13)  // \r
+      case 98: out.append(8)
+      case 102: out.append(12)
+      case 117:  // \uXXXX, with surrogate pairs
+        guard let u = hex4(line, i) else { return false }
+        i += 4
+        var scalar = u
+        if u >= 0xD800 && u < 0xDC00, i + 6 <= line.count, line[i] == 92, line[i + 1] == 117,
+          let low = hex4(line, i + 2), low >= 0xDC00 && low < 0xE000
+        {
+          scalar = 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00)
+          i += 6
+        }
+        appendUTF8(scalar, to: &out)
+      default: out.append(e)  // \" \\ \/
+      }
+    }
+    guard i < line.count else { return false }
+    if out.count > start, out[out.count - 1] == 10 {
+      out.removeLast()
+      if out.count > start, out[out.count - 1] == 13 { out.removeLast() }
+      partial = false
+    } else {
+      partial = true
+    }
+    return true
+  }
+
+  private static func hex4(_ b: Bytes, _ i: Int) -> UInt32? {
+    guard i + 4 <= b.count else { return nil }
+    var v: UInt32 = 0
+    for k in i..<(i + 4) {
+      let c = b[k]
+      let d: UInt32
+      switch c {
+      case 48...57: d = UInt32(c - 48)
+      case 97...102: d = UInt32(c - 87)
+      case 65...70: d = UInt32(c - 55)
+      default: return nil
+      }
+      v = v << 4 | d
+    }
+    return v
+  }
+
+  private static func appendUTF8(_ v: UInt32, to out: inout [UInt8]) {
+    let s = Unicode.Scalar(v) ?? "\u{FFFD}"
+    out.append(contentsOf: Array(String(Character(s)).utf8))
+  }
+}
