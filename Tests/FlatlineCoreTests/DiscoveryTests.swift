@@ -210,6 +210,28 @@ import Testing
     #expect(named.contains(.syslogSet(files: [dir + "/installer/boot.log"])))
   }
 
+  /// A file reached twice — through a symbolic link (Kubernetes' `/var/log/containers/*.log` point into
+  /// `/var/log/pods/`) or named again on the command line — is read once; the second path is listed as the same file.
+  @Test func theSameFileIsReadOnce() throws {
+    let dir = SyslogTestFiles.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try FileManager.default.createDirectory(atPath: dir + "/pods/c", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: dir + "/containers", withIntermediateDirectories: true)
+    SyslogTestFiles.write(dir + "/pods/c/0.log", "2024-03-10T00:17:06.1Z stderr F 2024-03-10 00:17:06.100 UTC [1] LOG:  database system is ready to accept connections\n")
+    try FileManager.default.createSymbolicLink(atPath: dir + "/containers/c.log", withDestinationPath: dir + "/pods/c/0.log")
+    SyslogTestFiles.write(dir + "/syslog", "Mar  1 10:00:00 h1 app[1]: x\n")
+    let reg = InputRegistry()
+    let found = Discovery.discover(paths: [dir, dir + "/syslog"], registry: reg)
+    #expect(found == [
+      .datastoreLog(path: dir + "/containers/c.log", component: "postgresql", envelope: .cri),
+      .syslogSet(files: [dir + "/syslog"]),
+    ])
+    #expect(reg.inputs.map(\.skipReason) == [
+      "the same file as \(dir)/containers/c.log, read there", "the same file as \(dir)/syslog, read there",
+    ])
+    #expect(reg.inputs.allSatisfy { $0.warnings.isEmpty })
+  }
+
   /// Other tools' logs whose words the lenient syslog parse would take for hosts are not read (nor followed in tail
   /// mode): lines stamped `YYYY-MM-DD hh:mm:ss` (a space, no `T`) are syslog only with a tag closed by `:` (dpkg's
   /// log is not, whatever its name), package managers' logs by name, Kubernetes container logs by shape.

@@ -442,6 +442,7 @@ public enum Discovery {
     var auditGroups: [String: [(RotationName, String)]] = [:]
     var journalGroups: [String: [String]] = [:]
     var visitedDirs = Set<[UInt64]>()
+    var visitedFiles: [[UInt64]: String] = [:]
 
     init(registry: InputRegistry) { self.registry = registry }
 
@@ -483,6 +484,14 @@ public enum Discovery {
         let prefix = path.hasSuffix("/") ? path : path + "/"
         for name in names { visit(prefix + name, topLevel: false) }
       case S_IFREG:
+        // The same file reached twice (a symbolic link such as Kubernetes' /var/log/containers/*.log, or a path
+        // given twice) is read once.
+        let key = [UInt64(st.st_dev), UInt64(st.st_ino)]
+        if let first = visitedFiles[key] {
+          registry.skip(path: path, reason: "the same file as \(first), read there", warn: false)
+          return
+        }
+        visitedFiles[key] = path
         classify(path, size: Int(st.st_size))
       default:
         registry.skip(path: path, reason: "not a regular file")
