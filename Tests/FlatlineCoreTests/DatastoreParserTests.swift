@@ -322,3 +322,67 @@ import Testing
     #expect(DS.sniff(["2024-03-12 06:02:09 myhost sshd[12]: Accepted publickey"], name: "x.log") == nil)
   }
 }
+
+@Suite struct EtcdLogTests {
+  /// etcd's zap JSON (ISO `ts` with an offset or `Z`, or epoch seconds; the whole line is the message) and the
+  /// older capnslog text (local time; the message after `| `). A Go panic's lines are untimed records.
+  @Test func zapJSONAndCapnslog() {
+    let (r, info) = DS.read(.etcd, [
+      #"{"level":"info","ts":"2022-06-09T13:38:01.213-0400","caller":"etcdmain/etcd.go:73","msg":"Running: ","args":["etcd"]}"#,
+      #"{"level":"info","ts":"2024-03-01T10:00:00.123456Z","caller":"wal/repair.go:96","msg":"repaired","error":"unexpected EOF"}"#,
+      #"{"level":"warn","ts":1709287200.5,"caller":"etcdserver/server.go:1","msg":"x"}"#,
+      "2019-10-09 09:02:16.166029 C | etcdserver: read wal error (walpb: crc mismatch) and cannot be repaired",
+      "panic: freepages: failed to get all reachable pages (page 3: out of bounds: 3)",
+    ], timeZone: "Europe/Berlin")
+    #expect(r.map(\.time) == [
+      DS.t(2022, 6, 9, 17, 38, 1, 213_000), DS.t(2024, 3, 1, 10, 0, 0, 123_456), DS.t(2024, 3, 1, 10, 0, 0, 500_000),
+      DS.t(2019, 10, 9, 7, 2, 16, 166_029), DS.t(2019, 10, 9, 7, 2, 16, 166_029),
+    ])
+    #expect(r[1].message.hasPrefix(#"{"level":"info","ts":"2024-03-01T10:00:00.123456Z""#))
+    #expect(r[3].message == "etcdserver: read wal error (walpb: crc mismatch) and cannot be repaired")
+    #expect(r.allSatisfy { $0.identifier == "etcd" })
+    #expect(info.warnings.isEmpty)
+  }
+
+  /// etcd's lines are told from other Go programs' zap JSON by etcd's own packages.
+  @Test func sniffed() {
+    #expect(DS.sniff([
+      #"{"level":"info","ts":"2024-03-01T10:00:00.1Z","caller":"etcdmain/etcd.go:73","msg":"Running: "}"#,
+      #"{"level":"info","ts":"2024-03-01T10:00:00.2Z","caller":"embed/etcd.go:124","msg":"configuring peer listeners"}"#,
+    ]) == "etcd")
+    #expect(DS.sniff(["2019-10-09 09:02:16.166029 I | etcdmain: etcd Version: 3.3.13"]) == "etcd")
+    #expect(DS.sniff([
+      #"{"level":"info","ts":1709287200.5,"logger":"http.log","msg":"server running","name":"srv0"}"#,
+      #"{"level":"info","ts":1709287200.6,"logger":"tls","msg":"cleaning storage unit"}"#,
+    ], name: "caddy.log") == nil)
+  }
+
+  /// Kubernetes' etcd static pod after a power loss: its CRI log under /var/log/pods is read as etcd's log, and the
+  /// WAL repair joins the incident of the node whose syslog is in /var/log.
+  @Test func etcdPodLogJoinsTheIncident() throws {
+    let dir = SyslogTestFiles.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let pod = dir + "/var/log/pods/kube-system_etcd-cp1_0d1c/etcd"
+    try FileManager.default.createDirectory(atPath: pod, withIntermediateDirectories: true)
+    func cri(_ t: String, _ json: String) -> String { "2024-03-01T\(t)Z stderr F " + json }
+    SyslogTestFiles.write(pod + "/0.log", [
+      cri("10:00:03.000000000", #"{"level":"info","ts":"2024-03-01T10:00:03.000Z","caller":"etcdmain/etcd.go:73","msg":"Running: "}"#),
+      cri("11:02:20.000000000", #"{"level":"info","ts":"2024-03-01T11:02:20.000Z","caller":"etcdmain/etcd.go:73","msg":"Running: "}"#),
+      cri("11:02:20.100000000", #"{"level":"info","ts":"2024-03-01T11:02:20.100Z","caller":"wal/repair.go:96","msg":"repaired","path":"/var/lib/etcd/member/wal/0000000000000001-0000000000012345.wal","error":"unexpected EOF"}"#),
+    ].joined(separator: "\n") + "\n")
+    let banner = "kernel: [    0.000000] Linux version 6.1.0-26-amd64 (debian-kernel@lists.debian.org) #1 SMP"
+    SyslogTestFiles.write(dir + "/var/log/syslog", """
+      Feb 29 09:00:00 cp1 \(banner)
+      Feb 29 09:00:05 cp1 systemd[1]: Startup finished in 2.9s (kernel) + 6.1s (userspace) = 9.0s.
+      Mar  1 09:59:50 cp1 systemd-logind[412]: System is rebooting.
+      Mar  1 10:00:00 cp1 \(banner)
+      Mar  1 10:55:00 cp1 CRON[311]: (root) CMD (true)
+      Mar  1 11:02:00 cp1 \(banner)
+
+      """)
+    let r = Analyzer.run(AnalysisOptions(paths: [dir], ingest: IngestOptions(year: 2024, timeZone: "UTC")))
+    #expect(r.hosts.first?.boots.map(\.ending) == [.reboot, .powerLoss, .running])
+    #expect(r.inputs.first { $0.path.hasSuffix("/0.log") }?.component == "etcd")
+    #expect(r.incidents.first?.timeline.contains { $0.source?.hasSuffix("/0.log") == true && $0.line == 3 } == true)
+  }
+}

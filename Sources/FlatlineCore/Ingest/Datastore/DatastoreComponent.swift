@@ -5,6 +5,7 @@ public enum DatastoreComponent: String, Sendable, CaseIterable {
   case mysql
   case mongodb
   case redis
+  case etcd
   /// Not a datastore: cloud-init's own log (`/var/log/cloud-init.log`), read the same way (instance ids, agent
   /// errors), registered as an `agent-log` input.
   case cloudInit = "cloud-init"
@@ -20,6 +21,7 @@ public enum DatastoreComponent: String, Sendable, CaseIterable {
     case .mysql: return "mysqld"
     case .mongodb: return "mongod"
     case .redis: return "redis-server"
+    case .etcd: return "etcd"
     case .cloudInit: return "cloud-init"
     }
   }
@@ -32,6 +34,7 @@ public enum DatastoreComponent: String, Sendable, CaseIterable {
     case .mysql: s = "mysqld"
     case .mongodb: s = "mongod"
     case .redis: s = "redis-server"
+    case .etcd: s = "etcd"
     case .cloudInit: s = "cloud-init"
     }
     return Bytes(base: s.utf8Start, count: s.utf8CodeUnitCount)

@@ -74,6 +74,9 @@ enum DatastoreLineKind: Equatable {
 ///   `[secs:usecs][pid:0xtid], …`.
 /// - Redis: `pid:role dd Mon yyyy hh:mm:ss.mmm L msg` (≥6.0), `pid:role dd Mon hh:mm:ss.mmm L msg` (3.x–5.x, no
 ///   year), `[pid] dd Mon hh:mm:ss[.mmm] L msg` (≤2.x, no year). The message follows the level character.
+/// - etcd: zap JSON (3.4 `--logger=zap`, 3.5+) `{"level":"info","ts":"2024-03-01T10:00:00.123Z","caller":…,"msg":…}`
+///   with an ISO `ts` (offset or `Z`) or epoch seconds (the whole line is the message); capnslog (≤3.4)
+///   `2019-10-09 09:02:16.166029 C | etcdserver: msg`, local time, the message after `| `.
 struct DatastoreLineParser {
   let component: DatastoreComponent
   /// csvlog: a quoted field is open at the end of the previous line.
@@ -113,6 +116,7 @@ struct DatastoreLineParser {
     case .mysql: ok = Self.parseMySQL(b, &out)
     case .mongodb: ok = Self.parseMongo(b, &out)
     case .redis: ok = Self.parseRedis(b, &out)
+    case .etcd: ok = Self.parseEtcd(b, &out)
     case .cloudInit: ok = Self.parseCloudInit(b, &out)
     }
     if ok { return .record }
@@ -556,6 +560,46 @@ struct DatastoreLineParser {
     out.stamp = s
     out.pid = Int32(truncatingIfNeeded: pid)
     out.message = b.dropFirst(min(b.count, i + 3))
+    out.strong = true
+    return true
+  }
+
+  // MARK: - etcd
+
+  static func parseEtcd(_ b: Bytes, _ out: inout DatastoreLine) -> Bool {
+    var s = DatastoreStamp()
+    if b[0] == 123 {  // { zap JSON
+      guard b.hasPrefix("{\"level\":"), let k = b.slice(0, min(b.count, 40)).find("\"ts\":") else { return false }
+      var i = skipSpaces(b, k + 5)
+      if i < b.count, b[i] == 34 {
+        i += 1
+        let e = parseDateTime(b, i, &s)
+        guard e > 0 else { return false }
+        if let (off, _) = parseOffset(b, e) { s.setAbsolute(offset: off) } else { s.zone = .local }
+      } else {
+        guard let (secs, e) = number(b, i, maxDigits: 12) else { return false }
+        var micro = 0
+        if e + 1 < b.count, b[e] == 46, let f = CivilTime.fraction(b, at: e) { micro = f.micro }
+        s.utc = Int64(secs) * 1_000_000 + Int64(micro)
+        s.zone = .absolute
+      }
+      out.stamp = s
+      // zap's shape is shared by other Go programs: etcd's own packages or name make the line etcd's.
+      out.strong = b.contains("\"caller\":\"etcd") || b.contains("\"caller\":\"wal/")
+        || b.contains("\"caller\":\"embed/") || b.contains("\"caller\":\"backend/") || b.contains("etcd-version")
+      out.message = b
+      return true
+    }
+    // capnslog: `YYYY-MM-DD hh:mm:ss.uuuuuu L | pkg: msg`
+    let e = parseDateTime(b, 0, &s)
+    guard e > 0, e + 5 <= b.count, b[e] == 32, b[e + 2] == 32, b[e + 3] == 124, b[e + 4] == 32 else { return false }
+    switch b[e + 1] {
+    case 67, 69, 87, 78, 73, 68, 84: break  // C E W N I D T
+    default: return false
+    }
+    s.zone = .local
+    out.stamp = s
+    out.message = b.dropFirst(e + 5)
     out.strong = true
     return true
   }

@@ -53,6 +53,7 @@ public enum DatastoreSniffer {
     }
     if n.hasPrefix("mongo") { return .mongodb }
     if n.hasPrefix("redis") { return .redis }
+    if n.hasPrefix("etcd") { return .etcd }
     if n.hasPrefix("cloud-init") { return .cloudInit }
     return nil
   }
