@@ -625,6 +625,25 @@ func work(_ time: String, host: String = "web1") -> L {
     #expect(r.hosts[0].boots.map(\.ending) == [.reboot, .powerLoss, .running])
   }
 
+  /// Lines that only another file kept — a dying kernel's oops and panic, caught by a remote log or a crash dump
+  /// — come after the syslog's last line of that boot but before the host's next boot: they are that boot's, and
+  /// its ending is the panic, not a power loss and an extra boot of their own.
+  @Test func linesAfterABootsLastButBeforeTheNextAreItsOwn() {
+    let syslog = kernelBoot("03-01 10:00:00") + [L(time: "03-01 11:00:00", tag: "rsyslogd", msg: rsyslogExit)]
+      + kernelBoot("03-01 11:01:00") + [work("03-01 11:55:00")] + kernelBoot("03-01 12:30:00")
+    let panic = [
+      L(time: "03-01 11:58:30", tag: "kernel", msg: "Oops: 0000 [#1] PREEMPT SMP NOPTI", uptime: 3450.1),
+      L(time: "03-01 11:58:30", tag: "kernel", msg: "Kernel panic - not syncing: Fatal exception", uptime: 3450.2),
+    ]
+    let r = analyze(syslog, streams: [panic])
+    #expect(r.hosts.count == 1)
+    #expect(r.hosts[0].boots.map(\.ending) == [.reboot, .kernelPanic, .running])
+    #expect(r.hosts[0].boots[1].lastSignOfLife == L(time: "03-01 11:58:30", tag: "", msg: "").micros)
+    // After the next boot began, they are not the earlier boot's.
+    let late = [L(time: "03-01 12:40:00", tag: "kernel", msg: "Kernel panic - not syncing: x", uptime: 600)]
+    #expect(analyze(syslog, streams: [late]).hosts[0].boots.map(\.ending) == [.reboot, .powerLoss, .kernelPanic])
+  }
+
   /// Alpine's BusyBox syslogd writes `facility.level` after the host: its kernel banner opens boots, and its
   /// `syslogd exiting` tells a clean reboot from a power loss.
   @Test func busyBoxSyslogBootsAndEndings() throws {

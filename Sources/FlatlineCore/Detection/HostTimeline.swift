@@ -247,7 +247,13 @@ public enum HostMerger {
       if lastK, u.firstTime != Record.noTime, let next = nextStart(after: k, in: starts), u.firstTime >= next {
         return false
       }
-      return within(u.lastTime, k, openEnded: lastK)
+      if within(u.lastTime, k, openEnded: lastK) { return true }
+      // Records after `k`'s last one but before the host's next boot are still `k`'s: a dying kernel's last
+      // lines (its panic) that only a crash dump or a remote log kept.
+      guard u.firstTime != Record.noTime, u.lastTime != Record.noTime, k.firstTime != Record.noTime,
+        u.firstTime >= k.firstTime - startTolerance, let next = nextStart(after: k, in: starts)
+      else { return false }
+      return u.lastTime < next - startTolerance
     }
     if a.clockUnsetAtStart || b.clockUnsetAtStart {
       return sameUnsetClock(a, b, lastA: lastA, lastB: lastB)
