@@ -117,4 +117,23 @@ enum AuditFixture {
     #expect(n.hosts.map(\.name) == ["db2"])
     #expect(n.hosts.first?.boots.map(\.ending) == [.reboot, .powerLoss, .running])
   }
+
+  /// A power loss that tore the audit log's last write leaves NUL bytes before the next boot's events: the torn
+  /// line is counted as skipped, the NUL run is evidence of the next boot's unclean start (also when it came before
+  /// the held-back events of auditd's start).
+  @Test func nulRunBeforeTheNextBootIsEvidence() throws {
+    let dir = SyslogTestFiles.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let lines = AuditFixture.threeBoots()
+    // Line 11 (the login at 12:10) is the last whole one; line 12 (auditd's next start) follows a torn write.
+    let torn = lines[..<11].joined(separator: "\n") + "\n" + "type=USER_LOGIN msg=audit(17092" + String(repeating: "\0", count: 512)
+      + lines[11...].joined(separator: "\n") + "\n"
+    SyslogTestFiles.write(dir + "/audit.log", torn)
+    let r = Self.analyze([dir])
+    let boots = r.hosts[0].boots
+    #expect(boots.map(\.ending) == [.reboot, .powerLoss, .running])
+    let nul = boots[1].evidence.first { $0.kind == .nulRun }
+    #expect(nul?.message == "512 NUL bytes before this boot's first record (writes lost at power loss)")
+    #expect(r.inputs[0].skipped == 1)
+  }
 }

@@ -573,8 +573,8 @@ public final class BootSequencer {
       boot.loginRecords = true
     }
     boot.apply(
-      signal: signal, time: clockSet ? r.time : Record.noTime, location: loc, message: r.message, nulBytesBefore: 0,
-      makeEvidence: make)
+      signal: signal, time: clockSet ? r.time : Record.noTime, location: loc, message: r.message,
+      nulBytesBefore: r.nulBytesBefore, makeEvidence: make)
   }
 
   // MARK: Notes

@@ -82,6 +82,7 @@ public struct AuditSource {
     var time: Int64
     var input: Int32
     var line: Int
+    var nul: Int
     var node: [UInt8]
     var message: [UInt8]
   }
@@ -93,7 +94,9 @@ public struct AuditSource {
     var heldSince = Record.noTime
     var scratch: [UInt8] = []
 
-    func emit(_ time: Int64, _ input: Int32, _ line: Int, _ node: Bytes, _ message: Bytes, into sink: inout S) {
+    func emit(
+      _ time: Int64, _ input: Int32, _ line: Int, _ nul: Int, _ node: Bytes, _ message: Bytes, into sink: inout S
+    ) {
       // The enriched format separates the translated fields with 0x1D: shown as a space.
       scratch.removeAll(keepingCapacity: true)
       scratch.append(contentsOf: message.buffer)
@@ -104,12 +107,14 @@ public struct AuditSource {
             Record(
               time: time, input: input, line: line, host: node.isEmpty ? h : node,
               identifier: Bytes(base: Self.identifier.utf8Start, count: Self.identifier.utf8CodeUnitCount), pid: 0,
-              message: msg))
+              message: msg, nulBytesBefore: nul))
         }
       }
     }
     func release(into sink: inout S) {
-      for h in held { h.node.withBytes { n in h.message.withBytes { emit(h.time, h.input, h.line, n, $0, into: &sink) } } }
+      for h in held {
+        h.node.withBytes { n in h.message.withBytes { emit(h.time, h.input, h.line, h.nul, n, $0, into: &sink) } }
+      }
       held.removeAll(keepingCapacity: true)
       heldSince = Record.noTime
     }
@@ -121,7 +126,10 @@ public struct AuditSource {
       var skipped = 0
       var firstSkipped = 0
       var records = 0
-      reader.forEachLine { b, lineNo, _ in
+      // NUL bytes a lost write left (a power loss) go with the next event, as evidence.
+      var nul = 0
+      reader.forEachLine { b, lineNo, nulBefore in
+        nul += nulBefore
         guard let l = Self.parse(b) else {
           skipped += 1
           if firstSkipped == 0 { firstSkipped = lineNo }
@@ -135,14 +143,17 @@ public struct AuditSource {
           release(into: &sink)
           heldSince = l.time
         } else if l.message.hasPrefix("type=SYSTEM_BOOT ") {
+          // The held events are the new boot's; NUL bytes before them are kept with the boot.
+          for h in held { nul += h.nul }
           held.removeAll(keepingCapacity: true)
           heldSince = Record.noTime
         }
         if heldSince != Record.noTime {
-          held.append(Held(time: l.time, input: input, line: lineNo, node: l.node.array, message: l.message.array))
+          held.append(Held(time: l.time, input: input, line: lineNo, nul: nul, node: l.node.array, message: l.message.array))
         } else {
-          emit(l.time, input, lineNo, l.node, l.message, into: &sink)
+          emit(l.time, input, lineNo, nul, l.node, l.message, into: &sink)
         }
+        nul = 0
       }
       registry.addRecords(input, records)
       if skipped > 0 {
