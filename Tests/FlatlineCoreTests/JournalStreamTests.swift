@@ -60,6 +60,47 @@ import Testing
     #expect(exported.entries[1].line == 13)
   }
 
+  /// `journalctl -o verbose`: the header's bracket gives the cursor, realtime (`t=`, hex), monotonic (`m=`) and boot
+  /// ID (`b=`); indented fields follow; a value's deeper-indented lines join it with newlines; blob fields and
+  /// journalctl's `-- Boot … --` lines are passed over; a field line before any header makes a malformed entry.
+  @Test func verboseOutputIsRead() throws {
+    let boot = "35e8501129134edd9df5267c49f744a4"
+    let text = """
+      -- Logs begin at Mon 2022-10-24 00:00:01 UTC, end at Mon 2022-10-24 00:00:02 UTC. --
+      Mon 2022-10-24 00:00:01.009823 UTC [s=903d;i=1;b=\(boot);m=599c22;t=5ebbc790fc89f;x=557f]
+          _TRANSPORT=kernel
+          SYSLOG_IDENTIFIER=kernel
+          _SOURCE_MONOTONIC_TIMESTAMP=0
+          MESSAGE=Linux version 6.0.7-301.fc37.aarch64
+          _HOSTNAME=fedora
+      -- Boot \(boot) --
+          STRAY=1
+      Mon 2022-10-24 00:00:02.000000 UTC [s=903d;i=2;b=\(boot);m=5a0000;t=5ebbc790fc8a0;x=1]
+          SYSLOG_IDENTIFIER=app
+          _PID=42
+          MESSAGE=first line
+                  second line
+          DATA=[1.2K blob data]
+          _HOSTNAME=fedora
+
+      """
+    let (info, sink) = try Self.read(Array(text.utf8))
+    #expect(info.kind == .journalExport && info.records == 2 && info.skipped == 1)
+    #expect(info.warnings == ["1 malformed verbose entry skipped (first at line 9: field lines without an entry header)"])
+    #expect(sink.entries.map(\.time) == [0x5ebbc790fc89f, 0x5ebbc790fc8a0])
+    #expect(sink.entries.map(\.bootID) == [boot, boot])
+    #expect(sink.entries.map(\.cursor) == ["s=903d;i=1;b=\(boot);m=599c22;t=5ebbc790fc89f;x=557f", "s=903d;i=2;b=\(boot);m=5a0000;t=5ebbc790fc8a0;x=1"])
+    #expect(sink.entries.map(\.line) == [2, 10])
+    #expect(sink.entries[0].isKernel && sink.entries[0].kernelUptime == 0)
+    #expect(String(decoding: sink.entries[1].message, as: UTF8.self) == "first line\nsecond line")
+    #expect(sink.entries[1].identifier == "app" && sink.entries[1].pid == 42)
+    // Discovery sends such a file to this reader.
+    let dir = SyslogTestFiles.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    SyslogTestFiles.write(dir + "/journal-verbose.txt", text)
+    #expect(Discovery.discover(paths: [dir], registry: InputRegistry()) == [.journalExport(path: dir + "/journal-verbose.txt")])
+  }
+
   @Test func cursorComesFromTheEntry() throws {
     let text = "__CURSOR=s=1;i=2\n__REALTIME_TIMESTAMP=5\nMESSAGE=a\n\nMESSAGE=b\n__REALTIME_TIMESTAMP=6\n"
     let (info, sink) = try Self.read(Array(text.utf8))

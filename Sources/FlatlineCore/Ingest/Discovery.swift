@@ -118,6 +118,10 @@ public enum Discovery {
     let lines = headLines(data, complete: head.complete)
     if mostOfFirstLines(lines, data, { AuditSource.parse($0) != nil }) { return .audit }
     if looksLikeExport(lines, data) { return .journalExport }
+    // `journalctl -o verbose`: an entry header, then indented fields (read by the export stream's source).
+    if data.withBytes({ b in JournalVerboseReader.startsWithHeader(lines.prefix(8).map { b.slice($0.0, $0.1) }) }) {
+      return .journalExport
+    }
     // Before syslog: PostgreSQL, MySQL 8 and MongoDB lines start with ISO stamps the lenient syslog check accepts.
     let component = data.withBytes { b in DatastoreSniffer.sniff(lines.map { b.slice($0.0, $0.1) }, name: name) }
     if let component { return .datastore(component) }

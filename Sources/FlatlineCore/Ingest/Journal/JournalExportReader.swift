@@ -5,7 +5,8 @@
 #endif
 
 /// Reads a journal dump from a file or stdin (`-`): Journal Export Format (`journalctl -o export`) or JSON lines
-/// (`journalctl -o json`), decided by the first byte (`{` = JSON).
+/// (`journalctl -o json`), decided by the first byte (`{` = JSON); a file whose first line is an entry header of
+/// `journalctl -o verbose` is read as that (`JournalVerboseReader`).
 ///
 /// Streams with bounded memory and feeds entries in stream order (the engine groups them by boot ID). Each record
 /// gets `time` from `__REALTIME_TIMESTAMP`, `bootID` from `_BOOT_ID`, `line` = the line where the entry starts,
@@ -66,9 +67,25 @@ public struct JournalStreamSource {
     if isJSON {
       var parser = JournalJSONReader(reader: reader, input: input, registry: registry, options: options)
       parser.run(into: &sink)
+    } else if path != "-", Self.isVerbose(path: path) {
+      var parser = JournalVerboseReader(reader: reader, input: input, registry: registry, options: options)
+      parser.run(into: &sink)
     } else {
       var parser = JournalExportReader(reader: reader, input: input, registry: registry, options: options)
       parser.run(into: &sink)
+    }
+  }
+}
+
+extension JournalStreamSource {
+  /// Whether the file's first line is a `journalctl -o verbose` entry header (`JournalVerboseReader`).
+  static func isVerbose(path: String) -> Bool {
+    guard case .success(let head) = LineReader.head(path: path) else { return false }
+    let lines = Discovery.headLines(head.data, complete: head.complete).prefix(8)
+    return head.data.withBytes { b in
+      JournalVerboseReader.startsWithHeader(lines.map { l in
+        b.slice(l.0, l.1 > l.0 && b[l.1 - 1] == 13 ? l.1 - 1 : l.1)
+      })
     }
   }
 }
