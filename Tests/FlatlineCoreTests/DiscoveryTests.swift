@@ -165,7 +165,7 @@ import Testing
   @Test func knownFilesOfVarLogAreListedWithoutWarnings() throws {
     let dir = SyslogTestFiles.tempDir()
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    for sub in ["apt", "installer", "sysstat"] {
+    for sub in ["apt", "installer", "sysstat", "etc"] {
       try FileManager.default.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: true)
     }
     SyslogTestFiles.write(dir + "/dmesg", "[    0.000000] Linux version 6.1.0-26-amd64 (debian-kernel@lists.debian.org)\n")
@@ -177,6 +177,7 @@ import Testing
     SyslogTestFiles.write(dir + "/sysstat/sa01", [0x96, 0xd5, 0x74, 0x21] + [UInt8](0..<200) + [UInt8](0..<200))
     SyslogTestFiles.write(dir + "/btmp", "")
     SyslogTestFiles.write(dir + "/installer/syslog", "Feb 10 09:00:00 kernel: [    0.000000] Linux version 6.1.0-9-amd64\n")
+    SyslogTestFiles.write(dir + "/etc/fstab", "UUID=1c0e / ext4 errors=remount-ro 0 1\n")
     SyslogTestFiles.write(dir + "/notes.txt", "hello world\n")
     final class Lines: @unchecked Sendable {
       private let lock = NSLock()
@@ -199,6 +200,7 @@ import Testing
     #expect(reasons["btmp"] == "empty file")
     #expect(reasons["installer"]?.hasPrefix("installer logs") == true)
     #expect(reasons["installer/syslog"] == nil)
+    #expect(reasons["etc"] == "system configuration or kernel state (/etc), not logs")
     // Only the unknown text is warned about, on stderr and in the input's warnings.
     #expect(warnings.lines == [dir + "/notes.txt: skipped: text not recognised as syslog or a journal export"])
     #expect(reg.inputs.filter { !$0.warnings.isEmpty }.map(\.path) == [dir + "/notes.txt"])

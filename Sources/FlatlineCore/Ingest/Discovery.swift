@@ -170,11 +170,18 @@ public enum Discovery {
   /// Why a directory met while walking is left out: the installers' logs (`/var/log/installer` of Debian's and
   /// Ubuntu's installers, `/var/log/anaconda` of Fedora's and RHEL's) are the live system the OS was installed from.
   /// Read with the host's logs, its boot — which ends in a reboot it never logs — could pass for one of the host's.
-  /// Named on the command line, such a directory is read.
+  /// `etc`, `proc` and `sys` (a copied root, a sosreport) hold configuration and kernel state: hundreds of files,
+  /// none a log. Named on the command line, such a directory is read.
   static func installerDirectory(_ path: String) -> String? {
     let name = path.split(separator: "/").last.map(String.init) ?? path
-    guard name == "installer" || name == "anaconda" else { return nil }
-    return "installer logs: the live system the OS was installed from, not a boot of this host"
+    if name == "installer" || name == "anaconda" {
+      return "installer logs: the live system the OS was installed from, not a boot of this host"
+    }
+    // A copied root or a support bundle (sosreport) holds configuration and kernel state beside the logs.
+    if name == "etc" || name == "proc" || name == "sys" {
+      return "system configuration or kernel state (/\(name)), not logs"
+    }
+    return nil
   }
 
   /// Why a file that is in neither a format Flatline reads is still no loss, for files every Linux `/var/log`
