@@ -82,15 +82,21 @@ import Testing
                   second line
           DATA=[1.2K blob data]
           _HOSTNAME=fedora
+      Mon 2022-10-24 00:00:03.000000 UTC [s=903d;i=3;b=\(boot);m=5b0000;t=5ebbc790fc8a1;x=2]
+          MESSAGE=
+                  \u{20}
+          _HOSTNAME=fedora
 
       """
     let (info, sink) = try Self.read(Array(text.utf8))
-    #expect(info.kind == .journalExport && info.records == 2 && info.skipped == 1)
+    // (An empty value, and a further line of only spaces, were a crash once.)
+    #expect(info.kind == .journalExport && info.records == 3 && info.skipped == 1)
     #expect(info.warnings == ["1 malformed verbose entry skipped (first at line 9: field lines without an entry header)"])
-    #expect(sink.entries.map(\.time) == [0x5ebbc790fc89f, 0x5ebbc790fc8a0])
-    #expect(sink.entries.map(\.bootID) == [boot, boot])
-    #expect(sink.entries.map(\.cursor) == ["s=903d;i=1;b=\(boot);m=599c22;t=5ebbc790fc89f;x=557f", "s=903d;i=2;b=\(boot);m=5a0000;t=5ebbc790fc8a0;x=1"])
-    #expect(sink.entries.map(\.line) == [2, 10])
+    #expect(sink.entries.map(\.time) == [0x5ebbc790fc89f, 0x5ebbc790fc8a0, 0x5ebbc790fc8a1])
+    #expect(sink.entries.map(\.bootID) == [boot, boot, boot])
+    #expect(String(decoding: sink.entries[2].message, as: UTF8.self) == "\n")
+    #expect(sink.entries.prefix(2).map(\.cursor) == ["s=903d;i=1;b=\(boot);m=599c22;t=5ebbc790fc89f;x=557f", "s=903d;i=2;b=\(boot);m=5a0000;t=5ebbc790fc8a0;x=1"])
+    #expect(sink.entries.map(\.line) == [2, 10, 17])
     #expect(sink.entries[0].isKernel && sink.entries[0].kernelUptime == 0)
     #expect(String(decoding: sink.entries[1].message, as: UTF8.self) == "first line\nsecond line")
     #expect(sink.entries[1].identifier == "app" && sink.entries[1].pid == 42)

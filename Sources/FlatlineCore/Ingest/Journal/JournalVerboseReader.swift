@@ -150,8 +150,10 @@ struct JournalVerboseReader {
             if value.hasPrefix("[") && value.hasSuffix(" blob data]") {
               fields.clear(f)
               last = nil
-            } else {
+            } else if value.count > 0 {
               fields.set(f, value.base!, value.count)
+            } else {
+              fields.clear(f)
             }
           }
           continue
@@ -162,7 +164,7 @@ struct JournalVerboseReader {
         while k < line.count, line[k] == 32 { k += 1 }
         fields.append(f, byte: 10)
         let rest = line.dropFirst(k)
-        _ = fields.append(f, rest.base!, rest.count)
+        if rest.count > 0 { _ = fields.append(f, rest.base!, rest.count) }
         continue
       }
       if line[0] == 32 && line.count > 4 && line[4] == 32 { continue }  // a further line of a field not kept
