@@ -49,6 +49,27 @@ public struct Bytes: @unchecked Sendable {
   /// A copy of the bytes.
   public var array: [UInt8] { Array(buffer) }
 
+  /// The bytes read as a hexadecimal number (1–16 digits, either case), or nil.
+  public var hexNumber: UInt64? {
+    guard count > 0, count <= 16 else { return nil }
+    var v: UInt64 = 0
+    for i in 0..<count {
+      guard let d = Bytes.hexDigitValue(self[i]) else { return nil }
+      v = v << 4 | UInt64(d)
+    }
+    return v
+  }
+
+  /// The value of one hexadecimal digit, or nil.
+  @inline(__always) public static func hexDigitValue(_ c: UInt8) -> UInt8? {
+    switch c {
+    case 48...57: return c - 48
+    case 97...102: return c - 87
+    case 65...70: return c - 55
+    default: return nil
+    }
+  }
+
   /// Offset of the first occurrence of `needle`, or nil. memmem-based.
   @inlinable public func find(_ needle: StaticString) -> Int? {
     guard let base, count >= needle.utf8CodeUnitCount else { return nil }

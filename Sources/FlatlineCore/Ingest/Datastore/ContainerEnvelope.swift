@@ -79,20 +79,8 @@ public enum ContainerEnvelope: String, Sendable, Equatable {
   }
 
   private static func hex4(_ b: Bytes, _ i: Int) -> UInt32? {
-    guard i + 4 <= b.count else { return nil }
-    var v: UInt32 = 0
-    for k in i..<(i + 4) {
-      let c = b[k]
-      let d: UInt32
-      switch c {
-      case 48...57: d = UInt32(c - 48)
-      case 97...102: d = UInt32(c - 87)
-      case 65...70: d = UInt32(c - 55)
-      default: return nil
-      }
-      v = v << 4 | d
-    }
-    return v
+    guard i + 4 <= b.count, let v = b.slice(i, i + 4).hexNumber else { return nil }
+    return UInt32(v)
   }
 
   private static func appendUTF8(_ v: UInt32, to out: inout [UInt8]) {

@@ -122,6 +122,40 @@ struct MalformedTally {
   }
 }
 
+/// What the line-based dump readers (export, verbose) share: handing each finished entry on as a record, counting
+/// the malformed ones, and the warnings at the end.
+struct DumpEntries {
+  var record: Record
+  var delivered = 0
+  var malformed = MalformedTally()
+
+  /// Hands the entry that began at `line` on, or counts it as malformed for `bad`.
+  mutating func finish<S: RecordSink>(_ fields: JournalFields, line: Int, bad: String?, into sink: inout S) {
+    if let bad {
+      malformed.add(line: line, reason: bad)
+      return
+    }
+    fields.fillStreamRecord(&record, line: line)
+    delivered += 1
+    sink.consume(record)
+  }
+
+  /// Counts and the malformed-entries warning for the input; `entry`/`entries` name them in it.
+  func report(_ registry: InputRegistry, _ input: Int32, entry: String, entries: String) {
+    registry.addRecords(input, delivered)
+    if malformed.count > 0 { registry.addSkipped(input, malformed.count) }
+    if let w = malformed.warning(entry, entries) { registry.warn(input, w) }
+  }
+
+  /// The reader's own troubles, after the entries' warnings.
+  static func readerWarnings(_ registry: InputRegistry, _ input: Int32, _ reader: JournalByteReader) {
+    if let e = reader.readError { registry.warn(input, "read error: \(errnoName(e))") }
+    if reader.cutLines > 0 {
+      registry.warn(input, "\(reader.cutLines) line(s) longer than \(reader.maxLineLength) bytes were cut")
+    }
+  }
+}
+
 /// Whether `b` is a plausible journal field name (letters, digits, `_`; journald itself allows only upper case).
 @inline(__always) func isFieldName(_ b: Bytes) -> Bool {
   guard b.count > 0, b.count <= 256 else { return false }
@@ -143,7 +177,6 @@ struct JournalExportReader {
   let input: Int32
   let registry: InputRegistry
   let fields: JournalFields
-  private var malformed = MalformedTally()
 
   /// A binary field longer than this is taken as garbage (the format has no limit; journald caps at 768 MiB).
   static let maxBinaryLength: UInt64 = 1 << 32
@@ -159,28 +192,17 @@ struct JournalExportReader {
     // Records do not retain their cursor source: this keeps it alive for the whole run.
     let cursorSource = StoredCursor(fields: fields)
     defer { withExtendedLifetime(cursorSource) {} }
-    var record = Record(input: input, cursorSource: cursorSource)
+    var out = DumpEntries(record: Record(input: input, cursorSource: cursorSource))
     var inEntry = false
     var entryLine = 0
     var bad: String?
-    var delivered = 0
     var truncatedAtEnd = false
-
-    func finish(_ sink: inout S, _ malformed: inout MalformedTally) {
-      if let bad {
-        malformed.add(line: entryLine, reason: bad)
-        return
-      }
-      fields.fillStreamRecord(&record, line: entryLine)
-      delivered += 1
-      sink.consume(record)
-    }
 
     while true {
       let lineNumber = reader.lineNumber
       guard let (line, complete, cut) = reader.readLine() else { break }
       if line.isEmpty && complete {
-        if inEntry { finish(&sink, &malformed) }
+        if inEntry { out.finish(fields, line: entryLine, bad: bad, into: &sink) }
         inEntry = false
         continue
       }
@@ -249,15 +271,10 @@ struct JournalExportReader {
         bad = "binary field not followed by a newline"
       }
     }
-    if inEntry { finish(&sink, &malformed) }
-    registry.addRecords(input, delivered)
-    if malformed.count > 0 { registry.addSkipped(input, malformed.count) }
-    if let w = malformed.warning("export entry", "export entries") { registry.warn(input, w) }
+    if inEntry { out.finish(fields, line: entryLine, bad: bad, into: &sink) }
+    out.report(registry, input, entry: "export entry", entries: "export entries")
     if truncatedAtEnd { registry.warn(input, "input ends inside an entry (truncated)") }
-    if let e = reader.readError { registry.warn(input, "read error: \(errnoName(e))") }
-    if reader.cutLines > 0 {
-      registry.warn(input, "\(reader.cutLines) line(s) longer than \(reader.maxLineLength) bytes were cut")
-    }
+    DumpEntries.readerWarnings(registry, input, reader)
     if fields.truncated > reader.cutLines {
       registry.warn(input, "\(fields.truncated - reader.cutLines) binary field value(s) were cut")
     }

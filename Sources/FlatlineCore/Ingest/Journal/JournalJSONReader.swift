@@ -285,21 +285,9 @@ struct JSONScanner {
   }
 
   private mutating func hex4() -> UInt32? {
-    guard position + 4 <= count else { return nil }
-    var v: UInt32 = 0
-    for _ in 0..<4 {
-      let c = base![position]
-      let d: UInt32
-      switch c {
-      case 48...57: d = UInt32(c - 48)
-      case 65...70: d = UInt32(c - 55)
-      case 97...102: d = UInt32(c - 87)
-      default: return nil
-      }
-      v = v << 4 | d
-      position += 1
-    }
-    return v
+    guard position + 4 <= count, let v = Bytes(base: base! + position, count: 4).hexNumber else { return nil }
+    position += 4
+    return UInt32(v)
   }
 
   /// Whether `length` bytes at `start` hold no backslash.

@@ -18,7 +18,6 @@ struct JournalVerboseReader {
   let input: Int32
   let registry: InputRegistry
   let fields: JournalFields
-  private var malformed = MalformedTally()
 
   init(reader: JournalByteReader, input: Int32, registry: InputRegistry, options: IngestOptions) {
     self.reader = reader
@@ -54,31 +53,13 @@ struct JournalVerboseReader {
     return nil
   }
 
-  static func hex(_ b: Bytes) -> UInt64? {
-    guard b.count > 0, b.count <= 16 else { return nil }
-    var v: UInt64 = 0
-    for i in 0..<b.count {
-      let c = b[i]
-      let d: UInt64
-      switch c {
-      case 48...57: d = UInt64(c - 48)
-      case 97...102: d = UInt64(c - 87)
-      case 65...70: d = UInt64(c - 55)
-      default: return nil
-      }
-      v = v << 4 | d
-    }
-    return v
-  }
-
   mutating func run<S: RecordSink>(into sink: inout S) {
     let cursorSource = StoredCursor(fields: fields)
     defer { withExtendedLifetime(cursorSource) {} }
-    var record = Record(input: input, cursorSource: cursorSource)
+    var out = DumpEntries(record: Record(input: input, cursorSource: cursorSource))
     var inEntry = false
     var entryLine = 0
     var bad: String?
-    var delivered = 0
     var last: JournalField?
     var decimalText: [UInt8] = []
 
@@ -87,15 +68,6 @@ struct JournalVerboseReader {
       decimalText.append(contentsOf: String(v).utf8)
       decimalText.withUnsafeBytes { fields.set(field, $0.baseAddress!, $0.count) }
     }
-    func finish(_ sink: inout S, _ malformed: inout MalformedTally) {
-      if let bad {
-        malformed.add(line: entryLine, reason: bad)
-        return
-      }
-      fields.fillStreamRecord(&record, line: entryLine)
-      delivered += 1
-      sink.consume(record)
-    }
 
     while true {
       let lineNumber = reader.lineNumber
@@ -103,12 +75,12 @@ struct JournalVerboseReader {
       if line.isEmpty { continue }
       // journalctl's own lines between entries (`-- Boot <id> --`, `-- No entries --`) end the entry before them.
       if line.hasPrefix("-- ") {
-        if inEntry { finish(&sink, &malformed) }
+        if inEntry { out.finish(fields, line: entryLine, bad: bad, into: &sink) }
         inEntry = false
         continue
       }
       if line[0] != 32 && line[0] != 9 {
-        if inEntry { finish(&sink, &malformed) }
+        if inEntry { out.finish(fields, line: entryLine, bad: bad, into: &sink) }
         inEntry = true
         entryLine = lineNumber
         bad = nil
@@ -120,12 +92,12 @@ struct JournalVerboseReader {
         }
         let cursor = line.slice(open + 2, line.count - 1)
         fields.set(.cursor, cursor.base!, cursor.count)
-        guard let t = Self.part(cursor, 116).flatMap(Self.hex) else {
+        guard let t = Self.part(cursor, 116)?.hexNumber else {
           bad = "entry header without a realtime stamp (t=)"
           continue
         }
         setNumber(.realtime, t)
-        if let m = Self.part(cursor, 109).flatMap(Self.hex) { setNumber(.monotonic, m) }
+        if let m = Self.part(cursor, 109)?.hexNumber { setNumber(.monotonic, m) }
         if let b = Self.part(cursor, 98), b.count == 32 { fields.set(.bootID, b.base!, b.count) }
         continue
       }
@@ -170,13 +142,8 @@ struct JournalVerboseReader {
       if line[0] == 32 && line.count > 4 && line[4] == 32 { continue }  // a further line of a field not kept
       bad = "line is neither an entry header nor an indented field"
     }
-    if inEntry { finish(&sink, &malformed) }
-    registry.addRecords(input, delivered)
-    if malformed.count > 0 { registry.addSkipped(input, malformed.count) }
-    if let w = malformed.warning("verbose entry", "verbose entries") { registry.warn(input, w) }
-    if let e = reader.readError { registry.warn(input, "read error: \(errnoName(e))") }
-    if reader.cutLines > 0 {
-      registry.warn(input, "\(reader.cutLines) line(s) longer than \(reader.maxLineLength) bytes were cut")
-    }
+    if inEntry { out.finish(fields, line: entryLine, bad: bad, into: &sink) }
+    out.report(registry, input, entry: "verbose entry", entries: "verbose entries")
+    DumpEntries.readerWarnings(registry, input, reader)
   }
 }
