@@ -521,13 +521,9 @@ public enum Discovery {
       }
       switch Discovery.sniff(path: path, size: size) {
       case .syslog:
-        let rn = RotationName(name)
-        let key = dir + "/" + rn.base
-        if syslogGroups[key] == nil {
-          syslogGroups[key] = []
-          out.append(.syslogGroup(key: key))
-        }
-        syslogGroups[key]!.append((rn, path))
+        let (key, rn, new) = Self.rotationSlot(dir: dir, name: name, in: syslogGroups)
+        if new { out.append(.syslogGroup(key: key)) }
+        syslogGroups[key, default: []].append((rn, path))
       case .journal:
         if journalGroups[dir] == nil {
           journalGroups[dir] = []
@@ -545,13 +541,9 @@ public enum Discovery {
       case .wtmpDB:
         out.append(.input(.wtmpDB(path: path)))
       case .audit:
-        let rn = RotationName(name)
-        let key = dir + "/" + rn.base
-        if auditGroups[key] == nil {
-          auditGroups[key] = []
-          out.append(.auditGroup(key: key))
-        }
-        auditGroups[key]!.append((rn, path))
+        let (key, rn, new) = Self.rotationSlot(dir: dir, name: name, in: auditGroups)
+        if new { out.append(.auditGroup(key: key)) }
+        auditGroups[key, default: []].append((rn, path))
       case .cloudNotices:
         out.append(.input(.cloudNotices(path: path)))
       case .skip(let reason):
@@ -559,6 +551,15 @@ public enum Discovery {
       case .ignore(let reason):
         registry.skip(path: path, reason: reason, warn: false)
       }
+    }
+
+    /// The rotation set a file joins (its directory and base name), its place in it, and whether the set is new.
+    static func rotationSlot(dir: String, name: String, in groups: [String: [(RotationName, String)]])
+      -> (key: String, rotation: RotationName, new: Bool)
+    {
+      let rn = RotationName(name)
+      let key = dir + "/" + rn.base
+      return (key, rn, groups[key] == nil)
     }
 
     /// The paths of one rotation set, oldest first.
