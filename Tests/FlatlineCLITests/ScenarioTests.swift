@@ -24,6 +24,7 @@ import Testing
     "clean-poweroff": ["--year", "2024"],
     "rotation-and-restart-traps": ["--year", "2024"],
     "debian-var-log": ["--year", "2024"],
+    "rhel-audit-docker-postgres": ["--year", "2025"],
   ]
 
   /// Modification times the files had on the machine (git does not keep them). Without them the year still comes

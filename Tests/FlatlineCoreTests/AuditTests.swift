@@ -136,4 +136,27 @@ enum AuditFixture {
     #expect(nul?.message == "512 NUL bytes before this boot's first record (writes lost at power loss)")
     #expect(r.inputs[0].skipped == 1)
   }
+
+  /// Copied dateless syslog files take their year from the audit log below them (its epoch stamps carry the
+  /// year), as from a journal: file times of a copy made later say nothing.
+  @Test func auditLogAnchorsTheYearOfCopiedSyslog() throws {
+    let dir = SyslogTestFiles.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try FileManager.default.createDirectory(atPath: dir + "/audit", withIntermediateDirectories: true)
+    SyslogTestFiles.write(dir + "/audit/audit.log", AuditFixture.threeBoots().joined(separator: "\n") + "\n")
+    SyslogTestFiles.write(dir + "/messages", """
+      Mar  1 10:00:00 db1 kernel: Linux version 5.14.0-362.el9.x86_64 (mockbuild@x86-vm-07) #1 SMP
+      Mar  1 14:05:00 db1 sshd[1520]: Accepted publickey for ops from 10.0.0.5 port 50122 ssh2
+
+      """)
+    let copied = Date(timeIntervalSince1970: TimeInterval(AuditFixture.t("03-01 14:05:00") + 2 * 365 * 86400))
+    try FileManager.default.setAttributes([.modificationDate: copied], ofItemAtPath: dir + "/messages")
+    let r = Analyzer.run(AnalysisOptions(paths: [dir], ingest: IngestOptions(timeZone: "UTC")))
+    let messages = r.inputs.first { $0.path.hasSuffix("/messages") }
+    #expect(messages?.warnings == [
+      "year 2024 inferred from the last entry of the audit log in the same folder; file modification times say 2026 "
+        + "(files copied?)"
+    ])
+    #expect(r.hosts.first?.boots.first?.start == AuditFixture.t("03-01 10:00:00") * 1_000_000)
+  }
 }

@@ -118,7 +118,8 @@ public enum Analyzer {
       let dir = directory(files[0])
       SyslogSource(
         files: files, registry: registry, options: options, siblingYearShift: yearHints.fileTimeShift[dir],
-        journalAnchor: yearHints.journalEnd(for: dir), fileStarts: yearHints.fileStarts[files[0]],
+        journalAnchor: yearHints.journalEnd(for: dir), journalAnchorSource: yearHints.journalEndSource(for: dir),
+        fileStarts: yearHints.fileStarts[files[0]],
         zoneHint: yearHints.zoneHints[files[0]]
       ).run(into: &sink)
     case .journalFiles(let files):
@@ -151,12 +152,21 @@ public enum Analyzer {
   public struct YearHints: Sendable {
     /// Per directory: by how many years the file times are off, as a syslog set with gzip members there shows.
     public var fileTimeShift: [String: Int] = [:]
-    /// Per directory: the time (seconds) of the last entry of a journal there.
+    /// Per directory: the time (seconds) of the last entry of a journal there, or of an audit log (whose epoch
+    /// stamps carry their year as well).
     public var journalEnd: [String: Int64] = [:]
+    /// Per directory: what `journalEnd` is the last entry of (`journal`, `audit log`).
+    public var journalEndKind: [String: String] = [:]
 
     /// The last entry of the journals in `dir` or below it (`/var/log/journal/<machine-id>/` under `/var/log`).
     public func journalEnd(for dir: String) -> Int64? {
       journalEnd.filter { Self.isInside($0.key, folder: dir) }.values.max()
+    }
+
+    /// What `journalEnd(for:)` is the last entry of.
+    public func journalEndSource(for dir: String) -> String {
+      let latest = journalEnd.filter { Self.isInside($0.key, folder: dir) }.max { $0.value < $1.value }
+      return latest.flatMap { journalEndKind[$0.key] } ?? "journal"
     }
 
     /// True when directory `dir` is `folder` or lies below it.
@@ -188,6 +198,8 @@ public enum Analyzer {
           noteJournalEnd(directory(files[0]), JournalTail.lastRealtime(input))
         case .journalExport(let path) where hasSyslog, .journalJSON(let path) where hasSyslog:
           noteJournalEnd(directory(path), JournalTail.lastRealtime(input))
+        case .auditSet(let files) where hasSyslog:
+          noteJournalEnd(directory(files[files.count - 1]), JournalTail.lastRealtime(input), kind: "audit log")
         default:
           break
         }
@@ -214,9 +226,10 @@ public enum Analyzer {
       }
     }
 
-    private mutating func noteJournalEnd(_ dir: String, _ t: Int64?) {
-      guard let t else { return }
-      journalEnd[dir] = max(journalEnd[dir] ?? t, t)
+    private mutating func noteJournalEnd(_ dir: String, _ t: Int64?, kind: String = "journal") {
+      guard let t, t > (journalEnd[dir] ?? Int64.min) else { return }
+      journalEnd[dir] = t
+      journalEndKind[dir] = kind
     }
   }
 

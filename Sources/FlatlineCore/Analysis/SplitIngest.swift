@@ -126,7 +126,8 @@ enum SplitIngest {
     let dir = Analyzer.directory(files[0])
     let source = SyslogSource(
       files: files, registry: registry, options: options, siblingYearShift: yearHints.fileTimeShift[dir],
-      journalAnchor: yearHints.journalEnd(for: dir), fileStarts: yearHints.fileStarts[files[0]],
+      journalAnchor: yearHints.journalEnd(for: dir), journalAnchorSource: yearHints.journalEndSource(for: dir),
+      fileStarts: yearHints.fileStarts[files[0]],
       zoneHint: yearHints.zoneHints[files[0]])
     guard let prepared = source.prepare() else { return .whole }
     guard let units = plan(files: files, prepared: prepared, jobs: jobs, options: options), units.count > 1 else {

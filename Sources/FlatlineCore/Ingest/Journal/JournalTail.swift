@@ -5,7 +5,7 @@
 #endif
 
 /// The time of a journal input's last entry, found without reading the input through: the binary journal is
-/// seeked to its tail; an export or JSON dump is read from its last 256 KiB. Used to anchor the year of dateless
+/// seeked to its tail; an export or JSON dump is read from its last 256 KiB, an audit log from its last 64 KiB. Used to anchor the year of dateless
 /// syslog files that sit in the same folder (the journal's stamps carry their year; copied files' mtimes do not).
 enum JournalTail {
   /// Seconds since the epoch of the last entry, or nil when unknown (stdin, unreadable, empty).
@@ -20,6 +20,20 @@ enum JournalTail {
       return lastStamp(path: path, key: Array("__REALTIME_TIMESTAMP=".utf8))
     case .journalJSON(let path):
       return lastStamp(path: path, key: Array("\"__REALTIME_TIMESTAMP\":\"".utf8))
+    case .auditSet(let files):
+      // The newest file's last event (`msg=audit(<seconds>.<ms>:<serial>)`).
+      guard let buf = LineReader.tail(path: files[files.count - 1], limit: 64 * 1024)?.bytes else { return nil }
+      var best: Int64?
+      buf.withBytes { b in
+        var s = 0
+        while s < b.count {
+          var e = s
+          while e < b.count, b[e] != 10 { e += 1 }
+          if let l = AuditSource.parse(b.slice(s, e)) { best = max(best ?? l.time, l.time) }
+          s = e + 1
+        }
+      }
+      return best.map { $0 / 1_000_000 }
     default:
       return nil
     }

@@ -18,6 +18,8 @@ public struct SyslogSource {
   /// Seconds since the epoch of the last entry of a journal in the same folder or below it (year anchor for copied
   /// files).
   public var journalAnchor: Int64?
+  /// What `journalAnchor` is the last entry of, for the warning (`journal`, `audit log`).
+  public var journalAnchorSource = "journal"
   /// The files' heads as year inference reads them, when the caller has read them already (nil: read here).
   public var fileStarts: [YearInference.FileStart]?
   /// The UTC offset a journal of the same machine shows the set was written at (`ZoneHint`); used instead of the
@@ -27,8 +29,10 @@ public struct SyslogSource {
   /// `files`: one rotation set, oldest first.
   public init(
     files: [String], registry: InputRegistry, options: IngestOptions, siblingYearShift: Int? = nil,
-    journalAnchor: Int64? = nil, fileStarts: [YearInference.FileStart]? = nil, zoneHint: ZoneHint? = nil
+    journalAnchor: Int64? = nil, journalAnchorSource: String = "journal", fileStarts: [YearInference.FileStart]? = nil,
+    zoneHint: ZoneHint? = nil
   ) {
+    self.journalAnchorSource = journalAnchorSource
     self.zoneHint = zoneHint
     self.fileStarts = fileStarts
     self.journalAnchor = journalAnchor
@@ -77,7 +81,8 @@ public struct SyslogSource {
     } else {
       let starts = fileStarts ?? files.map { YearInference.fileStart(path: $0) }
       let (y, warning) = YearInference.baseYear(
-        starts: starts, names: files, converter: zone, siblingShift: siblingYearShift, journalAnchor: journalAnchor)
+        starts: starts, names: files, converter: zone, siblingShift: siblingYearShift, journalAnchor: journalAnchor,
+        anchorSource: journalAnchorSource)
       baseYear = y
       if let warning { registry.warn(indices[0], warning) }
     }

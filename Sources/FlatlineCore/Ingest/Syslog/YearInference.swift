@@ -199,7 +199,7 @@ public enum YearInference {
 
   public static func baseYear(
     starts: [FileStart], names: [String], converter: LocalTimeConverter, now: Int64 = Int64(time(nil)),
-    siblingShift: Int? = nil, journalAnchor: Int64? = nil
+    siblingShift: Int? = nil, journalAnchor: Int64? = nil, anchorSource: String = "journal"
   ) -> (year: Int, warning: String?) {
     let known = starts.indices.filter { starts[$0].firstMonth != nil }
     guard let first = known.first else {
@@ -233,14 +233,14 @@ public enum YearInference {
     let fsAnchor = known.last { starts[$0].fileMTime != nil }
     let gzYear = gzAnchor.map { yearFrom(anchor: $0, utc: Int64(starts[$0].gzipMTime)) }
     var fsYear = fsAnchor.map { yearFrom(anchor: $0, utc: starts[$0].fileMTime!) }
-    // A journal in the same folder ends at an absolute time. When the newest file's mtime is far from it (more than
+    // A journal (or an audit log) in the same folder ends at an absolute time. When the newest file's mtime is far from it (more than
     // 30 days: a copy's time, not the log's), the journal's end anchors the year instead.
     if gzYear == nil, let j = journalAnchor, let a = fsAnchor, let fs = fsYear,
       abs(starts[a].fileMTime! - j) > 30 * 86400
     {
       let y = yearFrom(anchor: a, utc: j)
       if y != fs {
-        return (y, "year \(y) inferred from the last entry of the journal in the same folder; file modification times "
+        return (y, "year \(y) inferred from the last entry of the \(anchorSource) in the same folder; file modification times "
           + "say \(fs) (files copied?)")
       }
     }
