@@ -92,6 +92,50 @@ struct WtmpTestSink: RecordSink {
     return (sink, registry)
   }
 
+  /// `utmpdump` text is wtmp passed around as text: each line is read as the record it was dumped from, so boots,
+  /// shutdowns and runlevels mean what they mean in binary wtmp; a line that is not a record is counted and warned.
+  @Test func utmpdumpTextReadsLikeBinaryWtmp() {
+    let text = """
+      [2] [00000] [~~  ] [reboot  ] [~           ] [6.1.0-18-amd64      ] [0.0.0.0        ] [2024-03-01T10:00:05,000000+00:00]
+      [1] [00053] [~~  ] [runlevel] [~           ] [6.1.0-18-amd64      ] [0.0.0.0        ] [2024-03-01T10:00:20,000000+00:00]
+      [7] [01234] [ts/0] [alice   ] [pts/0       ] [10.0.0.5            ] [10.0.0.5       ] [2024-03-01T10:10:00,123456+00:00]
+      [8] [01234] [ts/0] [        ] [pts/0       ] [                    ] [0.0.0.0        ] [2024-03-01T10:50:00,000000+00:00]
+      [1] [00000] [~~  ] [shutdown] [~           ] [6.1.0-18-amd64      ] [0.0.0.0        ] [2024-03-01T11:00:01,000000+00:00]
+      not a record
+      [2] [00000] [~~  ] [reboot  ] [~           ] [6.1.0-18-amd64      ] [0.0.0.0        ] [2024-03-01T12:01:05,000000+01:00]
+
+      """
+    let dir = SyslogTestFiles.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    SyslogTestFiles.write(dir + "/wtmp.txt", text)
+    #expect(Discovery.discover(paths: [dir], registry: InputRegistry()) == [.wtmp(path: dir + "/wtmp.txt")])
+    let (sink, reg) = Self.read(Array(text.utf8), name: "wtmp.txt")
+    #expect(sink.records.map(\.message) == [
+      "reboot system boot 6.1.0-18-amd64", "runlevel (to lvl 5) 6.1.0-18-amd64", "alice pts/0 10.0.0.5", "logout pts/0",
+      "shutdown system down 6.1.0-18-amd64", "reboot system boot 6.1.0-18-amd64",
+    ])
+    #expect(sink.records.map(\.signal) == [.bootBanner, .none, .none, .none, .shutdown(.unspecified), .bootBanner])
+    #expect(sink.records.map(\.line) == [1, 2, 3, 4, 5, 7])
+    #expect(sink.records[2].time == WtmpFixture.t("03-01 10:10:00") * 1_000_000 + 123_456 && sink.records[2].pid == 1234)
+    #expect(sink.records[5].time == WtmpFixture.t("03-01 11:01:05") * 1_000_000)
+    #expect(reg.inputs[0].kind == .wtmp && reg.inputs[0].records == 6 && reg.inputs[0].skipped == 1)
+    #expect(reg.inputs[0].warnings == ["1 line is not utmpdump records and were skipped (first at line 6)"])
+  }
+
+  /// util-linux's own test pair: `txt-b` is `utmpdump` of `wtmp-b.LE`; both give the same records.
+  @Test(.enabled(if: DS.hasCorpus)) func utmpdumpOfTheCorpusMatchesItsBinary() throws {
+    let dir = DS.corpus! + "/utmp-formats"
+    for (txt, bin) in [("txt-a", "wtmp-a.LE"), ("txt-b", "wtmp-b.LE")] {
+      var fromText = WtmpTestSink()
+      var fromBinary = WtmpTestSink()
+      WtmpSource(path: dir + "/" + txt, registry: InputRegistry(), host: "h").run(into: &fromText)
+      WtmpSource(path: dir + "/" + bin, registry: InputRegistry(), host: "h").run(into: &fromBinary)
+      #expect(!fromText.records.isEmpty)
+      #expect(fromText.records.map { "\($0.time) \($0.pid) \($0.message)" }
+        == fromBinary.records.map { "\($0.time) \($0.pid) \($0.message)" }, "\(txt)")
+    }
+  }
+
   @Test func littleEndian384RecordsReadLikeLastX() {
     let bytes = WtmpFixture.bytes(WtmpFixture.threeBoots)
     #expect(bytes.withBytes { WtmpLayout.detect($0, totalSize: bytes.count) } == WtmpLayout(recordSize: 384, bigEndian: false))

@@ -4,7 +4,8 @@
   import Darwin
 #endif
 
-/// Reads one wtmp/utmp file (plain or gzip) of glibc login records and hands each record to the sink.
+/// Reads one wtmp/utmp file (plain or gzip) of glibc login records and hands each record to the sink; a file of
+/// `utmpdump` text is read too (`runText`).
 ///
 /// - The layout (384/400-byte records, little/big endian) is detected from the head of the file
 ///   (`WtmpLayout.detect`).
@@ -48,6 +49,12 @@ public struct WtmpSource {
       return
     case .success(let h):
       head = h
+    }
+    if Discovery.mostOfFirstLines(Discovery.headLines(head.data, complete: head.complete), head.data, {
+      UtmpDump.parse($0) != nil
+    }) {
+      runText(input, into: &sink)
+      return
     }
     var total: Int?
     if head.complete {
@@ -108,6 +115,49 @@ public struct WtmpSource {
         input,
         "trailing partial record of \(remainder) bytes at byte offset \(index * size) ignored "
           + "(the file size is not a multiple of \(size))")
+    }
+  }
+
+  /// Reads `utmpdump` text (`UtmpDump`): each line made back into its record, then read as binary wtmp is. Line N
+  /// is `Record.line` N; lines that are not records are counted as skipped and warned about once.
+  func runText<S: RecordSink>(_ input: Int32, into sink: inout S) {
+    guard let reader = LineReader(path: path, input: input, registry: registry, maxLineLength: options.maxLineLength)
+    else { return }
+    var bad = 0
+    var firstBad = 0
+    var record: [UInt8] = []
+    var message: [UInt8] = []
+    let hostBytes = Array(host.utf8)
+    let ident: StaticString = "wtmp"
+    reader.forEachLine { line, lineNo, _ in
+      var l = line
+      if l.count > 0, l[l.count - 1] == 13 { l = l.slice(0, l.count - 1) }
+      guard let f = UtmpDump.parse(l) else {
+        bad += 1
+        if firstBad == 0 { firstBad = lineNo }
+        return
+      }
+      if f.type == UtmpType.empty { return }
+      UtmpDump.record(f, into: &record)
+      record.withBytes { b in
+        message.removeAll(keepingCapacity: true)
+        let kind = Self.describe(b, layout: UtmpDump.layout, into: &message)
+        let pid: Int32 = kind.isProcess ? f.pid : 0
+        message.withBytes { msg in
+          hostBytes.withBytes { h in
+            sink.consume(
+              Record(
+                time: f.time, input: input, line: lineNo, host: h,
+                identifier: Bytes(base: ident.utf8Start, count: ident.utf8CodeUnitCount), pid: pid, message: msg))
+          }
+        }
+      }
+      registry.addRecords(input)
+    }
+    if bad > 0 {
+      registry.addSkipped(input, bad)
+      registry.warn(
+        input, "\(bad) line\(bad == 1 ? " is" : "s are") not utmpdump records and were skipped (first at line \(firstBad))")
     }
   }
 
