@@ -26,6 +26,16 @@ let package = Package(
       pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"])]
     ),
+    // xz and bzip2 members of rotation sets (SUSE's logrotate compresses with xz).
+    .systemLibrary(
+      name: "CLzma",
+      pkgConfig: "liblzma",
+      providers: [.apt(["liblzma-dev"])]
+    ),
+    .systemLibrary(
+      name: "CBzip2",
+      providers: [.apt(["libbz2-dev"])]
+    ),
     // wtmpdb's login database (`/var/lib/wtmpdb/wtmp.db`), read-only.
     .systemLibrary(
       name: "CSQLite",
@@ -36,7 +46,7 @@ let package = Package(
     // MARK: - Core: model → ingest → detection → correlation → report → tail
     .target(
       name: "FlatlineCore",
-      dependencies: ["CSystemd", "CZlib", "CSQLite", "CLinux", .product(name: "Yams", package: "Yams")],
+      dependencies: ["CSystemd", "CZlib", "CLzma", "CBzip2", "CSQLite", "CLinux", .product(name: "Yams", package: "Yams")],
       // The hot path (per line) touches class properties; dynamic exclusivity checks cost ~12% of a syslog run.
       // Static checks stay on.
       swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]

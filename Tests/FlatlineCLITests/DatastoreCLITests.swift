@@ -15,7 +15,8 @@ import Testing
     let r = try CLI.run(["analyze", dir, "-o", "json"])
     #expect(r.status == 0, "stderr: \(r.stderr)")
     let report = try CLI.json(r.stdout)
-    #expect((report["hosts"] as? [Any])?.isEmpty == true, "datastore logs open no hosts or boots")
+    // Datastore logs open no hosts; the one host is that of PostgreSQL's syslog file (bzip2) in postgresql/.
+    #expect((report["hosts"] as? [[String: Any]])?.map { $0["name"] as? String } == ["test-pc"])
     let inputs = report["inputs"] as? [[String: Any]] ?? []
     let ds = inputs.filter { $0["kind"] as? String == "datastore-log" }
     #expect(ds.count == 18)
@@ -25,11 +26,14 @@ import Testing
       let skipped = i["skipped"] as? Int ?? -1
       #expect(records + skipped == Self.nonEmptyLines(path), "\(path)")
       #expect(records > 0 && skipped == 0 && (i["warnings"] as? [Any])?.isEmpty == true, "\(path)")
-      #expect(i["host"] is NSNull)
+      // The folder's host where its syslog names one.
+      #expect(path.contains("/postgresql/") ? i["host"] as? String == "test-pc" : i["host"] is NSNull, "\(path)")
     }
-    // Cloud Logging JSON and bzip2 are left to the existing handling (skipped with a reason).
-    let rest = inputs.filter { $0["kind"] as? String != "datastore-log" }.compactMap { $0["path"] as? String }
-    #expect(rest.map { ($0 as NSString).lastPathComponent }.sorted() == ["cloudsql.log.gz", "pg-syslog.1.bz2"])
+    // Cloud Logging JSON is skipped with a reason; the bzip2 syslog file is read.
+    let rest = inputs.filter { $0["kind"] as? String != "datastore-log" }.map {
+      "\((($0["path"] as? String ?? "") as NSString).lastPathComponent) \($0["kind"] as? String ?? "")"
+    }
+    #expect(rest.sorted() == ["cloudsql.log.gz skipped", "pg-syslog.1.bz2 syslog"])
   }
 
   /// A folder with only datastore logs is readable input: exit 0, no hosts, not "no readable input".

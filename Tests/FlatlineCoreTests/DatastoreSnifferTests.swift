@@ -83,11 +83,13 @@ import Testing
       let size = (try FileManager.default.attributesOfItem(atPath: dir + file)[.size] as? Int) ?? 0
       #expect(Discovery.sniff(path: dir + file, size: size) == .datastore(component), "\(file)")
     }
-    // Cloud Logging JSON and bzip2 stay with the existing handling.
-    for file in ["postgresql/cloudsql.log.gz", "postgresql/pg-syslog.1.bz2"] {
-      let size = (try FileManager.default.attributesOfItem(atPath: dir + file)[.size] as? Int) ?? 0
-      if case .skip = Discovery.sniff(path: dir + file, size: size) {} else { Issue.record("\(file) not skipped") }
+    // Cloud Logging JSON stays skipped; PostgreSQL through syslog, bzip2-compressed, is syslog.
+    let cloud = (try FileManager.default.attributesOfItem(atPath: dir + "postgresql/cloudsql.log.gz")[.size] as? Int) ?? 0
+    if case .skip = Discovery.sniff(path: dir + "postgresql/cloudsql.log.gz", size: cloud) {} else {
+      Issue.record("cloudsql.log.gz not skipped")
     }
+    let bz = (try FileManager.default.attributesOfItem(atPath: dir + "postgresql/pg-syslog.1.bz2")[.size] as? Int) ?? 0
+    #expect(Discovery.sniff(path: dir + "postgresql/pg-syslog.1.bz2", size: bz) == .syslog)
   }
 
   @Test(.enabled(if: DS.hasCorpus)) func corpusIssueExcerpts() throws {

@@ -68,8 +68,10 @@ import Testing
       _ = r
     }
     let skipped = Dictionary(uniqueKeysWithValues: reg.inputs.map { (($0.path as NSString).lastPathComponent, $0) })
-    #expect(skipped["archive-syslog.xz"]?.skipReason == "xz-compressed files are not read; decompress first")
-    #expect(skipped["archive-syslog.bz2"]?.skipReason?.hasPrefix("bzip2") == true)
+    // xz and bzip2 are read; the same log compressed three ways is three sets, not one set read three times.
+    for name in ["archive-syslog.gz", "archive-syslog.xz", "archive-syslog.bz2"] {
+      #expect(sets.contains([dir + "/" + name]), "\(name)")
+    }
     #expect(skipped["archive-syslog.zip"]?.skipReason?.hasPrefix("zip") == true)
     #expect(skipped["archive-syslog.tar"]?.skipReason?.hasPrefix("tar") == true)
     #expect(skipped["archive-syslog.tgz"]?.skipReason?.hasPrefix("tar") == true)

@@ -58,7 +58,7 @@ enum SplitIngest {
     return shape.size
   }
 
-  /// A readable regular file's size and, for gzip, the uncompressed size its trailer states (ISIZE: modulo 4 GiB,
+  /// A readable regular file's size and, when compressed, the uncompressed size: gzip's trailer states it (ISIZE: modulo 4 GiB,
   /// and the last member's only for a multi-member file — an estimate).
   struct FileShape {
     var size: Int
@@ -71,9 +71,16 @@ enum SplitIngest {
       var st = stat()
       guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
       size = Int(st.st_size)
-      var magic: [UInt8] = [0, 0]
-      let n = magic.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 2, 0) }
-      guard n == 2 && magic[0] == 0x1f && magic[1] == 0x8b else { return }
+      var magic = [UInt8](repeating: 0, count: 6)
+      let n = magic.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 6, 0) }
+      switch LineReader.codec(magic.prefix(max(0, n))) {
+      case .plain: return
+      case .gzip: break
+      case .xz, .bzip2:
+        // No stated size: about what gzip would give (rotated syslog compresses ~10:1).
+        gzipSize = size * 10
+        return
+      }
       var trailer: [UInt8] = [0, 0, 0, 0]
       let t = size >= 18 ? trailer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 4, off_t(size - 4)) } : 0
       gzipSize = t == 4 ? trailer.reversed().reduce(0) { $0 << 8 | Int($1) } : 0

@@ -83,16 +83,17 @@ public enum Discovery {
       case .unreadable(let m): return .skip("SQLite database that cannot be opened: \(m)")
       }
     }
-    if starts(raw, Array("BZh".utf8)) { return .skip("bzip2-compressed files are not read; decompress first") }
-    if starts(raw, [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) {
-      return .skip("xz-compressed files are not read; decompress first")
-    }
     if starts(raw, [0x28, 0xB5, 0x2F, 0xFD]) { return .skip("zstd-compressed files are not read; decompress first") }
     if starts(raw, [0x50, 0x4B, 0x03, 0x04]) { return .skip("zip archives are not read; extract first") }
     if starts(raw, [0x37, 0x7A, 0xBC, 0xAF]) { return .skip("7z archives are not read; extract first") }
     let data = head.data
     if data.isEmpty {
-      return head.isGzip ? .skip("gzip file holds no data or is corrupt") : .ignore("empty file")
+      switch head.codec {
+      case .plain: return .ignore("empty file")
+      case .gzip: return .skip("gzip file holds no data or is corrupt")
+      case .xz: return .skip("xz file holds no data or is corrupt")
+      case .bzip2: return .skip("bzip2 file holds no data or is corrupt")
+      }
     }
     if data.count > 262, Array(data[257..<262]) == Array("ustar".utf8) {
       return .skip("tar archives are not read; extract first")
@@ -554,12 +555,19 @@ public enum Discovery {
       }
     }
 
-    /// The rotation set a file joins (its directory and base name), its place in it, and whether the set is new.
+    /// The rotation set a file joins (its directory and base name), its place in it, and whether the set is new. A
+    /// file whose place is taken already (`syslog.1` beside `syslog.1.xz`, the same log kept twice) starts a set of
+    /// its own rather than reading the same lines twice in one stream.
     static func rotationSlot(dir: String, name: String, in groups: [String: [(RotationName, String)]])
       -> (key: String, rotation: RotationName, new: Bool)
     {
       let rn = RotationName(name)
-      let key = dir + "/" + rn.base
+      var key = dir + "/" + rn.base
+      var copy = 1
+      while let set = groups[key], set.contains(where: { $0.0 == rn }) {
+        copy += 1
+        key = dir + "/" + rn.base + "\u{1}\(copy)"
+      }
       return (key, rn, groups[key] == nil)
     }
 

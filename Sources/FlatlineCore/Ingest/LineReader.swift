@@ -3,16 +3,19 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
+internal import CBzip2
+internal import CLzma
 internal import CZlib
 
-/// Reads a plain or gzip-compressed text file (sniffed by the magic `1f 8b`, not by name) in large chunks and
-/// yields its lines as byte views into one reused buffer.
+/// Reads a plain or compressed text file — gzip, xz or bzip2, sniffed by their magic bytes, not by name — in large
+/// chunks and yields its lines as byte views into one reused buffer.
 ///
 /// - CR of CRLF is stripped.
 /// - Lines longer than `maxLineLength` are cut; the rest is skipped, counted, and warned about once per file.
 /// - NUL runs (lost writes after a power loss) are removed: text before a run on the same line is its own
 ///   segment, and the segment after the run(s) carries the number of NUL bytes seen since the previous segment.
-/// - Multi-member gzip is read as one stream; a truncated or corrupt gzip gives a warning and keeps what was read.
+/// - Multi-member gzip (and concatenated xz or bzip2 streams) is read as one stream; a truncated or corrupt one gives
+///   a warning and keeps what was read.
 ///
 /// Memory is bounded: one buffer of `max(4 MiB, maxLineLength + 64 KiB)` plus 256 KiB of compressed input.
 final class LineReader {
@@ -20,7 +23,10 @@ final class LineReader {
   typealias Handler = (Bytes, Int, Int) -> Void
 
   let path: String
-  let isGzip: Bool
+  /// How the file's bytes are stored.
+  enum Codec: Equatable { case plain, gzip, xz, bzip2 }
+  let codec: Codec
+  var isGzip: Bool { codec == .gzip }
   /// Gzip header MTIME of the first member (0 when absent or not gzip).
   let gzipMTime: UInt32
   private let input: Int32?
@@ -41,6 +47,12 @@ final class LineReader {
   private var atMemberBoundary = false
   private var inflateReady = false
   private var compressedOffset = 0
+
+  // xz and bzip2 state (their input goes through `inBuf` as gzip's does)
+  private var xz = lzma_stream()
+  private var xzReady = false
+  private var bz = bz_stream()
+  private var bzReady = false
 
   // Byte range of a plain file (`SplitIngest` chunks): next read offset and end (nil: read to EOF with `read`).
   private var readOffset = 0
@@ -79,24 +91,37 @@ final class LineReader {
     // Sniff gzip by magic.
     var head = [UInt8](repeating: 0, count: 10)
     let n = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 10, 0) }
-    if n >= 2, head[0] == 0x1f, head[1] == 0x8b {
-      isGzip = true
-      gzipMTime = n >= 8 ? UInt32(head[4]) | UInt32(head[5]) << 8 | UInt32(head[6]) << 16 | UInt32(head[7]) << 24 : 0
-      inBuf = .allocate(capacity: inCap)
-      if flatline_inflateInit2(&strm, 15 + 32) == Z_OK {
-        inflateReady = true
-      } else {
-        warn("cannot initialise zlib")
-        eof = true
-      }
-    } else {
-      isGzip = false
-      gzipMTime = 0
+    codec = Self.codec(head.prefix(max(0, n)))
+    gzipMTime =
+      codec == .gzip && n >= 8 ? UInt32(head[4]) | UInt32(head[5]) << 8 | UInt32(head[6]) << 16 | UInt32(head[7]) << 24 : 0
+    if codec != .plain { inBuf = .allocate(capacity: inCap) }
+    switch codec {
+    case .plain: break
+    case .gzip:
+      inflateReady = flatline_inflateInit2(&strm, 15 + 32) == Z_OK
+      if !inflateReady { warn("cannot initialise zlib") }
+    case .xz:
+      xzReady = flatline_lzma_stream_decoder(&xz) == LZMA_OK
+      if !xzReady { warn("cannot initialise the xz decoder") }
+    case .bzip2:
+      bzReady = BZ2_bzDecompressInit(&bz, 0, 0) == BZ_OK
+      if !bzReady { warn("cannot initialise the bzip2 decoder") }
     }
-    if readEnd != nil && isGzip {
-      warn("cannot read part of a gzip file")
+    if codec != .plain && !(inflateReady || xzReady || bzReady) { eof = true }
+    if readEnd != nil && codec != .plain {
+      warn("cannot read part of a compressed file")
       eof = true
     }
+  }
+
+  /// The codec the first bytes of a file show (gzip `1f 8b`, xz `fd 37 7a 58 5a 00`, bzip2 `BZh` and a block size
+  /// digit).
+  static func codec(_ head: ArraySlice<UInt8>) -> Codec {
+    let b = Array(head)
+    if b.count >= 2, b[0] == 0x1f, b[1] == 0x8b { return .gzip }
+    if b.count >= 6, b[0..<6] == [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00] { return .xz }
+    if b.count >= 4, b[0] == 0x42, b[1] == 0x5A, b[2] == 0x68, b[3] >= 0x31, b[3] <= 0x39 { return .bzip2 }
+    return .plain
   }
 
   /// Reads the lines of a copy of `bytes` (tail mode: the complete lines a followed file has gained).
@@ -106,7 +131,7 @@ final class LineReader {
     self.registry = registry
     self.maxLine = max(1, maxLineLength)
     fd = -1
-    isGzip = false
+    codec = .plain
     gzipMTime = 0
     cap = max(bytes.count, 1)
     buf = .allocate(capacity: cap)
@@ -117,6 +142,8 @@ final class LineReader {
 
   deinit {
     if inflateReady { inflateEnd(&strm) }
+    if xzReady { lzma_end(&xz) }
+    if bzReady { BZ2_bzDecompressEnd(&bz) }
     inBuf?.deallocate()
     buf.deallocate()
     if fd >= 0 { close(fd) }
@@ -136,7 +163,120 @@ final class LineReader {
   /// Appends bytes at `end`. Returns false when no byte could be added (end of data or error).
   private func fill() -> Bool {
     if eof || end >= cap { return false }
-    return isGzip ? fillGzip() : fillPlain()
+    switch codec {
+    case .plain: return fillPlain()
+    case .gzip: return fillGzip()
+    case .xz: return fillXZ()
+    case .bzip2: return fillBzip2()
+    }
+  }
+
+  /// Reads the next chunk of compressed input into `inBuf`: its length, 0 at end of file, nil on a read error
+  /// (warned; the lines before it are kept).
+  private func readCompressed() -> Int? {
+    guard let inBuf else { return nil }
+    var n = 0
+    repeat { n = read(fd, inBuf, inCap) } while n < 0 && errno == EINTR
+    if n < 0 {
+      warn("read error: \(LineReader.errnoText(errno)); lines before it are kept")
+      eof = true
+      return nil
+    }
+    if n == 0 { inEOF = true }
+    return n
+  }
+
+  private func fillXZ() -> Bool {
+    guard let inBuf else { return false }
+    while true {
+      if xz.avail_in == 0 && !inEOF {
+        guard let n = readCompressed() else { return false }
+        xz.next_in = UnsafePointer(inBuf)
+        xz.avail_in = n
+      }
+      let before = xz.avail_in
+      let room = Swift.min(cap - end, Self.fillSize)
+      xz.next_out = buf + end
+      xz.avail_out = room
+      let ret = lzma_code(&xz, inEOF ? LZMA_FINISH : LZMA_RUN)
+      let produced = room - xz.avail_out
+      compressedOffset += before - xz.avail_in
+      end += produced
+      switch ret {
+      case LZMA_OK:
+        break
+      case LZMA_STREAM_END:
+        eof = true
+        return produced > 0
+      case LZMA_BUF_ERROR where inEOF:
+        warn("xz data truncated (unexpected end of file); lines read before the cut are kept")
+        eof = true
+        return produced > 0
+      default:
+        warn("corrupt xz data near compressed byte \(compressedOffset) (lzma error \(ret.rawValue)); lines before it are kept")
+        eof = true
+        return produced > 0
+      }
+      if produced > 0 { return true }
+      if end >= cap { return false }
+      if inEOF && xz.avail_in == 0 && before == 0 {
+        warn("xz data truncated (unexpected end of file); lines read before the cut are kept")
+        eof = true
+        return false
+      }
+    }
+  }
+
+  private func fillBzip2() -> Bool {
+    guard let inBuf else { return false }
+    while true {
+      if bz.avail_in == 0 && !inEOF {
+        guard let n = readCompressed() else { return false }
+        bz.next_in = UnsafeMutableRawPointer(inBuf).assumingMemoryBound(to: CChar.self)
+        bz.avail_in = UInt32(n)
+      }
+      if bz.avail_in == 0 && inEOF {
+        if !atMemberBoundary {
+          warn("bzip2 data truncated (unexpected end of file); lines read before the cut are kept")
+        }
+        eof = true
+        return false
+      }
+      let before = Int(bz.avail_in)
+      let room = Swift.min(cap - end, Self.fillSize)
+      bz.next_out = UnsafeMutableRawPointer(buf + end).assumingMemoryBound(to: CChar.self)
+      bz.avail_out = UInt32(room)
+      let ret = BZ2_bzDecompress(&bz)
+      let produced = room - Int(bz.avail_out)
+      compressedOffset += before - Int(bz.avail_in)
+      end += produced
+      if before != Int(bz.avail_in) { atMemberBoundary = false }
+      switch ret {
+      case BZ_OK:
+        break
+      case BZ_STREAM_END:
+        // Another stream may follow (pbzip2 writes many); anything but its magic is trailing data.
+        atMemberBoundary = true
+        BZ2_bzDecompressEnd(&bz)
+        let nextIn = bz.next_in
+        let left = bz.avail_in
+        bz = bz_stream()
+        bzReady = BZ2_bzDecompressInit(&bz, 0, 0) == BZ_OK
+        bz.next_in = nextIn
+        bz.avail_in = left
+        if left > 0, let p = nextIn, p[0] != 0x42 {
+          warn("trailing data after the bzip2 stream ignored")
+          eof = true
+          return produced > 0
+        }
+      default:
+        warn("corrupt bzip2 data near compressed byte \(compressedOffset) (bzip2 error \(ret)); lines before it are kept")
+        eof = true
+        return produced > 0
+      }
+      if produced > 0 { return true }
+      if end >= cap { return false }
+    }
   }
 
   /// Bytes added per fill. Small enough that what `read` (or inflate) just wrote is still in the core's L2 cache
@@ -375,11 +515,13 @@ final class LineReader {
 
   // MARK: - Sniffing
 
-  /// The first bytes of a file: raw (up to 512) and decoded (gunzipped when gzip, up to `limit`).
+  /// The first bytes of a file: raw (up to 512) and decoded (decompressed when gzip, xz or bzip2; up to `limit`).
   struct Head {
     var raw: [UInt8] = []
     var data: [UInt8] = []
     var isGzip = false
+    /// How the file is stored (`data` is decoded).
+    var codec = Codec.plain
     var gzipMTime: UInt32 = 0
     /// True when `data` holds the whole (decoded) file.
     var complete = false
@@ -395,6 +537,7 @@ final class LineReader {
     }
     var h = Head()
     h.isGzip = r.isGzip
+    h.codec = r.codec
     h.gzipMTime = r.gzipMTime
     h.raw = [UInt8](repeating: 0, count: 512)
     let n = h.raw.withUnsafeMutableBytes { pread(r.fd, $0.baseAddress, 512, 0) }
@@ -411,21 +554,23 @@ final class LineReader {
   }
 
   /// The raw last `limit` bytes of `path` (the whole file when smaller; fewer when the read came up short), the file's
-  /// size, and whether the file is gzip (its tail is then compressed bytes); nil when it cannot be read or is empty.
+  /// size, and whether the file is compressed (its tail is then compressed bytes); nil when it cannot be read or is
+  /// empty.
   /// Nothing is decoded.
-  static func tail(path: String, limit: Int = 256 << 10) -> (bytes: [UInt8], size: Int64, isGzip: Bool)? {
+  static func tail(path: String, limit: Int = 256 << 10) -> (bytes: [UInt8], size: Int64, compressed: Bool)? {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return nil }
     defer { close(fd) }
     let size = lseek(fd, 0, SEEK_END)
     guard size > 0 else { return nil }
-    var magic: [UInt8] = [0, 0]
-    let isGzip = magic.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 2, 0) } == 2 && magic == [0x1f, 0x8b]
+    var magic = [UInt8](repeating: 0, count: 6)
+    let m = magic.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 6, 0) }
+    let compressed = codec(magic.prefix(max(0, m))) != .plain
     let want = Int(min(Int64(size), Int64(limit)))
     var bytes = [UInt8](repeating: 0, count: want)
     let got = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, want, off_t(size) - off_t(want)) }
     guard got > 0 else { return nil }
     if got < want { bytes.removeSubrange(got...) }
-    return (bytes, Int64(size), isGzip)
+    return (bytes, Int64(size), compressed)
   }
 }

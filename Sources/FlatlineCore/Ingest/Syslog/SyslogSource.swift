@@ -517,7 +517,7 @@ struct RotationName: Hashable {
 
   init(_ file: String) {
     var n = Substring(file)
-    if n.hasSuffix(".gz") { n = n.dropLast(3) }
+    for ext in [".gz", ".xz", ".bz2"] where n.hasSuffix(ext) { n = n.dropLast(ext.count) }
     if n.hasSuffix(".old"), n.count > 4 {
       base = String(n.dropLast(4))
       kind = .old

@@ -99,7 +99,7 @@ public struct ZoneHint: Sendable, Equatable {
 
   /// The last `syslogLines` zoneless, non-kernel lines of a plain file (a gzip member gives none), newest first.
   static func lastLines(path: String) -> [Line] {
-    guard let tail = LineReader.tail(path: path, limit: tailBytes), !tail.isGzip,
+    guard let tail = LineReader.tail(path: path, limit: tailBytes), !tail.compressed,
       tail.bytes.count == min(tail.size, Int64(tailBytes))
     else { return [] }
     let buf = tail.bytes
