@@ -30,6 +30,26 @@ import Testing
     #expect(Self.unwrap(.cri, "Mar 10 00:17:06 host app: text") == nil)
   }
 
+  /// `docker compose logs` output: the service name, padding, `| `, the line.
+  @Test func composeLinesAndSniff() throws {
+    #expect(Self.unwrap(.compose, "pg_denormalized_1      | 2023-05-03 19:05:07.419 UTC [27] LOG:  x")! == ("2023-05-03 19:05:07.419 UTC [27] LOG:  x", false))
+    #expect(Self.unwrap(.compose, "db-1  | ")! == ("", false))
+    #expect(Self.unwrap(.compose, "Mar  1 10:00:00 h1 app[1]: x") == nil)
+    let dir = SyslogTestFiles.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    SyslogTestFiles.write(dir + "/compose.log", """
+      pg_1  |\u{20}
+      pg_1  | PostgreSQL Database directory appears to contain a database; Skipping initialization
+      pg_1  | 2023-05-03 19:05:07.419 UTC [27] LOG:  database system was interrupted; last known up at 2023-05-03 10:40:17 UTC
+      pg_1  | 2023-05-03 19:05:07.468 UTC [27] LOG:  database system was not properly shut down; automatic recovery in progress
+
+      """)
+    #expect(Discovery.sniff(path: dir + "/compose.log", size: 400) == .datastore("postgresql", .compose))
+    let r = Analyzer.run(AnalysisOptions(paths: [dir], ingest: IngestOptions(timeZone: "UTC")))
+    #expect(r.inputs.first?.records == 3)
+    #expect(r.findings.contains { $0.hit.ruleID == "postgresql.automatic-recovery" && $0.hit.location.line == 4 })
+  }
+
   /// PostgreSQL in Docker on a VM that lost power: its crash recovery, read inside the json-file envelope (a line
   /// split in two pieces put back together), joins the power-loss incident of the host whose logs are in
   /// `/var/log` of the same tree; evidence points at the container log's own lines.

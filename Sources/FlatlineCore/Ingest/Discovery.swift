@@ -130,7 +130,7 @@ public enum Discovery {
     if let manager = packageManagerLog(name) {
       return .ignore("package manager log (\(manager)): installs and upgrades, nothing about boots")
     }
-    for envelope in [ContainerEnvelope.cri, .docker] {
+    for envelope in [ContainerEnvelope.cri, .docker, .compose] {
       if let component = containerDatastore(lines, data, envelope: envelope, name: name) {
         return .datastore(component, envelope)
       }
