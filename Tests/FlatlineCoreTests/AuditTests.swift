@@ -113,9 +113,14 @@ enum AuditFixture {
     let nodes = dir + "/nodes"
     try FileManager.default.createDirectory(atPath: nodes, withIntermediateDirectories: true)
     SyslogTestFiles.write(nodes + "/audit.log", AuditFixture.threeBoots(node: "db2").joined(separator: "\n") + "\n")
+    // Another node's event while db2's boot is held back is not db2's and is kept.
+    var mixed = AuditFixture.threeBoots(node: "db2")
+    mixed.insert(AuditFixture.login("03-01 13:00:05", 9, node: "db3"), at: 13)
+    SyslogTestFiles.write(nodes + "/audit.log", mixed.joined(separator: "\n") + "\n")
     let n = Self.analyze([nodes])
-    #expect(n.hosts.map(\.name) == ["db2"])
+    #expect(n.hosts.map(\.name) == ["db2", "db3"])
     #expect(n.hosts.first?.boots.map(\.ending) == [.reboot, .powerLoss, .running])
+    #expect(n.hosts.last?.boots.last?.lastSignOfLife == AuditFixture.t("03-01 13:00:05") * 1_000_000 + 9_000)
   }
 
   /// A power loss that tore the audit log's last write leaves NUL bytes before the next boot's events: the torn

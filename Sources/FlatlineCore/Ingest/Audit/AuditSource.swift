@@ -143,10 +143,11 @@ public struct AuditSource {
           release(into: &sink)
           heldSince = l.time
         } else if l.message.hasPrefix("type=SYSTEM_BOOT ") {
-          // The held events are the new boot's; NUL bytes before them are kept with the boot.
-          for h in held { nul += h.nul }
-          held.removeAll(keepingCapacity: true)
-          heldSince = Record.noTime
+          // The held events of this host are the new boot's; NUL bytes before them are kept with the boot. Another
+          // host's (a log of several `node=`s) are handed on.
+          for h in held where l.node.equals(h.node) { nul += h.nul }
+          held.removeAll { l.node.equals($0.node) }
+          release(into: &sink)
         }
         if heldSince != Record.noTime {
           held.append(Held(time: l.time, input: input, line: lineNo, nul: nul, node: l.node.array, message: l.message.array))
