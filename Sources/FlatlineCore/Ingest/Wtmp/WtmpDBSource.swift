@@ -24,10 +24,11 @@ import Foundation
 /// - A login row (`Type` 7) becomes `<user> <tty> <remote host>` at `Login` and `logout <tty> <user>` at `Logout`.
 /// - Records are handed on in time order with identifier `wtmp` (`SignalClassifier.classifyLoginRecord` judges
 ///   them like wtmp's) and the input is of kind `.wtmp`; `Record.line` is the row's `ID`.
-/// - The file is opened read-only and never written. A database SQLite cannot open read-only as it stands — a hot
+/// - The file is opened read-only and never written. A database SQLite cannot read read-only as it stands — a hot
 ///   journal left by a write that a power loss cut off, a WAL file without its shared-memory index on read-only
-///   media — is read as the main file alone (`immutable=1`), with a warning. Rows with an impossible time are
-///   counted as skipped; damage met mid-table is warned about, and the rows before it are kept.
+///   media — is copied with its side files to a private directory and recovered there, with a warning
+///   (`WtmpDB.open`). Rows with an impossible time are counted as skipped; damage met mid-table is warned about,
+///   and the rows before it are kept.
 public struct WtmpDBSource {
   public let path: String
   public let registry: InputRegistry
