@@ -122,6 +122,54 @@ struct WtmpTestSink: RecordSink {
     #expect(reg.inputs[0].warnings == ["1 line is not utmpdump records and were skipped (first at line 6)"])
   }
 
+  /// `last -x` output, as pasted into tickets: newest first, minutes only, the year from the `wtmp begins` trailer.
+  /// Read oldest first like wtmp; `last`'s own `crash` is not needed to find the unclean end. With `-F` the lines
+  /// carry seconds and years.
+  @Test func lastOutputReadsLikeWtmp() {
+    let text = """
+      reboot   system boot  6.1.0-10-amd64   Wed Aug 23 15:17   still running
+      shutdown system down  6.1.0-10-amd64   Wed Aug 23 15:16 - 15:17  (00:00)
+      axet     tty7         :0               Wed Aug 23 13:19 - 15:16  (01:57)
+      runlevel (to lvl 5)   6.1.0-10-amd64   Wed Aug 23 13:18 - 15:16  (01:58)
+      reboot   system boot  6.1.0-10-amd64   Wed Aug 23 13:18 - 15:16  (01:58)
+      axet     tty7         :0               Wed Aug 23 09:26 - crash  (03:52)
+      reboot   system boot  6.1.0-10-amd64   Wed Aug 23 09:25 - 13:18  (03:52)
+      shutdown system down  6.1.0-10-amd64   Tue Aug 22 22:01 - 09:25  (11:23)
+      reboot   system boot  6.1.0-10-amd64   Tue Aug 22 08:00 - 22:01  (14:01)
+
+      wtmp begins Tue Aug 22 08:00:13 2023
+
+      """
+    let dir = SyslogTestFiles.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    SyslogTestFiles.write(dir + "/last-x.txt", text)
+    #expect(Discovery.discover(paths: [dir], registry: InputRegistry()) == [.wtmp(path: dir + "/last-x.txt")])
+    let r = Analyzer.run(AnalysisOptions(paths: [dir], ingest: IngestOptions(timeZone: "UTC")))
+    let boots = r.hosts.first?.boots ?? []
+    #expect(boots.map(\.ending) == [.shutdown, .powerLoss, .reboot, .running])
+    func t(_ s: String) -> Int64 { CivilTime.parse("2023-08-" + s + ":00Z")! }
+    #expect(boots.map(\.start) == [t("22T08:00"), t("23T09:25"), t("23T13:18"), t("23T15:17")])
+    #expect(boots[1].lastSignOfLife == t("23T09:26"))
+    #expect(boots[1].evidence.first { $0.kind == .lastSignOfLife }?.location.line == 6)
+    #expect(r.inputs[0].records == 9 && r.inputs[0].warnings.isEmpty)
+
+    // -F: full times with seconds and years, across a new year.
+    let full = """
+      reboot   system boot  6.1.0-10-amd64   Mon Jan  1 00:11:40 2024   still running
+      reboot   system boot  6.1.0-10-amd64   Sun Dec 31 23:50:12 2023 - Mon Jan  1 00:11:40 2024  (00:21)
+
+      """
+    SyslogTestFiles.write(dir + "/last-x.txt", full)
+    let f = Analyzer.run(AnalysisOptions(paths: [dir], ingest: IngestOptions(timeZone: "UTC")))
+    #expect(f.hosts.first?.boots.map(\.start) == [CivilTime.parse("2023-12-31T23:50:12Z"), CivilTime.parse("2024-01-01T00:11:40Z")])
+    #expect(f.hosts.first?.boots.map(\.ending) == [.powerLoss, .running])
+    // A date inside another log's line is not a `last` start time.
+    let syslogLine = "Sep 26 01:41:23 raspberrypi rsyslogd-2007: action 'action 17' suspended, next retry is Mon Sep 26 01:41:53 2016"
+    #expect(Array(syslogLine.utf8).withBytes { LastText.parse($0) } == nil)
+    let retry = "rsyslogd-2007: action 'action 17' suspended, next retry is Mon Sep 26 01:41:53 2016 [try http://www.rsyslog.com/e/2007 ]"
+    #expect(Array(retry.utf8).withBytes { LastText.parse($0) } == nil)
+  }
+
   /// util-linux's own test pair: `txt-b` is `utmpdump` of `wtmp-b.LE`; both give the same records.
   @Test(.enabled(if: DS.hasCorpus)) func utmpdumpOfTheCorpusMatchesItsBinary() throws {
     let dir = DS.corpus! + "/utmp-formats"

@@ -118,7 +118,7 @@ public enum Discovery {
     if NoticeSniffer.looksLikeNotice(head: data, name: name) { return .cloudNotices }
     let lines = headLines(data, complete: head.complete)
     if mostOfFirstLines(lines, data, { AuditSource.parse($0) != nil }) { return .audit }
-    if mostOfFirstLines(lines, data, { UtmpDump.parse($0) != nil }) { return .wtmp }
+    if mostOfFirstLines(lines, data, { UtmpDump.parse($0) != nil || LastText.parse($0) != nil }) { return .wtmp }
     if looksLikeExport(lines, data) { return .journalExport }
     // `journalctl -o verbose`: an entry header, then indented fields (read by the export stream's source).
     if data.withBytes({ b in JournalVerboseReader.startsWithHeader(lines.prefix(8).map { b.slice($0.0, $0.1) }) }) {

@@ -56,6 +56,12 @@ public struct WtmpSource {
       runText(input, into: &sink)
       return
     }
+    if Discovery.mostOfFirstLines(Discovery.headLines(head.data, complete: head.complete), head.data, {
+      LastText.parse($0) != nil
+    }) {
+      runLast(input, into: &sink)
+      return
+    }
     var total: Int?
     if head.complete {
       total = head.data.count
@@ -158,6 +164,79 @@ public struct WtmpSource {
       registry.addSkipped(input, bad)
       registry.warn(
         input, "\(bad) line\(bad == 1 ? " is" : "s are") not utmpdump records and were skipped (first at line \(firstBad))")
+    }
+  }
+
+  /// Reads `last -x` output (`LastText`): lines are newest first, so they are collected (the file is small), dated,
+  /// and handed on oldest first. Line N is `Record.line` N.
+  func runLast<S: RecordSink>(_ input: Int32, into sink: inout S) {
+    guard let reader = LineReader(path: path, input: input, registry: registry, maxLineLength: options.maxLineLength)
+    else { return }
+    var lines: [(LastText.Line, Int)] = []
+    var trailerYear: Int?
+    var bad = 0
+    var firstBad = 0
+    reader.forEachLine { line, lineNo, _ in
+      if let l = LastText.parse(line) {
+        lines.append((l, lineNo))
+      } else if let y = LastText.trailerYear(line) {
+        trailerYear = y
+      } else {
+        bad += 1
+        if firstBad == 0 { firstBad = lineNo }
+      }
+    }
+    if bad > 0 {
+      registry.addSkipped(input, bad)
+      registry.warn(
+        input, "\(bad) line\(bad == 1 ? " is" : "s are") not `last` output and were skipped (first at line \(firstBad))")
+    }
+    guard !lines.isEmpty else { return }
+    var zone = LocalTimeConverter(identifier: options.timeZone)
+    if zone == nil {
+      registry.warn(input, "unknown time zone '\(options.timeZone ?? "")'; using UTC")
+      zone = LocalTimeConverter(zone: .gmt)
+    }
+    // Years: `-F` lines carry theirs; otherwise counted from the oldest line (the trailer's year, or --year) or back
+    // from the newest (the file's time).
+    var years = [Int](repeating: 0, count: lines.count)
+    if let y = options.year ?? trailerYear {
+      var year = y
+      var prev = 0
+      for k in stride(from: lines.count - 1, through: 0, by: -1) {
+        if let own = lines[k].0.year { year = own } else if lines[k].0.month < prev { year += 1 }
+        years[k] = year
+        prev = lines[k].0.month
+      }
+    } else {
+      var st = stat()
+      let mtime = stat(path, &st) == 0 ? Int64(st.st_mtim.tv_sec) : Int64(time(nil))
+      var year = CivilTime.civilFromDays(Int(mtime / 86400)).year
+      if lines.allSatisfy({ $0.0.year == nil }) {
+        registry.warn(input, "year-less `last` output: year \(year) inferred from file modification time (set --year if wrong)")
+      }
+      var prev = 13
+      for k in 0..<lines.count {
+        if let own = lines[k].0.year { year = own } else if lines[k].0.month > prev { year -= 1 }
+        years[k] = year
+        prev = lines[k].0.month
+      }
+    }
+    let hostBytes = Array(host.utf8)
+    let ident: StaticString = "wtmp"
+    for k in stride(from: lines.count - 1, through: 0, by: -1) {
+      let (l, lineNo) = lines[k]
+      let t = zone!.utc(year: years[k], month: l.month, day: l.day, hour: l.hour, minute: l.minute, second: l.second, micro: 0)
+      let message = Array(LastText.message(l).utf8)
+      message.withBytes { msg in
+        hostBytes.withBytes { h in
+          sink.consume(
+            Record(
+              time: t, input: input, line: lineNo, host: h,
+              identifier: Bytes(base: ident.utf8Start, count: ident.utf8CodeUnitCount), pid: 0, message: msg))
+        }
+      }
+      registry.addRecords(input)
     }
   }
 
