@@ -167,7 +167,7 @@ import Testing
   @Test func knownFilesOfVarLogAreListedWithoutWarnings() throws {
     let dir = SyslogTestFiles.tempDir()
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    for sub in ["apt", "installer", "sysstat", "etc"] {
+    for sub in ["apt", "installer", "sysstat", "etc", "sys"] {
       try FileManager.default.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: true)
     }
     SyslogTestFiles.write(dir + "/dmesg", "[    0.000000] Linux version 6.1.0-26-amd64 (debian-kernel@lists.debian.org)\n")
@@ -179,7 +179,11 @@ import Testing
     SyslogTestFiles.write(dir + "/sysstat/sa01", [0x96, 0xd5, 0x74, 0x21] + [UInt8](0..<200) + [UInt8](0..<200))
     SyslogTestFiles.write(dir + "/btmp", "")
     SyslogTestFiles.write(dir + "/installer/syslog", "Feb 10 09:00:00 kernel: [    0.000000] Linux version 6.1.0-9-amd64\n")
+    SyslogTestFiles.write(dir + "/installer/partman", "Feb 10 09:01:00 partman: Exiting\n")
     SyslogTestFiles.write(dir + "/etc/fstab", "UUID=1c0e / ext4 errors=remount-ro 0 1\n")
+    SyslogTestFiles.write(dir + "/etc/hostname", "web1\n")
+    // A folder of collected logs that happens to be named `sys` is read: it holds no `/sys` entries.
+    SyslogTestFiles.write(dir + "/sys/messages", "Mar  1 10:00:00 h1 app[1]: x\n")
     SyslogTestFiles.write(dir + "/notes.txt", "hello world\n")
     final class Lines: @unchecked Sendable {
       private let lock = NSLock()
@@ -189,7 +193,7 @@ import Testing
     }
     let warnings = Lines()
     let reg = InputRegistry(warningHandler: { warnings.add($0) })
-    #expect(Discovery.discover(paths: [dir], registry: reg).isEmpty)
+    #expect(Discovery.discover(paths: [dir], registry: reg) == [.syslogSet(files: [dir + "/sys/messages"])])
     let reasons = Dictionary(
       reg.inputs.map { (String($0.path.dropFirst(dir.count + 1)), $0.skipReason ?? "") }) { a, _ in a }
     #expect(reasons["dmesg"]?.hasPrefix("kernel ring buffer saved at boot (dmesg)") == true)
@@ -202,7 +206,8 @@ import Testing
     #expect(reasons["btmp"] == "empty file")
     #expect(reasons["installer"]?.hasPrefix("installer logs") == true)
     #expect(reasons["installer/syslog"] == nil)
-    #expect(reasons["etc"] == "system configuration or kernel state (/etc), not logs")
+    #expect(reasons["etc"] == "system configuration (/etc), not logs")
+    #expect(reasons["sys"] == nil)
     // Only the unknown text is warned about, on stderr and in the input's warnings.
     #expect(warnings.lines == [dir + "/notes.txt: skipped: text not recognised as syslog or a journal export"])
     #expect(reg.inputs.filter { !$0.warnings.isEmpty }.map(\.path) == [dir + "/notes.txt"])
@@ -210,7 +215,7 @@ import Testing
     // Named on the command line, the installer's directory is read; a boot.log of syslog lines is syslog.
     SyslogTestFiles.write(dir + "/installer/boot.log", "Mar  1 10:00:00 h1 kernel: Linux version 6.1.0-26-amd64 x\n")
     let named = Discovery.discover(paths: [dir + "/installer"], registry: InputRegistry())
-    #expect(named.count == 2)
+    #expect(named.count == 3)
     #expect(named.contains(.syslogSet(files: [dir + "/installer/boot.log"])))
   }
 

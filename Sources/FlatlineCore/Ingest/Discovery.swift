@@ -173,17 +173,48 @@ public enum Discovery {
   /// Ubuntu's installers, `/var/log/anaconda` of Fedora's and RHEL's) are the live system the OS was installed from.
   /// Read with the host's logs, its boot — which ends in a reboot it never logs — could pass for one of the host's.
   /// `etc`, `proc` and `sys` (a copied root, a sosreport) hold configuration and kernel state: hundreds of files,
-  /// none a log. Named on the command line, such a directory is read.
+  /// none a log. Each is recognised by two or more of the names it holds, not by its name alone. Named on the
+  /// command line, such a directory is read.
   static func installerDirectory(_ path: String) -> String? {
     let name = path.split(separator: "/").last.map(String.init) ?? path
-    if name == "installer" || name == "anaconda" {
-      return "installer logs: the live system the OS was installed from, not a boot of this host"
+    // Only a directory that holds what such a directory holds: a folder of collected logs named `sys` is read.
+    let markers: Set<String>
+    let reason: String
+    switch name {
+    case "installer", "anaconda":
+      markers = [
+        "partman", "hardware-summary", "lsb-release", "cdebconf", "status", "subiquity-server-debug.log",
+        "curtin-install.log", "installer-journal.txt", "casper.log", "anaconda.log", "program.log", "storage.log",
+        "packaging.log", "syslog", "journal.log",
+      ]
+      reason = "installer logs: the live system the OS was installed from, not a boot of this host"
+    case "etc":
+      markers = ["passwd", "group", "fstab", "hostname", "hosts", "os-release", "shadow", "systemd", "rsyslog.conf"]
+      reason = "system configuration (/etc), not logs"
+    case "proc":
+      markers = ["cpuinfo", "meminfo", "version", "cmdline", "mounts", "uptime", "interrupts"]
+      reason = "kernel state (/proc), not logs"
+    case "sys":
+      markers = ["kernel", "devices", "class", "bus", "fs", "firmware", "module", "block"]
+      reason = "kernel state (/sys), not logs"
+    default:
+      return nil
     }
-    // A copied root or a support bundle (sosreport) holds configuration and kernel state beside the logs.
-    if name == "etc" || name == "proc" || name == "sys" {
-      return "system configuration or kernel state (/\(name)), not logs"
+    return entryNames(path).filter { markers.contains($0) }.count >= 2 ? reason : nil
+  }
+
+  /// The names in directory `dir` (without `.` and `..`; empty when it cannot be read).
+  static func entryNames(_ dir: String) -> [String] {
+    guard let d = opendir(dir) else { return [] }
+    defer { closedir(d) }
+    var names: [String] = []
+    while let ent = readdir(d) {
+      let name = withUnsafeBytes(of: ent.pointee.d_name) { raw in
+        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+      }
+      if name != "." && name != ".." { names.append(name) }
     }
-    return nil
+    return names
   }
 
   /// Why a file that is in neither a format Flatline reads is still no loss, for files every Linux `/var/log`
@@ -484,16 +515,8 @@ public enum Discovery {
           registry.skip(path: path, reason: LineReader.errnoText(errno))
           return
         }
-        var names: [String] = []
-        while let ent = readdir(dir) {
-          let name = withUnsafeBytes(of: ent.pointee.d_name) { raw in
-            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-          }
-          if name == "." || name == ".." { continue }
-          names.append(name)
-        }
         closedir(dir)
-        names.sort()
+        let names = Discovery.entryNames(path).sorted()
         let prefix = path.hasSuffix("/") ? path : path + "/"
         for name in names { visit(prefix + name, topLevel: false) }
       case S_IFREG:
