@@ -185,7 +185,8 @@ public enum Discovery {
       markers = [
         "partman", "hardware-summary", "lsb-release", "cdebconf", "status", "subiquity-server-debug.log",
         "curtin-install.log", "installer-journal.txt", "casper.log", "anaconda.log", "program.log", "storage.log",
-        "packaging.log", "syslog", "journal.log",
+        "packaging.log", "syslog", "journal.log", "media-info", "autoinstall-user-data", "subiquity-client-debug.log",
+        "subiquity-server-info.log", "casper-md5check.json",
       ]
       reason = "installer logs: the live system the OS was installed from, not a boot of this host"
     case "etc":
