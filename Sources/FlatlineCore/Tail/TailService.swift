@@ -255,18 +255,7 @@ public final class TailService {
     return false
   }
 
-  static func entries(_ dir: String) -> [String] {
-    guard let d = opendir(dir) else { return [] }
-    defer { closedir(d) }
-    var out: [String] = []
-    while let e = readdir(d) {
-      let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
-        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-      }
-      if name != "." && name != ".." { out.append(name) }
-    }
-    return out
-  }
+  static func entries(_ dir: String) -> [String] { Discovery.entryNames(dir) }
 
   /// The live syslog files of a directory (bare-named, or the newest of a set named by day), one per rotation set.
   /// Each is sniffed like `analyze` does (dpkg.log, cloud-init.log, JSON and binary files are not syslog and are not
