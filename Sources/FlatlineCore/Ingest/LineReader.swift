@@ -313,16 +313,8 @@ final class LineReader {
     guard let inBuf else { return false }
     while true {
       if strm.avail_in == 0 && !inEOF {
-        var n = 0
-        repeat { n = read(fd, inBuf, inCap) } while n < 0 && errno == EINTR
-        if n < 0 {
-          warn("read error: \(LineReader.errnoText(errno)); lines before it are kept")
-          eof = true
-          return false
-        }
-        if n == 0 {
-          inEOF = true
-        } else {
+        guard let n = readCompressed() else { return false }
+        if n > 0 {
           strm.next_in = inBuf
           strm.avail_in = UInt32(n)
         }
