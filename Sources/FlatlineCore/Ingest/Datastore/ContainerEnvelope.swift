@@ -56,40 +56,12 @@ public enum ContainerEnvelope: String, Sendable, Equatable {
 
   static func unwrapDocker(_ line: Bytes, into out: inout [UInt8], partial: inout Bool) -> Bool {
     guard let at = line.find("\"log\":\"") else { return false }
-    var i = at + 7
     let start = out.count
-    while i < line.count {
-      let c = line[i]
-      if c == 34 { break }  // closing quote
-      if c != 92 {
-        out.append(c)
-        i += 1
-        continue
-      }
-      guard i + 1 < line.count else { return false }
-      let e = line[i + 1]
-      i += 2
-      switch e {
-      case 110: out.append(10)  // \n
-      case 116: out.append(9)  // \t
-      case 114: out.append(13)  // \r
-      case 98: out.append(8)
-      case 102: out.append(12)
-      case 117:  // \uXXXX, with surrogate pairs
-        guard let u = hex4(line, i) else { return false }
-        i += 4
-        var scalar = u
-        if u >= 0xD800 && u < 0xDC00, i + 6 <= line.count, line[i] == 92, line[i + 1] == 117,
-          let low = hex4(line, i + 2), low >= 0xDC00 && low < 0xE000
-        {
-          scalar = 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00)
-          i += 6
-        }
-        appendUTF8(scalar, to: &out)
-      default: out.append(e)  // \" \\ \/
-      }
+    var scanner = JSONScanner(line.dropFirst(at + 6))
+    guard scanner.string(appendingTo: &out) else {
+      out.removeSubrange(start...)
+      return false
     }
-    guard i < line.count else { return false }
     if out.count > start, out[out.count - 1] == 10 {
       out.removeLast()
       if out.count > start, out[out.count - 1] == 13 { out.removeLast() }
@@ -98,15 +70,5 @@ public enum ContainerEnvelope: String, Sendable, Equatable {
       partial = true
     }
     return true
-  }
-
-  private static func hex4(_ b: Bytes, _ i: Int) -> UInt32? {
-    guard i + 4 <= b.count, let v = b.slice(i, i + 4).hexNumber else { return nil }
-    return UInt32(v)
-  }
-
-  private static func appendUTF8(_ v: UInt32, to out: inout [UInt8]) {
-    let s = Unicode.Scalar(v) ?? "\u{FFFD}"
-    out.append(contentsOf: Array(String(Character(s)).utf8))
   }
 }

@@ -299,15 +299,27 @@ struct JSONScanner {
   /// Parses a string (at `"`), appending the decoded bytes to `field` of `fields` (nil: only checks it).
   /// Unescaped runs are copied in one piece. Returns false when malformed.
   mutating func string(_ fields: JournalFields?, _ field: JournalField?) -> Bool {
-    guard take(UInt8(ascii: "\"")), let base else { return false }
     let out: JournalFields? = field == nil ? nil : fields
+    return decodeString(
+      { p, n in if let out, let field { _ = out.append(field, p, n) } },
+      { b in if let out, let field { out.append(field, byte: b) } })
+  }
+
+  /// Parses a string (at `"`), appending the decoded bytes to `out` (a container log's `"log"` value). Returns false
+  /// when malformed.
+  mutating func string(appendingTo out: inout [UInt8]) -> Bool {
+    decodeString({ p, n in out.append(contentsOf: UnsafeBufferPointer(start: p, count: n)) }, { out.append($0) })
+  }
+
+  /// The decoding both `string` forms share: unescaped runs go to `run` in one piece, decoded escapes to `byte`.
+  @inline(__always)
+  private mutating func decodeString(_ runOut: (UnsafePointer<UInt8>, Int) -> Void, _ byte: (UInt8) -> Void) -> Bool {
+    guard take(UInt8(ascii: "\"")), let base else { return false }
     var run = position
     @inline(__always) func flush(_ upTo: Int) {
-      if let out, let field, upTo > run { out.append(field, base + run, upTo - run) }
+      if upTo > run { runOut(base + run, upTo - run) }
     }
-    @inline(__always) func emit(_ b: UInt8) {
-      if let out, let field { out.append(field, byte: b) }
-    }
+    @inline(__always) func emit(_ b: UInt8) { byte(b) }
     while position < count {
       let c = base[position]
       if c == UInt8(ascii: "\"") {
