@@ -118,17 +118,9 @@ public struct WtmpDBSource {
       a.element.time != b.element.time ? a.element.time < b.element.time : a.offset < b.offset
     }
     let hostBytes = Array(host.utf8)
-    let ident: StaticString = "wtmp"
     for (_, e) in ordered {
-      let text = Array(e.text.utf8)
-      text.withBytes { msg in
-        hostBytes.withBytes { h in
-          sink.consume(
-            Record(
-              time: e.time, input: input, line: Int(clamping: e.row), host: h,
-              identifier: Bytes(base: ident.utf8Start, count: ident.utf8CodeUnitCount), pid: 0, message: msg))
-        }
-      }
+      WtmpSource.hand(
+        Array(e.text.utf8), time: e.time, line: Int(clamping: e.row), pid: 0, input: input, host: hostBytes, into: &sink)
       registry.addRecords(input)
     }
   }

@@ -82,7 +82,6 @@ public struct WtmpSource {
     var message: [UInt8] = []
     message.reserveCapacity(512)
     let hostBytes = Array(host.utf8)
-    let ident: StaticString = "wtmp"
     let remainder = reader.forEachBlock(size: size) { b in
       defer { index += 1 }
       switch layout.check(b) {
@@ -100,14 +99,7 @@ public struct WtmpSource {
       let kind = Self.describe(b, layout: layout, into: &message)
       let time = layout.seconds(b) * 1_000_000 + layout.microseconds(b)
       let pid: Int32 = kind.isProcess ? layout.pid(b) : 0
-      message.withBytes { msg in
-        hostBytes.withBytes { h in
-          let r = Record(
-            time: time, input: input, line: index + 1, host: h,
-            identifier: Bytes(base: ident.utf8Start, count: ident.utf8CodeUnitCount), pid: pid, message: msg)
-          sink.consume(r)
-        }
-      }
+      Self.hand(message, time: time, line: index + 1, pid: pid, input: input, host: hostBytes, into: &sink)
       registry.addRecords(input)
     }
     if corrupt > 0 {
@@ -134,7 +126,6 @@ public struct WtmpSource {
     var record: [UInt8] = []
     var message: [UInt8] = []
     let hostBytes = Array(host.utf8)
-    let ident: StaticString = "wtmp"
     reader.forEachLine { line, lineNo, _ in
       var l = line
       if l.count > 0, l[l.count - 1] == 13 { l = l.slice(0, l.count - 1) }
@@ -149,14 +140,7 @@ public struct WtmpSource {
         message.removeAll(keepingCapacity: true)
         let kind = Self.describe(b, layout: UtmpDump.layout, into: &message)
         let pid: Int32 = kind.isProcess ? f.pid : 0
-        message.withBytes { msg in
-          hostBytes.withBytes { h in
-            sink.consume(
-              Record(
-                time: f.time, input: input, line: lineNo, host: h,
-                identifier: Bytes(base: ident.utf8Start, count: ident.utf8CodeUnitCount), pid: pid, message: msg))
-          }
-        }
+        Self.hand(message, time: f.time, line: lineNo, pid: pid, input: input, host: hostBytes, into: &sink)
       }
       registry.addRecords(input)
     }
@@ -223,20 +207,27 @@ public struct WtmpSource {
       }
     }
     let hostBytes = Array(host.utf8)
-    let ident: StaticString = "wtmp"
     for k in stride(from: lines.count - 1, through: 0, by: -1) {
       let (l, lineNo) = lines[k]
       let t = zone!.utc(year: years[k], month: l.month, day: l.day, hour: l.hour, minute: l.minute, second: l.second, micro: 0)
-      let message = Array(LastText.message(l).utf8)
-      message.withBytes { msg in
-        hostBytes.withBytes { h in
-          sink.consume(
-            Record(
-              time: t, input: input, line: lineNo, host: h,
-              identifier: Bytes(base: ident.utf8Start, count: ident.utf8CodeUnitCount), pid: 0, message: msg))
-        }
-      }
+      Self.hand(Array(LastText.message(l).utf8), time: t, line: lineNo, pid: 0, input: input, host: hostBytes, into: &sink)
       registry.addRecords(input)
+    }
+  }
+
+  /// Hands one login record on: identifier `wtmp`, the host the file belongs to. Shared by the binary, utmpdump
+  /// and `last` readers here and by `WtmpDBSource`.
+  static func hand<S: RecordSink>(
+    _ message: [UInt8], time: Int64, line: Int, pid: Int32, input: Int32, host: [UInt8], into sink: inout S
+  ) {
+    let ident: StaticString = "wtmp"
+    message.withBytes { msg in
+      host.withBytes { h in
+        sink.consume(
+          Record(
+            time: time, input: input, line: line, host: h,
+            identifier: Bytes(base: ident.utf8Start, count: ident.utf8CodeUnitCount), pid: pid, message: msg))
+      }
     }
   }
 
