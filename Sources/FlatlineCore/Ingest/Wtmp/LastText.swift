@@ -29,7 +29,7 @@ enum LastText {
     var year: Int?
   }
 
-  static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+  static let weekdays: [[UInt8]] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].map { Array($0.utf8) }
 
   /// Parses one line of `last` output; nil for anything else (blank lines, the trailer).
   static func parse(_ b: Bytes) -> Line? {
@@ -41,7 +41,7 @@ enum LastText {
     var t = 8
     var found: (Int, Int, Int, Int, Int, Int, Int?)?  // (position, month, day, hour, minute, second, year)
     while t + 16 <= b.count, found == nil {
-      if b[t] == 32, weekdays.contains(where: { b.slice(t + 1, t + 4).equals(Array($0.utf8)) }), b[t + 4] == 32,
+      if b[t] == 32, weekdays.contains(where: { b.slice(t + 1, t + 4).equals($0) }), b[t + 4] == 32,
         let mo = SyslogParser.monthNumber(b, t + 5), b[t + 8] == 32
       {
         var i = t + 9
@@ -104,8 +104,7 @@ enum LastText {
 
   /// The year of `wtmp begins Www Mmm dd hh:mm:ss yyyy` (also `btmp begins`, `<file> begins`).
   static func trailerYear(_ b: Bytes) -> Int? {
-    guard let k = b.find(" begins "), b.count >= 4, let y = four(b, b.count - 4), y >= 1970 else { return nil }
-    _ = k
+    guard b.contains(" begins "), let y = four(b, b.count - 4), y >= 1970 else { return nil }
     return y
   }
 
@@ -119,14 +118,13 @@ enum LastText {
     }
   }
 
-  private static func two(_ b: Bytes, _ i: Int) -> Int? {
-    guard i + 2 <= b.count, b[i] >= 48, b[i] <= 57, b[i + 1] >= 48, b[i + 1] <= 57 else { return nil }
-    return Int(b[i] - 48) * 10 + Int(b[i + 1] - 48)
-  }
+  private static func two(_ b: Bytes, _ i: Int) -> Int? { number(b, i, 2) }
 
-  private static func four(_ b: Bytes, _ i: Int) -> Int? {
-    guard let a = two(b, i), let c = two(b, i + 2) else { return nil }
-    return a * 100 + c
+  private static func four(_ b: Bytes, _ i: Int) -> Int? { number(b, i, 4) }
+
+  private static func number(_ b: Bytes, _ i: Int, _ n: Int) -> Int? {
+    let v = DatastoreLineParser.digits(b, i, n)
+    return v >= 0 ? v : nil
   }
 }
 

@@ -72,12 +72,7 @@ enum UtmpDump {
 
   private static func number(_ b: Bytes) -> Int? {
     let t = trimmed(b)
-    guard t.count > 0, t.count <= 10 else { return nil }
-    var v = 0
-    for k in 0..<t.count {
-      guard t[k] >= 48, t[k] <= 57 else { return nil }
-      v = v * 10 + Int(t[k] - 48)
-    }
-    return v
+    guard t.count <= 10, let v = parseDecimal(t) else { return nil }
+    return Int(v)
   }
 }
