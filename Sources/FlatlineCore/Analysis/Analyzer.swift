@@ -77,11 +77,29 @@ public enum Analyzer {
     }
     tap.identity.apply(to: &hostMap, registry: registry)
     let map = hostMap
+    let dumps = readKernelDumps(inputs, registry: registry, options: options)
     var out = result(
       engine: engine, registry: registry, options: options, hits: tap.rules.hits, notices: notices,
-      folderHost: { registry.inputs[Int($0)].host }, noticeHost: { map.host(for: $0) })
+      folderHost: { registry.inputs[Int($0)].host }, noticeHost: { map.host(for: $0) }, kernelDumps: dumps)
     out.hostMap = hostMap
     return out
+  }
+
+  /// Reads the kdump and pstore dumps discovery found, once the boots are known, and gives each the host of its
+  /// tree (`--host`, else the host of its folder, `…/var/crash` taking that of `…/var/log`).
+  static func readKernelDumps(
+    _ inputs: [DiscoveredInput], registry: InputRegistry, options: AnalysisOptions
+  ) -> [KernelDump] {
+    var dumps: [KernelDump] = []
+    for case .kernelDump(let path) in inputs {
+      let host = options.host ?? FolderHosts.host(for: path, registry: registry)
+      let index = registry.register(path: path, kind: .kernelDump, host: host)
+      dumps.append(KernelDump.read(path: path, input: index, registry: registry, options: options.ingest))
+      if host == nil, dumps.last?.decisive != nil {
+        registry.warn(index, "no host's logs in this folder tree: give --host to put this crash on a boot")
+      }
+    }
+    return dumps
   }
 
   /// The name of a syslog stream whose lines name no host: `unknown (<folder>)`. Unlike wtmp it does not borrow
@@ -138,8 +156,8 @@ public enum Analyzer {
     case .auditSet(let files):
       let h = host ?? FolderHosts.host(for: files[0], registry: registry) ?? FolderHosts.unknownHost(for: files[0])
       AuditSource(files: files, registry: registry, options: options, host: h).run(into: &sink)
-    case .cloudNotices:
-      break  // read by the correlation stage
+    case .cloudNotices, .kernelDump:
+      break  // read once the boots are known
     }
   }
 
@@ -236,8 +254,9 @@ public enum Analyzer {
   static func result(
     engine: DetectionEngine, registry: InputRegistry, options: AnalysisOptions, hits: [RuleHit] = [],
     notices: [CloudNotice] = [], folderHost: @escaping (Int32) -> String? = { _ in nil },
-    noticeHost: @escaping (CloudNotice) -> String? = { _ in nil }
+    noticeHost: @escaping (CloudNotice) -> String? = { _ in nil }, kernelDumps: [KernelDump] = []
   ) -> AnalysisResult {
+    let dumpZone = kernelDumps.isEmpty ? nil : LocalTimeConverter(identifier: options.ingest.timeZone)
     var built: [(host: HostResult, timelines: [StreamTimeline], merged: [MergedBoot])] = []
     for (timelines, merged) in HostMerger.hosts(from: engine.sequencers, hostlessName: hostlessName(registry)) {
       let lead = timelines[0]
@@ -246,7 +265,13 @@ public enum Analyzer {
         for a in t.aliases + [t.name] where a != lead.name && !aliases.contains(a) && a != t.machineID { aliases.append(a) }
       }
       let machineID = timelines.compactMap(\.machineID).first
-      let boots = VerdictCombiner.results(host: timelines, boots: merged)
+      var boots = VerdictCombiner.results(host: timelines, boots: merged)
+      if !kernelDumps.isEmpty {
+        let banners = merged.map { mb in mb.members.compactMap { timelines[$0.timeline].boots[$0.boot].banner }.first }
+        KernelDumpMatcher.apply(
+          kernelDumps, host: lead.name, aliases: aliases, rows: &boots, banners: banners, zone: dumpZone,
+          registry: registry)
+      }
       built.append((HostResult(name: lead.name, aliases: aliases, machineID: machineID, boots: boots), timelines, merged))
     }
     built.sort { $0.host.name < $1.host.name }

@@ -18,7 +18,8 @@ public enum FolderHosts {
     if let h = mostSeen(candidates.filter { home(of: $0) == dir }) { return h }
     let prefix = dir == "/" ? "/" : dir == "." ? "" : dir + "/"
     if let h = mostSeen(candidates.filter { $0.path.hasPrefix(prefix) }) { return h }
-    // Under /var/lib (wtmpdb's database, Docker's container logs) the same machine's logs are in /var/log.
+    // Under /var/lib (wtmpdb's database, Docker's container logs, pstore) or /var/crash (kdump's dumps) the same
+    // machine's logs are in /var/log.
     if let logs = varLog(beside: dir), let h = mostSeen(candidates.filter { $0.path.hasPrefix(logs) }) { return h }
     while let parent = parentDirectory(dir) {
       dir = parent
@@ -27,10 +28,12 @@ public enum FolderHosts {
     return nil
   }
 
-  /// `…/var/log/` of the tree whose `…/var/lib/` holds `dir`.
+  /// `…/var/log/` of the tree whose `…/var/lib/` or `…/var/crash/` holds `dir`.
   static func varLog(beside dir: String) -> String? {
     let parts = dir.split(separator: "/", omittingEmptySubsequences: false)
-    guard let k = parts.indices.last(where: { $0 + 1 < parts.count && parts[$0] == "var" && parts[$0 + 1] == "lib" })
+    guard let k = parts.indices.last(where: {
+      $0 + 1 < parts.count && parts[$0] == "var" && (parts[$0 + 1] == "lib" || parts[$0 + 1] == "crash")
+    })
     else { return nil }
     return (parts[..<k] + ["var", "log"]).joined(separator: "/") + "/"
   }

@@ -198,6 +198,7 @@ public final class BootSequencer {
     replayed.startEvidence = []
     replayed.crash = nil
     replayed.crashOrdinal = -1
+    replayed.banner = nil
     guard boots.count >= 2 else {
       // The data began just before the banner: the records are the boot that was running when the data begins.
       replayed.startKnown = false

@@ -156,6 +156,8 @@ public final class BootState {
   /// what its stamps say. A boot begun before its data only remembers that it saw a step (`SplitIngest` cannot
   /// join such a chunk exactly).
   public var earlyStepBack: (amount: Int64, time: Int64, location: SourceLocation)?
+  /// The kernel's `Linux version …` line that opened this boot, and its time (matches a kdump's dump to its boot).
+  public var banner: (text: String, time: Int64)?
   var sawStepBack = false
   static let earlyStepWindow: Int64 = 10 * 60 * 1_000_000
   static let earlyStepMinimum: Int64 = 60 * 1_000_000
@@ -208,8 +210,10 @@ public final class BootState {
       startEvidence.append(e)
     }
     switch signal {
-    case .none, .bootBanner:
+    case .none:
       break
+    case .bootBanner:
+      if banner == nil, message.hasPrefix("Linux version ") { banner = (message.string, time) }
     case .syslogDaemonStart:
       lastDaemonStartOrdinal = ordinal
     case .syslogDaemonExit:
@@ -326,6 +330,7 @@ public final class BootState {
     c.onlineJournal = onlineJournal
     c.earlyStepBack = earlyStepBack
     c.sawStepBack = sawStepBack
+    c.banner = banner
     return c
   }
 
@@ -361,6 +366,7 @@ public final class BootState {
       lastMessage = other.lastMessage
     }
     takeMarkers(of: other, base: base)
+    if banner == nil { banner = other.banner }
     if other.strongDirection != .unspecified { strongDirection = other.strongDirection }
     // `other` continues a boot: it had no opener and no NUL-run start evidence of its own (startKnown false).
     startEvidence += other.startEvidence
@@ -402,6 +408,7 @@ public final class BootState {
       lastMessage = other.lastMessage
     }
     takeMarkers(of: other, base: base)
+    if banner == nil { banner = other.banner }
     if other.strongShutdown != nil { strongDirection = other.strongDirection }
   }
 

@@ -25,6 +25,8 @@ public enum DiscoveredInput: Sendable, Equatable {
   case datastoreLog(path: String, component: String, envelope: ContainerEnvelope? = nil)
   /// Cloud-provider or operator notices (JSON or YAML).
   case cloudNotices(path: String)
+  /// A crashed kernel's log saved by kdump or pstore (`KernelDump`): read after the boots are known.
+  case kernelDump(path: String)
 }
 
 /// Finds the inputs under the given paths by name and by sniffing their first bytes. Files that are not read are
@@ -46,7 +48,7 @@ public enum Discovery {
 
   /// What one file looks like.
   enum Sniffed: Equatable {
-    case syslog, journal, journalExport, journalJSON, wtmp, wtmpDB, audit, cloudNotices
+    case syslog, journal, journalExport, journalJSON, wtmp, wtmpDB, audit, cloudNotices, kernelDump
     /// A datastore's native log (`DatastoreSniffer`), bare or in a container runtime's envelope.
     case datastore(String, ContainerEnvelope? = nil)
     case skip(String)
@@ -142,6 +144,9 @@ public enum Discovery {
       return .skip("Docker container log (json-file: {\"log\": …, \"stream\": …, \"time\": …}): "
         + "an application's output, not read")
     }
+    if data.withBytes({ b in KernelDump.looksLikeDump(path: path, name: name, lines: lines.map { b.slice($0.0, $0.1) }) }) {
+      return .kernelDump
+    }
     if looksLikeSyslog(lines, data) { return .syslog }
     if isLoginRecords(name: name, data: data, complete: head.complete) {
       let lower = name.lowercased()
@@ -150,6 +155,7 @@ public enum Discovery {
       return .wtmp
     }
     if let known = knownUnread(path: path, name: name, head: data) { return .ignore(known) }
+    if let dump = KernelDump.memoryImage(path: path, name: name) { return dump }
     if isBinary(data) { return .skip("binary data, not a log format Flatline reads") }
     return .skip("text not recognised as syslog or a journal export")
   }
@@ -234,6 +240,7 @@ public enum Discovery {
       return "kernel ring buffer saved at boot (dmesg): uptime stamps only, no clock time; "
         + "its lines also reach kern.log or the journal"
     case "boot.log": return "console messages of a boot (boot.log): no times"
+    case "kexec-dmesg.log": return "kdump's own log of saving a dump (the crashed kernel's log is vmcore-dmesg.txt)"
     case "lastlog": return "lastlog holds only each user's last login, nothing about boots"
     case "faillog", "tallylog": return "per-user failed-login counters (\(base)): nothing about boots"
     case "alternatives.log": return "package manager log (dpkg alternatives): nothing about boots"
@@ -572,6 +579,8 @@ public enum Discovery {
         auditGroups[key, default: []].append((rn, path))
       case .cloudNotices:
         out.append(.input(.cloudNotices(path: path)))
+      case .kernelDump:
+        out.append(.input(.kernelDump(path: path)))
       case .skip(let reason):
         registry.skip(path: path, reason: reason)
       case .ignore(let reason):

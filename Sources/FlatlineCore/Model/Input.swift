@@ -14,6 +14,8 @@ public enum InputKind: String, Codable, Sendable, CaseIterable {
   /// A cloud agent's own log (`/var/log/cloud-init.log`): no host name and no boots; read for rules and instance ids.
   case agentLog = "agent-log"
   case cloudNotice = "cloud-notice"
+  /// A crashed kernel's log saved by kdump or pstore (`KernelDump`): uptime stamps only, matched to a boot afterwards.
+  case kernelDump = "kernel-dump"
   case skipped
 }
 

@@ -1,0 +1,250 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The kernel log a crashed kernel left behind, saved by kdump (`/var/crash/<ip>-YYYY-MM-DD-HH:MM:SS/vmcore-dmesg.txt`
+/// on RHEL and Fedora, `/var/crash/YYYYMMDDHHMM/dmesg.YYYYMMDDHHMM` from Debian's and Ubuntu's kdump-tools) or
+/// through pstore (`dmesg-efi-…`, `dmesg-ramoops-N`, systemd-pstore's `dmesg.txt`).
+///
+/// A kernel that panics never gets its last lines to disk: the syslog or journal of that boot just stops, and the
+/// boot reads as a power loss. The dump holds what the dying kernel printed, with uptime stamps only (`[ 5459.998901]
+/// Kernel panic - not syncing: …`). `KernelDumpMatcher` finds the boot it belongs to by its banner and by the boot's
+/// start plus the panic's uptime.
+public struct KernelDump: Sendable {
+  public var path: String
+  /// Registry index of the dump's input (evidence points at its lines).
+  public var input: Int32
+  /// The crashed kernel's `Linux version …` line, when the ring buffer still held it.
+  public var banner: String?
+  /// Crash lines (`Kernel panic - not syncing`, `Oops`, `BUG: …`, soft lockups): the first and, when another
+  /// followed, the last. The last decides between `kernel-panic` and `watchdog`, as in a syslog boot.
+  public var crashes: [Line] = []
+  /// The last uptime in the dump (µs): the kernel was alive at least that long.
+  public var lastUptime: Int64 = -1
+  /// When the capture kernel saved the dump, as local civil time from the directory or file name, if it says.
+  public var captured: CivilStamp?
+
+  public struct Line: Sendable {
+    public var line: Int
+    public var uptime: Int64
+    public var text: String
+    public var kind: EvidenceKind
+  }
+
+  public struct CivilStamp: Sendable, Equatable {
+    public var year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
+  }
+
+  /// The crash that decides how the boot ended (the last one), nil when the dump shows none.
+  public var decisive: Line? { crashes.last }
+
+  // MARK: Reading
+
+  /// Reads the dump at `path` (plain or compressed), registered as input `input`. Lines that are not kernel log
+  /// lines (pstore's `Panic#1 Part1` headers, blank lines) are counted as skipped.
+  public static func read(path: String, input: Int32, registry: InputRegistry, options: IngestOptions) -> KernelDump {
+    var dump = KernelDump(path: path, input: input)
+    dump.captured = captureStamp(path: path)
+    guard let reader = LineReader(path: path, input: input, registry: registry, maxLineLength: options.maxLineLength)
+    else { return dump }
+    var records = 0
+    var skipped = 0
+    reader.forEachLine { line, lineNo, _ in
+      guard let (uptime, text) = parseLine(line) else {
+        if StreamState.notBlank(line) { skipped += 1 }
+        return
+      }
+      records += 1
+      dump.lastUptime = max(dump.lastUptime, uptime)
+      let r = Record(input: input, identifier: .empty, message: text, isKernel: true)
+      switch SignalClassifier.classify(r) {
+      case .bootBanner where text.hasPrefix("Linux version "):
+        // A banner starts the kernel's log again: crashes before it were another kernel's.
+        dump.banner = text.string
+        dump.crashes = []
+      case .kernelPanic:
+        dump.note(Line(line: lineNo, uptime: uptime, text: text.string, kind: .kernelPanic))
+      case .watchdog:
+        dump.note(Line(line: lineNo, uptime: uptime, text: text.string, kind: .watchdog))
+      default:
+        break
+      }
+    }
+    registry.addRecords(input, records)
+    if skipped > 0 {
+      registry.addSkipped(input, skipped)
+    }
+    if dump.crashes.isEmpty {
+      registry.warn(input, "no panic, oops or lockup in this kernel log: it says nothing about how a boot ended")
+    }
+    return dump
+  }
+
+  private mutating func note(_ l: Line) {
+    if crashes.count < 2 { crashes.append(l) } else { crashes[1] = l }
+  }
+
+  /// `[ 5459.998901] text`, optionally after a `<N>` priority (pstore, older vmcore-dmesg) and followed by a
+  /// caller id (`[    T1]`, CONFIG_PRINTK_CALLER). Returns the uptime in µs and the text.
+  static func parseLine(_ line: Bytes) -> (Int64, Bytes)? {
+    let n = line.count
+    var i = 0
+    if i < n, line[i] == 60 {  // <N>
+      var j = 1
+      while j < n, j < 5, line[j] >= 48, line[j] <= 57 { j += 1 }
+      guard j > 1, j < n, line[j] == 62 else { return nil }
+      i = j + 1
+    }
+    guard i < n, line[i] == 91 else { return nil }
+    i += 1
+    while i < n, line[i] == 32 { i += 1 }
+    var secs: Int64 = 0
+    var digits = 0
+    while i < n, line[i] >= 48, line[i] <= 57, digits < 10 {
+      secs = secs * 10 + Int64(line[i] - 48)
+      i += 1
+      digits += 1
+    }
+    guard digits > 0, i < n, line[i] == 46 else { return nil }
+    i += 1
+    var frac: Int64 = 0
+    var fracDigits = 0
+    while i < n, line[i] >= 48, line[i] <= 57 {
+      if fracDigits < 6 {
+        frac = frac * 10 + Int64(line[i] - 48)
+        fracDigits += 1
+      }
+      i += 1
+    }
+    guard fracDigits > 0, i < n, line[i] == 93 else { return nil }
+    while fracDigits < 6 {
+      frac *= 10
+      fracDigits += 1
+    }
+    i += 1
+    // Caller id: `[    T1]` or `[  C2]`, glued or after a space.
+    var k = i
+    while k < n, line[k] == 32 { k += 1 }
+    if k < n, line[k] == 91 {
+      var j = k + 1
+      while j < n, line[j] == 32 { j += 1 }
+      if j < n, line[j] == 84 || line[j] == 67 {
+        var e = j + 1
+        while e < n, line[e] >= 48, line[e] <= 57 { e += 1 }
+        if e > j + 1, e < n, line[e] == 93 { i = e + 1 }
+      }
+    }
+    while i < n, line[i] == 32 { i += 1 }
+    return (secs * 1_000_000 + frac, line.slice(i, n))
+  }
+
+  // MARK: Recognising
+
+  /// True when `name` (and its folder) is what kdump or pstore call a saved kernel log, and most of the first lines
+  /// are kernel log lines. A file named `dmesg` (the ring buffer saved at boot, `/var/log/dmesg`) is not a dump.
+  static func looksLikeDump(path: String, name: String, lines: [Bytes]) -> Bool {
+    guard isDumpName(path: path, name: name) else { return false }
+    let content = lines.filter { StreamState.notBlank($0) && !isPstoreHeader($0) }.prefix(20)
+    guard !content.isEmpty else { return false }
+    let kernel = content.filter { parseLine($0) != nil }.count
+    return kernel * 2 > content.count
+  }
+
+  static func isDumpName(path: String, name: String) -> Bool {
+    let lower = name.lowercased()
+    let base = RotationName(lower).base
+    if base == "vmcore-dmesg.txt" || base == "vmcore-dmesg-incomplete.txt" { return true }
+    // Debian/Ubuntu kdump-tools: dmesg.202403121437.
+    if base.hasPrefix("dmesg."), base.count >= 14, base.dropFirst(6).allSatisfy(\.isNumber) { return true }
+    // pstore: dmesg-efi-1234, dmesg-ramoops-0, dmesg-erst-5, dmesg-efi_pstore-…
+    if base.hasPrefix("dmesg-"), base.split(separator: "-").count >= 3 { return true }
+    let folders = path.split(separator: "/").dropLast().map { $0.lowercased() }
+    if base == "dmesg.txt" && (folders.contains("pstore") || folders.contains("crash")) { return true }
+    return false
+  }
+
+  /// kdump's memory image (`vmcore`, Debian's `dump.YYYYMMDDHHMM`): not read. Its kernel log is read from the text
+  /// kdump saved beside it; without one, the warning says how to get it.
+  static func memoryImage(path: String, name: String) -> Discovery.Sniffed? {
+    let lower = name.lowercased()
+    let isImage = lower == "vmcore" || lower == "vmcore.flat" || lower == "vmcore-incomplete"
+      || lower.hasPrefix("dump.") && lower.count >= 17 && lower.dropFirst(5).allSatisfy(\.isNumber)
+    guard isImage else { return nil }
+    let dir = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+    var sibling = false
+    if let d = opendir(dir.isEmpty ? "." : dir) {
+      while let e = readdir(d) {
+        let n = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        if n != name, isDumpName(path: dir + "/" + n, name: n) { sibling = true }
+      }
+      closedir(d)
+    }
+    if sibling { return .ignore("kdump's memory image of the crashed kernel: its kernel log beside it is read") }
+    return .skip("kdump's memory image of the crashed kernel, without its kernel log: run `makedumpfile "
+      + "--dump-dmesg \(name) vmcore-dmesg.txt` beside it and analyse again")
+  }
+
+  static func isPstoreHeader(_ line: Bytes) -> Bool {
+    line.hasPrefix("Panic#") || line.hasPrefix("Oops#") || line.hasPrefix("Emergency#") || line.hasPrefix("Shutdown#")
+      || line.hasPrefix("Unknown#") || line.hasPrefix("Halt#") || line.hasPrefix("Restart#")
+      || line.hasPrefix("Poweroff#")
+  }
+
+  // MARK: Capture time
+
+  /// The capture time kdump put in the dump's folder or file name: `…-YYYY-MM-DD-HH:MM:SS` (RHEL, Fedora),
+  /// `YYYY-MM-DD-HH:MM` (SUSE), `YYYYMMDDHHMM` (Debian, Ubuntu). Local time of the machine that crashed.
+  static func captureStamp(path: String) -> CivilStamp? {
+    let parts = path.split(separator: "/").map(String.init)
+    var names: [String] = []
+    if parts.count >= 2 { names.append(parts[parts.count - 2]) }
+    if let file = parts.last, let dot = file.firstIndex(of: ".") { names.append(String(file[file.index(after: dot)...])) }
+    for n in names {
+      if let s = dashedStamp(n) ?? compactStamp(n) { return s }
+    }
+    return nil
+  }
+
+  private static func number(_ c: [UInt8], _ from: Int, _ count: Int) -> Int? {
+    guard from >= 0, from + count <= c.count else { return nil }
+    var v = 0
+    for k in from..<(from + count) {
+      guard c[k] >= 48, c[k] <= 57 else { return nil }
+      v = v * 10 + Int(c[k] - 48)
+    }
+    return v
+  }
+
+  /// `YYYY-MM-DD-HH:MM:SS` or `YYYY-MM-DD-HH:MM` at the end of `name`.
+  static func dashedStamp(_ name: String) -> CivilStamp? {
+    let c = Array(name.utf8)
+    for (len, hasSeconds) in [(19, true), (16, false)] {
+      let s = c.count - len
+      guard s >= 0, s == 0 || c[s - 1] == 45 else { continue }
+      guard c[s + 4] == 45, c[s + 7] == 45, c[s + 10] == 45, c[s + 13] == 58, !hasSeconds || c[s + 16] == 58,
+        let y = number(c, s, 4), let mo = number(c, s + 5, 2), let d = number(c, s + 8, 2),
+        let h = number(c, s + 11, 2), let mi = number(c, s + 14, 2)
+      else { continue }
+      let sec = hasSeconds ? number(c, s + 17, 2) : 0
+      guard let sec else { continue }
+      return valid(CivilStamp(year: y, month: mo, day: d, hour: h, minute: mi, second: sec))
+    }
+    return nil
+  }
+
+  /// `YYYYMMDDHHMM` as the whole of `name`.
+  static func compactStamp(_ name: String) -> CivilStamp? {
+    let c = Array(name.utf8)
+    guard c.count == 12, let y = number(c, 0, 4), let mo = number(c, 4, 2), let d = number(c, 6, 2),
+      let h = number(c, 8, 2), let mi = number(c, 10, 2)
+    else { return nil }
+    return valid(CivilStamp(year: y, month: mo, day: d, hour: h, minute: mi, second: 0))
+  }
+
+  private static func valid(_ s: CivilStamp) -> CivilStamp? {
+    guard s.year >= 1990, s.year < 2200, (1...12).contains(s.month), (1...31).contains(s.day), s.hour < 24,
+      s.minute < 60, s.second < 61
+    else { return nil }
+    return s
+  }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import Testing
+
+@testable import FlatlineCore
+
+/// A RHEL host whose kernel panicked and kdump saved the dying kernel's log: the syslog just stops.
+enum KernelDumpFixture {
+  static let banner = "Linux version 5.14.0-362.8.1.el9_3.x86_64 (mockbuild@x86-vm-07.build.eng.bos.redhat.com) "
+    + "(gcc (GCC) 11.4.1 20230605 (Red Hat 11.4.1-2), GNU ld version 2.35.2-42.el9) #1 SMP PREEMPT_DYNAMIC Tue Oct 10 14:29:28 EDT 2023"
+  static let rs = #"[origin software="rsyslogd" swVersion="8.2102.0" x-pid="812" x-info="https://www.rsyslog.com"]"#
+
+  static func stamp(_ seconds: Int) -> String {
+    // 2025-03-01 00:00:00 UTC + seconds, as `Mar  1 hh:mm:ss`.
+    let h = seconds / 3600, m = seconds / 60 % 60, s = seconds % 60
+    return String(format: "Mar  1 %02d:%02d:%02d", h, m, s)
+  }
+
+  /// Boots at 06:00:00 (panics at uptime 5460 s, 07:31:00, after its last line at 07:30:10; or shuts down cleanly
+  /// when `clean`) and 07:32:40.
+  static func messages(clean: Bool = false, secondBanner: String = banner) -> String {
+    var lines: [String] = []
+    func boot(_ t: Int, _ b: String) {
+      lines.append("\(stamp(t)) db1 kernel: \(b)")
+      lines.append("\(stamp(t)) db1 kernel: Command line: BOOT_IMAGE=(hd0,gpt2)/vmlinuz root=/dev/mapper/rhel-root ro crashkernel=1G-4G:192M")
+      lines.append("\(stamp(t + 6)) db1 rsyslogd: \(rs) start")
+    }
+    boot(6 * 3600, banner)
+    var t = 6 * 3600 + 10
+    for _ in 0..<90 {
+      t += 60
+      lines.append("\(stamp(t)) db1 crond[2211]: (root) CMD (run-parts /etc/cron.hourly)")
+    }
+    if clean {
+      lines.append("\(stamp(t)) db1 systemd[1]: Stopping System Logging Service...")
+      lines.append("\(stamp(t)) db1 rsyslogd: \(rs) exiting on signal 15.")
+    }
+    boot(7 * 3600 + 32 * 60 + 40, secondBanner)
+    t = 7 * 3600 + 32 * 60 + 50
+    for _ in 0..<5 {
+      t += 60
+      lines.append("\(stamp(t)) db1 crond[2210]: (root) CMD (run-parts /etc/cron.hourly)")
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  static func dump(banner: String? = banner, panicUptime: String = "5459.998901") -> String {
+    var lines: [String] = []
+    if let banner { lines.append("[    0.000000] \(banner)") }
+    lines += [
+      "[    0.000000] Command line: BOOT_IMAGE=(hd0,gpt2)/vmlinuz root=/dev/mapper/rhel-root ro crashkernel=1G-4G:192M",
+      "[    1.234567] EXT4-fs (dm-0): mounted filesystem with ordered data mode. Opts: (null)",
+      "[ 5459.998877] sysrq: Trigger a crash",
+      "[ \(panicUptime)] Kernel panic - not syncing: sysrq triggered crash",
+      "[ \(panicUptime)] CPU: 1 PID: 4242 Comm: bash Kdump: loaded Not tainted 5.14.0-362.8.1.el9_3.x86_64 #1",
+      "[ \(panicUptime)] Call Trace:",
+    ]
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// A copied root: `var/log/messages`, and `var/crash/<dir>/vmcore-dmesg.txt` beside kdump's own log and image.
+  static func tree(
+    messages: String = messages(), dump: String = dump(), crashDir: String = "127.0.0.1-2025-03-01-07:31:02"
+  ) -> (root: String, dump: String) {
+    let root = SyslogTestFiles.tempDir()
+    try? FileManager.default.createDirectory(atPath: root + "/var/log", withIntermediateDirectories: true)
+    try? FileManager.default.createDirectory(atPath: root + "/var/crash/" + crashDir, withIntermediateDirectories: true)
+    SyslogTestFiles.write(root + "/var/log/messages", messages)
+    let path = root + "/var/crash/\(crashDir)/vmcore-dmesg.txt"
+    SyslogTestFiles.write(path, dump)
+    SyslogTestFiles.write(root + "/var/crash/\(crashDir)/kexec-dmesg.log", "kdump: saving vmcore-dmesg.txt complete\n")
+    SyslogTestFiles.write(root + "/var/crash/\(crashDir)/vmcore", [0x7F, 0x45, 0x4C, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+    return (root, path)
+  }
+}
+
+@Suite struct KernelDumpTests {
+  static func analyze(_ paths: [String], zone: String = "UTC", host: String? = nil) -> AnalysisResult {
+    Analyzer.run(AnalysisOptions(paths: paths, ingest: IngestOptions(year: 2025, timeZone: zone), host: host))
+  }
+
+  @Test func dmesgLinesParse() {
+    func parse(_ s: String) -> (Int64, String)? {
+      Array(s.utf8).withBytes { b in KernelDump.parseLine(b).map { ($0.0, $0.1.string) } }
+    }
+    #expect(parse("[ 5459.998901] Kernel panic - not syncing: x")! == (5_459_998_901, "Kernel panic - not syncing: x"))
+    #expect(parse("<0>[    0.000000] Linux version 6.1")! == (0, "Linux version 6.1"))
+    #expect(parse("[   12.5] short fraction")! == (12_500_000, "short fraction"))
+    #expect(parse("[  301.123456][    T1] caller id")! == (301_123_456, "caller id"))
+    #expect(parse("[  301.123456] [  C2] caller id after a space")! == (301_123_456, "caller id after a space"))
+    #expect(parse("Panic#1 Part1") == nil)
+    #expect(parse("Mar  1 07:30:10 db1 kernel: [ 5.1] x") == nil)
+    #expect(parse("[abc] x") == nil)
+    #expect(parse("[ 12] no fraction") == nil)
+  }
+
+  @Test func captureTimesFromKdumpNames() {
+    typealias C = KernelDump.CivilStamp
+    #expect(KernelDump.captureStamp(path: "/x/var/crash/127.0.0.1-2025-03-01-07:31:02/vmcore-dmesg.txt")
+      == C(year: 2025, month: 3, day: 1, hour: 7, minute: 31, second: 2))
+    #expect(KernelDump.captureStamp(path: "/x/var/crash/2025-03-01-07:31/vmcore-dmesg.txt")
+      == C(year: 2025, month: 3, day: 1, hour: 7, minute: 31, second: 0))
+    #expect(KernelDump.captureStamp(path: "/x/var/crash/202503010731/dmesg.202503010731")
+      == C(year: 2025, month: 3, day: 1, hour: 7, minute: 31, second: 0))
+    #expect(KernelDump.captureStamp(path: "/x/pstore/dmesg-efi-171234") == nil)
+    #expect(KernelDump.captureStamp(path: "/x/var/crash/127.0.0.1-2025-13-01-07:31:02/vmcore-dmesg.txt") == nil)
+  }
+
+  @Test func dumpNamesAndTheBootTimeDmesg() {
+    #expect(KernelDump.isDumpName(path: "/c/vmcore-dmesg.txt", name: "vmcore-dmesg.txt"))
+    #expect(KernelDump.isDumpName(path: "/c/dmesg.202503010731", name: "dmesg.202503010731"))
+    #expect(KernelDump.isDumpName(path: "/sys/fs/pstore/dmesg-ramoops-0", name: "dmesg-ramoops-0"))
+    #expect(KernelDump.isDumpName(path: "/var/lib/systemd/pstore/1711/dmesg.txt", name: "dmesg.txt"))
+    // The ring buffer saved at boot and its rotations are not dumps.
+    for n in ["dmesg", "dmesg.0", "dmesg.1.gz", "dmesg.txt"] { #expect(!KernelDump.isDumpName(path: "/var/log/" + n, name: n)) }
+  }
+
+  /// Without the dump the boot reads as a power loss; with it, as the kernel panic it was, with the dump's line.
+  @Test func kdumpTurnsAPowerLossIntoTheKernelPanic() throws {
+    let (root, dumpPath) = KernelDumpFixture.tree()
+    let r = Self.analyze([root])
+    let boots = try #require(r.hosts.first?.boots)
+    #expect(boots.map(\.ending) == [.kernelPanic, .running])
+    #expect(boots[0].confidence == 0.95)
+    let panic = try #require(boots[0].evidence.first { $0.kind == .kernelPanic })
+    #expect(r.inputs[Int(panic.location.input)].path == dumpPath)
+    #expect(panic.location.line == 5)
+    #expect(panic.message == "Kernel panic - not syncing: sysrq triggered crash")
+    // 06:00:00 + 5459.998901 s.
+    #expect(panic.time == CivilTime.parseISO(Array("2025-03-01T07:30:59.998901Z".utf8).withBytes { $0 })!.time)
+    #expect(r.incidents.first?.cause == .kernelPanic)
+    let input = try #require(r.inputs.first { $0.path == dumpPath })
+    #expect(input.kind == .kernelDump)
+    #expect(input.host == "db1")
+    #expect(input.warnings.isEmpty)
+    // kdump's own log and its memory image are listed, not warned about.
+    #expect(r.inputs.filter { $0.kind == .skipped }.allSatisfy { $0.warnings.isEmpty })
+    #expect(r.inputs.filter { $0.kind == .skipped }.count == 2)
+
+    // The same logs without the dump: a power loss.
+    try FileManager.default.removeItem(atPath: dumpPath)
+    #expect(Self.analyze([root]).hosts.first?.boots.map(\.ending) == [.powerLoss, .running])
+  }
+
+  /// The capture time decides when the banner is gone from the ring buffer; read in the analysis zone.
+  @Test func withoutBannerTheCaptureTimeDecides() throws {
+    let (root, _) = KernelDumpFixture.tree(dump: KernelDumpFixture.dump(banner: nil))
+    #expect(Self.analyze([root]).hosts.first?.boots.map(\.ending) == [.kernelPanic, .running])
+    // The folder says 07:31:02 local: in UTC+2 that is 05:31:02 UTC, before the boot's last record — and the
+    // uptime still places the panic at 07:30:59, between the boots.
+    let shifted = Self.analyze([root], zone: "Etc/GMT-2")
+    #expect(shifted.hosts.first?.boots.first?.ending == .kernelPanic)
+  }
+
+  /// Another kernel's dump, or one whose time fits no boot, changes nothing and says so.
+  @Test func aDumpThatFitsNoBootIsPutOnNone() throws {
+    let other = KernelDumpFixture.banner.replacingOccurrences(of: "5.14.0-362.8.1", with: "5.14.0-284.11.1")
+    let (root, dumpPath) = KernelDumpFixture.tree(dump: KernelDumpFixture.dump(banner: other))
+    let r = Self.analyze([root])
+    #expect(r.hosts.first?.boots.map(\.ending) == [.powerLoss, .running])
+    let input = try #require(r.inputs.first { $0.path == dumpPath })
+    #expect(input.warnings.contains { $0.contains("fits no boot of db1") })
+
+    // Same kernel, but an uptime that puts the panic inside the second boot, and a capture time an hour on.
+    let (root2, dump2) = KernelDumpFixture.tree(
+      dump: KernelDumpFixture.dump(panicUptime: "9000.000000"), crashDir: "127.0.0.1-2025-03-01-09:00:00")
+    let r2 = Self.analyze([root2])
+    #expect(r2.hosts.first?.boots.map(\.ending) == [.powerLoss, .running])
+    #expect(r2.inputs.first { $0.path == dump2 }?.warnings.contains { $0.contains("fits 2 boots") || $0.contains("fits no boot") } == true)
+  }
+
+  /// A boot that ended with a clean shutdown sequence keeps it; the dump is named in a warning.
+  @Test func aCleanEndingIsNotOverruled() throws {
+    let (root, dumpPath) = KernelDumpFixture.tree(messages: KernelDumpFixture.messages(clean: true))
+    let r = Self.analyze([root])
+    #expect(r.hosts.first?.boots.map(\.ending) == [.reboot, .running])
+    #expect(r.inputs.first { $0.path == dumpPath }?.warnings.contains { $0.contains("keeps its verdict") } == true)
+  }
+
+  /// A pstore record (priority prefixes, a `Panic#1 Part1` header) is read the same way.
+  @Test func pstoreRecord() throws {
+    let root = SyslogTestFiles.tempDir()
+    try FileManager.default.createDirectory(atPath: root + "/var/log", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: root + "/var/lib/systemd/pstore/1740814262", withIntermediateDirectories: true)
+    SyslogTestFiles.write(root + "/var/log/messages", KernelDumpFixture.messages())
+    let body = KernelDumpFixture.dump().split(separator: "\n").map { "<0>" + $0 }.joined(separator: "\n")
+    let path = root + "/var/lib/systemd/pstore/1740814262/dmesg-efi-174081426201001"
+    SyslogTestFiles.write(path, "Panic#1 Part1\n" + body + "\n")
+    let r = Self.analyze([root])
+    #expect(r.hosts.first?.boots.map(\.ending) == [.kernelPanic, .running])
+    #expect(r.inputs.first { $0.path == path }?.skipped == 1)
+  }
+}
