@@ -25,6 +25,7 @@ import Testing
     "rotation-and-restart-traps": ["--year", "2024"],
     "debian-var-log": ["--year", "2024"],
     "rhel-audit-docker-postgres": ["--year", "2025"],
+    "rhel-kdump-panic": ["--year", "2025"],
   ]
 
   /// Modification times the files had on the machine (git does not keep them). Without them the year still comes
