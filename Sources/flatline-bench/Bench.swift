@@ -343,8 +343,12 @@ final class Bench {
     return Sample(seconds: secs, rssKiB: rss, stdout: out, status: code)
   }
 
+  /// The tool's path: the first directory of `PATH` that has it (rg often lives in `~/.cargo/bin` or a Python
+  /// environment), else the system directories.
   func which(_ name: String) -> String? {
-    for d in ["/usr/bin", "/usr/local/bin", "/bin"] where FileManager.default.isExecutableFile(atPath: "\(d)/\(name)") {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+    let dirs = path.split(separator: ":").map(String.init).filter { !$0.isEmpty } + ["/usr/bin", "/usr/local/bin", "/bin"]
+    for d in dirs where FileManager.default.isExecutableFile(atPath: "\(d)/\(name)") {
       return "\(d)/\(name)"
     }
     return nil
