@@ -189,4 +189,42 @@ enum KernelDumpFixture {
     #expect(r.hosts.first?.boots.map(\.ending) == [.kernelPanic, .running])
     #expect(r.inputs.first { $0.path == path }?.skipped == 1)
   }
+
+  /// A journal-only host (no syslog: Fedora, Debian 12): the banner comes from the journal's kernel entries. As a
+  /// binary journal and as an export stream, whose input names no host (its entries do): a dump in such a folder
+  /// belongs to the only host there is.
+  @Test(.enabled(if: JournalFixture.isAvailable, "needs systemd-journal-remote"), arguments: [true, false])
+  func journalBootAndDump(binary: Bool) throws {
+    let dir = try JournalFixture.temporaryDirectory()
+    let s: Int64 = 1_000_000
+    let t0 = JournalTestEntry.t0
+    let banner = "Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org) (gcc-12 (Debian 12.2.0-14) 12.2.0) #1 SMP"
+    func kernel(_ boot: String, _ time: Int64, _ mono: Int64, _ m: String) -> JournalTestEntry {
+      JournalTestEntry.entry(boot, JournalTestEntry.machineA, host: "gamma", time: time, mono: mono, message: m,
+        ident: "kernel", comm: "kernel", transport: "kernel")
+    }
+    func app(_ boot: String, _ time: Int64, _ mono: Int64, _ m: String) -> JournalTestEntry {
+      JournalTestEntry.entry(boot, JournalTestEntry.machineA, host: "gamma", time: time, mono: mono, message: m)
+    }
+    let b1 = JournalTestEntry.bootA1, b2 = JournalTestEntry.bootA2
+    var entries = [kernel(b1, t0, 0, banner)]
+    for k in 1...29 { entries.append(app(b1, t0 + Int64(k) * 60 * s, Int64(k) * 60 * s, "tick \(k)")) }
+    entries.append(kernel(b2, t0 + 1900 * s, 0, banner))
+    entries.append(app(b2, t0 + 1960 * s, 60 * s, "tick after"))
+    if binary {
+      _ = try JournalFixture.build(exportBytes: JournalTestEntry.export(entries), in: dir, name: "system.journal")
+    } else {
+      SyslogTestFiles.write(dir.path + "/journal.export", JournalTestEntry.export(entries))
+    }
+    // Panic at uptime 1800 s: after the last entry (1740 s), before the next boot (1900 s).
+    let dump = KernelDumpFixture.dump(banner: banner, panicUptime: "1800.000000")
+    let dumpPath = dir.path + "/vmcore-dmesg.txt"
+    SyslogTestFiles.write(dumpPath, dump)
+    let r = Self.analyze([dir.path])
+    let boots = try #require(r.hosts.first?.boots)
+    #expect(boots.map(\.ending) == [.kernelPanic, .running])
+    #expect(boots[0].evidence.contains { $0.kind == .kernelPanic && $0.time == t0 + 1800 * s })
+    #expect(r.inputs.first { $0.path == dumpPath }?.host == "gamma")
+  }
 }
+

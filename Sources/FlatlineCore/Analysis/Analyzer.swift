@@ -95,9 +95,6 @@ public enum Analyzer {
       let host = options.host ?? FolderHosts.host(for: path, registry: registry)
       let index = registry.register(path: path, kind: .kernelDump, host: host)
       dumps.append(KernelDump.read(path: path, input: index, registry: registry, options: options.ingest))
-      if host == nil, dumps.last?.decisive != nil {
-        registry.warn(index, "no host's logs in this folder tree: give --host to put this crash on a boot")
-      }
     }
     return dumps
   }
@@ -258,7 +255,17 @@ public enum Analyzer {
   ) -> AnalysisResult {
     let dumpZone = kernelDumps.isEmpty ? nil : LocalTimeConverter(identifier: options.ingest.timeZone)
     var built: [(host: HostResult, timelines: [StreamTimeline], merged: [MergedBoot])] = []
-    for (timelines, merged) in HostMerger.hosts(from: engine.sequencers, hostlessName: hostlessName(registry)) {
+    let merging = HostMerger.hosts(from: engine.sequencers, hostlessName: hostlessName(registry))
+    // A dump whose tree names no host (journals carry their host in their entries, not in the input list) belongs
+    // to the only host there is; among several, `--host` has to say.
+    for d in kernelDumps where registry[d.input].host == nil && d.decisive != nil {
+      if merging.count == 1 {
+        registry.setHost(d.input, merging[0].0[0].name)
+      } else {
+        registry.warn(d.input, "no host's logs in this folder tree: give --host to put this crash on a boot")
+      }
+    }
+    for (timelines, merged) in merging {
       let lead = timelines[0]
       var aliases: [String] = []
       for t in timelines {
