@@ -359,6 +359,36 @@ import Testing
     #expect(hosts == ["tailhost"], "\(hosts)")
   }
 
+  /// A log named by its day (a central log server's `hosts/web1/2024-06-02.log`, syslog-ng's `$YEAR-$MONTH-$DAY`): when the
+  /// next day's file appears the daemon moves to it, reads it from its first line, and still reads what is written
+  /// late to the old one — each line once, in the same stream (a clean reboot across midnight stays clean).
+  @Test func movesToTheNextDaysFile() throws {
+    let dir = try CLI.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let logs = dir.appendingPathComponent("web1")
+    try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+    let t0: Int64 = 1_717_286_000  // 2024-06-01 23:53:20 UTC
+    let day1 = logs.appendingPathComponent("2024-06-01.log")
+    try Self.append(day1, Self.bootLines(t0))
+    let d = try Daemon([logs.path], dir: dir)
+    #expect(Self.wait { Self.count(d.output, type: "boot-started") == 1 })
+    try Self.append(day1, [Self.activity(t0 + 100, "late evening")] + Self.rebootLines(t0 + 390))
+    let day2 = logs.appendingPathComponent("2024-06-02.log")
+    try Self.append(day2, Self.bootLines(t0 + 420) + [Self.activity(t0 + 500, "after midnight")])
+    #expect(Self.wait { Self.count(d.output, type: "boot-started") == 2 })
+    // A writer that had not reopened yet.
+    try Self.append(day1, [Self.activity(t0 + 395, "written late to yesterday's file")])
+    try Self.append(day2, [Self.activity(t0 + 600, "later")])
+    #expect(Self.wait { Self.count(d.output, type: "heartbeat") >= 2 })
+    d.terminate()
+    let events = Self.logEvents(d.output)
+    Self.assertNoDuplicates(events)
+    let endings = events.filter { ($0["type"] as? String) == "boot-ended" }.compactMap { $0["ending"] as? String }
+    #expect(endings == ["reboot"])
+    let starts = events.filter { ($0["type"] as? String) == "boot-started" }.compactMap { $0["time"] as? String }
+    #expect(starts == [t0, t0 + 420].map(Self.stamp(_:)))
+  }
+
   @Test func fileThatAppearsLaterAndSighupReopensOutput() throws {
     let dir = try CLI.tempDir()
     defer { try? FileManager.default.removeItem(at: dir) }

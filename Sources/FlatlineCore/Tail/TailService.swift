@@ -344,6 +344,7 @@ public final class TailService {
   func pollSources() {
     let now = Self.now()
     for f in files {
+      for e in f.moveToNextDay(into: box, now: now) { emitSourceError(source: f.path, message: e) }
       for e in f.poll(into: box, now: now) { emitSourceError(source: f.path, message: e) }
     }
     for (j, _) in journals {

@@ -23,10 +23,14 @@ public final class SinkBox: RecordSink {
 /// - copytruncate: when the file shrinks below the read offset, the unread rest is taken from the copy
 ///   (`name.1`) at the same offset, then the new content from 0.
 /// - Every inode read is registered as an input of its own (same stream), so evidence names the lines as read.
+/// - A file named by its day (`2025-03-01.log`, `web1-2025-03-01.log` on a central log server) is left for the next
+///   day's file of its set when one appears (`moveToNextDay`): the old one is drained and kept for late writes, as
+///   after a rename, and the new one read from its beginning, in the same stream.
 ///
 /// Memory: one 1 MiB read buffer; the year tracker and last-record state of `StreamState`.
 final class FileFollower {
-  let path: String
+  /// The file followed: fixed, but for a file named by its day, which moves to the next day's (`moveToNextDay`).
+  private(set) var path: String
   let registry: InputRegistry
   let options: IngestOptions
   let stream: Int
@@ -69,6 +73,42 @@ final class FileFollower {
   /// The position to checkpoint (nil while the file does not exist).
   var position: TailCheckpoint.FilePosition? {
     fd >= 0 ? TailCheckpoint.FilePosition(path: path, device: device, inode: inode, offset: offset) : nil
+  }
+
+  private var nextDayCheckedAt: Int64 = .min / 2
+  private var isDaily: Bool { RotationName(baseName).kind == .daily }
+
+  /// The newest file of this file's set when this one is named by its day and a later day's file has appeared
+  /// beside it; nil otherwise.
+  func nextDay() -> String? {
+    let current = RotationName(baseName)
+    guard current.kind == .daily, let dir = opendir(directory) else { return nil }
+    defer { closedir(dir) }
+    var best: (date: Int, name: String)?
+    while let e = readdir(dir) {
+      let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
+        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+      }
+      let r = RotationName(name)
+      guard r.kind == .daily, r.base == current.base, r.number > current.number, !name.hasSuffix(".gz"),
+        !name.hasSuffix(".xz"), !name.hasSuffix(".bz2")
+      else { continue }
+      if best.map({ $0.date < r.number }) ?? true { best = (r.number, name) }
+    }
+    guard let b = best else { return nil }
+    return (directory == "/" ? "/" : directory + "/") + b.name
+  }
+
+  /// Moves to the next day's file of the set when it has appeared (see the type's description). Returns problems
+  /// to report, as `poll` does.
+  /// Looks at the directory at most once a second (polls come with every write to a followed file).
+  func moveToNextDay(into box: SinkBox, now: Int64) -> [String] {
+    guard isDaily, now - nextDayCheckedAt >= 1_000_000 else { return [] }
+    nextDayCheckedAt = now
+    guard let next = nextDay() else { return [] }
+    path = next
+    // `poll` sees a new inode at `path`: it drains the old one, keeps it for late writes, and reads the new one.
+    return poll(into: box, now: now)
   }
 
   /// Older members of the rotation set, oldest first.
