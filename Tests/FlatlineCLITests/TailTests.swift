@@ -389,6 +389,32 @@ import Testing
     #expect(starts == [t0, t0 + 420].map(Self.stamp(_:)))
   }
 
+  /// After a kdump reboot the daemon starts with the dump already saved: the boot that panicked is reported as a
+  /// kernel panic, not as the power loss its syslog alone shows.
+  @Test func kernelDumpFoundAtStartDecidesTheEnding() throws {
+    let dir = try CLI.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let logs = dir.appendingPathComponent("log")
+    let crash = logs.appendingPathComponent("crash/127.0.0.1-2024-06-02-10:00:00")
+    try FileManager.default.createDirectory(at: crash, withIntermediateDirectories: true)
+    let t0: Int64 = 1_717_300_000
+    try Self.append(logs.appendingPathComponent("syslog"),
+      Self.bootLines(t0) + [Self.activity(t0 + 100, "a")] + Self.bootLines(t0 + 600))
+    let banner = "Linux version 5.15.0-102-generic (buildd@lcy02-amd64-106) (gcc (Ubuntu 11.4.0-1ubuntu1~22.04) 11.4.0, "
+      + "GNU ld (GNU Binutils for Ubuntu) 2.38) #112-Ubuntu SMP"
+    try Self.append(crash.appendingPathComponent("vmcore-dmesg.txt"), [
+      "[    0.000000] \(banner)", "[  499.900000] BUG: kernel NULL pointer dereference, address: 0000000000000008",
+      "[  500.000000] Kernel panic - not syncing: Fatal exception",
+    ])
+    let d = try Daemon([logs.path], dir: dir)
+    #expect(Self.wait { Self.count(d.output, type: "boot-started") == 2 })
+    #expect(Self.wait { Self.count(d.output, type: "heartbeat") >= 1 })
+    d.terminate()
+    let endings = Self.logEvents(d.output).filter { ($0["type"] as? String) == "boot-ended" }
+      .compactMap { $0["ending"] as? String }
+    #expect(endings == ["kernel-panic"])
+  }
+
   @Test func fileThatAppearsLaterAndSighupReopensOutput() throws {
     let dir = try CLI.tempDir()
     defer { try? FileManager.default.removeItem(at: dir) }

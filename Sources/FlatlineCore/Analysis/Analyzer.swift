@@ -262,7 +262,8 @@ public enum Analyzer {
       if merging.count == 1 {
         registry.setHost(d.input, merging[0].0[0].name)
       } else {
-        registry.warn(d.input, "no host's logs in this folder tree: give --host to put this crash on a boot")
+        KernelDumpMatcher.warnOnce(
+          registry, d.input, "no host's logs in this folder tree: give --host to put this crash on a boot")
       }
     }
     for (timelines, merged) in merging {

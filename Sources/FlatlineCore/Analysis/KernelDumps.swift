@@ -60,12 +60,12 @@ enum KernelDumpMatcher {
         let what = candidates.isEmpty
           ? "fits no boot of \(name)"
           : "fits \(candidates.count) boots of \(name) (\(candidates.map { rows[$0.index].id }.joined(separator: ", ")))"
-        registry.warn(dump.input, "kernel crash at uptime \(uptimeText(crash.uptime)) \(what): put on none")
+        warnOnce(registry, dump.input, "kernel crash at uptime \(uptimeText(crash.uptime)) \(what): put on none")
         continue
       }
       let j = candidates[0].index
       if rows[j].ending.clean == true {
-        registry.warn(dump.input, "kernel crash at uptime \(uptimeText(crash.uptime)) matches boot \(rows[j].id), "
+        warnOnce(registry, dump.input, "kernel crash at uptime \(uptimeText(crash.uptime)) matches boot \(rows[j].id), "
           + "which ended with a clean shutdown sequence: the boot keeps its verdict")
         continue
       }
@@ -94,6 +94,11 @@ enum KernelDumpMatcher {
         return ta != tb ? ta < tb : a.offset < b.offset
       }.map(\.element)
     }
+  }
+
+  /// Tail mode combines the verdicts again after every batch: each warning is given once.
+  static func warnOnce(_ registry: InputRegistry, _ input: Int32, _ message: String) {
+    if !registry[input].warnings.contains(message) { registry.warn(input, message) }
   }
 
   /// The same kernel build: equal banners, or one cut short (a long line truncated by a syslog daemon) and the

@@ -44,6 +44,8 @@ public struct TailOptions: Sendable {
 
   /// Syslog files followed when no path is given (those that exist or appear later).
   public static let defaultSyslogFiles = ["/var/log/syslog", "/var/log/messages"]
+  /// Where kdump and systemd-pstore leave a crashed kernel's log (read when no paths are given).
+  public static let defaultDumpDirectories = ["/var/crash", "/var/lib/systemd/pstore"]
 }
 
 /// The streaming daemon behind `flatline tail` (docs/tail.md).
@@ -71,6 +73,8 @@ public final class TailService {
   var files: [FileFollower] = []
   var journals: [(follower: JournalFollower, fd: Int32)] = []
   var notices: [CloudNotice] = []
+  /// Kernel dumps (kdump, pstore) found at start: a boot that ended in a panic is reported as one.
+  var kernelDumps: [KernelDump] = []
   var output: EventOutput
   var counters = TailMetrics.Counters()
   var stateInput: Int32 = 0
@@ -198,9 +202,11 @@ public final class TailService {
 
     var filePaths: [String] = []
     var journalDirs: [String?] = []
+    var dumpPaths: [String] = []
     if options.paths.isEmpty {
       journalDirs.append(nil)
       filePaths = TailOptions.defaultSyslogFiles
+      for d in TailOptions.defaultDumpDirectories { dumpPaths += Self.dumps(in: d) }
     } else {
       if options.journal { journalDirs.append(nil) }
       for p in options.paths {
@@ -208,10 +214,16 @@ public final class TailService {
           journalDirs.append(p)
         } else if Self.isDirectory(p) {
           filePaths += Self.liveFiles(in: p)
+          dumpPaths += Self.dumps(in: p)
         } else {
           filePaths.append(p)
         }
       }
+    }
+    // A dump is written by the capture kernel before the machine comes back: those there at start are all there is.
+    kernelDumps = dumpPaths.map { path in
+      let index = registry.register(path: path, kind: .kernelDump, host: options.host)
+      return KernelDump.read(path: path, input: index, registry: registry, options: options.ingest)
     }
     let now = Self.now()
     var errors: [(String, String)] = []
@@ -278,6 +290,25 @@ public final class TailService {
       if st.st_size == 0 { return usualSyslogNames.contains(name) }
       return Discovery.sniff(path: dir + "/" + name, size: Int(st.st_size)) == .syslog
     }.map(\.0).sorted().map { dir + "/" + $0 }
+  }
+
+  /// The kernel dumps in `dir` and its subfolders, two levels down (`/var/crash/<ip>-<time>/vmcore-dmesg.txt`,
+  /// `/var/lib/systemd/pstore/<id>/dmesg-efi-…`), recognised as `analyze` does.
+  static func dumps(in dir: String, depth: Int = 2) -> [String] {
+    var out: [String] = []
+    for name in entries(dir) where !name.hasPrefix(".") {
+      let path = dir + "/" + name
+      var st = stat()
+      guard lstat(path, &st) == 0 else { continue }
+      if (st.st_mode & S_IFMT) == S_IFDIR {
+        if depth > 0 { out += dumps(in: path, depth: depth - 1) }
+      } else if (st.st_mode & S_IFMT) == S_IFREG, KernelDump.isDumpName(path: path, name: name),
+        Discovery.sniff(path: path, size: Int(st.st_size)) == .kernelDump
+      {
+        out.append(path)
+      }
+    }
+    return out.sorted()
   }
 
   static let usualSyslogNames: Set<String> = [
@@ -390,7 +421,7 @@ public final class TailService {
     deferredUntil = nil
     var result = Analyzer.result(
       engine: box.sink.engine, registry: registry, options: AnalysisOptions(paths: []), hits: box.sink.rules.hits,
-      notices: notices)
+      notices: notices, kernelDumps: kernelDumps)
     applyDeaths(&result)
     lastResult = result
     var fresh: [TailEvent] = []
