@@ -228,3 +228,22 @@ enum KernelDumpFixture {
   }
 }
 
+
+/// What else sits in /var/crash: apport's reports of programs' crashes are listed without a warning.
+@Suite struct CrashFolderTests {
+  @Test func apportReportIsKnownAndAKernelOneIsNot() {
+    let dir = SyslogTestFiles.tempDir()
+    SyslogTestFiles.write(dir + "/_usr_sbin_mysqld.117.crash", """
+      ProblemType: Crash
+      Architecture: amd64
+      Date: Tue Jun 18 02:14:37 2025
+      ExecutablePath: /usr/sbin/mysqld
+
+      """)
+    #expect(Discovery.sniff(path: dir + "/_usr_sbin_mysqld.117.crash", size: 100)
+      == .ignore("apport crash report: a program's crash, not how a boot ended"))
+    SyslogTestFiles.write(dir + "/linux-image-6.8.0-31-generic-202506180214.crash", "ProblemType: KernelCrash\nDate: x\n")
+    #expect(Discovery.sniff(path: dir + "/linux-image-6.8.0-31-generic-202506180214.crash", size: 40)
+      == .skip("text not recognised as syslog or a journal export"))
+  }
+}

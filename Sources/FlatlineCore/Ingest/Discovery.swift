@@ -251,6 +251,12 @@ public enum Discovery {
       return "package manager log (apt): installs and upgrades, nothing about boots"
     }
     if parent == "sa" || parent == "sysstat" { return "sysstat activity data: nothing about boots" }
+    // Ubuntu's apport writes a program's crash to /var/crash/<program>.<uid>.crash (`ProblemType: Crash`).
+    if name.hasSuffix(".crash"), head.withBytes({ $0.hasPrefix("ProblemType: ") }),
+      !head.withBytes({ $0.hasPrefix("ProblemType: Kernel") })
+    {
+      return "apport crash report: a program's crash, not how a boot ended"
+    }
     return nil
   }
 
