@@ -95,33 +95,11 @@ public struct KernelDump: Sendable {
       guard j > 1, j < n, line[j] == 62 else { return nil }
       i = j + 1
     }
-    guard i < n, line[i] == 91 else { return nil }
-    i += 1
-    while i < n, line[i] == 32 { i += 1 }
-    var secs: Int64 = 0
-    var digits = 0
-    while i < n, line[i] >= 48, line[i] <= 57, digits < 10 {
-      secs = secs * 10 + Int64(line[i] - 48)
-      i += 1
-      digits += 1
-    }
-    guard digits > 0, i < n, line[i] == 46 else { return nil }
-    i += 1
-    var frac: Int64 = 0
-    var fracDigits = 0
-    while i < n, line[i] >= 48, line[i] <= 57 {
-      if fracDigits < 6 {
-        frac = frac * 10 + Int64(line[i] - 48)
-        fracDigits += 1
-      }
-      i += 1
-    }
-    guard fracDigits > 0, i < n, line[i] == 93 else { return nil }
-    while fracDigits < 6 {
-      frac *= 10
-      fracDigits += 1
-    }
-    i += 1
+    // The stamp as kernel lines in a syslog carry it.
+    var header = SyslogHeader()
+    let after = SyslogParser.parseUptime(line, i, &header)
+    guard after > i, header.kernelUptime >= 0 else { return nil }
+    i = after
     // Caller id: `[    T1]` or `[  C2]`, glued or after a space.
     var k = i
     while k < n, line[k] == 32 { k += 1 }
@@ -135,7 +113,7 @@ public struct KernelDump: Sendable {
       }
     }
     while i < n, line[i] == 32 { i += 1 }
-    return (secs * 1_000_000 + frac, line.slice(i, n))
+    return (header.kernelUptime, line.slice(i, n))
   }
 
   // MARK: Recognising
