@@ -168,6 +168,31 @@ enum KernelDumpFixture {
     #expect(r2.inputs.first { $0.path == dump2 }?.warnings.contains { $0.contains("fits 2 boots") || $0.contains("fits no boot") } == true)
   }
 
+  /// A dump from a crash before the logs begin (kept in /var/crash for months) changes nothing and is no warning:
+  /// its capture date rules out the boot its uptime alone would fit.
+  @Test func aDumpOlderThanTheLogsIsLeftAlone() throws {
+    let (root, dumpPath) = KernelDumpFixture.tree(crashDir: "127.0.0.1-2025-01-15-07:31:02")
+    let r = Self.analyze([root])
+    #expect(r.hosts.first?.boots.map(\.ending) == [.powerLoss, .running])
+    #expect(r.inputs.first { $0.path == dumpPath }?.warnings == [])
+  }
+
+  /// Two boots that ran equally long before a power loss both fit the panic's uptime: the capture time decides,
+  /// and without one the dump is put on neither.
+  @Test func theCaptureTimeBreaksATie() throws {
+    var lines = KernelDumpFixture.messages().split(separator: "\n").map(String.init)
+    // The second boot (07:32:40) also dies after 5,460 s, without a dump; a third starts at 09:05:20.
+    for k in 1...88 { lines.append("\(KernelDumpFixture.stamp(7 * 3600 + 32 * 60 + 40 + 60 * k)) db1 crond[2210]: tick") }
+    lines.append("\(KernelDumpFixture.stamp(9 * 3600 + 5 * 60 + 20)) db1 kernel: \(KernelDumpFixture.banner)")
+    let messages = lines.joined(separator: "\n") + "\n"
+    let (root, _) = KernelDumpFixture.tree(messages: messages)
+    #expect(Self.analyze([root]).hosts.first?.boots.map(\.ending) == [.kernelPanic, .powerLoss, .running])
+    let (root2, dump2) = KernelDumpFixture.tree(messages: messages, crashDir: "crash")
+    let r2 = Self.analyze([root2])
+    #expect(r2.hosts.first?.boots.map(\.ending) == [.powerLoss, .powerLoss, .running])
+    #expect(r2.inputs.first { $0.path == dump2 }?.warnings.contains { $0.contains("fits 2 boots of db1") } == true)
+  }
+
   /// A boot that ended with a clean shutdown sequence keeps it; the dump is named in a warning.
   @Test func aCleanEndingIsNotOverruled() throws {
     let (root, dumpPath) = KernelDumpFixture.tree(messages: KernelDumpFixture.messages(clean: true))

@@ -6,7 +6,9 @@
 /// - the boot's banner time plus the panic's uptime falls between the boot's last record and the next boot's start
 ///   (2 minutes plus 0.1 % of the uptime either side, for clock drift and NTP steps), or the capture time in the
 ///   dump's folder name, read in the analysis time zone, falls there (1 minute before, 15 after: kdump saves, then
-///   reboots). For the last boot, "the next boot's start" is an hour after its last record.
+///   reboots). For the last boot, "the next boot's start" is an hour after its last record. A capture time more
+///   than 15 hours (any time zone, plus the save) from the boot's banner time plus the panic's uptime rules the boot
+///   out; between boots that fit alike, one the capture time also fits wins.
 ///
 /// Several boots matching is "unknown": the dump is then put on none, with a warning, and so is a dump that fits
 /// none. A boot that ended with a clean shutdown sequence keeps its verdict (the dump is named in a warning).
@@ -15,6 +17,8 @@ enum KernelDumpMatcher {
   static let captureBefore: Int64 = 60_000_000
   static let captureAfter: Int64 = 15 * 60_000_000
   static let lastBootSlack: Int64 = 3600 * 1_000_000
+  /// Time zones are at most 14 hours from UTC (plus kdump's minutes to save the dump).
+  static let zoneReach: Int64 = 15 * 3600 * 1_000_000
 
   /// Applies the dumps of host `name` (with `aliases`) to its `rows`; `banners[j]` is boot `j`'s kernel banner.
   static func apply(
@@ -27,8 +31,8 @@ enum KernelDumpMatcher {
       let captured = dump.captured.flatMap { c in
         zone?.utc(year: c.year, month: c.month, day: c.day, hour: c.hour, minute: c.minute, second: c.second, micro: 0)
       }
-      // Rank: a fit between the boot's last record and the next boot's start (4) over the last boot's open end;
-      // by uptime (2) over by capture time; the same banner (1).
+      // Rank: a fit between the boot's last record and the next boot's start (8) over the last boot's open end;
+      // by uptime (4); by capture time as well (2); the same banner (1).
       var candidates: [(index: Int, rank: Int)] = []
       for j in rows.indices {
         let banner = j < banners.count ? banners[j] : nil
@@ -51,11 +55,15 @@ enum KernelDumpMatcher {
         var byCapture = false
         if let c = captured {
           byCapture = c >= lower - captureBefore && c <= upper + captureAfter
+          // A capture time further from the panic than any time zone puts it is another crash's.
+          if let b = banner, abs(c - (b.time + crash.uptime)) > zoneReach { continue }
         }
         guard byUptime || byCapture else { continue }
-        candidates.append((j, (next != nil ? 4 : 0) + (byUptime ? 2 : 0) + (bannerSame ? 1 : 0)))
+        candidates.append((j, (next != nil ? 8 : 0) + (byUptime ? 4 : 0) + (byCapture ? 2 : 0) + (bannerSame ? 1 : 0)))
       }
       if let best = candidates.map(\.rank).max() { candidates = candidates.filter { $0.rank == best } }
+      // A dump saved before this host's data begins is from a boot the logs no longer hold: nothing to say.
+      if candidates.isEmpty, let c = captured, let first = rows.first?.start, c < first - captureAfter { continue }
       guard candidates.count == 1 else {
         let what = candidates.isEmpty
           ? "fits no boot of \(name)"
@@ -80,19 +88,14 @@ enum KernelDumpMatcher {
       }
       let decided: BootEnding = crash.kind == .watchdog ? .watchdog : .kernelPanic
       let rank = candidates[0].rank
-      let confidence = rank >= 7 ? 0.95 : rank >= 6 ? 0.9 : 0.85
+      let confidence = rank & 13 == 13 ? 0.95 : rank & 12 == 12 ? 0.9 : 0.85
       if rows[j].ending != .kernelPanic && rows[j].ending != .watchdog {
         rows[j].ending = decided
         rows[j].confidence = confidence
       } else {
         rows[j].confidence = max(rows[j].confidence, confidence)
       }
-      let merged = rows[j].evidence + added
-      rows[j].evidence = merged.enumerated().sorted { a, b in
-        let ta = a.element.time == Record.noTime ? Int64.max : a.element.time
-        let tb = b.element.time == Record.noTime ? Int64.max : b.element.time
-        return ta != tb ? ta < tb : a.offset < b.offset
-      }.map(\.element)
+      rows[j].evidence = EvidenceRecord.timeOrdered(rows[j].evidence + added)
     }
   }
 

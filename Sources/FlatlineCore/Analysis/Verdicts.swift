@@ -60,12 +60,7 @@ enum VerdictCombiner {
       }
       let id = states.compactMap(\.bootID).first ?? "\(name)-\(j + 1)"
       // Evidence in time order (records without a time, such as file-state notes, last).
-      let ordered = evidence.enumerated().sorted { a, b in
-        let ta = a.element.time == Record.noTime ? Int64.max : a.element.time
-        let tb = b.element.time == Record.noTime ? Int64.max : b.element.time
-        return ta != tb ? ta < tb : a.offset < b.offset
-      }.map(\.element)
-      evidence = ordered
+      evidence = EvidenceRecord.timeOrdered(evidence)
       rows.append(BootResult(
         id: id, start: start, lastSignOfLife: last == Record.noTime ? nil : last,
         end: verdict.end == Record.noTime ? nil : verdict.end, ending: verdict.ending,

@@ -46,6 +46,14 @@ public struct EvidenceRecord: Sendable {
     self.location = location
     self.message = message
   }
+  /// `records` in time order, those without a time (file-state notes) last; equal times keep their order.
+  static func timeOrdered(_ records: [EvidenceRecord]) -> [EvidenceRecord] {
+    records.enumerated().sorted { a, b in
+      let ta = a.element.time == Record.noTime ? Int64.max : a.element.time
+      let tb = b.element.time == Record.noTime ? Int64.max : b.element.time
+      return ta != tb ? ta < tb : a.offset < b.offset
+    }.map(\.element)
+  }
 }
 
 /// What a piece of evidence says. Raw values are the JSON `evidence[].kind` strings (stable).
