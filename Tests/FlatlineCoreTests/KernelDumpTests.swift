@@ -177,6 +177,14 @@ enum KernelDumpFixture {
     #expect(r.inputs.first { $0.path == dumpPath }?.warnings == [])
   }
 
+  /// A dateless syslog whose year was inferred one off (copied files take the copy's time): the capture date, a
+  /// year away, does not rule the boot out.
+  @Test func aSyslogYearOneOffStillMatches() throws {
+    let (root, _) = KernelDumpFixture.tree()
+    let r = Analyzer.run(AnalysisOptions(paths: [root], ingest: IngestOptions(year: 2026, timeZone: "UTC")))
+    #expect(r.hosts.first?.boots.map(\.ending) == [.kernelPanic, .running])
+  }
+
   /// Two boots that ran equally long before a power loss both fit the panic's uptime: the capture time decides,
   /// and without one the dump is put on neither.
   @Test func theCaptureTimeBreaksATie() throws {

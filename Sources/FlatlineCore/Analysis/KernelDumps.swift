@@ -7,8 +7,9 @@
 ///   (2 minutes plus 0.1 % of the uptime either side, for clock drift and NTP steps), or the capture time in the
 ///   dump's folder name, read in the analysis time zone, falls there (1 minute before, 15 after: kdump saves, then
 ///   reboots). For the last boot, "the next boot's start" is an hour after its last record. A capture time more
-///   than 15 hours (any time zone, plus the save) from the boot's banner time plus the panic's uptime rules the boot
-///   out; between boots that fit alike, one the capture time also fits wins.
+///   than 15 hours (any time zone, plus the save) from the boot's banner time plus the panic's uptime, read in that
+///   year or the one before or after (a dateless syslog's year is inferred), rules the boot out; between boots that
+///   fit alike, one the capture time also fits wins.
 ///
 /// Several boots matching is "unknown": the dump is then put on none, with a warning, and so is a dump that fits
 /// none. A boot that ended with a clean shutdown sequence keeps its verdict (the dump is named in a warning).
@@ -55,8 +56,13 @@ enum KernelDumpMatcher {
         var byCapture = false
         if let c = captured {
           byCapture = c >= lower - captureBefore && c <= upper + captureAfter
-          // A capture time further from the panic than any time zone puts it is another crash's.
-          if let b = banner, abs(c - (b.time + crash.uptime)) > zoneReach { continue }
+          // A capture time further from the panic than any time zone puts it is another crash's. (Compared within
+          // the panic's year and the years beside it: a dateless syslog's year is inferred, and may be off by one.)
+          if let b = banner, let stamp = dump.captured, let zone,
+            yearlessDistance(stamp, zone: zone, to: b.time + crash.uptime) > zoneReach
+          {
+            continue
+          }
         }
         guard byUptime || byCapture else { continue }
         candidates.append((j, (next != nil ? 8 : 0) + (byUptime ? 4 : 0) + (byCapture ? 2 : 0) + (bannerSame ? 1 : 0)))
@@ -97,6 +103,17 @@ enum KernelDumpMatcher {
       }
       rows[j].evidence = EvidenceRecord.timeOrdered(rows[j].evidence + added)
     }
+  }
+
+  /// How far the capture time `stamp` is from `time` when read in `time`'s year or the year before or after.
+  static func yearlessDistance(_ stamp: KernelDump.CivilStamp, zone: LocalTimeConverter, to time: Int64) -> Int64 {
+    let days = Int(time >= 0 ? time / 86_400_000_000 : (time + 1) / 86_400_000_000 - 1)
+    let year = CivilTime.civilFromDays(days).year
+    return (year - 1...year + 1).map { y in
+      abs(zone.utc(
+        year: y, month: stamp.month, day: stamp.day, hour: stamp.hour, minute: stamp.minute, second: stamp.second,
+        micro: 0) - time)
+    }.min()!
   }
 
   /// Tail mode combines the verdicts again after every batch: each warning is given once.
