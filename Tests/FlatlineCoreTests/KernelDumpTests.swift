@@ -201,6 +201,45 @@ enum KernelDumpFixture {
     #expect(r2.inputs.first { $0.path == dump2 }?.warnings.contains { $0.contains("fits 2 boots of db1") } == true)
   }
 
+  /// A cloud console's output saved as text (`aws ec2 get-console-output`): one kernel after another, CRLF line ends,
+  /// service status lines between the kernel's. The first kernel's panic decides the first boot; the second kernel,
+  /// still running, changes nothing.
+  @Test func consoleOutputWithTwoKernels() throws {
+    let root = SyslogTestFiles.tempDir()
+    SyslogTestFiles.write(root + "/messages", KernelDumpFixture.messages())
+    let first = KernelDumpFixture.dump().split(separator: "\n").map(String.init)
+    let console = first + [
+      "[  OK  ] Reached target Shutdown.", "",
+      "[    0.000000] \(KernelDumpFixture.banner)",
+      "[    0.000000] Command line: BOOT_IMAGE=(hd0,gpt2)/vmlinuz root=/dev/mapper/rhel-root ro",
+      "\u{1B}[0;32m  OK  \u{1B}[0m] Started sshd.service - OpenSSH server daemon.",
+      "[   12.000000] cloud-init[812]: Cloud-init v. 23.4 finished",
+    ]
+    let path = root + "/console-output-i-0123456789abcdef0.txt"
+    SyslogTestFiles.write(path, console.joined(separator: "\r\n") + "\r\n")
+    let r = Self.analyze([root])
+    let boots = try #require(r.hosts.first?.boots)
+    #expect(boots.map(\.ending) == [.kernelPanic, .running])
+    let panic = try #require(boots[0].evidence.first { $0.kind == .kernelPanic })
+    #expect(panic.message == "Kernel panic - not syncing: sysrq triggered crash")
+    let input = try #require(r.inputs.first { $0.path == path })
+    #expect(input.kind == .kernelDump)
+    #expect(input.skipped == 2)
+    #expect(input.warnings.isEmpty)
+  }
+
+  /// Xorg's log has printk-like stamps with three decimals: not a kernel log.
+  @Test func xorgLogIsNotAKernelLog() {
+    let root = SyslogTestFiles.tempDir()
+    SyslogTestFiles.write(root + "/Xorg.0.log", """
+      [    25.514] (--) Log file renamed from "/var/log/Xorg.pid-1234.log" to "/var/log/Xorg.0.log"
+      [    25.516] X.Org X Server 1.21.1.4
+      [    25.516] X Protocol Version 11, Revision 0
+
+      """)
+    #expect(Discovery.sniff(path: root + "/Xorg.0.log", size: 200) != .kernelDump)
+  }
+
   /// A boot that ended with a clean shutdown sequence keeps it; the dump is named in a warning.
   @Test func aCleanEndingIsNotOverruled() throws {
     let (root, dumpPath) = KernelDumpFixture.tree(messages: KernelDumpFixture.messages(clean: true))

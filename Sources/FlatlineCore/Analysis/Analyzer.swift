@@ -94,7 +94,7 @@ public enum Analyzer {
     for case .kernelDump(let path) in inputs {
       let host = options.host ?? FolderHosts.host(for: path, registry: registry)
       let index = registry.register(path: path, kind: .kernelDump, host: host)
-      dumps.append(KernelDump.read(path: path, input: index, registry: registry, options: options.ingest))
+      dumps += KernelDump.read(path: path, input: index, registry: registry, options: options.ingest)
     }
     return dumps
   }

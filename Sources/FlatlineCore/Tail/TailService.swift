@@ -221,7 +221,7 @@ public final class TailService {
       }
     }
     // A dump is written by the capture kernel before the machine comes back: those there at start are all there is.
-    kernelDumps = dumpPaths.map { path in
+    kernelDumps = dumpPaths.flatMap { path in
       let index = registry.register(path: path, kind: .kernelDump, host: options.host)
       return KernelDump.read(path: path, input: index, registry: registry, options: options.ingest)
     }

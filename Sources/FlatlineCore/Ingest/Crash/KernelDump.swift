@@ -4,7 +4,9 @@
 
 /// The kernel log a crashed kernel left behind, saved by kdump (`/var/crash/<ip>-YYYY-MM-DD-HH:MM:SS/vmcore-dmesg.txt`
 /// on RHEL and Fedora, `/var/crash/YYYYMMDDHHMM/dmesg.YYYYMMDDHHMM` from Debian's and Ubuntu's kdump-tools) or
-/// through pstore (`dmesg-efi-…`, `dmesg-ramoops-N`, systemd-pstore's `dmesg.txt`).
+/// through pstore (`dmesg-efi-…`, `dmesg-ramoops-N`, systemd-pstore's `dmesg.txt`), or printed on a serial console
+/// (a cloud provider's console output, saved as text). One value per kernel in the file that crashed: a console
+/// log holds one kernel after another, each starting at its banner.
 ///
 /// A kernel that panics never gets its last lines to disk: the syslog or journal of that boot just stops, and the
 /// boot reads as a power loss. The dump holds what the dying kernel printed, with uptime stamps only (`[ 5459.998901]
@@ -40,13 +42,15 @@ public struct KernelDump: Sendable {
 
   // MARK: Reading
 
-  /// Reads the dump at `path` (plain or compressed), registered as input `input`. Lines that are not kernel log
-  /// lines (pstore's `Panic#1 Part1` headers, blank lines) are counted as skipped.
-  public static func read(path: String, input: Int32, registry: InputRegistry, options: IngestOptions) -> KernelDump {
-    var dump = KernelDump(path: path, input: input)
-    dump.captured = captureStamp(path: path)
+  /// Reads the kernel log at `path` (plain or compressed), registered as input `input`: the kernels in it that
+  /// crashed, in file order. Lines that are not kernel log lines (pstore's `Panic#1 Part1` headers, a console's
+  /// service status lines) are counted as skipped. The capture time in the folder or file name goes with the last
+  /// kernel (the one whose crash kdump saved).
+  public static func read(path: String, input: Int32, registry: InputRegistry, options: IngestOptions) -> [KernelDump] {
+    var crashed: [KernelDump] = []
+    var current = KernelDump(path: path, input: input)
     guard let reader = LineReader(path: path, input: input, registry: registry, maxLineLength: options.maxLineLength)
-    else { return dump }
+    else { return [] }
     var records = 0
     var skipped = 0
     reader.forEachLine { line, lineNo, _ in
@@ -55,29 +59,33 @@ public struct KernelDump: Sendable {
         return
       }
       records += 1
-      dump.lastUptime = max(dump.lastUptime, uptime)
       let r = Record(input: input, identifier: .empty, message: text, isKernel: true)
       switch SignalClassifier.classify(r) {
       case .bootBanner where text.hasPrefix("Linux version "):
-        // A banner starts the kernel's log again: crashes before it were another kernel's.
-        dump.banner = text.string
-        dump.crashes = []
+        // A banner starts another kernel's log.
+        if !current.crashes.isEmpty { crashed.append(current) }
+        current = KernelDump(path: path, input: input)
+        current.banner = text.string
       case .kernelPanic:
-        dump.note(Line(line: lineNo, uptime: uptime, text: text.string, kind: .kernelPanic))
+        current.note(Line(line: lineNo, uptime: uptime, text: text.string, kind: .kernelPanic))
       case .watchdog:
-        dump.note(Line(line: lineNo, uptime: uptime, text: text.string, kind: .watchdog))
+        current.note(Line(line: lineNo, uptime: uptime, text: text.string, kind: .watchdog))
       default:
         break
       }
+      current.lastUptime = max(current.lastUptime, uptime)
+    }
+    if !current.crashes.isEmpty {
+      current.captured = captureStamp(path: path)
+      crashed.append(current)
     }
     registry.addRecords(input, records)
-    if skipped > 0 {
-      registry.addSkipped(input, skipped)
-    }
-    if dump.crashes.isEmpty {
+    if skipped > 0 { registry.addSkipped(input, skipped) }
+    let name = path.split(separator: "/").last.map(String.init) ?? path
+    if crashed.isEmpty && isDumpName(path: path, name: name) {
       registry.warn(input, "no panic, oops or lockup in this kernel log: it says nothing about how a boot ended")
     }
-    return dump
+    return crashed
   }
 
   private mutating func note(_ l: Line) {
@@ -113,19 +121,29 @@ public struct KernelDump: Sendable {
       }
     }
     while i < n, line[i] == 32 { i += 1 }
-    return (header.kernelUptime, line.slice(i, n))
+    var end = n
+    while end > i, line[end - 1] == 13 { end -= 1 }  // a console's CRLF
+    return (header.kernelUptime, line.slice(i, end))
   }
 
   // MARK: Recognising
 
-  /// True when `name` (and its folder) is what kdump or pstore call a saved kernel log, and most of the first lines
-  /// are kernel log lines. A file named `dmesg` (the ring buffer saved at boot, `/var/log/dmesg`) is not a dump.
+  /// True when most of the first lines are kernel log lines with a printk stamp (six decimals: Xorg's log has three),
+  /// and the file is not the ring buffer saved at boot (`/var/log/dmesg` and its rotations). Named as kdump or pstore
+  /// name their files, or anything else: a console log or a saved `dmesg` is read the same way.
   static func looksLikeDump(path: String, name: String, lines: [Bytes]) -> Bool {
-    guard isDumpName(path: path, name: name) else { return false }
+    guard RotationName(name.lowercased()).base != "dmesg" else { return false }
     let content = lines.filter { StreamState.notBlank($0) && !isPstoreHeader($0) }.prefix(20)
-    guard !content.isEmpty else { return false }
-    let kernel = content.filter { parseLine($0) != nil }.count
+    guard content.count >= 2 || isDumpName(path: path, name: name) && !content.isEmpty else { return false }
+    let kernel = content.filter { hasPrintkStamp($0) }.count
     return kernel * 2 > content.count
+  }
+
+  /// `[ssss.uuuuuu]` (after an optional `<N>`), the stamp printk writes.
+  static func hasPrintkStamp(_ line: Bytes) -> Bool {
+    guard parseLine(line) != nil, let close = line.find("]"), close >= 8 else { return false }
+    for k in (close - 6)..<close where !(line[k] >= 48 && line[k] <= 57) { return false }
+    return line[close - 7] == 46
   }
 
   static func isDumpName(path: String, name: String) -> Bool {
