@@ -282,7 +282,7 @@ public final class BootState {
 
   /// The clean-shutdown marker that still stands at the end of the boot, with its strength (0–1).
   var standingCleanMarker: (EvidenceRecord, Double, Int)? {
-    if let s = strongShutdown { return (s, 0.95, strongOrdinal) }
+    if let s = strongShutdown, !outlived(s) { return (s, 0.95, strongOrdinal) }
     if let j = journalStopped, lastJournalStartOrdinal < journalStoppedOrdinal { return (j, 0.9, journalStoppedOrdinal) }
     if let d = daemonExit, lastDaemonStartOrdinal < daemonExitOrdinal { return (d, 0.85, daemonExitOrdinal) }
     if let s = serviceStopping, lastDaemonStartOrdinal < serviceStoppingOrdinal {
@@ -290,6 +290,22 @@ public final class BootState {
     }
     return nil
   }
+
+  /// A shutdown sequence the same boot went on from: userspace started again after it (the syslog daemon or
+  /// journald), and at least `outlivedRecords` records over more than `outlivedSpan` followed. `systemctl
+  /// soft-reboot` stops all of userspace and starts it again under the same kernel (and the same boot ID), so the
+  /// boot's real end can be hours after its shutdown lines; kept standing, the marker called a later power loss a
+  /// clean reboot. A real shutdown logs its strong markers last: after them come a few records, seconds apart, or
+  /// the next boot's syslog start written before its kernel banner.
+  func outlived(_ marker: EvidenceRecord) -> Bool {
+    guard max(lastDaemonStartOrdinal, lastJournalStartOrdinal) > strongOrdinal,
+      records - 1 - strongOrdinal >= Self.outlivedRecords,
+      marker.time != Record.noTime, lastTime != Record.noTime
+    else { return false }
+    return lastTime - marker.time > Self.outlivedSpan
+  }
+  static let outlivedRecords = 20
+  static let outlivedSpan: Int64 = 10 * 60 * 1_000_000
 
   var lastSignOfLife: EvidenceRecord? {
     guard let loc = lastLocation else { return nil }
