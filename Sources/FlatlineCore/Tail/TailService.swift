@@ -420,8 +420,8 @@ public final class TailService {
     }
     deferredUntil = nil
     var result = Analyzer.result(
-      engine: box.sink.engine, registry: registry, options: AnalysisOptions(paths: []), hits: box.sink.rules.hits,
-      notices: notices, kernelDumps: kernelDumps)
+      engine: box.sink.engine, registry: registry, options: AnalysisOptions(paths: [], ingest: options.ingest),
+      hits: box.sink.rules.hits, notices: notices, kernelDumps: kernelDumps)
     applyDeaths(&result)
     lastResult = result
     var fresh: [TailEvent] = []

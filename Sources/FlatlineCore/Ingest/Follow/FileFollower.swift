@@ -99,9 +99,9 @@ final class FileFollower {
     return (directory == "/" ? "/" : directory + "/") + b.name
   }
 
-  /// Moves to the next day's file of the set when it has appeared (see the type's description). Returns problems
-  /// to report, as `poll` does.
-  /// Looks at the directory at most once a second (polls come with every write to a followed file).
+  /// Moves to the next day's file of the set when it has appeared (see the type's description), looking at the
+  /// directory at most once a second (polls come with every write to a followed file). Returns problems to report,
+  /// as `poll` does.
   func moveToNextDay(into box: SinkBox, now: Int64) -> [String] {
     guard isDaily, now - nextDayCheckedAt >= 1_000_000 else { return [] }
     nextDayCheckedAt = now
