@@ -238,6 +238,9 @@ enum KernelDumpFixture {
 
       """)
     #expect(Discovery.sniff(path: root + "/Xorg.0.log", size: 200) != .kernelDump)
+    // Nor is an application's log stamped with Unix times in brackets.
+    SyslogTestFiles.write(root + "/app.log", "[1709287200.123456] worker 3 started\n[1709287201.000001] worker 3 idle\n")
+    #expect(Discovery.sniff(path: root + "/app.log", size: 80) != .kernelDump)
   }
 
   /// A boot that ended with a clean shutdown sequence keeps it; the dump is named in a warning.

@@ -139,9 +139,11 @@ public struct KernelDump: Sendable {
     return kernel * 2 > content.count
   }
 
-  /// `[ssss.uuuuuu]` (after an optional `<N>`), the stamp printk writes.
+  /// `[ssss.uuuuuu]` (after an optional `<N>`), the stamp printk writes: an uptime (under 31 years; a Unix time
+  /// in brackets is an application's stamp).
   static func hasPrintkStamp(_ line: Bytes) -> Bool {
-    guard parseLine(line) != nil, let close = line.find("]"), close >= 8 else { return false }
+    guard let (uptime, _) = parseLine(line), uptime < 1_000_000_000 * 1_000_000, let close = line.find("]"), close >= 8
+    else { return false }
     for k in (close - 6)..<close where !(line[k] >= 48 && line[k] <= 57) { return false }
     return line[close - 7] == 46
   }
