@@ -320,5 +320,12 @@ enum KernelDumpFixture {
     SyslogTestFiles.write(dir + "/linux-image-6.8.0-31-generic-202506180214.crash", "ProblemType: KernelCrash\nDate: x\n")
     #expect(Discovery.sniff(path: dir + "/linux-image-6.8.0-31-generic-202506180214.crash", size: 40)
       == .skip("text not recognised as syslog or a journal export"))
+    // Beside kdump-tools' folder of the same capture, apport's kernel report and the saved kexec command are known.
+    try? FileManager.default.createDirectory(atPath: dir + "/202506180214", withIntermediateDirectories: true)
+    SyslogTestFiles.write(dir + "/202506180214/dmesg.202506180214", KernelDumpFixture.dump())
+    #expect(Discovery.sniff(path: dir + "/linux-image-6.8.0-31-generic-202506180214.crash", size: 40)
+      == .ignore("apport's report of a kernel crash: the kdump folder 202506180214 beside it is read"))
+    SyslogTestFiles.write(dir + "/kexec_cmd", "/sbin/kexec -p --command-line=\"ro reset_devices\" /var/lib/kdump/vmlinuz\n")
+    #expect(Discovery.sniff(path: dir + "/kexec_cmd", size: 60) == .ignore("kdump-tools' saved kexec command line"))
   }
 }

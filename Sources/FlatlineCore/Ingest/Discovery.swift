@@ -252,11 +252,20 @@ public enum Discovery {
     }
     if parent == "sa" || parent == "sysstat" { return "sysstat activity data: nothing about boots" }
     // Ubuntu's apport writes a program's crash to /var/crash/<program>.<uid>.crash (`ProblemType: Crash`).
-    if name.hasSuffix(".crash"), head.withBytes({ $0.hasPrefix("ProblemType: ") }),
-      !head.withBytes({ $0.hasPrefix("ProblemType: Kernel") })
-    {
-      return "apport crash report: a program's crash, not how a boot ended"
+    if name.hasSuffix(".crash"), head.withBytes({ $0.hasPrefix("ProblemType: ") }) {
+      guard head.withBytes({ $0.hasPrefix("ProblemType: Kernel") }) else {
+        return "apport crash report: a program's crash, not how a boot ended"
+      }
+      // Its report of a kdump capture (`linux-image-<version>-YYYYMMDDHHMM.crash`) repeats kdump-tools' folder.
+      let stamp = name.dropLast(6).split(separator: "-").last.map(String.init) ?? ""
+      if stamp.count == 12, stamp.allSatisfy(\.isNumber),
+        Discovery.entryNames(String(path.dropLast(name.count)) + stamp).contains(where: { $0.hasPrefix("dmesg.") })
+      {
+        return "apport's report of a kernel crash: the kdump folder \(stamp) beside it is read"
+      }
+      return nil
     }
+    if base == "kexec_cmd" { return "kdump-tools' saved kexec command line" }
     return nil
   }
 
