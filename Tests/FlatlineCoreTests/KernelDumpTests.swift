@@ -241,6 +241,10 @@ enum KernelDumpFixture {
     // Nor is an application's log stamped with Unix times in brackets.
     SyslogTestFiles.write(root + "/app.log", "[1709287200.123456] worker 3 started\n[1709287201.000001] worker 3 idle\n")
     #expect(Discovery.sniff(path: root + "/app.log", size: 80) != .kernelDump)
+    // Nor `journalctl -o short-monotonic` output: host and tag after the stamp.
+    SyslogTestFiles.write(root + "/monotonic.txt", "[    0.000000] web1 kernel: Linux version 6.1.0-18-amd64 #1 SMP\n"
+      + "[    5.123456] web1 systemd[1]: Started ssh.service.\n[   65.000000] web1 CRON[700]: (root) CMD (x)\n")
+    #expect(Discovery.sniff(path: root + "/monotonic.txt", size: 150) != .kernelDump)
   }
 
   /// A boot that ended with a clean shutdown sequence keeps it; the dump is named in a warning.

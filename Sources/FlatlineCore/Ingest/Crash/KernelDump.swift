@@ -135,8 +135,18 @@ public struct KernelDump: Sendable {
     guard RotationName(name.lowercased()).base != "dmesg" else { return false }
     let content = lines.filter { StreamState.notBlank($0) && !isPstoreHeader($0) }.prefix(20)
     guard content.count >= 2 || isDumpName(path: path, name: name) && !content.isEmpty else { return false }
+    // `journalctl -o short-monotonic` has the same stamps, then a host and a tag (`[    0.000000] web1 kernel: …`),
+    // and its `-- Journal begins …` / `-- Boot …` lines: not a kernel's own log.
+    if content.contains(where: { $0.hasPrefix("-- ") }) { return false }
+    if content.contains(where: { l in parseLine(l).map { secondWordIsKernelTag($0.1) } ?? false }) { return false }
     let kernel = content.filter { hasPrintkStamp($0) }.count
     return kernel * 2 > content.count
+  }
+
+  /// `host kernel: …`: the text after a stamp is a journalctl line, not a kernel message.
+  static func secondWordIsKernelTag(_ text: Bytes) -> Bool {
+    guard let space = text.find(" ") else { return false }
+    return text.dropFirst(space + 1).hasPrefix("kernel: ")
   }
 
   /// `[ssss.uuuuuu]` (after an optional `<N>`), the stamp printk writes: an uptime (under 31 years; a Unix time
