@@ -228,6 +228,51 @@ enum KernelDumpFixture {
     #expect(input.warnings.isEmpty)
   }
 
+  /// Beside two hosts' logs, a console log whose name names one of them is that host's, even when the other host
+  /// is the one most seen in the folder.
+  @Test func consoleNamedAfterItsHost() throws {
+    let root = SyslogTestFiles.tempDir()
+    let other = (0..<400).map { "\(KernelDumpFixture.stamp(6 * 3600 + $0 * 20)) web2 crond[77]: (root) CMD (x)" }
+    SyslogTestFiles.write(root + "/messages", KernelDumpFixture.messages())
+    SyslogTestFiles.write(root + "/web2.log", other.joined(separator: "\n") + "\n")
+    let path = root + "/console-db1.txt"
+    SyslogTestFiles.write(path, KernelDumpFixture.dump())
+    let r = Self.analyze([root])
+    #expect(r.hosts.first { $0.name == "db1" }?.boots.map(\.ending) == [.kernelPanic, .running])
+    #expect(r.inputs.first { $0.path == path }?.host == "db1")
+    // Named after neither: the folder's most seen host (web2) takes it, and it fits none of web2's boots.
+    try FileManager.default.moveItem(atPath: path, toPath: root + "/console.txt")
+    let r2 = Self.analyze([root])
+    #expect(r2.hosts.first { $0.name == "db1" }?.boots.map(\.ending) == [.powerLoss, .running])
+    #expect(r2.inputs.first { $0.path == root + "/console.txt" }?.host == "web2")
+  }
+
+  /// A console log saved under the instance's ID belongs to the host the host map names for it.
+  @Test func consoleNamedAfterItsInstance() throws {
+    let root = SyslogTestFiles.tempDir()
+    let other = (0..<400).map { "\(KernelDumpFixture.stamp(6 * 3600 + $0 * 20)) web2 crond[77]: (root) CMD (x)" }
+    SyslogTestFiles.write(root + "/messages", KernelDumpFixture.messages())
+    SyslogTestFiles.write(root + "/web2.log", other.joined(separator: "\n") + "\n")
+    let path = root + "/i-0123456789abcdef0.console.txt"
+    SyslogTestFiles.write(path, KernelDumpFixture.dump())
+    let map = SyslogTestFiles.tempDir() + "/hosts.yaml"
+    SyslogTestFiles.write(map, "i-0123456789abcdef0: db1\n")
+    let r = Analyzer.run(AnalysisOptions(
+      paths: [root], ingest: IngestOptions(year: 2025, timeZone: "UTC"), hostMapPath: map))
+    #expect(r.inputs.first { $0.path == path }?.host == "db1")
+    #expect(r.hosts.first { $0.name == "db1" }?.boots.map(\.ending) == [.kernelPanic, .running])
+  }
+
+  @Test func namesInPaths() {
+    #expect(KernelDump.instanceIDs(in: "/x/i-0123456789abcdef0.console.txt") == ["i-0123456789abcdef0"])
+    #expect(KernelDump.instanceIDs(in: "/x/i-0123abcd/serial.txt") == ["i-0123abcd"])
+    #expect(KernelDump.instanceIDs(in: "/x/api-0123456789abcdef0.txt").isEmpty)
+    #expect(KernelDump.pathNames("/x/console-db1.txt", host: "db1"))
+    #expect(KernelDump.pathNames("/x/DB1/serial.log", host: "db1"))
+    #expect(!KernelDump.pathNames("/x/console-db10.txt", host: "db1"))
+    #expect(!KernelDump.pathNames("/db1/logs/console.txt", host: "db1"))
+  }
+
   /// Xorg's log has printk-like stamps with three decimals: not a kernel log.
   @Test func xorgLogIsNotAKernelLog() {
     let root = SyslogTestFiles.tempDir()

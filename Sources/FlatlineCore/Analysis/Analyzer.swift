@@ -77,7 +77,7 @@ public enum Analyzer {
     }
     tap.identity.apply(to: &hostMap, registry: registry)
     let map = hostMap
-    let dumps = readKernelDumps(inputs, registry: registry, options: options)
+    let dumps = readKernelDumps(inputs, registry: registry, options: options, hostMap: map)
     var out = result(
       engine: engine, registry: registry, options: options, hits: tap.rules.hits, notices: notices,
       folderHost: { registry.inputs[Int($0)].host }, noticeHost: { map.host(for: $0) }, kernelDumps: dumps)
@@ -86,13 +86,20 @@ public enum Analyzer {
   }
 
   /// Reads the kdump and pstore dumps discovery found, once the boots are known, and gives each the host of its
-  /// tree (`--host`, else the host of its folder, `…/var/crash` taking that of `…/var/log`).
+  /// tree (`--host`, else the host of an instance ID in its name, else the one host its file or folder name names,
+  /// else the host of its folder, `…/var/crash` taking that of `…/var/log`).
   static func readKernelDumps(
-    _ inputs: [DiscoveredInput], registry: InputRegistry, options: AnalysisOptions
+    _ inputs: [DiscoveredInput], registry: InputRegistry, options: AnalysisOptions, hostMap: HostMap = HostMap()
   ) -> [KernelDump] {
     var dumps: [KernelDump] = []
+    let known = Set(registry.inputs.compactMap(\.host)).sorted()
     for case .kernelDump(let path) in inputs {
-      let host = options.host ?? FolderHosts.host(for: path, registry: registry)
+      // The host of the instance its name holds (`i-0abc….console.txt`), or the host its name names
+      // (`console-web1.txt`), before the one most seen in its folder.
+      let instance = KernelDump.instanceIDs(in: path).lazy.compactMap { hostMap.host(forInstance: $0) }.first
+      let named = known.filter { KernelDump.pathNames(path, host: $0) }
+      let host = options.host ?? instance ?? (named.count == 1 ? named[0] : nil)
+        ?? FolderHosts.host(for: path, registry: registry)
       let index = registry.register(path: path, kind: .kernelDump, host: host)
       dumps += KernelDump.read(path: path, input: index, registry: registry, options: options.ingest)
     }
@@ -257,10 +264,14 @@ public enum Analyzer {
     var built: [(host: HostResult, timelines: [StreamTimeline], merged: [MergedBoot])] = []
     let merging = HostMerger.hosts(from: engine.sequencers, hostlessName: hostlessName(registry))
     // A dump whose tree names no host (journals carry their host in their entries, not in the input list) belongs
-    // to the only host there is; among several, `--host` has to say.
+    // to the only host there is; among several, to the one its path names, else `--host` has to say.
     for d in kernelDumps where registry[d.input].host == nil && d.decisive != nil {
+      // Or to the one host whose name the file's name or folder names (`console-web1.txt`, `web1/serial.log`).
+      let named = merging.map { $0.0[0].name }.filter { KernelDump.pathNames(d.path, host: $0) }
       if merging.count == 1 {
         registry.setHost(d.input, merging[0].0[0].name)
+      } else if named.count == 1 {
+        registry.setHost(d.input, named[0])
       } else {
         KernelDumpMatcher.warnOnce(
           registry, d.input, "no host's logs in this folder tree: give --host to put this crash on a boot")

@@ -198,6 +198,50 @@ public struct KernelDump: Sendable {
       || line.hasPrefix("Poweroff#")
   }
 
+  // MARK: Whose log
+
+  /// EC2 instance IDs (`i-` and 8 or 17 hex digits) in the file's name or its folder's.
+  static func instanceIDs(in path: String) -> [String] {
+    var out: [String] = []
+    for part in path.split(separator: "/").suffix(2) {
+      let c = Array(part.utf8)
+      var i = 0
+      while i + 10 <= c.count {
+        guard c[i] == 105, c[i + 1] == 45, i == 0 || !isWordByte(c[i - 1]) else {
+          i += 1
+          continue
+        }
+        var e = i + 2
+        while e < c.count, isHexByte(c[e]) { e += 1 }
+        if (e - i - 2 == 17 || e - i - 2 == 8), e == c.count || !isWordByte(c[e]) {
+          out.append(String(decoding: c[i..<e], as: UTF8.self))
+        }
+        i = e
+      }
+    }
+    return out
+  }
+
+  /// True when the file's name or its folder's holds `host` as a whole word (`console-web1.txt`, `web1/serial.log`).
+  static func pathNames(_ path: String, host: String) -> Bool {
+    guard !host.isEmpty else { return false }
+    let h = Array(host.lowercased().utf8)
+    for part in path.split(separator: "/").suffix(2) {
+      let c = Array(part.lowercased().utf8)
+      guard c.count >= h.count else { continue }
+      for start in 0...(c.count - h.count) where Array(c[start..<start + h.count]) == h {
+        let before = start == 0 || !isWordByte(c[start - 1])
+        let after = start + h.count == c.count || !isWordByte(c[start + h.count]) || c[start + h.count] == 46
+        if before && after { return true }
+      }
+    }
+    return false
+  }
+
+  private static func isHexByte(_ b: UInt8) -> Bool { (b >= 48 && b <= 57) || (b >= 97 && b <= 102) }
+  /// Letters and digits (a host name's `-` and `.` separate words here only at its ends).
+  private static func isWordByte(_ b: UInt8) -> Bool { (b >= 48 && b <= 57) || (b >= 97 && b <= 122) || (b >= 65 && b <= 90) }
+
   // MARK: Capture time
 
   /// The capture time kdump put in the dump's folder or file name: `…-YYYY-MM-DD-HH:MM:SS` (RHEL, Fedora),
