@@ -228,13 +228,19 @@ enum KernelDumpFixture {
     #expect(input.warnings.isEmpty)
   }
 
-  /// Beside two hosts' logs, a console log whose name names one of them is that host's, even when the other host
-  /// is the one most seen in the folder.
-  @Test func consoleNamedAfterItsHost() throws {
+  /// db1's syslog (`KernelDumpFixture.messages`) and web2's, which has more lines, in one folder.
+  static func twoHostFolder() -> String {
     let root = SyslogTestFiles.tempDir()
     let other = (0..<400).map { "\(KernelDumpFixture.stamp(6 * 3600 + $0 * 20)) web2 crond[77]: (root) CMD (x)" }
     SyslogTestFiles.write(root + "/messages", KernelDumpFixture.messages())
     SyslogTestFiles.write(root + "/web2.log", other.joined(separator: "\n") + "\n")
+    return root
+  }
+
+  /// Beside two hosts' logs, a console log whose name names one of them is that host's, even when the other host
+  /// is the one most seen in the folder.
+  @Test func consoleNamedAfterItsHost() throws {
+    let root = Self.twoHostFolder()
     let path = root + "/console-db1.txt"
     SyslogTestFiles.write(path, KernelDumpFixture.dump())
     let r = Self.analyze([root])
@@ -249,10 +255,7 @@ enum KernelDumpFixture {
 
   /// A console log saved under the instance's ID belongs to the host the host map names for it.
   @Test func consoleNamedAfterItsInstance() throws {
-    let root = SyslogTestFiles.tempDir()
-    let other = (0..<400).map { "\(KernelDumpFixture.stamp(6 * 3600 + $0 * 20)) web2 crond[77]: (root) CMD (x)" }
-    SyslogTestFiles.write(root + "/messages", KernelDumpFixture.messages())
-    SyslogTestFiles.write(root + "/web2.log", other.joined(separator: "\n") + "\n")
+    let root = Self.twoHostFolder()
     let path = root + "/i-0123456789abcdef0.console.txt"
     SyslogTestFiles.write(path, KernelDumpFixture.dump())
     let map = SyslogTestFiles.tempDir() + "/hosts.yaml"
