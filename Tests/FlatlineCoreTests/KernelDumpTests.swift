@@ -49,7 +49,7 @@ enum KernelDumpFixture {
     lines += [
       "[    0.000000] Command line: BOOT_IMAGE=(hd0,gpt2)/vmlinuz root=/dev/mapper/rhel-root ro crashkernel=1G-4G:192M",
       "[    1.234567] EXT4-fs (dm-0): mounted filesystem with ordered data mode. Opts: (null)",
-      "[ 5459.998877] sysrq: Trigger a crash",
+      "[ \(panicUptime)] sysrq: Trigger a crash",
       "[ \(panicUptime)] Kernel panic - not syncing: sysrq triggered crash",
       "[ \(panicUptime)] CPU: 1 PID: 4242 Comm: bash Kdump: loaded Not tainted 5.14.0-362.8.1.el9_3.x86_64 #1",
       "[ \(panicUptime)] Call Trace:",
@@ -274,6 +274,32 @@ enum KernelDumpFixture {
     #expect(KernelDump.pathNames("/x/DB1/serial.log", host: "db1"))
     #expect(!KernelDump.pathNames("/x/console-db10.txt", host: "db1"))
     #expect(!KernelDump.pathNames("/db1/logs/console.txt", host: "db1"))
+  }
+
+  /// An oops the kernel lived through is not how its boot ended: in a saved `dmesg` that goes on after it, or at the
+  /// end of one with no panic line and no next kernel. A lockup at the end of a console's kernel, followed by the
+  /// next kernel's banner, is (a watchdog reset).
+  @Test func onlyACrashTheKernelDiedOfCounts() throws {
+    func kernels(_ lines: [String]) -> [KernelDump] {
+      let path = SyslogTestFiles.tempDir() + "/console.txt"
+      SyslogTestFiles.write(path, lines.joined(separator: "\n") + "\n")
+      let registry = InputRegistry()
+      return KernelDump.read(path: path, input: registry.register(path: path, kind: .kernelDump),
+        registry: registry, options: IngestOptions())
+    }
+    let banner = "[    0.000000] \(KernelDumpFixture.banner)"
+    let oops = "[  700.000000] BUG: kernel NULL pointer dereference, address: 0000000000000010"
+    #expect(kernels([banner, oops, "[ 7300.000000] e1000e: eth0 NIC Link is Up"]).isEmpty)
+    #expect(kernels([banner, oops]).isEmpty)
+    let lockup = "[ 5000.000000] watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [kworker/1:2:812]"
+    let reset = kernels([banner, lockup, "[ 5026.000000] watchdog: BUG: soft lockup - CPU#1 stuck for 48s! [kworker/1:2:812]",
+      banner, "[    1.000000] next kernel"])
+    #expect(reset.count == 1)
+    #expect(reset.first?.decisive?.kind == .watchdog)
+    #expect(reset.first?.crashes.first?.uptime == 5_000_000_000)
+    // A survived oops, then hours later the panic the kernel died of: only the panic is its crash.
+    let died = kernels([banner, oops, "[ 9000.000000] Kernel panic - not syncing: Fatal exception"])
+    #expect(died.first?.crashes.map(\.line) == [3])
   }
 
   /// Xorg's log has printk-like stamps with three decimals: not a kernel log.

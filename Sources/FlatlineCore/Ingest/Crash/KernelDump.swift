@@ -43,12 +43,14 @@ public struct KernelDump: Sendable {
   // MARK: Reading
 
   /// Reads the kernel log at `path` (plain or compressed), registered as input `input`: the kernels in it that
-  /// crashed, in file order. Lines that are not kernel log lines (pstore's `Panic#1 Part1` headers, a console's
+  /// died of a crash (`diedOfCrash`), in file order. Lines that are not kernel log lines (pstore's `Panic#1 Part1` headers, a console's
   /// service status lines) are counted as skipped. The capture time in the folder or file name goes with the last
   /// kernel (the one whose crash kdump saved).
   public static func read(path: String, input: Int32, registry: InputRegistry, options: IngestOptions) -> [KernelDump] {
     var crashed: [KernelDump] = []
     var current = KernelDump(path: path, input: input)
+    let name = path.split(separator: "/").last.map(String.init) ?? path
+    let dumpNamed = isDumpName(path: path, name: name)
     guard let reader = LineReader(path: path, input: input, registry: registry, maxLineLength: options.maxLineLength)
     else { return [] }
     var records = 0
@@ -63,7 +65,7 @@ public struct KernelDump: Sendable {
       switch SignalClassifier.classify(r) {
       case .bootBanner where text.hasPrefix("Linux version "):
         // A banner starts another kernel's log.
-        if !current.crashes.isEmpty { crashed.append(current) }
+        if current.diedOfCrash(followed: true, dumpNamed: dumpNamed) { crashed.append(current) }
         current = KernelDump(path: path, input: input)
         current.banner = text.string
       case .kernelPanic:
@@ -75,21 +77,34 @@ public struct KernelDump: Sendable {
       }
       current.lastUptime = max(current.lastUptime, uptime)
     }
-    if !current.crashes.isEmpty {
+    if current.diedOfCrash(followed: false, dumpNamed: dumpNamed) {
       current.captured = captureStamp(path: path)
       crashed.append(current)
     }
     registry.addRecords(input, records)
     if skipped > 0 { registry.addSkipped(input, skipped) }
-    let name = path.split(separator: "/").last.map(String.init) ?? path
-    if crashed.isEmpty && isDumpName(path: path, name: name) {
+    if crashed.isEmpty && dumpNamed {
       registry.warn(input, "no panic, oops or lockup in this kernel log: it says nothing about how a boot ended")
     }
     return crashed
   }
 
+  /// Keeps the first and the last line of the latest crash: a crash line more than `crashSpan` of uptime after the
+  /// one before starts a new crash (an oops the kernel lived through is not how it died).
   private mutating func note(_ l: Line) {
+    if let last = crashes.last, l.uptime - last.uptime > Self.crashSpan { crashes = [] }
     if crashes.count < 2 { crashes.append(l) } else { crashes[1] = l }
+  }
+
+  static let crashSpan: Int64 = 60 * 1_000_000
+
+  /// True when this kernel's log ends with its crash (within `crashSpan` of uptime), and something says the kernel
+  /// did not live on: a `Kernel panic - not syncing` line, another kernel after it in the file (a console's next
+  /// boot), or a file that kdump or pstore wrote (they write at the crash). An oops the kernel lived through, in a
+  /// saved `dmesg` or a console log that goes on, is not how a boot ended.
+  func diedOfCrash(followed: Bool, dumpNamed: Bool) -> Bool {
+    guard let last = crashes.last, lastUptime - last.uptime <= Self.crashSpan else { return false }
+    return followed || dumpNamed || crashes.contains { $0.text.hasPrefix("Kernel panic - not syncing") }
   }
 
   /// `[ 5459.998901] text`, optionally after a `<N>` priority (pstore, older vmcore-dmesg) and followed by a
