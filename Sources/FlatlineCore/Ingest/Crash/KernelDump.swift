@@ -5,8 +5,8 @@
 /// The kernel log a crashed kernel left behind, saved by kdump (`/var/crash/<ip>-YYYY-MM-DD-HH:MM:SS/vmcore-dmesg.txt`
 /// on RHEL and Fedora, `/var/crash/YYYYMMDDHHMM/dmesg.YYYYMMDDHHMM` from Debian's and Ubuntu's kdump-tools) or
 /// through pstore (`dmesg-efi-…`, `dmesg-ramoops-N`, systemd-pstore's `dmesg.txt`), or printed on a serial console
-/// (a cloud provider's console output, saved as text). One value per kernel in the file that crashed: a console
-/// log holds one kernel after another, each starting at its banner.
+/// (a cloud provider's console output, saved as text). One value per kernel in the file that died of a crash: a
+/// console log holds one kernel after another, each starting at its banner.
 ///
 /// A kernel that panics never gets its last lines to disk: the syslog or journal of that boot just stops, and the
 /// boot reads as a power loss. The dump holds what the dying kernel printed, with uptime stamps only (`[ 5459.998901]
@@ -18,8 +18,8 @@ public struct KernelDump: Sendable {
   public var input: Int32
   /// The crashed kernel's `Linux version …` line, when the ring buffer still held it.
   public var banner: String?
-  /// Crash lines (`Kernel panic - not syncing`, `Oops`, `BUG: …`, soft lockups): the first and, when another
-  /// followed, the last. The last decides between `kernel-panic` and `watchdog`, as in a syslog boot.
+  /// Lines of the kernel's last crash (`Kernel panic - not syncing`, `Oops`, `BUG: …`, soft lockups): the first and,
+  /// when another followed, the last. The last decides between `kernel-panic` and `watchdog`, as in a syslog boot.
   public var crashes: [Line] = []
   /// The last uptime in the dump (µs): the kernel was alive at least that long.
   public var lastUptime: Int64 = -1
@@ -43,9 +43,9 @@ public struct KernelDump: Sendable {
   // MARK: Reading
 
   /// Reads the kernel log at `path` (plain or compressed), registered as input `input`: the kernels in it that
-  /// died of a crash (`diedOfCrash`), in file order. Lines that are not kernel log lines (pstore's `Panic#1 Part1` headers, a console's
-  /// service status lines) are counted as skipped. The capture time in the folder or file name goes with the last
-  /// kernel (the one whose crash kdump saved).
+  /// died of a crash (`diedOfCrash`), in file order. Lines that are not kernel log lines (pstore's `Panic#1 Part1`
+  /// headers, a console's service status lines) are counted as skipped. The capture time in the folder or file name
+  /// goes with the last kernel (the one whose crash kdump saved).
   public static func read(path: String, input: Int32, registry: InputRegistry, options: IngestOptions) -> [KernelDump] {
     var crashed: [KernelDump] = []
     var current = KernelDump(path: path, input: input)
