@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// The kernel log a crashed kernel left behind, saved by kdump (`/var/crash/<ip>-YYYY-MM-DD-HH:MM:SS/vmcore-dmesg.txt`
 /// on RHEL and Fedora, `/var/crash/YYYYMMDDHHMM/dmesg.YYYYMMDDHHMM` from Debian's and Ubuntu's kdump-tools) or
 /// through pstore (`dmesg-efi-…`, `dmesg-ramoops-N`, systemd-pstore's `dmesg.txt`), or printed on a serial console
@@ -194,13 +190,8 @@ public struct KernelDump: Sendable {
       || lower.hasPrefix("dump.") && lower.count >= 17 && lower.dropFirst(5).allSatisfy(\.isNumber)
     guard isImage else { return nil }
     let dir = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
-    var sibling = false
-    if let d = opendir(dir.isEmpty ? "." : dir) {
-      while let e = readdir(d) {
-        let n = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        if n != name, isDumpName(path: dir + "/" + n, name: n) { sibling = true }
-      }
-      closedir(d)
+    let sibling = Discovery.entryNames(dir.isEmpty ? "." : dir).contains { n in
+      n != name && isDumpName(path: dir + "/" + n, name: n)
     }
     if sibling { return .ignore("kdump's memory image of the crashed kernel: its kernel log beside it is read") }
     return .skip("kdump's memory image of the crashed kernel, without its kernel log: run `makedumpfile "

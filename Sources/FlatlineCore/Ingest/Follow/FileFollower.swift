@@ -82,13 +82,9 @@ final class FileFollower {
   /// beside it; nil otherwise.
   func nextDay() -> String? {
     let current = RotationName(baseName)
-    guard current.kind == .daily, let dir = opendir(directory) else { return nil }
-    defer { closedir(dir) }
+    guard current.kind == .daily else { return nil }
     var best: (date: Int, name: String)?
-    while let e = readdir(dir) {
-      let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
-        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-      }
+    for name in Discovery.entryNames(directory) {
       let r = RotationName(name)
       guard r.kind == .daily, r.base == current.base, r.number > current.number, !name.hasSuffix(".gz"),
         !name.hasSuffix(".xz"), !name.hasSuffix(".bz2")
@@ -113,17 +109,10 @@ final class FileFollower {
 
   /// Older members of the rotation set, oldest first.
   func olderMembers() -> [String] {
-    guard let dir = opendir(directory) else { return [] }
-    defer { closedir(dir) }
     let base = RotationName(baseName).base
-    var names: [String] = []
-    while let e = readdir(dir) {
-      let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
-        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-      }
-      guard name != baseName, name != ".", name != ".." else { continue }
+    var names = Discovery.entryNames(directory).filter { name in
       let r = RotationName(name)
-      if r.base == base && r.kind != .bare { names.append(name) }
+      return name != baseName && r.base == base && r.kind != .bare
     }
     names.sort { RotationName.olderFirst(RotationName($0), RotationName($1)) }
     let prefix = directory == "/" ? "/" : directory + "/"
