@@ -263,45 +263,40 @@ public struct KernelDump: Sendable {
     return nil
   }
 
-  private static func number(_ c: [UInt8], _ from: Int, _ count: Int) -> Int? {
-    guard from >= 0, from + count <= c.count else { return nil }
-    var v = 0
-    for k in from..<(from + count) {
-      guard c[k] >= 48, c[k] <= 57 else { return nil }
-      v = v * 10 + Int(c[k] - 48)
-    }
-    return v
-  }
-
   /// `YYYY-MM-DD-HH:MM:SS` or `YYYY-MM-DD-HH:MM` at the end of `name`.
   static func dashedStamp(_ name: String) -> CivilStamp? {
-    let c = Array(name.utf8)
-    for (len, hasSeconds) in [(19, true), (16, false)] {
-      let s = c.count - len
-      guard s >= 0, s == 0 || c[s - 1] == 45 else { continue }
-      guard c[s + 4] == 45, c[s + 7] == 45, c[s + 10] == 45, c[s + 13] == 58, !hasSeconds || c[s + 16] == 58,
-        let y = number(c, s, 4), let mo = number(c, s + 5, 2), let d = number(c, s + 8, 2),
-        let h = number(c, s + 11, 2), let mi = number(c, s + 14, 2)
-      else { continue }
-      let sec = hasSeconds ? number(c, s + 17, 2) : 0
-      guard let sec else { continue }
-      return valid(CivilStamp(year: y, month: mo, day: d, hour: h, minute: mi, second: sec))
+    Array(name.utf8).withBytes { c in
+      for (len, hasSeconds) in [(19, true), (16, false)] {
+        let s = c.count - len
+        guard s >= 0, s == 0 || c[s - 1] == 45, c[s + 4] == 45, c[s + 7] == 45, c[s + 10] == 45, c[s + 13] == 58,
+          !hasSeconds || c[s + 16] == 58
+        else { continue }
+        let n = DatastoreLineParser.digits
+        if let stamp = valid(CivilStamp(
+          year: n(c, s, 4), month: n(c, s + 5, 2), day: n(c, s + 8, 2), hour: n(c, s + 11, 2),
+          minute: n(c, s + 14, 2), second: hasSeconds ? n(c, s + 17, 2) : 0))
+        {
+          return stamp
+        }
+      }
+      return nil
     }
-    return nil
   }
 
   /// `YYYYMMDDHHMM` as the whole of `name`.
   static func compactStamp(_ name: String) -> CivilStamp? {
-    let c = Array(name.utf8)
-    guard c.count == 12, let y = number(c, 0, 4), let mo = number(c, 4, 2), let d = number(c, 6, 2),
-      let h = number(c, 8, 2), let mi = number(c, 10, 2)
-    else { return nil }
-    return valid(CivilStamp(year: y, month: mo, day: d, hour: h, minute: mi, second: 0))
+    Array(name.utf8).withBytes { c in
+      guard c.count == 12 else { return nil }
+      let n = DatastoreLineParser.digits
+      return valid(CivilStamp(
+        year: n(c, 0, 4), month: n(c, 4, 2), day: n(c, 6, 2), hour: n(c, 8, 2), minute: n(c, 10, 2), second: 0))
+    }
   }
 
+  /// The stamp when every field is in range (`DatastoreLineParser.digits` gives −1 for a field that is not digits).
   private static func valid(_ s: CivilStamp) -> CivilStamp? {
-    guard s.year >= 1990, s.year < 2200, (1...12).contains(s.month), (1...31).contains(s.day), s.hour < 24,
-      s.minute < 60, s.second < 61
+    guard s.year >= 1990, s.year < 2200, (1...12).contains(s.month), (1...31).contains(s.day),
+      (0..<24).contains(s.hour), (0..<60).contains(s.minute), (0..<61).contains(s.second)
     else { return nil }
     return s
   }
