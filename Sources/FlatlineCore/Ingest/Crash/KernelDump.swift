@@ -149,8 +149,9 @@ public struct KernelDump: Sendable {
     // `journalctl -o short-monotonic` has the same stamps, then a host and a tag (`[    0.000000] web1 kernel: …`),
     // and its `-- Journal begins …` / `-- Boot …` lines: not a kernel's own log.
     if content.contains(where: { $0.hasPrefix("-- ") }) { return false }
-    if content.contains(where: { l in parseLine(l).map { secondWordIsKernelTag($0.1) } ?? false }) { return false }
-    let kernel = content.filter { hasPrintkStamp($0) }.count
+    let stamped = content.compactMap { line in parseLine(line).map { (line: line, uptime: $0.0, text: $0.1) } }
+    if stamped.contains(where: { secondWordIsKernelTag($0.text) }) { return false }
+    let kernel = stamped.filter { hasPrintkStamp($0.line, uptime: $0.uptime) }.count
     return kernel * 2 > content.count
   }
 
@@ -160,11 +161,10 @@ public struct KernelDump: Sendable {
     return text.dropFirst(space + 1).hasPrefix("kernel: ")
   }
 
-  /// `[ssss.uuuuuu]` (after an optional `<N>`), the stamp printk writes: an uptime (under 31 years; a Unix time
-  /// in brackets is an application's stamp).
-  static func hasPrintkStamp(_ line: Bytes) -> Bool {
-    guard let (uptime, _) = parseLine(line), uptime < 1_000_000_000 * 1_000_000, let close = line.find("]"), close >= 8
-    else { return false }
+  /// `[ssss.uuuuuu]` (after an optional `<N>`), the stamp printk writes, for a line `parseLine` read as `uptime`: an
+  /// uptime under 31 years (a Unix time in brackets is an application's stamp) with six decimals.
+  static func hasPrintkStamp(_ line: Bytes, uptime: Int64) -> Bool {
+    guard uptime < 1_000_000_000 * 1_000_000, let close = line.find("]"), close >= 8 else { return false }
     for k in (close - 6)..<close where !(line[k] >= 48 && line[k] <= 57) { return false }
     return line[close - 7] == 46
   }
