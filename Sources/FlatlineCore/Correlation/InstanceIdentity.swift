@@ -84,18 +84,34 @@ public struct InstanceIdentity {
     }
   }
 
-  /// `msg.contains("i-0")`, by memchr for the rarer `-` (memmem's setup dominates on short messages).
+  /// `msg.contains("i-0")`, 16 positions per step: three overlapping 16-byte loads compared at once (SSE2 on x86-64,
+  /// NEON on arm64). A memchr for the `-` cost a call per hyphen, and log text has several per line.
   @inline(__always)
   static func containsI0(_ msg: Bytes) -> Bool {
     guard let base = msg.base, msg.count >= 3 else { return false }
     let n = msg.count
-    var i = 1
-    while i < n - 1, let hit = memchr(base + i, 45, n - 1 - i) {
-      let k = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
-      if base[k - 1] == 105 && base[k + 1] == 48 { return true }
-      i = k + 1
+    guard n >= 18 else {
+      for k in 0...(n - 3) where base[k] == 105 && base[k + 1] == 45 && base[k + 2] == 48 { return true }
+      return false
     }
-    return false
+    let p = UnsafeRawPointer(base)
+    // Built here, not as static constants: those cost a `swift_once` check each per call.
+    let i0I = SIMD16<UInt8>(repeating: 105)
+    let i0Dash = SIMD16<UInt8>(repeating: 45)
+    let i0Zero = SIMD16<UInt8>(repeating: 48)
+    var i = 0
+    while true {
+      // The last step overlaps the one before it rather than leaving a tail for a byte loop.
+      let at = i + 18 <= n ? i : n - 18
+      let a = p.loadUnaligned(fromByteOffset: at, as: SIMD16<UInt8>.self)
+      let b = p.loadUnaligned(fromByteOffset: at + 1, as: SIMD16<UInt8>.self)
+      let c = p.loadUnaligned(fromByteOffset: at + 2, as: SIMD16<UInt8>.self)
+      // `any(_:)` reduces lane by lane (a call per step); the mask read as two words is one OR.
+      let hits = unsafeBitCast((a .== i0I) .& (b .== i0Dash) .& (c .== i0Zero), to: SIMD2<UInt64>.self)
+      if hits[0] | hits[1] != 0 { return true }
+      if at + 18 >= n { return false }
+      i += 16
+    }
   }
 
   /// Field markers after which an instance identifier follows.
