@@ -263,21 +263,37 @@ public enum SyslogParser {
     }
   }
 
-  /// Index of the first byte of `p[from..<to]` equal to `a`, `b`, `c` or `d`, or `to`. Eight bytes per step (a
-  /// word compare for zero bytes after XOR with each wanted byte), then byte by byte for the last few: the host and
-  /// tag tokens this runs over are read for every line.
+  /// Index of the first byte of `p[from..<to]` equal to `a`, `b`, `c` or `d`, or `to`. Sixteen bytes per step while
+  /// they last (vector compares; the mask read as two words, the first match from the lowest set byte), then
+  /// eight (a word compare for zero bytes after XOR with each wanted byte), then byte by byte: the host and tag
+  /// tokens this runs over are read for every line, and most end within the first step.
   @inline(__always)
   static func firstOf(
     _ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int, _ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8
   ) -> Int {
+    let raw = UnsafeRawPointer(p)
+    var i = from
+    if i &+ 16 <= to {
+      let va = SIMD16<UInt8>(repeating: a)
+      let vb = SIMD16<UInt8>(repeating: b)
+      let vc = SIMD16<UInt8>(repeating: c)
+      let vd = SIMD16<UInt8>(repeating: d)
+      repeat {
+        let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+        let m = unsafeBitCast((v .== va) .| (v .== vb) .| (v .== vc) .| (v .== vd), to: SIMD2<UInt64>.self)
+        let lo = UInt64(littleEndian: m[0])
+        if lo != 0 { return i &+ (lo.trailingZeroBitCount &>> 3) }
+        let hi = UInt64(littleEndian: m[1])
+        if hi != 0 { return i &+ 8 &+ (hi.trailingZeroBitCount &>> 3) }
+        i &+= 16
+      } while i &+ 16 <= to
+    }
     let ones: UInt64 = 0x0101_0101_0101_0101
     let highs: UInt64 = 0x8080_8080_8080_8080
     let ma = ones &* UInt64(a)
     let mb = ones &* UInt64(b)
     let mc = ones &* UInt64(c)
     let md = ones &* UInt64(d)
-    let raw = UnsafeRawPointer(p)
-    var i = from
     while i &+ 8 <= to {
       let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
       let xa = w ^ ma
