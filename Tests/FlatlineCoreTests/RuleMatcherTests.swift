@@ -54,14 +54,14 @@ import Testing
     #expect(LiteralPrefilter(literals: [Array("ab".utf8)]) == nil)
   }
 
-  /// Texts long enough to be scanned as two halves at once: a literal planted anywhere (across the middle, at
-  /// either end) is found, and texts without one are passed.
+  /// Texts long enough to be scanned as two halves or four quarters at once: a literal planted anywhere (across
+  /// the middle or a quarter's end, at either end) is found, and texts without one are passed.
   @Test func literalPrefilterScansLongTextsInHalves() {
     var rng = SplitMix(seed: 11)
     let alphabet: [UInt8] = Array("abcdefghijk ".utf8)
     var found = 0
     var passed = 0
-    for _ in 0..<600 {
+    for _ in 0..<1200 {
       // Shortest lengths 4, 6 and 10: 2-, 3- and 4-byte blocks; 24: windows longer than most anchors.
       let shortest = [4, 6, 10, 24][Int(rng.next() % 4)]
       let literals: [[UInt8]] = (0..<Int(rng.next() % 8 + 1)).map { _ in
@@ -76,9 +76,13 @@ import Testing
       }
       if rng.next() % 2 == 0 {
         let lit = literals[Int(rng.next() % UInt64(literals.count))]
-        let places = [0, text.count / 2 - lit.count / 2, text.count / 2 - 1, text.count - lit.count]
+        let q = text.count / 4
+        let places = [
+          0, text.count / 2 - lit.count / 2, text.count / 2 - 1, text.count - lit.count, q - lit.count / 2, q,
+          3 * q - 1, 3 * q,
+        ].map { min(max(0, $0), text.count - lit.count) }
         let anywhere = Int(rng.next() % UInt64(text.count - lit.count + 1))
-        let at = rng.next() % 3 == 0 ? anywhere : places[Int(rng.next() % 4)]
+        let at = rng.next() % 3 == 0 ? anywhere : places[Int(rng.next() % UInt64(places.count))]
         text.replaceSubrange(at..<(at + lit.count), with: lit)
       }
       var expected = false
@@ -89,7 +93,7 @@ import Testing
       #expect(got == expected, "literals \(literals) in \(text)")
       if expected { found += 1 } else { passed += 1 }
     }
-    #expect(found > 200 && passed > 100)
+    #expect(found > 400 && passed > 200)
   }
 
   /// Hundreds of literals (a big table, scanned through its bitmap of marked blocks) agree with a naive search.

@@ -153,8 +153,8 @@ final class LiteralPrefilter {
   /// True when at least one literal occurs in `text`.
   ///
   /// Each step of a skip scan waits on the table load of the step before it, so a text long enough is scanned as
-  /// two halves at once, in one loop: the two chains of loads overlap in the CPU. The first half's windows start
-  /// before `mid`, the second's at or after it, so together they visit every window a single scan would.
+  /// two or four stretches at once, in one loop: the chains of loads overlap in the CPU. Each cursor takes the
+  /// windows that start in its stretch, so together they visit every window a single scan would.
   func occursIn(_ text: Bytes) -> Bool {
     // One copy of the scan per block size and table kind, so that both are constants inside the loop.
     if marks != nil {
@@ -171,11 +171,22 @@ final class LiteralPrefilter {
     }
   }
 
+  /// What a scan step reads, copied out of the object once per text: as locals they stay in registers (read
+  /// through `self`, the table pointer was loaded again and the hash width converted, with its overflow checks, at
+  /// every step).
+  private struct Scan {
+    let shift: UnsafeMutablePointer<UInt8>
+    let marks: UnsafeMutablePointer<UInt64>?
+    let maxShift: Int
+    let hashShift: UInt32
+    let window: Int
+  }
+
   /// The shift for block hash `h` (through the bitmap when `marked`).
   @inline(__always)
-  private func shift(at h: Int, marked: Bool) -> Int {
-    if marked, let bits = marks, (bits[h &>> 6] &>> UInt64(h & 63)) & 1 == 0 { return maxShift }
-    return Int(shift[h])
+  private static func shift(_ t: Scan, at h: Int, marked: Bool) -> Int {
+    if marked, let bits = t.marks, (bits[h &>> 6] &>> UInt64(h & 63)) & 1 == 0 { return t.maxShift }
+    return Int(t.shift[h])
   }
 
   @inline(__always)
@@ -184,51 +195,66 @@ final class LiteralPrefilter {
     let n = text.count
     let m = windowLength
     guard n >= m else { return false }
-    let sh = UInt32(32 - tableBits)
-    var i = m - 1
+    let t = Scan(shift: shift, marks: marks, maxShift: maxShift, hashShift: UInt32(32 - tableBits), window: m)
+    if n >= 4 * m + 64 {
+      // Four cursors: each takes the windows that end in its quarter (shifted by the window length).
+      let q = n / 4
+      let e0 = q + m - 1
+      let e1 = 2 * q + m - 1
+      let e2 = 3 * q + m - 1
+      var i0 = m - 1
+      var i1 = e0
+      var i2 = e1
+      var i3 = e2
+      while i0 < e0 && i1 < e1 && i2 < e2 && i3 < n {
+        if step(t, p, n, &i0, block: b, marked: marked) { return true }
+        if step(t, p, n, &i1, block: b, marked: marked) { return true }
+        if step(t, p, n, &i2, block: b, marked: marked) { return true }
+        if step(t, p, n, &i3, block: b, marked: marked) { return true }
+      }
+      return i0 < e0 && scan(t, p, n, from: i0, to: e0, block: b, marked: marked)
+        || i1 < e1 && scan(t, p, n, from: i1, to: e1, block: b, marked: marked)
+        || i2 < e2 && scan(t, p, n, from: i2, to: e2, block: b, marked: marked)
+        || i3 < n && scan(t, p, n, from: i3, to: n, block: b, marked: marked)
+    }
     if n >= 2 * m + 32 {
-      let mid = n / 2
-      let endA = mid + m - 1
+      let endA = n / 2 + m - 1
+      var i = m - 1
       var j = endA
       while i < endA && j < n {
-        let ha = Self.scanHash(p, i, b, sh)
-        let hb = Self.scanHash(p, j, b, sh)
-        let sa = shift(at: ha, marked: marked)
-        let sb = shift(at: hb, marked: marked)
-        if sa != 0 {
-          i &+= sa
-        } else {
-          if verify(p, n, i &- (m - 1), ha) { return true }
-          i &+= 1
-        }
-        if sb != 0 {
-          j &+= sb
-        } else {
-          if verify(p, n, j &- (m - 1), hb) { return true }
-          j &+= 1
-        }
+        if step(t, p, n, &i, block: b, marked: marked) { return true }
+        if step(t, p, n, &j, block: b, marked: marked) { return true }
       }
-      if i < endA { return scan(p, n, from: i, to: endA, block: b, marked: marked) }
-      return j < n && scan(p, n, from: j, to: n, block: b, marked: marked)
+      if i < endA { return scan(t, p, n, from: i, to: endA, block: b, marked: marked) }
+      return j < n && scan(t, p, n, from: j, to: n, block: b, marked: marked)
     }
-    return scan(p, n, from: i, to: n, block: b, marked: marked)
+    return scan(t, p, n, from: m - 1, to: n, block: b, marked: marked)
+  }
+
+  /// One step of a cursor at window end `i`: true when a literal starts at the window; else moves `i` on.
+  @inline(__always)
+  private func step(
+    _ t: Scan, _ p: UnsafePointer<UInt8>, _ n: Int, _ i: inout Int, block b: Int, marked: Bool
+  ) -> Bool {
+    let h = Self.scanHash(p, i, b, t.hashShift)
+    let s = Self.shift(t, at: h, marked: marked)
+    if s != 0 {
+      i &+= s
+      return false
+    }
+    if verify(p, n, i &- (t.window &- 1), h) { return true }
+    i &+= 1
+    return false
   }
 
   /// The single-cursor scan over windows ending at `from..<to` (`to <= n`).
   @inline(__always)
-  private func scan(_ p: UnsafePointer<UInt8>, _ n: Int, from: Int, to: Int, block b: Int, marked: Bool) -> Bool {
-    let m = windowLength
-    let sh = UInt32(32 - tableBits)
+  private func scan(
+    _ t: Scan, _ p: UnsafePointer<UInt8>, _ n: Int, from: Int, to: Int, block b: Int, marked: Bool
+  ) -> Bool {
     var i = from
     while i < to {
-      let h = Self.scanHash(p, i, b, sh)
-      let s = shift(at: h, marked: marked)
-      if s != 0 {
-        i &+= s
-        continue
-      }
-      if verify(p, n, i &- (m - 1), h) { return true }
-      i &+= 1
+      if step(t, p, n, &i, block: b, marked: marked) { return true }
     }
     return false
   }
