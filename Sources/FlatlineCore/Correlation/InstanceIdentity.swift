@@ -96,22 +96,33 @@ public struct InstanceIdentity {
     }
     let p = UnsafeRawPointer(base)
     // Built here, not as static constants: those cost a `swift_once` check each per call.
-    let i0I = SIMD16<UInt8>(repeating: 105)
-    let i0Dash = SIMD16<UInt8>(repeating: 45)
-    let i0Zero = SIMD16<UInt8>(repeating: 48)
-    var i = 0
-    while true {
-      // The last step overlaps the one before it rather than leaving a tail for a byte loop.
-      let at = i + 18 <= n ? i : n - 18
-      let a = p.loadUnaligned(fromByteOffset: at, as: SIMD16<UInt8>.self)
-      let b = p.loadUnaligned(fromByteOffset: at + 1, as: SIMD16<UInt8>.self)
-      let c = p.loadUnaligned(fromByteOffset: at + 2, as: SIMD16<UInt8>.self)
-      // `any(_:)` reduces lane by lane (a call per step); the mask read as two words is one OR.
-      let hits = unsafeBitCast((a .== i0I) .& (b .== i0Dash) .& (c .== i0Zero), to: SIMD2<UInt64>.self)
-      if hits[0] | hits[1] != 0 { return true }
-      if at + 18 >= n { return false }
-      i += 16
+    let vi = SIMD16<UInt8>(repeating: 105)
+    let vd = SIMD16<UInt8>(repeating: 45)
+    let vz = SIMD16<UInt8>(repeating: 48)
+    // Where `i-0` starts at `at..<at + 16`, as a mask (reads `at..<at + 18`).
+    @inline(__always) func starts(_ at: Int) -> SIMDMask<SIMD16<Int8>> {
+      (p.loadUnaligned(fromByteOffset: at, as: SIMD16<UInt8>.self) .== vi)
+        .& (p.loadUnaligned(fromByteOffset: at &+ 1, as: SIMD16<UInt8>.self) .== vd)
+        .& (p.loadUnaligned(fromByteOffset: at &+ 2, as: SIMD16<UInt8>.self) .== vz)
     }
+    // `any(_:)` reduces lane by lane (a call per step); the mask read as two words is one OR.
+    @inline(__always) func none(_ m: SIMDMask<SIMD16<Int8>>) -> Bool {
+      let w = unsafeBitCast(m, to: SIMD2<UInt64>.self)
+      return w[0] | w[1] == 0
+    }
+    // Two steps per test while they fit, then single steps; the last step ends at the last byte, overlapping
+    // the one before rather than leaving a tail for a byte loop.
+    let last = n &- 18
+    var i = 0
+    while i &+ 16 <= last {
+      if !none(starts(i) .| starts(i &+ 16)) { return true }
+      i &+= 32
+    }
+    while i < last {
+      if !none(starts(i)) { return true }
+      i &+= 16
+    }
+    return !none(starts(last))
   }
 
   /// Field markers after which an instance identifier follows.
