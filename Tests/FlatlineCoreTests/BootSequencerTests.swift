@@ -168,6 +168,86 @@ func work(_ time: String, host: String = "web1") -> L {
     #expect(next?.message.contains("start") == true)
   }
 
+  /// A boot of RHEL/CentOS 7 as rsyslog's imjournal writes it (volatile journal): rsyslog's own start line first,
+  /// then the boot's journal entries, stamped seconds earlier — `journal: Runtime journal…`, the 3.10 kernel's
+  /// cgroup lines before its banner, the banner. `tag` is rsyslog's identifier (`liblogging-stdlog` on 7.4+).
+  func rhel7Boot(_ day: String, start: String, kernel: String, tag: String = "rsyslogd") -> [L] {
+    [
+      L(time: "\(day) \(start)", tag: tag, msg: rsyslogStart),
+      L(time: "\(day) \(kernel)", tag: "journal", msg: "Runtime journal is using 8.0M (max allowed 99.2M)."),
+      L(time: "\(day) \(kernel)", tag: "kernel", msg: "Initializing cgroup subsys cpuset"),
+      L(time: "\(day) \(kernel)", tag: "kernel", msg: "Initializing cgroup subsys cpu"),
+      L(time: "\(day) \(kernel)", tag: "kernel", msg: "Linux version 3.10.0-1160.el7.x86_64 (mockbuild@kbuilder)"),
+      L(time: "\(day) \(kernel)", tag: "kernel", msg: "Command line: BOOT_IMAGE=/vmlinuz-3.10.0-1160.el7.x86_64 ro"),
+      L(time: "\(day) \(start)", tag: "systemd", msg: "Started System Logging Service."),
+    ]
+  }
+
+  /// The start line written before the earlier-stamped boot belongs to that boot: the reboot is clean, the file
+  /// does not begin with a boot "before the data", and each boot starts at its kernel's first line.
+  @Test(arguments: ["rsyslogd", "liblogging-stdlog"])
+  func journalReaderStartLineBeforeTheBootIsTheNewBoots(tag: String) {
+    let r = analyze(
+      rhel7Boot("03-01", start: "10:00:12", kernel: "10:00:01", tag: tag) + [
+        work("03-01 10:20:00"),
+        L(time: "03-01 11:00:00", tag: "systemd", msg: "Stopping System Logging Service..."),
+        L(time: "03-01 11:00:00", tag: tag, msg: rsyslogExit),
+      ] + rhel7Boot("03-01", start: "11:01:25", kernel: "11:01:04", tag: tag) + [work("03-01 11:10:00")])
+    let b = r.hosts[0].boots
+    #expect(b.map(\.ending) == [.reboot, .running])
+    #expect(b[0].clean == true)
+    #expect(b[0].start == L(time: "03-01 10:00:01", tag: "", msg: "").micros)
+    #expect(b[0].lastSignOfLife == L(time: "03-01 11:00:00", tag: "", msg: "").micros)
+    #expect(b[0].downtime == 64_000_000)
+    #expect(b[1].start == L(time: "03-01 11:01:04", tag: "", msg: "").micros)
+    #expect(b[1].clockJump == false)
+  }
+
+  /// The same layout after a power loss: still a power loss, ended at the old boot's last line (not at the new
+  /// boot's start line).
+  @Test func journalReaderStartLineAfterAPowerLoss() {
+    let r = analyze(
+      rhel7Boot("03-01", start: "10:00:12", kernel: "10:00:01") + [work("03-01 10:20:00")]
+        + rhel7Boot("03-01", start: "11:01:25", kernel: "11:01:04") + [work("03-01 11:10:00")])
+    let b = r.hosts[0].boots
+    #expect(b.map(\.ending) == [.powerLoss, .running])
+    #expect(b[0].lastSignOfLife == L(time: "03-01 10:20:00", tag: "", msg: "").micros)
+  }
+
+  /// rsyslog restarted inside a boot: its start line, then what imjournal had not read yet (stamped a little
+  /// earlier), then on. No banner comes: the restart cancels the exit as before, and the boot goes on.
+  @Test func journalReaderRestartInsideABootIsNoBoot() {
+    let r = analyze(
+      rhel7Boot("03-01", start: "10:00:12", kernel: "10:00:01") + [
+        L(time: "03-01 10:30:00", tag: "systemd", msg: "Stopping System Logging Service..."),
+        L(time: "03-01 10:30:00", tag: "rsyslogd", msg: rsyslogExit),
+        L(time: "03-01 10:30:02", tag: "rsyslogd", msg: rsyslogStart),
+        L(time: "03-01 10:30:00", tag: "systemd", msg: "Stopped System Logging Service."),
+        L(time: "03-01 10:30:01", tag: "systemd", msg: "Starting System Logging Service..."),
+        work("03-01 10:40:00"),
+      ] + kernelBoot("03-01 11:00:00"))
+    let b = r.hosts[0].boots
+    #expect(b.map(\.ending) == [.powerLoss, .running])
+    #expect(b[0].lastSignOfLife == L(time: "03-01 10:40:00", tag: "", msg: "").micros)
+  }
+
+  /// Without a start line before them, the 3.10 kernel's cgroup lines before its banner still open the new boot:
+  /// the old one ends at its exit line, not in the new boot's first second.
+  @Test func cgroupLinesBeforeTheBannerAreTheNewBoots() {
+    let r = analyze(
+      kernelBoot("03-01 10:00:00") + [
+        L(time: "03-01 11:00:00", tag: "rsyslogd", msg: rsyslogExit),
+        L(time: "03-01 11:01:04", tag: "kernel", msg: "Initializing cgroup subsys cpuset"),
+        L(time: "03-01 11:01:04", tag: "kernel", msg: "Initializing cgroup subsys cpu"),
+        L(time: "03-01 11:01:04", tag: "kernel", msg: "Linux version 3.10.0-1160.el7.x86_64 (mockbuild@kbuilder)"),
+        work("03-01 11:10:00"),
+      ])
+    let b = r.hosts[0].boots
+    #expect(b.map(\.ending) == [.reboot, .running])
+    #expect(b[0].lastSignOfLife == L(time: "03-01 11:00:00", tag: "", msg: "").micros)
+    #expect(b[0].downtime == 64_000_000)
+  }
+
   @Test func syslogRestartAndHUPAreNotBootsOrShutdowns() {
     let r = analyze(
       kernelBoot("03-01 10:00:00") + [

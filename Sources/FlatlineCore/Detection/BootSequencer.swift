@@ -93,6 +93,34 @@ public final class BootSequencer {
   /// the held records were split.
   private var openedWithoutPredecessor = false
 
+  // MARK: Start hold
+
+  /// The second of a syslog daemon's start line whose records are still held (nil: none). A daemon that reads the
+  /// journal writes its own `start` line first and then the journal's entries since its last read, stamped when
+  /// they happened: on RHEL/CentOS 7 (rsyslog's imjournal, volatile journal) every boot's text begins with the start
+  /// line and then the boot's kernel lines, banner among them, stamped seconds earlier. Read in file order, the
+  /// start line was the previous boot's last record and cancelled its clean exit: every reboot a power loss, and a
+  /// boot "before the data" where a file began that way. Held until the stream's time passes its second, the
+  /// start line goes to the boot whose banner comes in that time (`openBoot`).
+  private var startHold: Int64?
+  private var startHoldRecords = 0
+  /// Records held for a start line at most (below the ring's capacity); past that the hold ends.
+  static let startHoldLimit = 256
+  /// Records of a start hold stamped after the banner that opened their boot (the daemon's own lines): applied to
+  /// the current boot once the stream's time reaches `parkedFrom`, so that the boot's records keep to time order.
+  private var parked: [HeldRecord] = []
+  private var parkedFrom: Int64 = .max
+
+  /// A held record copied out of the ring.
+  private struct HeldRecord {
+    var signal: Signal
+    var time: Int64
+    var input: Int32
+    var line: Int
+    var nulBefore: Int
+    var message: [UInt8]
+  }
+
   // MARK: Feeding
 
   /// Feeds one record of this host.
@@ -118,12 +146,18 @@ public final class BootSequencer {
     if r.time != pendingTime {
       let second = Self.second(of: r.time)
       if second != pendingSecond {
-        flushPending()
+        // A start hold keeps holding while the time stays at or before the start line's second.
+        if startHold == nil || second > startHold! { flushPending() }
         if firstRecordSecond == nil { firstRecordSecond = second } else { timeChanged = true }
         pendingSecond = second
       }
       if r.time != Record.noTime && pendingTime != Record.noTime { countStep(back: r.time < pendingTime, r) }
       pendingTime = r.time
+    }
+    if r.time >= parkedFrom && r.time != Record.noTime { unpark() }
+    if startHold != nil {
+      startHoldRecords += 1
+      if startHoldRecords > Self.startHoldLimit { flushPending() }
     }
     updateBannerPhase(r)
     var signal = signal
@@ -158,6 +192,10 @@ public final class BootSequencer {
           banner: SourceLocation(input: r.input, line: r.line))
       }
       return
+    }
+    if signal == .syslogDaemonStart && startHold == nil && r.time != Record.noTime {
+      startHold = Self.second(of: r.time)
+      startHoldRecords = 0
     }
     push(r, signal: signal)
   }
@@ -290,8 +328,9 @@ public final class BootSequencer {
     }
   }
 
-  /// Assigns every held record to the current boot.
+  /// Assigns every held record to the current boot (a start hold ends with it).
   public func flushPending() {
+    startHold = nil
     guard count > 0 else { return }
     if lastBoot == nil { _ = current }
     lastBoot!._withUnsafeGuaranteedRef { target in
@@ -299,8 +338,47 @@ public final class BootSequencer {
     }
   }
 
+  /// Copies the held records out, oldest first, and empties the ring.
+  private func takeHeld() -> [HeldRecord] {
+    var out: [HeldRecord] = []
+    out.reserveCapacity(count)
+    for i in 0..<count {
+      let k = ring.slot(i)
+      out.append(
+        HeldRecord(
+          signal: ring.signals[k], time: ring.times[k], input: ring.inputs[k], line: ring.lines[k],
+          nulBefore: ring.nulBefore[k], message: Array(UnsafeBufferPointer(start: ring.message(k).base, count: ring.message(k).count))))
+    }
+    while count > 0 { ring.dropOldest() }
+    return out
+  }
+
+  private func apply(_ h: HeldRecord, to boot: BootState) {
+    let loc = SourceLocation(input: h.input, line: h.line)
+    h.message.withBytes { m in
+      boot.apply(signal: h.signal, time: h.time, location: loc, message: m, nulBytesBefore: h.nulBefore) { kind in
+        EvidenceRecord(kind: kind, time: h.time, location: loc, message: m.string)
+      }
+    }
+  }
+
+  /// Applies the parked records to the current boot, after the records held before them (`flush`; a banner
+  /// opening the next boot leaves the held records to its split).
+  private func unpark(flush: Bool = true) {
+    guard !parked.isEmpty else { return }
+    if flush { flushPending() }
+    let target = current
+    for h in parked { apply(h, to: target) }
+    parked = []
+    parkedFrom = .max
+  }
+
   private func openBoot(banner r: Record) {
-    // Find where the new boot begins among the held records (all share the banner's second).
+    // Parked records belong to the boot opened before this one.
+    unpark(flush: false)
+    let holding = startHold != nil
+    // Find where the new boot begins among the held records (all share the banner's second, or follow a held
+    // start line: `startHold`).
     var split = count
     let nothingBefore = boots.isEmpty || (boots.last!.isEmpty && !boots.last!.startKnown)
     if nothingBefore {
@@ -317,7 +395,9 @@ public final class BootSequencer {
           opener = i
           break
         }
-        if ring.isKernel[k] || isShutdownish(ring.signals[k]) {
+        // Kernel lines before the banner are the old boot's (kexec: the old kernel's last lines share the
+        // second), except after a held start line: a journal reader writes the new kernel's first lines there.
+        if ring.isKernel[k] && !holding || isShutdownish(ring.signals[k]) {
           fallback = i + 1
           break
         }
@@ -341,12 +421,31 @@ public final class BootSequencer {
     if let last = boots.last, last.isEmpty, !last.startKnown { boots.removeLast() }
     let boot = BootState(startKnown: true)
     boots.append(boot)
-    let held = count > 0
-    let openerTime = held ? ring.times[head] : r.time
-    let openerLoc = SourceLocation(input: held ? ring.inputs[head] : r.input, line: held ? ring.lines[head] : r.line)
-    let openerMsg = held ? ring.message(head).string : r.message.string
-    boot.opener = EvidenceRecord(kind: .bootStart, time: openerTime, location: openerLoc, message: openerMsg)
-    while count > 0 { applyOldestPending(to: boot) }
+    if holding {
+      // The held start line and what the daemon wrote with it are stamped after the banner: parked until the
+      // stream reaches their time. The journal's entries before the banner open the boot.
+      startHold = nil
+      var first: HeldRecord?
+      for h in takeHeld() {
+        if h.time != Record.noTime && h.time > r.time {
+          parked.append(h)
+          parkedFrom = min(parkedFrom, h.time)
+        } else {
+          if first == nil { first = h }
+          apply(h, to: boot)
+        }
+      }
+      let loc = SourceLocation(input: first?.input ?? r.input, line: first?.line ?? r.line)
+      let text = first.map { String(decoding: $0.message, as: UTF8.self) } ?? r.message.string
+      boot.opener = EvidenceRecord(kind: .bootStart, time: first?.time ?? r.time, location: loc, message: text)
+    } else {
+      let held = count > 0
+      let openerTime = held ? ring.times[head] : r.time
+      let openerLoc = SourceLocation(input: held ? ring.inputs[head] : r.input, line: held ? ring.lines[head] : r.line)
+      let openerMsg = held ? ring.message(head).string : r.message.string
+      boot.opener = EvidenceRecord(kind: .bootStart, time: openerTime, location: openerLoc, message: openerMsg)
+      while count > 0 { applyOldestPending(to: boot) }
+    }
     boot.apply(
       signal: .bootBanner, time: r.time, location: SourceLocation(input: r.input, line: r.line), message: r.message,
       nulBytesBefore: r.nulBytesBefore
@@ -368,6 +467,8 @@ public final class BootSequencer {
   func canContinue(with next: BootSequencer) -> Bool {
     guard !isJournal, !isLoginRecords, !next.isJournal, !next.isLoginRecords else { return false }
     if inBannerPhase || next.openedWithoutPredecessor { return false }
+    // A start line held at the cut would have gone to a boot whose banner the next chunk reads.
+    if startHold != nil || !parked.isEmpty { return false }
     if count > 0 && pendingSecond == next.firstRecordSecond && next.openedBeforeTimeChanged { return false }
     // A replay watch open at the cut would have looked at the chunk's first records; a chunk whose first kernel
     // record opened a boot could not watch for a replay of this chunk's last kernel line.
@@ -428,6 +529,10 @@ public final class BootSequencer {
     if firstReplay == nil { firstReplay = next.firstReplay }
     bannerPhaseStart = next.bannerPhaseStart
     bannerPhaseKernelRecords = next.bannerPhaseKernelRecords
+    startHold = next.startHold
+    startHoldRecords = next.startHoldRecords
+    parked = next.parked
+    parkedFrom = next.parkedFrom
   }
 
   /// Whether `settleAsFirst` is exact.
@@ -582,6 +687,7 @@ public final class BootSequencer {
 
   public func dataGap(input: Int32, reason: String) {
     flushPending()
+    unpark()
     let b = current
     b.gap = EvidenceRecord(
       kind: .dataGap, time: b.lastTime, location: SourceLocation(input: input, line: 0), message: reason)
@@ -670,6 +776,7 @@ public final class BootSequencer {
   /// Ends the stream: holds nothing back, orders journal boots by their last entry.
   public func finish() {
     flushPending()
+    unpark()
     // Deferred cursors are resolved while their source is still open, and the sources let go.
     for b in boots { b.resolveLastCursor() }
     if isJournal {

@@ -41,13 +41,11 @@ public enum SignalClassifier {
     guard id.count > 0 else { return classifyUntagged(m) }
     switch id[0] {
     case UInt8(ascii: "r"):
-      if id.hasPrefix("rsyslogd") {
-        // `[origin software="rsyslogd" …] start` / `… exiting on signal 15.` / `… rsyslogd was HUPed`
-        guard m.contains("origin software=\"rsyslogd\"") else { return .none }
-        if m.hasSuffix("] start") { return .syslogDaemonStart }
-        if m.contains("] exiting on signal") { return .syslogDaemonExit }
-        return .none
-      }
+      if id.hasPrefix("rsyslogd") { return classifyRsyslogd(m) }
+    case UInt8(ascii: "l"):
+      // RHEL/CentOS 7's rsyslog 8.24 writes its own lines under liblogging-stdlog's identifier:
+      // `liblogging-stdlog:  [origin software="rsyslogd" …] exiting on signal 15.`
+      if id.equals("liblogging-stdlog") { return classifyRsyslogd(m) }
     case UInt8(ascii: "s"):
       // Only PID 1 speaks for the system; a user manager (`systemd[1234]`) also reaches its `Shutdown` target.
       if id.equals("systemd") { return r.pid <= 1 ? classifySystemd(m) : .none }
@@ -123,6 +121,15 @@ public enum SignalClassifier {
       return .syslogDaemonStart
     }
     if m.hasPrefix("exiting") || m.contains("exiting on signal") { return .syslogDaemonExit }
+    return .none
+  }
+
+  /// rsyslog's own lines: `[origin software="rsyslogd" …] start` / `… exiting on signal 15.` (`… rsyslogd was
+  /// HUPed` is a rotation, no signal).
+  static func classifyRsyslogd(_ m: Bytes) -> Signal {
+    guard m.contains("origin software=\"rsyslogd\"") else { return .none }
+    if m.hasSuffix("] start") { return .syslogDaemonStart }
+    if m.contains("] exiting on signal") { return .syslogDaemonExit }
     return .none
   }
 
@@ -258,6 +265,10 @@ public enum SignalClassifier {
       if m.hasPrefix("Oops: ") || m.hasPrefix("Oops ") { return .kernelPanic }
     case UInt8(ascii: "I"):
       if m.hasPrefix("Internal error: Oops") { return .kernelPanic }
+      // Kernels before 4.x print their early cgroup subsystems before the banner (`cgroup_init_early`):
+      // `Initializing cgroup subsys cpuset`, `… cpu`, `… cpuacct`, then `Linux version …`. Only the early ones:
+      // a subsystem built as a module prints the same words when it loads, at any time.
+      if m.hasPrefix("Initializing cgroup subsys cpu") { return .bootBanner }
     case UInt8(ascii: "k"):
       if m.hasPrefix("kernel BUG at ") { return .kernelPanic }
     case UInt8(ascii: "g"):
