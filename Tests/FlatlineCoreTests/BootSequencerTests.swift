@@ -231,6 +231,24 @@ func work(_ time: String, host: String = "web1") -> L {
     #expect(b[0].lastSignOfLife == L(time: "03-01 10:40:00", tag: "", msg: "").micros)
   }
 
+  /// rsyslog's kernel input announces itself with the kernel's facility just before rsyslog's start line (Ubuntu
+  /// 16.04/18.04, RHEL 6): `kernel: imklog 8.16.0, log source = /proc/kmsg started.`. It opens the new boot with
+  /// the start line; kept as the old boot's last line it ended a power loss "0 s" before the next boot.
+  @Test func imklogStartNoticeGoesWithTheStartLine() {
+    let r = analyze(
+      kernelBoot("03-27 06:00:00") + [
+        work("03-27 07:23:30"),
+        L(time: "03-27 07:59:48", tag: "rsyslogd-2222", msg: "command 'KLogPermitNonKernelFacility' is currently not permitted"),
+        L(time: "03-27 07:59:48", tag: "kernel", msg: "imklog 8.16.0, log source = /proc/kmsg started."),
+        L(time: "03-27 07:59:48", tag: "rsyslogd", msg: rsyslogStart),
+        L(time: "03-27 07:59:48", tag: "rsyslogd", msg: "rsyslogd's groupid changed to 108"),
+      ] + kernelBoot("03-27 07:59:48") + [work("03-27 08:10:00")])
+    let b = r.hosts[0].boots
+    #expect(b.map(\.ending) == [.powerLoss, .running])
+    #expect(b[0].lastSignOfLife == L(time: "03-27 07:23:30", tag: "", msg: "").micros)
+    #expect(b[0].downtime == Int64(36 * 60 + 18) * 1_000_000)
+  }
+
   /// Without a start line before them, the 3.10 kernel's cgroup lines before its banner still open the new boot:
   /// the old one ends at its exit line, not in the new boot's first second.
   @Test func cgroupLinesBeforeTheBannerAreTheNewBoots() {

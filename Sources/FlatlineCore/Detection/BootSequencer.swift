@@ -410,6 +410,11 @@ public final class BootSequencer {
         while split > 0 {
           let k = ring.slot(split - 1)
           let sig = ring.signals[k]
+          // imklog's own start notice (kernel facility) comes with the daemon's start line.
+          if ring.isKernel[k] && sig == .syslogDaemonStart {
+            split -= 1
+            continue
+          }
           if ring.isKernel[k] || isShutdownish(sig) || sig == .syslogDaemonStart { break }
           split -= 1
           if ring.nulBefore[k] > 0 { break }

@@ -285,6 +285,10 @@ public enum SignalClassifier {
       if m.hasPrefix("NMI watchdog: ") && (m.contains("LOCKUP") || m.contains("lockup")) { return .watchdog }
     case UInt8(ascii: "s"):
       if m.hasPrefix("systemd-shutdown") { return .shutdown(.unspecified) }
+    case UInt8(ascii: "i"):
+      // rsyslog's kernel input announcing itself (`imklog 8.16.0, log source = /proc/kmsg started.`), written with
+      // the kernel's facility just before rsyslog's own `start` line: the daemon starting, not the kernel.
+      if m.hasPrefix("imklog ") && m.hasSuffix(" started.") && m.contains(", log source = ") { return .syslogDaemonStart }
     default:
       break
     }
