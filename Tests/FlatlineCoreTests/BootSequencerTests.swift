@@ -231,6 +231,36 @@ func work(_ time: String, host: String = "web1") -> L {
     #expect(b[0].lastSignOfLife == L(time: "03-01 10:40:00", tag: "", msg: "").micros)
   }
 
+  /// A journal reader with a persistent journal (syslog-ng's `system()` source, imjournal with a saved cursor)
+  /// writes, after its start line, the entries of the old boot it had not written yet, then the new boot's. By
+  /// time: the old boot's entries stay the old boot's (its last sign of life, or its shutdown lines), the rest opens
+  /// the new boot.
+  @Test func journalReaderWritesTheOldBootsTailAfterItsStartLine() {
+    let lost = analyze(
+      kernelBoot("03-01 10:00:00") + [
+        work("03-01 10:20:00"),
+        L(time: "03-01 11:01:25", tag: "syslog-ng", msg: "syslog-ng starting up; version='3.35.1'"),
+        L(time: "03-01 10:25:00", tag: "CRON", msg: "(root) CMD (command -v debian-sa1 > /dev/null && debian-sa1 1 1)"),
+        L(time: "03-01 10:26:10", tag: "systemd", msg: "Started Daily apt upgrade and clean activities.", pid: 1),
+      ] + kernelBoot("03-01 11:01:04") + [work("03-01 11:10:00")])
+    var b = lost.hosts[0].boots
+    #expect(b.map(\.ending) == [.powerLoss, .running])
+    #expect(b[0].lastSignOfLife == L(time: "03-01 10:26:10", tag: "", msg: "").micros)
+    #expect(b[1].start == L(time: "03-01 11:01:04", tag: "", msg: "").micros)
+    let clean = analyze(
+      kernelBoot("03-01 10:00:00") + [
+        work("03-01 10:20:00"),
+        L(time: "03-01 11:00:00", tag: "syslog-ng", msg: "syslog-ng shutting down; version='3.35.1'"),
+        L(time: "03-01 11:01:25", tag: "syslog-ng", msg: "syslog-ng starting up; version='3.35.1'"),
+        L(time: "03-01 11:00:01", tag: "systemd", msg: "Reached target System Reboot.", pid: 1),
+        L(time: "03-01 11:00:02", tag: "systemd-shutdown", msg: "Syncing filesystems and block devices.", pid: 1),
+      ] + kernelBoot("03-01 11:01:04") + [work("03-01 11:10:00")])
+    b = clean.hosts[0].boots
+    #expect(b.map(\.ending) == [.reboot, .running])
+    #expect(b[0].lastSignOfLife == L(time: "03-01 11:00:02", tag: "", msg: "").micros)
+    #expect(b[0].downtime == 62_000_000)
+  }
+
   /// rsyslog's kernel input announces itself with the kernel's facility just before rsyslog's start line (Ubuntu
   /// 16.04/18.04, RHEL 6): `kernel: imklog 8.16.0, log source = /proc/kmsg started.`. It opens the new boot with
   /// the start line; kept as the old boot's last line it ended a power loss "0 s" before the next boot.

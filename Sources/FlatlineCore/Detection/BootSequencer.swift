@@ -377,14 +377,32 @@ public final class BootSequencer {
     // Parked records belong to the boot opened before this one.
     unpark(flush: false)
     let holding = startHold != nil
-    // Find where the new boot begins among the held records (all share the banner's second, or follow a held
-    // start line: `startHold`).
+    startHold = nil
+    // Find where the new boot begins among the held records (all share the banner's second; after a held start
+    // line, see below).
     var split = count
     let nothingBefore = boots.isEmpty || (boots.last!.isEmpty && !boots.last!.startKnown)
     if nothingBefore {
       // The data begins with this boot: everything held is its first lines.
       split = 0
       if count > 0 { openedWithoutPredecessor = true }
+    } else if holding && r.nulBytesBefore == 0 {
+      // A held start line (`startHold`): the held records go by time. What is stamped before the banner's second
+      // is the old boot's (entries a journal reader had not written before the reboot, its shutdown lines among
+      // them); the rest is the new boot's.
+      let bannerSecond = Self.second(of: r.time)
+      let old = current
+      var rest: [HeldRecord] = []
+      for h in takeHeld() {
+        if h.time != Record.noTime && Self.second(of: h.time) < bannerSecond {
+          apply(h, to: old)
+        } else {
+          rest.append(h)
+        }
+      }
+      split = 0
+      openBoot(banner: r, after: rest)
+      return
     } else if r.nulBytesBefore == 0 {
       var i = count - 1
       var fallback = 0
@@ -395,9 +413,7 @@ public final class BootSequencer {
           opener = i
           break
         }
-        // Kernel lines before the banner are the old boot's (kexec: the old kernel's last lines share the
-        // second), except after a held start line: a journal reader writes the new kernel's first lines there.
-        if ring.isKernel[k] && !holding || isShutdownish(ring.signals[k]) {
+        if ring.isKernel[k] || isShutdownish(ring.signals[k]) {
           fallback = i + 1
           break
         }
@@ -422,35 +438,47 @@ public final class BootSequencer {
       }
     }
     for _ in 0..<split { applyOldestPending() }
+    if holding {
+      openBoot(banner: r, after: takeHeld())
+      return
+    }
     // Drop a before-the-data boot that turned out to hold nothing.
     if let last = boots.last, last.isEmpty, !last.startKnown { boots.removeLast() }
     let boot = BootState(startKnown: true)
     boots.append(boot)
-    if holding {
-      // The held start line and what the daemon wrote with it are stamped after the banner: parked until the
-      // stream reaches their time. The journal's entries before the banner open the boot.
-      startHold = nil
-      var first: HeldRecord?
-      for h in takeHeld() {
-        if h.time != Record.noTime && h.time > r.time {
-          parked.append(h)
-          parkedFrom = min(parkedFrom, h.time)
-        } else {
-          if first == nil { first = h }
-          apply(h, to: boot)
-        }
+    let held = count > 0
+    let openerTime = held ? ring.times[head] : r.time
+    let openerLoc = SourceLocation(input: held ? ring.inputs[head] : r.input, line: held ? ring.lines[head] : r.line)
+    let openerMsg = held ? ring.message(head).string : r.message.string
+    boot.opener = EvidenceRecord(kind: .bootStart, time: openerTime, location: openerLoc, message: openerMsg)
+    while count > 0 { applyOldestPending(to: boot) }
+    applyBanner(r, to: boot)
+  }
+
+  /// Opens a boot at banner `r` with `held`, the new boot's records from a start hold: those stamped after the
+  /// banner (the daemon's own start line and what it wrote with it) are parked until the stream reaches their time;
+  /// the others (the journal's entries before the banner) open the boot.
+  private func openBoot(banner r: Record, after held: [HeldRecord]) {
+    if let last = boots.last, last.isEmpty, !last.startKnown { boots.removeLast() }
+    let boot = BootState(startKnown: true)
+    boots.append(boot)
+    var first: HeldRecord?
+    for h in held {
+      if h.time != Record.noTime && h.time > r.time {
+        parked.append(h)
+        parkedFrom = min(parkedFrom, h.time)
+      } else {
+        if first == nil { first = h }
+        apply(h, to: boot)
       }
-      let loc = SourceLocation(input: first?.input ?? r.input, line: first?.line ?? r.line)
-      let text = first.map { String(decoding: $0.message, as: UTF8.self) } ?? r.message.string
-      boot.opener = EvidenceRecord(kind: .bootStart, time: first?.time ?? r.time, location: loc, message: text)
-    } else {
-      let held = count > 0
-      let openerTime = held ? ring.times[head] : r.time
-      let openerLoc = SourceLocation(input: held ? ring.inputs[head] : r.input, line: held ? ring.lines[head] : r.line)
-      let openerMsg = held ? ring.message(head).string : r.message.string
-      boot.opener = EvidenceRecord(kind: .bootStart, time: openerTime, location: openerLoc, message: openerMsg)
-      while count > 0 { applyOldestPending(to: boot) }
     }
+    let loc = SourceLocation(input: first?.input ?? r.input, line: first?.line ?? r.line)
+    let text = first.map { String(decoding: $0.message, as: UTF8.self) } ?? r.message.string
+    boot.opener = EvidenceRecord(kind: .bootStart, time: first?.time ?? r.time, location: loc, message: text)
+    applyBanner(r, to: boot)
+  }
+
+  private func applyBanner(_ r: Record, to boot: BootState) {
     boot.apply(
       signal: .bootBanner, time: r.time, location: SourceLocation(input: r.input, line: r.line), message: r.message,
       nulBytesBefore: r.nulBytesBefore
