@@ -232,6 +232,14 @@ public enum SignalClassifier {
     return nil
   }
 
+  /// A kernel-log reader announcing itself with the kernel's facility, just before or after its syslog daemon's
+  /// own start line: rsyslog's `imklog 8.16.0, log source = /proc/kmsg started.`, sysklogd's `klogd 1.4.1, log source
+  /// = /proc/kmsg started.` (BusyBox: `klogd started: BusyBox v1.36.1 (…)`). The daemon starting, not the kernel: as
+  /// a kernel line it stayed with the old boot and became its last sign of life, in the next boot's first second.
+  static func isKernelReaderStart(_ m: Bytes) -> Bool {
+    m.hasSuffix(" started.") && m.contains(", log source = ")
+  }
+
   static func classifyKernel(_ m: Bytes) -> Signal {
     guard m.count >= 6 else { return .none }
     switch m[0] {
@@ -271,6 +279,9 @@ public enum SignalClassifier {
       if m.hasPrefix("Initializing cgroup subsys cpu") { return .bootBanner }
     case UInt8(ascii: "k"):
       if m.hasPrefix("kernel BUG at ") { return .kernelPanic }
+      if m.hasPrefix("klogd ") && isKernelReaderStart(m) || m.hasPrefix("klogd started: BusyBox") {
+        return .syslogDaemonStart
+      }
     case UInt8(ascii: "g"):
       if m.hasPrefix("general protection fault") { return .kernelPanic }
     case UInt8(ascii: "U"):
@@ -286,9 +297,7 @@ public enum SignalClassifier {
     case UInt8(ascii: "s"):
       if m.hasPrefix("systemd-shutdown") { return .shutdown(.unspecified) }
     case UInt8(ascii: "i"):
-      // rsyslog's kernel input announcing itself (`imklog 8.16.0, log source = /proc/kmsg started.`), written with
-      // the kernel's facility just before rsyslog's own `start` line: the daemon starting, not the kernel.
-      if m.hasPrefix("imklog ") && m.hasSuffix(" started.") && m.contains(", log source = ") { return .syslogDaemonStart }
+      if m.hasPrefix("imklog ") && isKernelReaderStart(m) { return .syslogDaemonStart }
     default:
       break
     }
