@@ -261,6 +261,24 @@ func work(_ time: String, host: String = "web1") -> L {
     #expect(b[0].downtime == 62_000_000)
   }
 
+  /// rsyslog (imklog) stamps the kernel's lines when it reads them: its start line and the userspace lines queued
+  /// before it can carry one second and the banner the next. Flushed at the change of second, the start line was
+  /// the old boot's last record and withdrew its exit: a clean reboot read as a power loss.
+  @Test func startLineInTheSecondBeforeTheBannerIsTheNewBoots() {
+    let r = analyze(
+      kernelBoot("03-01 10:00:00") + [
+        work("03-01 10:20:00"),
+        L(time: "03-01 10:30:00", tag: "rsyslogd", msg: rsyslogExit),
+        L(time: "03-01 10:31:05", tag: "rsyslogd", msg: rsyslogStart),
+        L(time: "03-01 10:31:05", tag: "systemd-modules-load", msg: "Inserted module 'fuse'", pid: 110),
+        L(time: "03-01 10:31:05", tag: "systemd", msg: "Mounted FUSE Control File System.", pid: 1),
+      ] + kernelBoot("03-01 10:31:06") + [work("03-01 10:40:00")])
+    let b = r.hosts[0].boots
+    #expect(b.map(\.ending) == [.reboot, .running])
+    #expect(b[0].lastSignOfLife == L(time: "03-01 10:30:00", tag: "", msg: "").micros)
+    #expect(b[1].start == L(time: "03-01 10:31:05", tag: "", msg: "").micros)
+  }
+
   /// rsyslog's kernel input announces itself with the kernel's facility just before rsyslog's start line (Ubuntu
   /// 16.04/18.04, RHEL 6): `kernel: imklog 8.16.0, log source = /proc/kmsg started.`; sysklogd's klogd (SLES 11) and
   /// BusyBox's likewise. It opens the new boot with the start line; kept as the old boot's last line it ended a power

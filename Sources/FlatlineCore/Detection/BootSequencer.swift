@@ -100,10 +100,13 @@ public final class BootSequencer {
   /// they happened: on RHEL/CentOS 7 (rsyslog's imjournal, volatile journal) every boot's text begins with the start
   /// line and then the boot's kernel lines, banner among them, stamped seconds earlier. Read in file order, the
   /// start line was the previous boot's last record and cancelled its clean exit: every reboot a power loss, and a
-  /// boot "before the data" where a file began that way. Held until the stream's time passes its second, the
-  /// start line goes to the boot whose banner comes in that time (`openBoot`).
+  /// boot "before the data" where a file began that way. Held until the stream's time passes its second by more
+  /// than 2 s (imklog stamps a banner when it reads it, which can be the second after the start line), the start
+  /// line goes to the boot whose banner comes in that time (`openBoot`).
   private var startHold: Int64?
   private var startHoldRecords = 0
+  /// The held start line's time.
+  private var startHoldTime: Int64 = 0
   /// Records held for a start line at most (below the ring's capacity); past that the hold ends.
   static let startHoldLimit = 256
   /// Records of a start hold stamped after the banner that opened their boot (the daemon's own lines): applied to
@@ -146,8 +149,8 @@ public final class BootSequencer {
     if r.time != pendingTime {
       let second = Self.second(of: r.time)
       if second != pendingSecond {
-        // A start hold keeps holding while the time stays at or before the start line's second.
-        if startHold == nil || second > startHold! { flushPending() }
+        // A start hold keeps holding while the time stays before the start line's second or within 2 s after it.
+        if startHold == nil || second > startHold! + 2 { flushPending() }
         if firstRecordSecond == nil { firstRecordSecond = second } else { timeChanged = true }
         pendingSecond = second
       }
@@ -196,6 +199,7 @@ public final class BootSequencer {
     if signal == .syslogDaemonStart && startHold == nil && r.time != Record.noTime {
       startHold = Self.second(of: r.time)
       startHoldRecords = 0
+      startHoldTime = r.time
     }
     push(r, signal: signal)
   }
@@ -387,14 +391,15 @@ public final class BootSequencer {
       split = 0
       if count > 0 { openedWithoutPredecessor = true }
     } else if holding && r.nulBytesBefore == 0 {
-      // A held start line (`startHold`): the held records go by time. What is stamped before the banner's second
-      // is the old boot's (entries a journal reader had not written before the reboot, its shutdown lines among
-      // them); the rest is the new boot's.
+      // A held start line (`startHold`): the held records go by time. What is stamped before the banner's second,
+      // and more than 2 s before the start line, is the old boot's (entries a journal reader had not written before
+      // the reboot, its shutdown lines among them); the rest is the new boot's. (A banner that imklog stamps when
+      // it reads it can fall in the second after the start line and the lines queued with it.)
       let bannerSecond = Self.second(of: r.time)
       let old = current
       var rest: [HeldRecord] = []
       for h in takeHeld() {
-        if h.time != Record.noTime && Self.second(of: h.time) < bannerSecond {
+        if h.time != Record.noTime && Self.second(of: h.time) < bannerSecond && h.time < startHoldTime - 2_000_000 {
           apply(h, to: old)
         } else {
           rest.append(h)
