@@ -261,6 +261,20 @@ func work(_ time: String, host: String = "web1") -> L {
     #expect(b[0].downtime == 62_000_000)
   }
 
+  /// systemd 219 (RHEL/CentOS 7) logs journald's lines as `journal:`: its notice that the journal file was left
+  /// open is evidence of the unclean end before the boot it opens.
+  @Test func rhel7JournaldNoticeIsEvidence() {
+    let r = analyze(
+      rhel7Boot("03-01", start: "10:00:12", kernel: "10:00:01") + [work("03-01 10:20:00")]
+        + rhel7Boot("03-01", start: "11:01:25", kernel: "11:01:04") + [
+          L(time: "03-01 11:01:06", tag: "journal", msg: "File /var/log/journal/3f9c1e0b2a7d4e5f8c6b9a0d1e2f3a4b/system.journal corrupted or uncleanly shut down, renaming and replacing."),
+          work("03-01 11:10:00"),
+        ])
+    let b = r.hosts[0].boots
+    #expect(b.map(\.ending) == [.powerLoss, .running])
+    #expect(b[0].evidence.contains { $0.kind == .journalUncleanNotice })
+  }
+
   /// rsyslog (imklog) stamps the kernel's lines when it reads them: its start line and the userspace lines queued
   /// before it can carry one second and the banner the next. Flushed at the change of second, the start line was
   /// the old boot's last record and withdrew its exit: a clean reboot read as a power loss.

@@ -42,6 +42,10 @@ public enum SignalClassifier {
     switch id[0] {
     case UInt8(ascii: "r"):
       if id.hasPrefix("rsyslogd") { return classifyRsyslogd(m) }
+    case UInt8(ascii: "j"):
+      // journald's own identifier in systemd 219 (RHEL/CentOS 7): `journal: Runtime journal is using …`,
+      // `journal: File /var/log/journal/…/system.journal corrupted or uncleanly shut down, renaming and replacing.`
+      if id.equals("journal") { return classifyJournald(m) }
     case UInt8(ascii: "l"):
       // RHEL/CentOS 7's rsyslog 8.24 writes its own lines under liblogging-stdlog's identifier:
       // `liblogging-stdlog:  [origin software="rsyslogd" …] exiting on signal 15.`
