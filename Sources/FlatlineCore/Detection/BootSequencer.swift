@@ -348,10 +348,11 @@ public final class BootSequencer {
     out.reserveCapacity(count)
     for i in 0..<count {
       let k = ring.slot(i)
+      let text = ring.message(k)
       out.append(
         HeldRecord(
           signal: ring.signals[k], time: ring.times[k], input: ring.inputs[k], line: ring.lines[k],
-          nulBefore: ring.nulBefore[k], message: Array(UnsafeBufferPointer(start: ring.message(k).base, count: ring.message(k).count))))
+          nulBefore: ring.nulBefore[k], message: Array(UnsafeBufferPointer(start: text.base, count: text.count))))
     }
     while count > 0 { ring.dropOldest() }
     return out
