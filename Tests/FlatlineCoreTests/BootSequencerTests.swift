@@ -275,6 +275,29 @@ func work(_ time: String, host: String = "web1") -> L {
     #expect(b[0].evidence.contains { $0.kind == .journalUncleanNotice })
   }
 
+  /// A boot rebooted cleanly within three minutes of its banner, in text whose kernel lines have no printk time:
+  /// the next banner opens the next boot. The banner phase held it for the same boot, and the reboot vanished.
+  @Test func quickCleanRebootInsideTheBannerPhaseIsTwoBoots() {
+    let rhelKernel = { (t: String) -> [L] in
+      [
+        L(time: t, tag: "kernel", msg: "Linux version 5.14.0-427.13.1.el9_4.x86_64 (mockbuild@x86-64-03)"),
+        L(time: t, tag: "kernel", msg: "Command line: ro quiet"),
+      ]
+    }
+    let r = analyze(
+      rhelKernel("03-04 13:39:28") + [
+        L(time: "03-04 13:39:34", tag: "rsyslogd", msg: rsyslogStart),
+        L(time: "03-04 13:39:38", tag: "systemd", msg: "Stopping System Logging Service...", pid: 1),
+        L(time: "03-04 13:39:39", tag: "rsyslogd", msg: rsyslogExit),
+      ] + rhelKernel("03-04 13:40:28") + [
+        L(time: "03-04 13:40:34", tag: "rsyslogd", msg: rsyslogStart),
+        work("03-04 13:50:00"),
+      ])
+    let b = r.hosts[0].boots
+    #expect(b.map(\.ending) == [.reboot, .running])
+    #expect(b[0].lastSignOfLife == L(time: "03-04 13:39:39", tag: "", msg: "").micros)
+  }
+
   /// rsyslog (imklog) stamps the kernel's lines when it reads them: its start line and the userspace lines queued
   /// before it can carry one second and the banner the next. Flushed at the change of second, the start line was
   /// the old boot's last record and withdrew its exit: a clean reboot read as a power loss.

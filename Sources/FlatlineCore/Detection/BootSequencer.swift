@@ -162,7 +162,7 @@ public final class BootSequencer {
       startHoldRecords += 1
       if startHoldRecords > Self.startHoldLimit { flushPending() }
     }
-    updateBannerPhase(r)
+    updateBannerPhase(r, signal: signal)
     var signal = signal
     if let w = replayWatch, r.time != Record.noTime, r.time > w.until { replayWatch = nil }
     let priorUptime = lastKernelUptime
@@ -290,8 +290,17 @@ public final class BootSequencer {
     return (to.time - to.uptime) - (from.time - from.uptime) > 60_000_000
   }
 
-  private func updateBannerPhase(_ r: Record) {
+  private func updateBannerPhase(_ r: Record, signal: Signal) {
     guard inBannerPhase else { return }
+    // A boot that is shutting down is past its first kernel lines: a banner after this is the next boot's, however
+    // soon (a boot rebooted within three minutes, in text whose kernel lines carry no printk time).
+    switch signal {
+    case .shutdown, .syslogDaemonExit, .syslogServiceStopping:
+      inBannerPhase = false
+      return
+    default:
+      break
+    }
     if r.isKernel {
       if r.kernelUptime > 2_000_000 { inBannerPhase = false }
       bannerPhaseKernelRecords += 1
