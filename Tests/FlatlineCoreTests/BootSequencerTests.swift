@@ -298,6 +298,29 @@ func work(_ time: String, host: String = "web1") -> L {
     #expect(b[0].lastSignOfLife == L(time: "03-04 13:39:39", tag: "", msg: "").micros)
   }
 
+  /// A boot that died within three minutes of its banner, in text without printk times (SLES 11): the next boot's
+  /// `Linux version` line opens the next boot instead of joining the first one's banner phase. The same line
+  /// logged twice (two inputs of one daemon) stays one boot.
+  @Test func crashLoopInsideTheBannerPhaseIsTwoBoots() {
+    let sles = { (t: String) -> [L] in
+      [
+        L(time: t, tag: "kernel", msg: "Initializing cgroup subsys cpuset"),
+        L(time: t, tag: "kernel", msg: "Linux version 3.0.101-63-default (geeko@buildhost)"),
+      ]
+    }
+    let r = analyze(
+      sles("03-02 11:16:59") + [
+        L(time: "03-02 11:17:01", tag: "syslog-ng", msg: "syslog-ng starting up; version='2.0.9'"),
+        work("03-02 11:17:31"),
+      ] + sles("03-02 11:19:10") + [work("03-02 11:30:00")])
+    #expect(r.hosts[0].boots.map(\.ending) == [.powerLoss, .running])
+    var doubled = sles("03-02 11:00:00")
+    doubled.insert(doubled[1], at: 2)
+    doubled[2].time = "03-02 11:00:02"
+    let twice = analyze(doubled + [work("03-02 11:30:00")])
+    #expect(twice.hosts[0].boots.map(\.ending) == [.running])
+  }
+
   /// rsyslog (imklog) stamps the kernel's lines when it reads them: its start line and the userspace lines queued
   /// before it can carry one second and the banner the next. Flushed at the change of second, the start line was
   /// the old boot's last record and withdrew its exit: a clean reboot read as a power loss.

@@ -69,6 +69,10 @@ public final class BootSequencer {
   // Kernel banner phase: banners seen while a boot's kernel is still printing its early lines belong to it.
   private var inBannerPhase = false
   private var bannerPhaseStart: Int64 = 0
+  /// When the banner phase's `Linux version …` line came (nil: not yet). A kernel prints it once: another one more
+  /// than 10 s later is the next boot's, however soon it comes (a boot that died within three minutes, in text
+  /// whose kernel lines carry no printk time). The same line again within 10 s is the one line logged twice.
+  private var bannerPhaseVersionTime: Int64?
   private var bannerPhaseKernelRecords = 0
 
   private var current: BootState {
@@ -182,7 +186,16 @@ public final class BootSequencer {
       lastKernelTime = r.time
     }
     if signal == .bootBanner { bannerRecords += 1 }
+    let isVersion = signal == .bootBanner && r.message.hasPrefix("Linux version ")
+    if isVersion && inBannerPhase {
+      if let v = bannerPhaseVersionTime, v != Record.noTime, r.time != Record.noTime, r.time - v > 10_000_000 {
+        inBannerPhase = false
+      } else if bannerPhaseVersionTime == nil {
+        bannerPhaseVersionTime = r.time
+      }
+    }
     if signal == .bootBanner && !inBannerPhase {
+      bannerPhaseVersionTime = isVersion ? r.time : nil
       if !timeChanged { openedBeforeTimeChanged = true }
       openBoot(banner: r)
       inBannerPhase = true
