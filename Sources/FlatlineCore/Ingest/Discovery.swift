@@ -211,8 +211,11 @@ public enum Discovery {
   }
 
   /// The names in directory `dir` (without `.` and `..`; empty when it cannot be read).
-  static func entryNames(_ dir: String) -> [String] {
-    guard let d = opendir(dir) else { return [] }
+  static func entryNames(_ dir: String) -> [String] { readEntryNames(dir) ?? [] }
+
+  /// The names in directory `dir` (without `.` and `..`), or nil with `errno` set when it cannot be opened.
+  static func readEntryNames(_ dir: String) -> [String]? {
+    guard let d = opendir(dir) else { return nil }
     defer { closedir(d) }
     var names: [String] = []
     while let ent = readdir(d) {
@@ -534,12 +537,11 @@ public enum Discovery {
           registry.skip(path: path, reason: reason, warn: false)
           return
         }
-        guard let dir = opendir(path) else {
+        guard let listed = Discovery.readEntryNames(path) else {
           registry.skip(path: path, reason: LineReader.errnoText(errno))
           return
         }
-        closedir(dir)
-        let names = Discovery.entryNames(path).sorted()
+        let names = listed.sorted()
         let prefix = path.hasSuffix("/") ? path : path + "/"
         for name in names { visit(prefix + name, topLevel: false) }
       case S_IFREG:

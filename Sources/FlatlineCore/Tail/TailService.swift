@@ -256,10 +256,10 @@ public final class TailService {
   /// A directory holding journal files (directly or in a machine-ID subfolder).
   static func isJournalDirectory(_ p: String) -> Bool {
     guard isDirectory(p) else { return false }
-    for name in entries(p) {
+    for name in Discovery.entryNames(p) {
       if name.hasSuffix(".journal") || name.hasSuffix(".journal~") { return true }
       if name.utf8.count == 32, isDirectory(p + "/" + name),
-        entries(p + "/" + name).contains(where: { $0.hasSuffix(".journal") || $0.hasSuffix(".journal~") })
+        Discovery.entryNames(p + "/" + name).contains(where: { $0.hasSuffix(".journal") || $0.hasSuffix(".journal~") })
       {
         return true
       }
@@ -267,13 +267,11 @@ public final class TailService {
     return false
   }
 
-  static func entries(_ dir: String) -> [String] { Discovery.entryNames(dir) }
-
   /// The live syslog files of a directory (bare-named, or the newest of a set named by day), one per rotation set.
   /// Each is sniffed like `analyze` does (dpkg.log, cloud-init.log, JSON and binary files are not syslog and are not
   /// followed); an empty file is followed when its name is one of the usual syslog names.
   static func liveFiles(in dir: String) -> [String] {
-    let names = entries(dir).filter { !$0.hasSuffix(".gz") }
+    let names = Discovery.entryNames(dir).filter { !$0.hasSuffix(".gz") }
     let rotation = names.map(RotationName.init)
     // Of a set of files named by their day (`RotationName.Kind.daily`), the newest is the one written to.
     var newestDaily: [String: (date: Int, name: String)] = [:]
@@ -296,7 +294,7 @@ public final class TailService {
   /// `/var/lib/systemd/pstore/<id>/dmesg-efi-…`), recognised as `analyze` does.
   static func dumps(in dir: String, depth: Int = 2) -> [String] {
     var out: [String] = []
-    for name in entries(dir) where !name.hasPrefix(".") {
+    for name in Discovery.entryNames(dir) where !name.hasPrefix(".") {
       let path = dir + "/" + name
       var st = stat()
       guard lstat(path, &st) == 0 else { continue }
