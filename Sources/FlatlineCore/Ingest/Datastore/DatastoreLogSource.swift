@@ -46,14 +46,10 @@ public struct DatastoreLogSource {
       registry.warn(input, "unknown datastore '\(component)'; file not read")
       return
     }
-    var zone = LocalTimeConverter(identifier: options.timeZone)
-    if zone == nil {
-      registry.warn(input, "unknown time zone '\(options.timeZone ?? "")'; using UTC")
-      zone = LocalTimeConverter(zone: .gmt)
-    }
+    let zone = LocalTimeConverter.forSource(options, registry: registry, input: input)
     guard let reader = LineReader(path: path, input: input, registry: registry, maxLineLength: options.maxLineLength)
     else { return }
-    var state = DatastoreReadState(component: kind, zone: zone!, options: options, path: path, input: input)
+    var state = DatastoreReadState(component: kind, zone: zone, options: options, path: path, input: input)
     guard let envelope else {
       reader.forEachLine { line, lineNo, nulBefore in
         state.line(line, lineNo: lineNo, nulBefore: nulBefore, gzipMTime: reader.gzipMTime, into: &sink)

@@ -62,18 +62,11 @@ public struct SyslogSource {
     let stream = registry.newStream()
     let indices = files.map { registry.register(path: $0, kind: .syslog, stream: stream) }
 
-    var converter = LocalTimeConverter(identifier: options.timeZone)
-    if converter == nil {
-      registry.warn(indices[0], "unknown time zone '\(options.timeZone ?? "")'; using UTC")
-      converter = LocalTimeConverter(zone: .gmt)
-    }
-    if options.timeZone == nil, let hint = zoneHint, let local = converter,
-      let (fixed, warning) = ZoneHint.override(hint, local: local)
-    {
-      converter = fixed
+    var zone = LocalTimeConverter.forSource(options, registry: registry, input: indices[0])
+    if options.timeZone == nil, let hint = zoneHint, let (fixed, warning) = ZoneHint.override(hint, local: zone) {
+      zone = fixed
       registry.warn(indices[0], warning)
     }
-    let zone = converter!
 
     let baseYear: Int
     if let y = options.year {

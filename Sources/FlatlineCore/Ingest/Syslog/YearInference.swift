@@ -67,6 +67,13 @@ public final class LocalTimeConverter {
     name = zone.identifier
   }
 
+  /// The converter of `--timezone` for a source's input; an unknown zone name is warned about there and read as UTC.
+  static func forSource(_ options: IngestOptions, registry: InputRegistry, input: Int32) -> LocalTimeConverter {
+    if let z = LocalTimeConverter(identifier: options.timeZone) { return z }
+    registry.warn(input, "unknown time zone '\(options.timeZone ?? "")'; using UTC")
+    return LocalTimeConverter(zone: .gmt)
+  }
+
   /// UTC microseconds for a local civil time. Feb 29 of a non-leap year comes out as Mar 1 (see
   /// `SyslogSource`, which warns about it).
   @inline(__always)

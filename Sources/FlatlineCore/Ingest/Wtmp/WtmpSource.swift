@@ -176,11 +176,7 @@ public struct WtmpSource {
         input, "\(bad) line\(bad == 1 ? " is" : "s are") not `last` output and were skipped (first at line \(firstBad))")
     }
     guard !lines.isEmpty else { return }
-    var zone = LocalTimeConverter(identifier: options.timeZone)
-    if zone == nil {
-      registry.warn(input, "unknown time zone '\(options.timeZone ?? "")'; using UTC")
-      zone = LocalTimeConverter(zone: .gmt)
-    }
+    let zone = LocalTimeConverter.forSource(options, registry: registry, input: input)
     // Years: `-F` lines carry theirs; otherwise counted from the oldest line (the trailer's year, or --year) or back
     // from the newest (the file's time).
     var years = [Int](repeating: 0, count: lines.count)
@@ -209,7 +205,7 @@ public struct WtmpSource {
     let hostBytes = Array(host.utf8)
     for k in stride(from: lines.count - 1, through: 0, by: -1) {
       let (l, lineNo) = lines[k]
-      let t = zone!.utc(year: years[k], month: l.month, day: l.day, hour: l.hour, minute: l.minute, second: l.second, micro: 0)
+      let t = zone.utc(year: years[k], month: l.month, day: l.day, hour: l.hour, minute: l.minute, second: l.second, micro: 0)
       Self.hand(Array(LastText.message(l).utf8), time: t, line: lineNo, pid: 0, input: input, host: hostBytes, into: &sink)
       registry.addRecords(input)
     }
