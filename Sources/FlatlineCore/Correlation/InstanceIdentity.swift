@@ -105,10 +105,9 @@ public struct InstanceIdentity {
         .& (p.loadUnaligned(fromByteOffset: at &+ 1, as: SIMD16<UInt8>.self) .== vd)
         .& (p.loadUnaligned(fromByteOffset: at &+ 2, as: SIMD16<UInt8>.self) .== vz)
     }
-    // `any(_:)` reduces lane by lane (a call per step); the mask read as two words is one OR.
     @inline(__always) func none(_ m: SIMDMask<SIMD16<Int8>>) -> Bool {
-      let w = unsafeBitCast(m, to: SIMD2<UInt64>.self)
-      return w[0] | w[1] == 0
+      let (lo, hi) = m.words
+      return lo | hi == 0
     }
     // Two steps per test while they fit, then single steps; the last step ends at the last byte, overlapping
     // the one before rather than leaving a tail for a byte loop.

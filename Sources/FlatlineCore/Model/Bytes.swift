@@ -267,3 +267,13 @@ final class ByteArena: @unchecked Sendable {
     for p in chunks { p.deallocate() }
   }
 }
+
+extension SIMDMask where Storage == SIMD16<Int8> {
+  /// The 16 lanes as two words, lane 0 in the low byte of the first (0xFF where a lane is set). One OR tells whether
+  /// any lane is set — `any(_:)` reduces lane by lane through a generic call, once per 16 bytes of a scan — and a
+  /// word's trailing zero bits over 8 is its first set lane.
+  @inline(__always) var words: (UInt64, UInt64) {
+    let w = unsafeBitCast(self, to: SIMD2<UInt64>.self)
+    return (UInt64(littleEndian: w[0]), UInt64(littleEndian: w[1]))
+  }
+}

@@ -280,10 +280,8 @@ public enum SyslogParser {
       let vd = SIMD16<UInt8>(repeating: d)
       repeat {
         let v = raw.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
-        let m = unsafeBitCast((v .== va) .| (v .== vb) .| (v .== vc) .| (v .== vd), to: SIMD2<UInt64>.self)
-        let lo = UInt64(littleEndian: m[0])
+        let (lo, hi) = ((v .== va) .| (v .== vb) .| (v .== vc) .| (v .== vd)).words
         if lo != 0 { return i &+ (lo.trailingZeroBitCount &>> 3) }
-        let hi = UInt64(littleEndian: m[1])
         if hi != 0 { return i &+ 8 &+ (hi.trailingZeroBitCount &>> 3) }
         i &+= 16
       } while i &+ 16 <= to
