@@ -161,7 +161,8 @@ public final class BootSequencer {
       if r.time != Record.noTime && pendingTime != Record.noTime { countStep(back: r.time < pendingTime, r) }
       pendingTime = r.time
     }
-    if r.time >= parkedFrom && r.time != Record.noTime { unpark() }
+    // (`parkedFrom` is a time or `.max`: a record without a time never reaches it.)
+    if r.time >= parkedFrom { unpark() }
     if startHold != nil {
       startHoldRecords += 1
       if startHoldRecords > Self.startHoldLimit { flushPending() }
@@ -186,16 +187,8 @@ public final class BootSequencer {
       lastKernelTime = r.time
     }
     if signal == .bootBanner { bannerRecords += 1 }
-    let isVersion = signal == .bootBanner && r.message.hasPrefix("Linux version ")
-    if isVersion && inBannerPhase {
-      if let v = bannerPhaseVersionTime, v != Record.noTime, r.time != Record.noTime, r.time - v > 10_000_000 {
-        inBannerPhase = false
-      } else if bannerPhaseVersionTime == nil {
-        bannerPhaseVersionTime = r.time
-      }
-    }
     if signal == .bootBanner && !inBannerPhase {
-      bannerPhaseVersionTime = isVersion ? r.time : nil
+      bannerPhaseVersionTime = r.message.hasPrefix("Linux version ") ? r.time : nil
       if !timeChanged { openedBeforeTimeChanged = true }
       openBoot(banner: r)
       inBannerPhase = true
@@ -323,6 +316,14 @@ public final class BootSequencer {
     // held the phase open until the next boot's banner, which then was taken for this boot's.
     if r.time != Record.noTime && bannerPhaseStart != Record.noTime && r.time - bannerPhaseStart > 180_000_000 {
       inBannerPhase = false
+    }
+    // A second `Linux version` line more than 10 s after the phase's is the next boot's (`bannerPhaseVersionTime`).
+    if inBannerPhase && signal == .bootBanner && r.message.hasPrefix("Linux version ") {
+      if let v = bannerPhaseVersionTime, v != Record.noTime, r.time != Record.noTime, r.time - v > 10_000_000 {
+        inBannerPhase = false
+      } else if bannerPhaseVersionTime == nil {
+        bannerPhaseVersionTime = r.time
+      }
     }
   }
 
