@@ -30,8 +30,9 @@ public struct AnalysisSink: RecordSink {
         return
       }
     }
-    rules.consume(record, registry: registry)
     engine.consume(record)
+    // A line the engine left out as a repeat (a journal read again) would repeat its rule hits too.
+    if engine.lastRecordKept { rules.consume(record, registry: registry) }
   }
 
   public mutating func note(_ note: SourceNote) { engine.note(note) }

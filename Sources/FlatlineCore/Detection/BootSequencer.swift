@@ -128,10 +128,63 @@ public final class BootSequencer {
     var message: [UInt8]
   }
 
+  // MARK: A journal read again (rsyslog's imjournal)
+
+  /// rsyslog's imjournal read the journal again from its head after ignoring an invalid state file (a state file
+  /// left empty or torn by a power loss): with a persistent journal, the whole journal follows the notice again,
+  /// each line stamped when it first happened. Read as new lines, every earlier boot came back a second time after
+  /// the restart, and a power loss gave two incidents. Lines stamped no later than this host's latest line before
+  /// the restart (`floor`) are left out, counted and warned about; later ones (entries the log had not received
+  /// yet, such as a dead boot's last minutes) are read as usual. The reread ends at the first line stamped within
+  /// 2 s of the notice (the journal's present).
+  struct Reread {
+    var notice: SourceLocation
+    var floor: Int64
+    var until: Int64
+    /// Lines left out, per input, and the first and last of them.
+    var dropped: [Int32: Int] = [:]
+    var first: SourceLocation?
+    var last: SourceLocation?
+  }
+  private(set) var rereads: [Reread] = []
+  /// True while the last of `rereads` is being read.
+  private var rereading = false
+  /// A notice came before any timed line of this host (in a chunk, the floor was in an earlier one).
+  private var rereadWithoutFloor = false
+  /// The latest time of this host's lines so far, and what it was when the start hold began.
+  private var latestTime: Int64 = .min
+  private var startHoldLatest: Int64 = .min
+
+  /// Leaves out `r`, a line of the journal read again (see `Reread`).
+  private func dropReread(_ r: Record) {
+    let k = rereads.count - 1
+    let loc = SourceLocation(input: r.input, line: r.line)
+    rereads[k].dropped[r.input, default: 0] += 1
+    if rereads[k].first == nil { rereads[k].first = loc }
+    rereads[k].last = loc
+  }
+
+  /// What to warn about each reread that left lines out.
+  func rereadWarnings() -> [(location: SourceLocation, skipped: [Int32: Int], message: String)] {
+    rereads.compactMap { x in
+      guard let first = x.first, let last = x.last else { return nil }
+      let n = x.dropped.values.reduce(0, +)
+      let span = first.input == last.input ? "lines \(first.line)–\(last.line)" : "from line \(first.line) of this file on"
+      return (
+        x.notice, x.dropped,
+        "rsyslog's imjournal started without a valid state file and wrote the journal again from its first entry: "
+          + "\(n) lines after this one (\(span)) are stamped before this host's latest line before the restart; "
+          + "left out as repeats"
+      )
+    }
+  }
+
   // MARK: Feeding
 
-  /// Feeds one record of this host.
-  public func consume(_ r: Record, signal: Signal, streamOrdinal: Int) {
+  /// Feeds one record of this host. False when the record was left out (a line of a journal read again, see
+  /// `Reread`): nothing else should count it either.
+  @discardableResult
+  public func consume(_ r: Record, signal: Signal, streamOrdinal: Int) -> Bool {
     if streamOrdinal < firstStreamOrdinal { firstStreamOrdinal = streamOrdinal }
     lastStreamOrdinal = streamOrdinal
     if !sawUserspace && !r.isKernel {
@@ -144,11 +197,35 @@ public final class BootSequencer {
     }
     if isJournal {
       consumeJournal(r, signal: signal)
-      return
+      return true
     }
     if isLoginRecords {
       consumeLoginRecord(r, signal: signal)
-      return
+      return true
+    }
+    if rereading, r.time != Record.noTime {
+      let x = rereads[rereads.count - 1]
+      // Before the floor only: a line in the floor's own second may be new (with whole-second stamps several
+      // lines share it, and where rsyslog's own lines go through the journal the notice comes after the reread,
+      // in time order); a repeat of the log's last line changes nothing.
+      if r.time < x.floor {
+        dropReread(r)
+        return false
+      }
+      if r.time >= x.until { rereading = false }
+    }
+    let latestBefore = latestTime
+    if r.time != Record.noTime && r.time > latestTime { latestTime = r.time }
+    if signal == .syslogJournalReread && r.time != Record.noTime {
+      let floor = startHold != nil ? startHoldLatest : latestBefore
+      if floor == .min {
+        rereadWithoutFloor = true
+      } else if floor < r.time {
+        // (A floor at or after the notice is a clock that ran ahead before the restart: nothing can be told apart.)
+        rereads.append(
+          Reread(notice: SourceLocation(input: r.input, line: r.line), floor: floor, until: r.time - 2_000_000))
+        rereading = true
+      }
     }
     if r.time != pendingTime {
       let second = Self.second(of: r.time)
@@ -200,14 +277,16 @@ public final class BootSequencer {
           uptime: priorUptime, until: r.time + Self.replayWindow, banners: bannerRecords - 1,
           banner: SourceLocation(input: r.input, line: r.line))
       }
-      return
+      return true
     }
     if signal == .syslogDaemonStart && startHold == nil && r.time != Record.noTime {
       startHold = Self.second(of: r.time)
       startHoldRecords = 0
       startHoldTime = r.time
+      startHoldLatest = latestBefore
     }
     push(r, signal: signal)
+    return true
   }
 
   /// A kernel banner that came after this host's kernel had printed at `uptime` (at least `replayMinUptime`), until
@@ -531,6 +610,9 @@ public final class BootSequencer {
     if inBannerPhase || next.openedWithoutPredecessor { return false }
     // A start line held at the cut would have gone to a boot whose banner the next chunk reads.
     if startHold != nil || !parked.isEmpty { return false }
+    // A journal read again across the cut, or one whose floor lies before the chunk's records.
+    if rereading || next.rereadWithoutFloor { return false }
+    if let f = next.rereads.first, latestTime > f.floor { return false }
     if count > 0 && pendingSecond == next.firstRecordSecond && next.openedBeforeTimeChanged { return false }
     // A replay watch open at the cut would have looked at the chunk's first records; a chunk whose first kernel
     // record opened a boot could not watch for a replay of this chunk's last kernel line.
@@ -589,10 +671,16 @@ public final class BootSequencer {
     }
     replayCount += next.replayCount
     if firstReplay == nil { firstReplay = next.firstReplay }
+    rereads += next.rereads
+    rereading = next.rereading
     bannerPhaseStart = next.bannerPhaseStart
     bannerPhaseKernelRecords = next.bannerPhaseKernelRecords
     startHold = next.startHold
     startHoldRecords = next.startHoldRecords
+    startHoldTime = next.startHoldTime
+    // The chunk's hold began after this chunk's records: the latest time before it is the later of the two.
+    startHoldLatest = max(latestTime, next.startHoldLatest)
+    latestTime = max(latestTime, next.latestTime)
     parked = next.parked
     parkedFrom = next.parkedFrom
   }
@@ -617,6 +705,11 @@ public final class BootSequencer {
     if let f = firstRebootLine, f.input == input, f.line > 0 { firstRebootLine!.line += delta }
     if let f = firstBackward, f.input == input, f.line > 0 { firstBackward!.line += delta }
     if let f = firstReplay, f.input == input, f.line > 0 { firstReplay!.line += delta }
+    for k in rereads.indices {
+      if rereads[k].notice.input == input && rereads[k].notice.line > 0 { rereads[k].notice.line += delta }
+      if let f = rereads[k].first, f.input == input, f.line > 0 { rereads[k].first!.line += delta }
+      if let l = rereads[k].last, l.input == input, l.line > 0 { rereads[k].last!.line += delta }
+    }
     if let w = replayWatch, w.banner.input == input, w.banner.line > 0 { replayWatch!.banner.line += delta }
     for i in 0..<count {
       let k = ring.slot(i)

@@ -210,7 +210,7 @@ public final class BootState {
       startEvidence.append(e)
     }
     switch signal {
-    case .none:
+    case .none, .syslogJournalReread:
       break
     case .bootBanner:
       if banner == nil, message.hasPrefix("Linux version ") { banner = (message.string, time) }

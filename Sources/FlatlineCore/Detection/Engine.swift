@@ -70,7 +70,11 @@ public struct DetectionEngine: RecordSink {
     self.registry = registry
   }
 
+  /// False when the last record given to `consume` was left out (`BootSequencer.Reread`).
+  public private(set) var lastRecordKept = true
+
   public mutating func consume(_ r: Record) {
+    lastRecordKept = true
     let inputIndex = Int(r.input)
     if inputIndex >= inputKinds.count {
       let inputs = registry.inputs
@@ -115,7 +119,7 @@ public struct DetectionEngine: RecordSink {
         s.journalHostSeen = true
       }
       let signal = loginRecords ? SignalClassifier.classifyLoginRecord(r) : SignalClassifier.classify(r)
-      s.consume(r, signal: signal, streamOrdinal: ordinal)
+      if !s.consume(r, signal: signal, streamOrdinal: ordinal) { lastRecordKept = false }
     }
   }
 
@@ -364,6 +368,10 @@ public struct DetectionEngine: RecordSink {
         registry.warn(e.location.input, "line \(e.location.line): \(e.message)")
       }
       if let w = s.replayWarning() { registry.warn(w.location.input, "line \(w.location.line): \(w.message)") }
+      for w in s.rereadWarnings() {
+        for (input, n) in w.skipped { registry.addSkipped(input, n) }
+        registry.warn(w.location.input, "line \(w.location.line): \(w.message)")
+      }
     }
   }
 }

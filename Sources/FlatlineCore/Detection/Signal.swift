@@ -9,6 +9,10 @@ public enum Signal: Equatable, Sendable {
   /// A syslog daemon exiting (rsyslog `exiting on signal N.`, syslog-ng `shutting down`, BusyBox
   /// `syslogd exiting`): the last words of a clean shutdown, unless the daemon starts again in the same boot.
   case syslogDaemonExit
+  /// rsyslog's imjournal found its state file invalid or missing and reads the journal again from its first entry
+  /// (`imjournal: ignoring invalid state file …`, `imjournal: No statefile exists, …`): with a persistent journal, the lines after it repeat what the log
+  /// already holds, stamped when they first happened (`BootSequencer.reread`).
+  case syslogJournalReread
   /// `Stopping System Logging Service...`: part of a shutdown, or of a syslog restart (weak).
   case syslogServiceStopping
   /// journald `Journal started` (cancels an earlier `Journal stopped` of the same boot: a journald restart).
@@ -131,6 +135,12 @@ public enum SignalClassifier {
   /// rsyslog's own lines: `[origin software="rsyslogd" …] start` / `… exiting on signal 15.` (`… rsyslogd was
   /// HUPed` is a rotation, no signal).
   static func classifyRsyslogd(_ m: Bytes) -> Signal {
+    // The state file is written now and then; one left empty or torn by a power loss is ignored (rsyslog 8.24 and
+    // later, `IgnoreNonValidStatefile` on by default), and one that is missing is created: either way imjournal
+    // starts again at the journal's head.
+    if m.hasPrefix("imjournal: ignoring invalid state file") || m.hasPrefix("imjournal: No statefile exists") {
+      return .syslogJournalReread
+    }
     guard m.contains("origin software=\"rsyslogd\"") else { return .none }
     if m.hasSuffix("] start") { return .syslogDaemonStart }
     if m.contains("] exiting on signal") { return .syslogDaemonExit }
