@@ -42,13 +42,19 @@ import Testing
 
   /// The text: boot A (clean reboot), boot B (power loss; the journal holds 10 minutes the text never got), then
   /// boot C, whose rsyslog finds the state file torn (`notice`) and writes the journal again from A's first entry.
-  static func messages(notice: String) -> String {
+  /// `timeOrder`: rsyslog's own lines go through the journal too (rsyslog 8.2102 on RHEL 8 and 9), so its start
+  /// line and the notice come after the reread, in time order.
+  static func messages(notice: String, timeOrder: Bool = false) -> String {
     let a = boot("08:00", minutes: 60, clean: true, pid: 700)
     let bJournal = boot("09:02", minutes: 44, clean: false, recovery: true, pid: 701)
     let bText = Array(bJournal.dropLast(1))  // the cron line at 09:42 was in the journal only
     var c = boot("10:05", minutes: 20, clean: false, pid: 702)
-    let cStart = c.remove(at: 4)  // rsyslog's own start line comes first, with the notice
     let noticeLine = "2024-03-01T10:05:06.000000+00:00 db1 rsyslogd[702]: \(notice)"
+    if timeOrder {
+      c.insert(noticeLine, at: 5)
+      return (a + bText + a + bJournal + c).joined(separator: "\n") + "\n"
+    }
+    let cStart = c.remove(at: 4)  // rsyslog's own start line comes first, with the notice
     return (a + bText + [cStart, noticeLine] + a + bJournal + c).joined(separator: "\n") + "\n"
   }
 
@@ -65,13 +71,16 @@ import Testing
       + "No such file or directory [v8.2102.0-117.el9 try https://www.rsyslog.com/e/2040 ]",
   ]
 
-  /// The journal read again is left out up to the host's latest line before the restart: three boots, one power
-  /// loss (alive until the entry only the journal had), one incident, the recovery line's rule hit once; the
-  /// repeats are counted as skipped and warned about at the notice.
-  @Test(arguments: notices)
-  func journalReadAgainIsLeftOut(notice: String) throws {
-    let dir = Self.tempDir("one-\(Self.notices.firstIndex(of: notice) ?? 0)")
-    try Self.messages(notice: notice).write(toFile: dir + "/messages", atomically: true, encoding: .utf8)
+  /// The journal read again is left out: after a notice that comes first, up to the host's latest line before
+  /// the restart; before one that comes in time order, the first reading of each boot read twice. Either way:
+  /// three boots, one power loss (alive until the entry only the journal had), one incident, the recovery line's
+  /// rule hit once; what is left out is counted as skipped and warned about at the notice.
+  @Test(arguments: notices, [false, true])
+  func journalReadAgainIsLeftOut(notice: String, timeOrder: Bool) throws {
+    let dir = Self.tempDir("one-\(Self.notices.firstIndex(of: notice) ?? 0)-\(timeOrder)")
+    let text = Self.messages(notice: notice, timeOrder: timeOrder)
+    try text.write(toFile: dir + "/messages", atomically: true, encoding: .utf8)
+    let noticeLine = try #require(text.split(separator: "\n").firstIndex { $0.contains("imjournal:") }) + 1
     let r = Analyzer.run(AnalysisOptions(paths: [dir], ingest: IngestOptions(timeZone: "UTC")))
     let boots = try #require(r.hosts.first).boots
     #expect(boots.map(\.ending) == [.reboot, .powerLoss, .running])
@@ -81,16 +90,18 @@ import Testing
     let recoveries = hits.filter { $0.ruleID.hasPrefix("postgresql.") }
     #expect(recoveries.count == 1, "\(recoveries.map(\.ruleID))")
     let input = try #require(r.inputs.first)
-    // A (5 + 6 cron + 4 shutdown lines) and B as the text had it (5 + 1 + 2 cron) again, up to before B's last
-    // text line at 09:32 (its repeat, in the floor's second, is read: it changes nothing).
-    #expect(input.skipped == 15 + 8)
-    #expect(input.warnings.contains { $0.hasPrefix("line 26: rsyslog's imjournal") && $0.contains("23 lines") })
+    // A (5 + 6 cron + 4 shutdown lines) and B as the text had it (5 + 1 + 3 cron): after the notice, the lines
+    // again up to B's last text line at 09:32; before it (in time order), the first reading of both boots.
+    #expect(input.skipped == 15 + 9)
+    #expect(input.warnings.contains { $0.hasPrefix("line \(noticeLine): rsyslog's imjournal") && $0.contains("24 lines") })
   }
 
   /// Read in chunks on two threads, the report is the one-thread report.
-  @Test func journalReadAgainReadInChunks() throws {
-    let dir = Self.tempDir("chunks")
-    try Self.messages(notice: Self.notices[0]).write(toFile: dir + "/messages", atomically: true, encoding: .utf8)
+  @Test(arguments: [false, true])
+  func journalReadAgainReadInChunks(timeOrder: Bool) throws {
+    let dir = Self.tempDir("chunks-\(timeOrder)")
+    try Self.messages(notice: Self.notices[0], timeOrder: timeOrder).write(
+      toFile: dir + "/messages", atomically: true, encoding: .utf8)
     let one = SplitIngestTests.report([dir], jobs: 1)
     for chunk in [300, 1000, 4096] {
       let split = SplitIngestTests.report([dir], jobs: 2, chunk: chunk)

@@ -140,6 +140,8 @@ public final class BootSequencer {
   struct Reread {
     var notice: SourceLocation
     var floor: Int64
+    /// The log's last line before the restart, stamped at `floor`: its repeat is left out too.
+    var floorMessage: [UInt8]?
     var until: Int64
     /// Lines left out, per input, and the first and last of them.
     var dropped: [Int32: Int] = [:]
@@ -154,6 +156,67 @@ public final class BootSequencer {
   /// The latest time of this host's lines so far, and what it was when the start hold began.
   private var latestTime: Int64 = .min
   private var startHoldLatest: Int64 = .min
+
+  /// Boots left out at a reread notice because the journal, read again before it, repeated them (`dropBootsReadTwice`):
+  /// where the notice is, how many lines per input, and the line ranges of their first reading.
+  struct RepeatedBoots {
+    var notice: SourceLocation
+    var boots = 0
+    var records: [Int32: Int] = [:]
+    var ranges: [(input: Int32, lines: ClosedRange<Int>)] = []
+  }
+  private(set) var repeatedBoots: [RepeatedBoots] = []
+  /// Line ranges of this host whose rule hits repeat, for the engine to take after each record.
+  var retractions: [(input: Int32, lines: ClosedRange<Int>)] = []
+  /// Set at a reread notice: this host's rule hits so far may repeat (a journal read again before the notice, in a
+  /// boot the log still had: the part of a boot the journal still held) and are to be made unique.
+  var hitsMayRepeat = false
+  /// A reread notice came (a chunk that saw one is not joined: its boots may repeat an earlier chunk's).
+  private var sawRereadNotice = false
+
+  /// Where rsyslog's own lines go through the journal (rsyslog 8.2102 on RHEL 8 and 9), its notice comes after the
+  /// reread, in time order: the journal's boots have been read a second time already, each beginning at the same
+  /// time as its first reading (its first line: the banner, or the kernel's first line the journal still held).
+  /// The later reading is the journal's whole boot (with what the log had missed: a dead boot's last minutes, a
+  /// reboot's last lines), so the earlier one is left out, its lines counted as skipped and their rule hits taken
+  /// back. A boot the journal no longer held has no second reading and stays. (Two real boots beginning at the same
+  /// time happen on boards without a clock, which restore one saved time at each boot; only a notice says that a
+  /// journal was read again.)
+  private func dropBootsReadTwice(notice: SourceLocation) {
+    var lastStartingAt: [Int64: Int] = [:]
+    for (i, b) in boots.enumerated() where b.startKnown && b.firstTime != Record.noTime { lastStartingAt[b.firstTime] = i }
+    var drop: [Int] = []
+    for (i, b) in boots.enumerated() where b.startKnown && b.firstTime != Record.noTime {
+      if let later = lastStartingAt[b.firstTime], later > i { drop.append(i) }
+    }
+    guard !drop.isEmpty else { return }
+    var x = RepeatedBoots(notice: notice)
+    for i in drop {
+      let b = boots[i]
+      x.boots += 1
+      let input = b.opener?.location.input ?? b.lastLocation?.input ?? notice.input
+      x.records[input, default: 0] += b.records
+      if let o = b.opener?.location, let l = b.lastLocation, o.input == l.input, o.line > 0, l.line >= o.line {
+        x.ranges.append((o.input, o.line...l.line))
+      }
+    }
+    retractions += x.ranges
+    repeatedBoots.append(x)
+    for i in drop.reversed() { boots.remove(at: i) }
+  }
+
+  /// What to warn about boots left out as read twice (`dropBootsReadTwice`).
+  func repeatedBootWarnings() -> [(location: SourceLocation, skipped: [Int32: Int], message: String)] {
+    repeatedBoots.map { x in
+      let n = x.records.values.reduce(0, +)
+      return (
+        x.notice, x.records,
+        "rsyslog's imjournal started without a valid state file and wrote the journal again from its first entry "
+          + "before this line: \(x.boots) boot\(x.boots == 1 ? " was" : "s were") read twice; the first reading "
+          + "(\(n) lines) is left out"
+      )
+    }
+  }
 
   /// Leaves out `r`, a line of the journal read again (see `Reread`).
   private func dropReread(_ r: Record) {
@@ -205,10 +268,10 @@ public final class BootSequencer {
     }
     if rereading, r.time != Record.noTime {
       let x = rereads[rereads.count - 1]
-      // Before the floor only: a line in the floor's own second may be new (with whole-second stamps several
-      // lines share it, and where rsyslog's own lines go through the journal the notice comes after the reread,
-      // in time order); a repeat of the log's last line changes nothing.
-      if r.time < x.floor {
+      // Before the floor, and the log's last line again: another line in the floor's own second may be new (with
+      // whole-second stamps several lines share it, and where rsyslog's own lines go through the journal the
+      // notice comes after the reread, in time order).
+      if r.time < x.floor || r.time == x.floor && x.floorMessage.map({ r.message.equals($0) }) == true {
         dropReread(r)
         return false
       }
@@ -216,14 +279,22 @@ public final class BootSequencer {
     }
     let latestBefore = latestTime
     if r.time != Record.noTime && r.time > latestTime { latestTime = r.time }
+    if signal == .syslogJournalReread {
+      sawRereadNotice = true
+      hitsMayRepeat = true
+      dropBootsReadTwice(notice: SourceLocation(input: r.input, line: r.line))
+    }
     if signal == .syslogJournalReread && r.time != Record.noTime {
       let floor = startHold != nil ? startHoldLatest : latestBefore
       if floor == .min {
         rereadWithoutFloor = true
       } else if floor < r.time {
         // (A floor at or after the notice is a clock that ran ahead before the restart: nothing can be told apart.)
+        let last = boots.last.flatMap { $0.lastTime == floor ? $0.lastMessage : nil }
         rereads.append(
-          Reread(notice: SourceLocation(input: r.input, line: r.line), floor: floor, until: r.time - 2_000_000))
+          Reread(
+            notice: SourceLocation(input: r.input, line: r.line), floor: floor, floorMessage: last,
+            until: r.time - 2_000_000))
         rereading = true
       }
     }
@@ -611,7 +682,7 @@ public final class BootSequencer {
     // A start line held at the cut would have gone to a boot whose banner the next chunk reads.
     if startHold != nil || !parked.isEmpty { return false }
     // A journal read again across the cut, or one whose floor lies before the chunk's records.
-    if rereading || next.rereadWithoutFloor { return false }
+    if rereading || next.rereadWithoutFloor || next.sawRereadNotice { return false }
     if let f = next.rereads.first, latestTime > f.floor { return false }
     if count > 0 && pendingSecond == next.firstRecordSecond && next.openedBeforeTimeChanged { return false }
     // A replay watch open at the cut would have looked at the chunk's first records; a chunk whose first kernel
@@ -673,6 +744,8 @@ public final class BootSequencer {
     if firstReplay == nil { firstReplay = next.firstReplay }
     rereads += next.rereads
     rereading = next.rereading
+    repeatedBoots += next.repeatedBoots
+    if next.sawRereadNotice { sawRereadNotice = true }
     bannerPhaseStart = next.bannerPhaseStart
     bannerPhaseKernelRecords = next.bannerPhaseKernelRecords
     startHold = next.startHold
@@ -705,6 +778,11 @@ public final class BootSequencer {
     if let f = firstRebootLine, f.input == input, f.line > 0 { firstRebootLine!.line += delta }
     if let f = firstBackward, f.input == input, f.line > 0 { firstBackward!.line += delta }
     if let f = firstReplay, f.input == input, f.line > 0 { firstReplay!.line += delta }
+    for k in repeatedBoots.indices {
+      if repeatedBoots[k].notice.input == input && repeatedBoots[k].notice.line > 0 {
+        repeatedBoots[k].notice.line += delta
+      }
+    }
     for k in rereads.indices {
       if rereads[k].notice.input == input && rereads[k].notice.line > 0 { rereads[k].notice.line += delta }
       if let f = rereads[k].first, f.input == input, f.line > 0 { rereads[k].first!.line += delta }

@@ -72,6 +72,21 @@ public struct DetectionEngine: RecordSink {
 
   /// False when the last record given to `consume` was left out (`BootSequencer.Reread`).
   public private(set) var lastRecordKept = true
+  /// Lines whose rule hits repeat (boots read twice, `BootSequencer.dropBootsReadTwice`): the host, input and line
+  /// range. The sink takes them (`takeRetractions`) after each record.
+  public private(set) var retractions: [(host: String, input: Int32, lines: ClosedRange<Int>)] = []
+  /// Hosts whose rule hits so far are to be made unique (`BootSequencer.hitsMayRepeat`).
+  public private(set) var repeatedHitHosts: [String] = []
+
+  mutating func takeRetractions() -> (
+    ranges: [(host: String, input: Int32, lines: ClosedRange<Int>)], unique: [String]
+  ) {
+    defer {
+      retractions = []
+      repeatedHitHosts = []
+    }
+    return (retractions, repeatedHitHosts)
+  }
 
   public mutating func consume(_ r: Record) {
     lastRecordKept = true
@@ -120,6 +135,12 @@ public struct DetectionEngine: RecordSink {
       }
       let signal = loginRecords ? SignalClassifier.classifyLoginRecord(r) : SignalClassifier.classify(r)
       if !s.consume(r, signal: signal, streamOrdinal: ordinal) { lastRecordKept = false }
+      if !s.retractions.isEmpty || s.hitsMayRepeat {
+        retractions += s.retractions.map { (s.hostKey, $0.input, $0.lines) }
+        s.retractions = []
+        if s.hitsMayRepeat { repeatedHitHosts.append(s.hostKey) }
+        s.hitsMayRepeat = false
+      }
     }
   }
 
@@ -368,7 +389,7 @@ public struct DetectionEngine: RecordSink {
         registry.warn(e.location.input, "line \(e.location.line): \(e.message)")
       }
       if let w = s.replayWarning() { registry.warn(w.location.input, "line \(w.location.line): \(w.message)") }
-      for w in s.rereadWarnings() {
+      for w in s.rereadWarnings() + s.repeatedBootWarnings() {
         for (input, n) in w.skipped { registry.addSkipped(input, n) }
         registry.warn(w.location.input, "line \(w.location.line): \(w.message)")
       }

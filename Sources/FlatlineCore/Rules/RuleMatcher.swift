@@ -491,6 +491,21 @@ public final class RuleHitCollector {
     self.init(matcher: RuleMatcher(rules: rules))
   }
 
+  /// Takes back the hits of `host`'s records at `lines` of `input` (lines read twice, see
+  /// `BootSequencer.dropBootsReadTwice`).
+  func retract(host: String, input: Int32, lines: ClosedRange<Int>) {
+    hits.removeAll { $0.host == host && $0.location.input == input && lines.contains($0.location.line) }
+  }
+
+  /// Keeps the first of `host`'s hits that repeat one another (rule, time and message).
+  func dropRepeats(host: String) {
+    var seen = Set<String>()
+    hits.removeAll { h in
+      guard h.host == host else { return false }
+      return !seen.insert("\(h.ruleID)\u{0}\(h.time)\u{0}\(h.message)").inserted
+    }
+  }
+
   /// Matches one record; the native log kind is the record's input's `InputInfo.component`.
   public func consume(_ r: Record, registry: InputRegistry) {
     var kindID: Int32 = -1
