@@ -35,7 +35,7 @@ public struct AnalysisSink: RecordSink {
     if engine.lastRecordKept { rules.consume(record, registry: registry) }
     // A journal read again: boots read twice take their first reading's hits back, and the host's hits are made
     // unique (the same rule on the same line at the same time).
-    if !engine.retractions.isEmpty || !engine.repeatedHitHosts.isEmpty {
+    if engine.hasRetractions {
       let x = engine.takeRetractions()
       for r in x.ranges { rules.retract(host: r.host, input: r.input, lines: r.lines) }
       for h in x.unique { rules.dropRepeats(host: h) }

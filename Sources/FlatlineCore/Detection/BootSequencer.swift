@@ -131,12 +131,13 @@ public final class BootSequencer {
   // MARK: A journal read again (rsyslog's imjournal)
 
   /// rsyslog's imjournal read the journal again from its head after ignoring an invalid state file (a state file
-  /// left empty or torn by a power loss): with a persistent journal, the whole journal follows the notice again,
-  /// each line stamped when it first happened. Read as new lines, every earlier boot came back a second time after
-  /// the restart, and a power loss gave two incidents. Lines stamped no later than this host's latest line before
-  /// the restart (`floor`) are left out, counted and warned about; later ones (entries the log had not received
-  /// yet, such as a dead boot's last minutes) are read as usual. The reread ends at the first line stamped within
-  /// 2 s of the notice (the journal's present).
+  /// left empty or torn by a power loss): with a persistent journal, the whole journal is written again, each line
+  /// stamped when it first happened. Read as new lines, every earlier boot came back a second time after
+  /// the restart, and a power loss gave two incidents. When the notice comes first (rsyslog writes its own lines
+  /// itself), lines stamped before this host's latest line before the restart (`floor`), and the log's last line
+  /// again, are left out, counted and warned about; later ones (entries the log had not received yet, such as a dead
+  /// boot's last minutes) are read as usual. The reread ends at the first line stamped within 2 s of the notice (the
+  /// journal's present). A notice that comes after the reread: see `dropBootsReadTwice`.
   struct Reread {
     var notice: SourceLocation
     var floor: Int64
@@ -171,6 +172,8 @@ public final class BootSequencer {
   /// Set at a reread notice: this host's rule hits so far may repeat (a journal read again before the notice, in a
   /// boot the log still had: the part of a boot the journal still held) and are to be made unique.
   var hitsMayRepeat = false
+  /// True when `retractions` or `hitsMayRepeat` wait for the engine (one test per record).
+  var hasRereadNews = false
   /// A reread notice came (a chunk that saw one is not joined: its boots may repeat an earlier chunk's).
   private var sawRereadNotice = false
 
@@ -215,6 +218,28 @@ public final class BootSequencer {
           + "before this line: \(x.boots) boot\(x.boots == 1 ? " was" : "s were") read twice; the first reading "
           + "(\(n) lines) is left out"
       )
+    }
+  }
+
+  /// A reread notice (`Signal.syslogJournalReread`): boots the journal already repeated go, and a reread that
+  /// follows is left out up to the floor. `latestBefore`: the latest time of this host's lines before `r`.
+  private func noteReread(_ r: Record, latestBefore: Int64) {
+    sawRereadNotice = true
+    hitsMayRepeat = true
+    hasRereadNews = true
+    dropBootsReadTwice(notice: SourceLocation(input: r.input, line: r.line))
+    guard r.time != Record.noTime else { return }
+    let floor = startHold != nil ? startHoldLatest : latestBefore
+    if floor == .min {
+      rereadWithoutFloor = true
+    } else if floor < r.time {
+      // (A floor at or after the notice is a clock that ran ahead before the restart: nothing can be told apart.)
+      let last = boots.last.flatMap { $0.lastTime == floor ? $0.lastMessage : nil }
+      rereads.append(
+        Reread(
+          notice: SourceLocation(input: r.input, line: r.line), floor: floor, floorMessage: last,
+          until: r.time - 2_000_000))
+      rereading = true
     }
   }
 
@@ -278,27 +303,10 @@ public final class BootSequencer {
       if r.time >= x.until { rereading = false }
     }
     let latestBefore = latestTime
-    if r.time != Record.noTime && r.time > latestTime { latestTime = r.time }
-    if signal == .syslogJournalReread {
-      sawRereadNotice = true
-      hitsMayRepeat = true
-      dropBootsReadTwice(notice: SourceLocation(input: r.input, line: r.line))
-    }
-    if signal == .syslogJournalReread && r.time != Record.noTime {
-      let floor = startHold != nil ? startHoldLatest : latestBefore
-      if floor == .min {
-        rereadWithoutFloor = true
-      } else if floor < r.time {
-        // (A floor at or after the notice is a clock that ran ahead before the restart: nothing can be told apart.)
-        let last = boots.last.flatMap { $0.lastTime == floor ? $0.lastMessage : nil }
-        rereads.append(
-          Reread(
-            notice: SourceLocation(input: r.input, line: r.line), floor: floor, floorMessage: last,
-            until: r.time - 2_000_000))
-        rereading = true
-      }
-    }
+    if case .syslogJournalReread = signal { noteReread(r, latestBefore: latestBefore) }
     if r.time != pendingTime {
+      // (`Record.noTime` is below any time.)
+      if r.time > latestTime { latestTime = r.time }
       let second = Self.second(of: r.time)
       if second != pendingSecond {
         // A start hold keeps holding while the time stays before the start line's second or within 2 s after it.

@@ -78,12 +78,16 @@ public struct DetectionEngine: RecordSink {
   /// Hosts whose rule hits so far are to be made unique (`BootSequencer.hitsMayRepeat`).
   public private(set) var repeatedHitHosts: [String] = []
 
+  /// True when `retractions` or `repeatedHitHosts` wait for the sink (one test per record).
+  public private(set) var hasRetractions = false
+
   mutating func takeRetractions() -> (
     ranges: [(host: String, input: Int32, lines: ClosedRange<Int>)], unique: [String]
   ) {
     defer {
       retractions = []
       repeatedHitHosts = []
+      hasRetractions = false
     }
     return (retractions, repeatedHitHosts)
   }
@@ -134,12 +138,14 @@ public struct DetectionEngine: RecordSink {
         s.journalHostSeen = true
       }
       let signal = loginRecords ? SignalClassifier.classifyLoginRecord(r) : SignalClassifier.classify(r)
-      if !s.consume(r, signal: signal, streamOrdinal: ordinal) { lastRecordKept = false }
-      if !s.retractions.isEmpty || s.hitsMayRepeat {
+      lastRecordKept = s.consume(r, signal: signal, streamOrdinal: ordinal)
+      if s.hasRereadNews {
         retractions += s.retractions.map { (s.hostKey, $0.input, $0.lines) }
-        s.retractions = []
         if s.hitsMayRepeat { repeatedHitHosts.append(s.hostKey) }
+        s.retractions = []
         s.hitsMayRepeat = false
+        s.hasRereadNews = false
+        hasRetractions = true
       }
     }
   }

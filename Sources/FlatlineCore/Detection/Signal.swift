@@ -10,8 +10,8 @@ public enum Signal: Equatable, Sendable {
   /// `syslogd exiting`): the last words of a clean shutdown, unless the daemon starts again in the same boot.
   case syslogDaemonExit
   /// rsyslog's imjournal found its state file invalid or missing and reads the journal again from its first entry
-  /// (`imjournal: ignoring invalid state file …`, `imjournal: No statefile exists, …`): with a persistent journal, the lines after it repeat what the log
-  /// already holds, stamped when they first happened (`BootSequencer.reread`).
+  /// (`imjournal: ignoring invalid state file …`, `imjournal: No statefile exists, …`): with a persistent journal,
+  /// lines that repeat what the log already holds, stamped when they first happened (`BootSequencer.Reread`).
   case syslogJournalReread
   /// `Stopping System Logging Service...`: part of a shutdown, or of a syslog restart (weak).
   case syslogServiceStopping
