@@ -96,6 +96,23 @@ import Testing
     #expect(input.warnings.contains { $0.hasPrefix("line \(noticeLine): rsyslog's imjournal") && $0.contains("24 lines") })
   }
 
+  /// Each notice looks at all the host's boots and rule hits so far: past 16 notices a host's notices are not acted
+  /// on, and a warning says so (a log full of them took minutes: 30,000 notices, 4 min 31 s).
+  @Test func manyNoticesAreCapped() throws {
+    let dir = Self.tempDir("many")
+    var lines: [String] = []
+    for i in 0..<40 {
+      let t = String(format: "2024-03-01T10:%02d:00.000000+00:00 db1", i)
+      lines.append("\(t) rsyslogd[700]: \(Self.notices[0])")
+      lines.append("\(t) myapp[9]: sqlite: database disk image is malformed (\(i))")
+    }
+    try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/messages", atomically: true, encoding: .utf8)
+    let r = Analyzer.run(AnalysisOptions(paths: [dir], ingest: IngestOptions(timeZone: "UTC")))
+    let input = try #require(r.inputs.first)
+    #expect(input.warnings.contains { $0.contains("40 notices of rsyslog's imjournal") && $0.contains("first 16") })
+    #expect(r.findings.count == 40)
+  }
+
   /// Read in chunks on two threads, the report is the one-thread report.
   @Test(arguments: [false, true])
   func journalReadAgainReadInChunks(timeOrder: Bool) throws {

@@ -176,6 +176,9 @@ public final class BootSequencer {
   var hasRereadNews = false
   /// A reread notice came (a chunk that saw one is not joined: its boots may repeat an earlier chunk's).
   private var sawRereadNotice = false
+  /// Reread notices of this host; those past `rereadNoticeLimit` are not acted on (and warned about).
+  private var rereadNotices = 0
+  static let rereadNoticeLimit = 16
 
   /// Where rsyslog's own lines go through the journal (rsyslog 8.2102 on RHEL 8 and 9), its notice comes after the
   /// reread, in time order: the journal's boots have been read a second time already, each beginning at the same
@@ -224,6 +227,9 @@ public final class BootSequencer {
   /// A reread notice (`Signal.syslogJournalReread`): boots the journal already repeated go, and a reread that
   /// follows is left out up to the floor. `latestBefore`: the latest time of this host's lines before `r`.
   private func noteReread(_ r: Record, latestBefore: Int64) {
+    rereadNotices += 1
+    // Each notice looks at all boots and rule hits so far: a log full of them would take quadratic time.
+    guard rereadNotices <= Self.rereadNoticeLimit else { return }
     sawRereadNotice = true
     hitsMayRepeat = true
     hasRereadNews = true
@@ -254,7 +260,14 @@ public final class BootSequencer {
 
   /// What to warn about each reread that left lines out.
   func rereadWarnings() -> [(location: SourceLocation, skipped: [Int32: Int], message: String)] {
-    rereads.compactMap { x in
+    var out: [(location: SourceLocation, skipped: [Int32: Int], message: String)] = []
+    if rereadNotices > Self.rereadNoticeLimit, let first = rereads.first?.notice ?? repeatedBoots.first?.notice {
+      out.append(
+        (first, [:],
+         "\(rereadNotices) notices of rsyslog's imjournal reading the journal again for "
+          + "\(hostName.isEmpty ? "this host" : hostName); only the first \(Self.rereadNoticeLimit) are acted on"))
+    }
+    return out + rereads.compactMap { x in
       guard let first = x.first, let last = x.last else { return nil }
       let n = x.dropped.values.reduce(0, +)
       let span = first.input == last.input ? "lines \(first.line)–\(last.line)" : "from line \(first.line) of this file on"
@@ -752,6 +765,7 @@ public final class BootSequencer {
     if firstReplay == nil { firstReplay = next.firstReplay }
     rereads += next.rereads
     rereading = next.rereading
+    rereadNotices += next.rereadNotices
     repeatedBoots += next.repeatedBoots
     if next.sawRereadNotice { sawRereadNotice = true }
     bannerPhaseStart = next.bannerPhaseStart
