@@ -96,6 +96,20 @@ import Testing
     #expect(input.warnings.contains { $0.hasPrefix("line \(noticeLine): rsyslog's imjournal") && $0.contains("24 lines") })
   }
 
+  /// The log begins inside boot A (its first lines rotated away) and the notice comes in time order: the journal's
+  /// second reading of A spans the log's first, partial one, which is left out with B's first reading.
+  @Test func journalReadAgainAfterALogThatBeginsInsideABoot() throws {
+    let dir = Self.tempDir("inside")
+    let text = Self.messages(notice: Self.notices[0], timeOrder: true).split(separator: "\n").dropFirst(6)
+    try (text.joined(separator: "\n") + "\n").write(toFile: dir + "/messages", atomically: true, encoding: .utf8)
+    let r = Analyzer.run(AnalysisOptions(paths: [dir], ingest: IngestOptions(timeZone: "UTC")))
+    let boots = try #require(r.hosts.first).boots
+    #expect(boots.map(\.ending) == [.reboot, .powerLoss, .running])
+    #expect(boots[0].start == CivilTime.micros(year: 2024, month: 3, day: 1, hour: 8, minute: 0, second: 0))
+    #expect(r.incidents.count == 1)
+    #expect(try #require(r.inputs.first).skipped == 15 - 6 + 9)
+  }
+
   /// Each notice looks at all the host's boots and rule hits so far: past 16 notices a host's notices are not acted
   /// on, and a warning says so (a log full of them took minutes: 30,000 notices, 4 min 31 s).
   @Test func manyNoticesAreCapped() throws {

@@ -185,15 +185,25 @@ public final class BootSequencer {
   /// time as its first reading (its first line: the banner, or the kernel's first line the journal still held).
   /// The later reading is the journal's whole boot (with what the log had missed: a dead boot's last minutes, a
   /// reboot's last lines), so the earlier one is left out, its lines counted as skipped and their rule hits taken
-  /// back. A boot the journal no longer held has no second reading and stays. (Two real boots beginning at the same
-  /// time happen on boards without a clock, which restore one saved time at each boot; only a notice says that a
-  /// journal was read again.)
+  /// back. A boot the journal no longer held has no second reading and stays; the boot that was running when the log
+  /// begins goes when a later one spans it. (Two real boots beginning at the same time happen on boards without a
+  /// clock, which restore one saved time at each boot; only a notice says that a journal was read again.)
   private func dropBootsReadTwice(notice: SourceLocation) {
     var lastStartingAt: [Int64: Int] = [:]
     for (i, b) in boots.enumerated() where b.startKnown && b.firstTime != Record.noTime { lastStartingAt[b.firstTime] = i }
     var drop: [Int] = []
     for (i, b) in boots.enumerated() where b.startKnown && b.firstTime != Record.noTime {
       if let later = lastStartingAt[b.firstTime], later > i { drop.append(i) }
+    }
+    // The boot already running when the log begins (its start rotated away) was read whole from the journal: a later
+    // boot that spans all of it is its second reading.
+    if let first = boots.first, !first.startKnown, first.firstTime != Record.noTime, first.lastTime != Record.noTime,
+      boots.dropFirst().contains(where: {
+        $0.startKnown && $0.firstTime != Record.noTime && $0.firstTime <= first.firstTime
+          && first.lastTime <= $0.lastTime
+      })
+    {
+      drop.insert(0, at: 0)
     }
     guard !drop.isEmpty else { return }
     var x = RepeatedBoots(notice: notice)
