@@ -33,12 +33,9 @@ public struct AnalysisSink: RecordSink {
     engine.consume(record)
     // A line the engine left out as a repeat (a journal read again) would repeat its rule hits too.
     if engine.lastRecordKept { rules.consume(record, registry: registry) }
-    // A journal read again: boots read twice take their first reading's hits back, and the host's hits are made
-    // unique (the same rule on the same line at the same time).
-    if engine.hasRetractions {
-      let x = engine.takeRetractions()
-      for r in x.ranges { rules.retract(host: r.host, input: r.input, lines: r.lines) }
-      for h in x.unique { rules.dropRepeats(host: h) }
+    // A journal read again: the host's hits are made unique, and boots read twice take their first reading's back.
+    if engine.rereadNews != nil {
+      for x in engine.takeRereadNews() { rules.dropRepeats(host: x.host, firstReadings: x.firstReadings) }
     }
   }
 

@@ -152,29 +152,24 @@ public final class BootSequencer {
   private(set) var rereads: [Reread] = []
   /// True while the last of `rereads` is being read.
   private var rereading = false
-  /// A notice came before any timed line of this host (in a chunk, the floor was in an earlier one).
-  private var rereadWithoutFloor = false
   /// The latest time of this host's lines so far, and what it was when the start hold began.
   private var latestTime: Int64 = .min
   private var startHoldLatest: Int64 = .min
 
   /// Boots left out at a reread notice because the journal, read again before it, repeated them (`dropBootsReadTwice`):
-  /// where the notice is, how many lines per input, and the line ranges of their first reading.
+  /// where the notice is, and how many lines per input.
   struct RepeatedBoots {
     var notice: SourceLocation
     var boots = 0
     var records: [Int32: Int] = [:]
-    var ranges: [(input: Int32, lines: ClosedRange<Int>)] = []
   }
   private(set) var repeatedBoots: [RepeatedBoots] = []
-  /// Line ranges of this host whose rule hits repeat, for the engine to take after each record.
-  var retractions: [(input: Int32, lines: ClosedRange<Int>)] = []
-  /// Set at a reread notice: this host's rule hits so far may repeat (a journal read again before the notice, in a
-  /// boot the log still had: the part of a boot the journal still held) and are to be made unique.
-  var hitsMayRepeat = false
-  /// True when `retractions` or `hitsMayRepeat` wait for the engine (one test per record).
-  var hasRereadNews = false
-  /// A reread notice came (a chunk that saw one is not joined: its boots may repeat an earlier chunk's).
+  /// Set at a reread notice (nil otherwise), for the engine to take after the record: this host's rule hits so far
+  /// may repeat and are to be made unique, and those at these line ranges (the first readings of boots read twice)
+  /// are taken back.
+  var rereadNews: [(input: Int32, lines: ClosedRange<Int>)]?
+  /// A reread notice came (a chunk that saw one is not joined: its boots may repeat an earlier chunk's, its floor may
+  /// lie in an earlier chunk).
   private var sawRereadNotice = false
   /// Reread notices of this host; those past `rereadNoticeLimit` are not acted on (and warned about).
   private var rereadNotices = 0
@@ -188,7 +183,7 @@ public final class BootSequencer {
   /// back. A boot the journal no longer held has no second reading and stays; the boot that was running when the log
   /// begins goes when a later one spans it. (Two real boots beginning at the same time happen on boards without a
   /// clock, which restore one saved time at each boot; only a notice says that a journal was read again.)
-  private func dropBootsReadTwice(notice: SourceLocation) {
+  private func dropBootsReadTwice(notice: SourceLocation) -> [(input: Int32, lines: ClosedRange<Int>)] {
     var lastStartingAt: [Int64: Int] = [:]
     for (i, b) in boots.enumerated() where b.startKnown && b.firstTime != Record.noTime { lastStartingAt[b.firstTime] = i }
     var drop: [Int] = []
@@ -205,21 +200,26 @@ public final class BootSequencer {
     {
       drop.insert(0, at: 0)
     }
-    guard !drop.isEmpty else { return }
+    guard !drop.isEmpty else { return [] }
     var x = RepeatedBoots(notice: notice)
+    var ranges: [(input: Int32, lines: ClosedRange<Int>)] = []
     for i in drop {
       let b = boots[i]
       x.boots += 1
       let input = b.opener?.location.input ?? b.lastLocation?.input ?? notice.input
       x.records[input, default: 0] += b.records
       if let o = b.opener?.location, let l = b.lastLocation, o.input == l.input, o.line > 0, l.line >= o.line {
-        x.ranges.append((o.input, o.line...l.line))
+        ranges.append((o.input, o.line...l.line))
       }
     }
-    retractions += x.ranges
     repeatedBoots.append(x)
     for i in drop.reversed() { boots.remove(at: i) }
+    return ranges
   }
+
+  /// The start of every reread warning.
+  static let rereadNoticeText =
+    "rsyslog's imjournal started without a valid state file and wrote the journal again from its first entry"
 
   /// What to warn about boots left out as read twice (`dropBootsReadTwice`).
   func repeatedBootWarnings() -> [(location: SourceLocation, skipped: [Int32: Int], message: String)] {
@@ -227,8 +227,7 @@ public final class BootSequencer {
       let n = x.records.values.reduce(0, +)
       return (
         x.notice, x.records,
-        "rsyslog's imjournal started without a valid state file and wrote the journal again from its first entry "
-          + "before this line: \(x.boots) boot\(x.boots == 1 ? " was" : "s were") read twice; the first reading "
+        Self.rereadNoticeText + " before this line: \(x.boots) boot\(x.boots == 1 ? " was" : "s were") read twice; the first reading "
           + "(\(n) lines) is left out"
       )
     }
@@ -241,15 +240,12 @@ public final class BootSequencer {
     // Each notice looks at all boots and rule hits so far: a log full of them would take quadratic time.
     guard rereadNotices <= Self.rereadNoticeLimit else { return }
     sawRereadNotice = true
-    hitsMayRepeat = true
-    hasRereadNews = true
-    dropBootsReadTwice(notice: SourceLocation(input: r.input, line: r.line))
+    rereadNews = dropBootsReadTwice(notice: SourceLocation(input: r.input, line: r.line))
     guard r.time != Record.noTime else { return }
     let floor = startHold != nil ? startHoldLatest : latestBefore
-    if floor == .min {
-      rereadWithoutFloor = true
-    } else if floor < r.time {
-      // (A floor at or after the notice is a clock that ran ahead before the restart: nothing can be told apart.)
+    // (No floor: nothing of this host came before. A floor at or after the notice is a clock that ran ahead before
+    // the restart: nothing can be told apart.)
+    if floor != .min && floor < r.time {
       let last = boots.last.flatMap { $0.lastTime == floor ? $0.lastMessage : nil }
       rereads.append(
         Reread(
@@ -283,8 +279,7 @@ public final class BootSequencer {
       let span = first.input == last.input ? "lines \(first.line)–\(last.line)" : "from line \(first.line) of this file on"
       return (
         x.notice, x.dropped,
-        "rsyslog's imjournal started without a valid state file and wrote the journal again from its first entry: "
-          + "\(n) lines after this one (\(span)) are stamped before this host's latest line before the restart; "
+        Self.rereadNoticeText + ": \(n) lines after this one (\(span)) are stamped before this host's latest line before the restart; "
           + "left out as repeats"
       )
     }
@@ -712,9 +707,8 @@ public final class BootSequencer {
     if inBannerPhase || next.openedWithoutPredecessor { return false }
     // A start line held at the cut would have gone to a boot whose banner the next chunk reads.
     if startHold != nil || !parked.isEmpty { return false }
-    // A journal read again across the cut, or one whose floor lies before the chunk's records.
-    if rereading || next.rereadWithoutFloor || next.sawRereadNotice { return false }
-    if let f = next.rereads.first, latestTime > f.floor { return false }
+    // A journal read again across the cut, or a notice in the chunk (see `sawRereadNotice`).
+    if rereading || next.sawRereadNotice { return false }
     if count > 0 && pendingSecond == next.firstRecordSecond && next.openedBeforeTimeChanged { return false }
     // A replay watch open at the cut would have looked at the chunk's first records; a chunk whose first kernel
     // record opened a boot could not watch for a replay of this chunk's last kernel line.
@@ -773,11 +767,7 @@ public final class BootSequencer {
     }
     replayCount += next.replayCount
     if firstReplay == nil { firstReplay = next.firstReplay }
-    rereads += next.rereads
-    rereading = next.rereading
-    rereadNotices += next.rereadNotices
-    repeatedBoots += next.repeatedBoots
-    if next.sawRereadNotice { sawRereadNotice = true }
+    // (A chunk that saw a reread notice is not joined: nothing of a reread to take over.)
     bannerPhaseStart = next.bannerPhaseStart
     bannerPhaseKernelRecords = next.bannerPhaseKernelRecords
     startHold = next.startHold

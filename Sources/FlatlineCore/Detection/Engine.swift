@@ -72,24 +72,14 @@ public struct DetectionEngine: RecordSink {
 
   /// False when the last record given to `consume` was left out (`BootSequencer.Reread`).
   public private(set) var lastRecordKept = true
-  /// Lines whose rule hits repeat (boots read twice, `BootSequencer.dropBootsReadTwice`): the host, input and line
-  /// range. The sink takes them (`takeRetractions`) after each record.
-  public private(set) var retractions: [(host: String, input: Int32, lines: ClosedRange<Int>)] = []
-  /// Hosts whose rule hits so far are to be made unique (`BootSequencer.hitsMayRepeat`).
-  public private(set) var repeatedHitHosts: [String] = []
+  /// Hosts that had a reread notice (`BootSequencer.rereadNews`), with the line ranges of their boots' first readings:
+  /// their rule hits so far are made unique, those at the ranges taken back. Nil when none waits for the sink, which
+  /// takes it (`takeRereadNews`) after each record.
+  private(set) var rereadNews: [(host: String, firstReadings: [(input: Int32, lines: ClosedRange<Int>)])]?
 
-  /// True when `retractions` or `repeatedHitHosts` wait for the sink (one test per record).
-  public private(set) var hasRetractions = false
-
-  mutating func takeRetractions() -> (
-    ranges: [(host: String, input: Int32, lines: ClosedRange<Int>)], unique: [String]
-  ) {
-    defer {
-      retractions = []
-      repeatedHitHosts = []
-      hasRetractions = false
-    }
-    return (retractions, repeatedHitHosts)
+  mutating func takeRereadNews() -> [(host: String, firstReadings: [(input: Int32, lines: ClosedRange<Int>)])] {
+    defer { rereadNews = nil }
+    return rereadNews ?? []
   }
 
   public mutating func consume(_ r: Record) {
@@ -139,13 +129,9 @@ public struct DetectionEngine: RecordSink {
       }
       let signal = loginRecords ? SignalClassifier.classifyLoginRecord(r) : SignalClassifier.classify(r)
       lastRecordKept = s.consume(r, signal: signal, streamOrdinal: ordinal)
-      if s.hasRereadNews {
-        retractions += s.retractions.map { (s.hostKey, $0.input, $0.lines) }
-        if s.hitsMayRepeat { repeatedHitHosts.append(s.hostKey) }
-        s.retractions = []
-        s.hitsMayRepeat = false
-        s.hasRereadNews = false
-        hasRetractions = true
+      if let news = s.rereadNews {
+        rereadNews = (rereadNews ?? []) + [(s.hostKey, news)]
+        s.rereadNews = nil
       }
     }
   }

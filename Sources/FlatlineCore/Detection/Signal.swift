@@ -133,7 +133,7 @@ public enum SignalClassifier {
   }
 
   /// rsyslog's own lines: `[origin software="rsyslogd" …] start` / `… exiting on signal 15.` (`… rsyslogd was
-  /// HUPed` is a rotation, no signal).
+  /// HUPed` is a rotation, no signal), and imjournal's notice that it reads the journal again.
   static func classifyRsyslogd(_ m: Bytes) -> Signal {
     // The state file is written now and then; one left empty or torn by a power loss is ignored (rsyslog 8.24 and
     // later, `IgnoreNonValidStatefile` on by default), and one that is missing is created: either way imjournal

@@ -491,17 +491,16 @@ public final class RuleHitCollector {
     self.init(matcher: RuleMatcher(rules: rules))
   }
 
-  /// Takes back the hits of `host`'s records at `lines` of `input` (lines read twice, see
-  /// `BootSequencer.dropBootsReadTwice`).
-  func retract(host: String, input: Int32, lines: ClosedRange<Int>) {
-    hits.removeAll { $0.host == host && $0.location.input == input && lines.contains($0.location.line) }
-  }
-
-  /// Keeps the first of `host`'s hits that repeat one another (rule, time and message).
-  func dropRepeats(host: String) {
+  /// Takes back `host`'s hits at `firstReadings` (line ranges of inputs read twice, see
+  /// `BootSequencer.dropBootsReadTwice`) and keeps the first of its other hits that repeat one another (rule, time
+  /// and message), in one pass.
+  func dropRepeats(host: String, firstReadings: [(input: Int32, lines: ClosedRange<Int>)]) {
     var seen = Set<String>()
     hits.removeAll { h in
       guard h.host == host else { return false }
+      if firstReadings.contains(where: { $0.input == h.location.input && $0.lines.contains(h.location.line) }) {
+        return true
+      }
       return !seen.insert("\(h.ruleID)\u{0}\(h.time)\u{0}\(h.message)").inserted
     }
   }
