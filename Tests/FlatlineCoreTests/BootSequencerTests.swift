@@ -807,6 +807,23 @@ func work(_ time: String, host: String = "web1") -> L {
     #expect(a.hosts[0].boots[1].lastSignOfLife == L(time: "03-01 11:59:01", tag: "", msg: "").micros)
   }
 
+  /// A syslog that begins inside a boot which rebooted less than the start tolerance before kern.log's first boot
+  /// (kern.log, with few lines between rotations, began with that boot): the syslog's first boot ended before kern.log's
+  /// began, so it is the boot before it. It was once taken as kern.log's first boot, and the syslog's own view of that
+  /// boot became an extra one, `unknown` with a clock jump.
+  @Test func bootBegunBeforeTheDataThatEndedBeforeAnotherStreamsFirstBoot() {
+    let syslog = [work("03-01 10:00:00"),
+      L(time: "03-01 10:59:20", tag: "systemd-logind", msg: "System is rebooting.", pid: 581),
+      L(time: "03-01 10:59:21", tag: "rsyslogd", msg: rsyslogExit)]
+      + kernelBoot("03-01 11:00:00") + [work("03-01 12:00:00")]
+    for streams in [[kernelBoot("03-01 11:00:00")], [kernelBoot("03-01 11:00:00") + kernelBoot("03-01 13:00:00")]] {
+      let r = analyze(syslog, streams: streams)
+      let endings = r.hosts[0].boots.map(\.ending)
+      #expect(endings == (streams[0].count > 4 ? [.reboot, .unknown, .running] : [.reboot, .running]))
+      #expect(r.hosts[0].boots[0].lastSignOfLife == L(time: "03-01 10:59:21", tag: "", msg: "").micros)
+    }
+  }
+
   /// One file a day (syslog-ng `file("/var/log/hosts/$HOST/$YEAR-$MONTH-$DAY.log")`): each file is its own stream.
   /// The third day's file holds only the rest of the boot that began the evening before. The first day's boot is its
   /// file's last, open-ended, and took that rest although two boots began in between: its reboot became `unknown`

@@ -241,6 +241,12 @@ public enum HostMerger {
       // kernel or daemon start lines): its one boot spans the boots of the other streams and belongs to the
       // one its data ends in, instead of becoming a boot of its own.
       let (u, k, lastK) = a.startKnown ? (b, a, lastA) : (a, b, lastB)
+      // A boot begun before its data that is followed by another boot of its stream ended before that one began:
+      // all its records before `k` began, it is the boot before `k` (the syslog that begins inside a boot which
+      // rebooted within the tolerance before `kern.log`'s first boot was once that boot, and the syslog's next one
+      // an extra boot with a clock jump).
+      let lastU = a.startKnown ? lastB : lastA
+      if !lastU, u.lastTime != Record.noTime, k.firstTime != Record.noTime, u.lastTime < k.firstTime { return false }
       // The last boot of a stream is open-ended only until the host's next boot began (`starts`: every known
       // start of the host's streams): a stream that begins after that is in a later boot. One file a day makes
       // every file a stream whose last boot ends at midnight with its file.
