@@ -54,7 +54,7 @@ import Testing
   @Test(arguments: [
     "azure-host-reboot", "clean-poweroff", "clean-reboot", "gce-host-error", "incident-ec2-power-loss",
     "journal-two-machines", "kernel-panic", "rotated-year-boundary", "rotation-and-restart-traps",
-    "centos7-imjournal-reboots", "rhel9-imjournal-reread",
+    "centos7-imjournal-reboots", "rhel9-imjournal-reread", "debian-kern-none",
   ])
   func sampleScenario(_ name: String) {
     let dir = Self.samples + "/" + name
@@ -127,6 +127,13 @@ import Testing
       if case .split(let units, _) = Self.outcome([f], chunk: 300), units > 1 { split += 1 }
     }
     #expect(split > 0)
+    // A syslog without kernel lines is joined with its daemon marks (`BootState.continueWith`), not read whole.
+    let outcome = Self.outcome([Self.samples + "/debian-kern-none/var/log/syslog"], chunk: 300)
+    if case .split(let units, let rereads) = outcome {
+      #expect(units > 10 && rereads < units / 2, "\(units) units, \(rereads) read again")
+    } else {
+      Issue.record("not split: \(outcome)")
+    }
   }
 
   /// A generated file: five hosts interleaved, dateless stamps across New Year, continuation lines, kernel

@@ -79,6 +79,7 @@ public final class BootSequencer {
     if let b = boots.last { return b }
     let b = BootState(startKnown: false)
     b.collectsCandidates = readsChunk
+    b.marksDaemonStarts = !isJournal && !isLoginRecords
     boots.append(b)
     return b
   }
@@ -517,15 +518,25 @@ public final class BootSequencer {
 
   /// Applies held record at slot `k` to `boot`.
   private func apply(_ k: Int, to boot: BootState) {
-    // The slot's text buffer becomes the boot's last message (a swap, not a copy); `msg` still points into it.
     let msg = ring.message(k)
-    ring.giveMessage(k, to: boot)
     let time = ring.times[k]
-    if ring.signals[k] == .none, boot.applyPlainText(time: time, input: ring.inputs[k], line: ring.lines[k]) { return }
+    let signal = ring.signals[k]
+    // A boot that keeps daemon marks (`BootState.DaemonMark`) takes a copy of a start line's text: the mark keeps
+    // the text of the record before it. (And a NUL run before a record counts as a start signal there: `apply`.)
+    let marks = boot.marksDaemonStarts
+    let held = !marks || signal != .syslogDaemonStart
+    if held {
+      // The slot's text buffer becomes the boot's last message (a swap, not a copy); `msg` still points into it.
+      ring.giveMessage(k, to: boot)
+      if signal == .none, ring.nulBefore[k] == 0 || !marks,
+        boot.applyPlainText(time: time, input: ring.inputs[k], line: ring.lines[k])
+      {
+        return
+      }
+    }
     let loc = SourceLocation(input: ring.inputs[k], line: ring.lines[k])
     boot.apply(
-      signal: ring.signals[k], time: time, location: loc, message: msg, nulBytesBefore: ring.nulBefore[k],
-      messageHeld: true
+      signal: signal, time: time, location: loc, message: msg, nulBytesBefore: ring.nulBefore[k], messageHeld: held
     ) { kind in
       EvidenceRecord(kind: kind, time: time, location: loc, message: msg.string)
     }
@@ -578,6 +589,8 @@ public final class BootSequencer {
   }
 
   private func openBoot(banner r: Record) {
+    // The stream shows its boots' starts itself: its first boot is no longer split where other streams show them.
+    if let first = boots.first, first.marksDaemonStarts { first.dropDaemonMarks() }
     // Parked records belong to the boot opened before this one.
     unpark(flush: false)
     let holding = startHold != nil
@@ -737,6 +750,7 @@ public final class BootSequencer {
       current.continueWith(first)
       rest = rest.dropFirst()
     }
+    if !rest.isEmpty, let f = boots.first, f.marksDaemonStarts { f.dropDaemonMarks() }
     boots += rest
     if next.sawUserspace { sawUserspace = true }
     if interleaved == nil { interleaved = next.interleaved }

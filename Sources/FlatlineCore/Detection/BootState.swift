@@ -119,6 +119,88 @@ public final class BootState {
   var candidatesOverflow = false
   static let candidateLimit = 64
 
+  /// Set on a text stream's boot that was running when the data began, while the stream shows no boot start of
+  /// its own: the syslog daemon's start lines are kept as places where another stream may show a boot began
+  /// (`DaemonMark`, `HostMerger.splitAtDaemonStarts`).
+  var marksDaemonStarts = false
+  /// A syslog daemon's start line in such a boot, with the boot's state just before it (everything up to there).
+  struct DaemonMark {
+    var opener: EvidenceRecord
+    /// The start line's ordinal in this boot (the records before it).
+    var ordinal: Int
+    var time: Int64
+    var before: BootState
+  }
+  private(set) var daemonMarks: [DaemonMark] = []
+  /// Start-of-boot evidence (filesystem recovery, journald's notice, a NUL run) anywhere in such a boot, with its
+  /// ordinal: what a boot that another stream shows began at one of the marks would have counted.
+  private(set) var startSignals: [(evidence: EvidenceRecord, ordinal: Int)] = []
+  /// More marks or start signals than kept: the boot is not split.
+  private(set) var daemonMarksOverflow = false
+  static let daemonMarkLimit = 128
+
+  /// Stops keeping marks (the stream showed a boot start of its own).
+  func dropDaemonMarks() {
+    marksDaemonStarts = false
+    daemonMarks = []
+    startSignals = []
+  }
+
+  @inline(never)
+  private func markDaemonStart(time: Int64, location: SourceLocation, message: Bytes) {
+    guard daemonMarks.count < Self.daemonMarkLimit else {
+      daemonMarksOverflow = true
+      return
+    }
+    daemonMarks.append(DaemonMark(
+      opener: EvidenceRecord(kind: .bootStart, time: time, location: location, message: message.string),
+      ordinal: records, time: time, before: copy()))
+  }
+
+  @inline(never)
+  private func keepStartSignal(_ e: EvidenceRecord, ordinal: Int) {
+    guard startSignals.count < Self.daemonMarkLimit else {
+      daemonMarksOverflow = true
+      return
+    }
+    startSignals.append((e, ordinal))
+  }
+
+  /// The boot that began at mark `m` of `whole` and whose records end where `end` (`whole` itself, or the state
+  /// before a later mark) ends: the markers of `end` from `m` on, its start evidence from `whole`'s start signals.
+  static func segment(of whole: BootState, from m: DaemonMark, to end: BootState) -> BootState {
+    let s = BootState(startKnown: true)
+    let o = m.ordinal
+    s.opener = m.opener
+    s.records = end.records - o
+    s.firstTime = m.time
+    s.lastTime = end.lastTime
+    s.lastLocation = end.lastLocation
+    s.lastMessage = end.lastMessage
+    func from(_ e: EvidenceRecord?, _ ordinal: Int) -> (EvidenceRecord?, Int) {
+      e != nil && ordinal >= o ? (e, ordinal - o) : (nil, -1)
+    }
+    (s.strongShutdown, s.strongOrdinal) = from(end.strongShutdown, end.strongOrdinal)
+    if s.strongShutdown != nil { s.strongDirection = end.strongDirection }
+    (s.journalStopped, s.journalStoppedOrdinal) = from(end.journalStopped, end.journalStoppedOrdinal)
+    (s.daemonExit, s.daemonExitOrdinal) = from(end.daemonExit, end.daemonExitOrdinal)
+    (s.serviceStopping, s.serviceStoppingOrdinal) = from(end.serviceStopping, end.serviceStoppingOrdinal)
+    (s.crash, s.crashOrdinal) = from(end.crash, end.crashOrdinal)
+    (s.gap, s.gapOrdinal) = from(end.gap, end.gapOrdinal)
+    s.lastDaemonStartOrdinal = end.lastDaemonStartOrdinal >= o ? end.lastDaemonStartOrdinal - o : -1
+    s.lastJournalStartOrdinal = end.lastJournalStartOrdinal >= o ? end.lastJournalStartOrdinal - o : -1
+    for (e, ordinal) in whole.startSignals where ordinal < o + s.records {
+      // A NUL run counts just before the start line too: the dead boot's lost writes end where the new boot's
+      // first lines begin, which can be a line or two before the daemon's own.
+      let early = e.kind == .nulRun
+        ? ordinal >= o - 3 && ordinal <= o + 3
+        : ordinal >= o && (ordinal - o < startWindowRecords
+          || (e.time != Record.noTime && m.time != Record.noTime && e.time - m.time <= startWindow))
+      if early && s.startEvidence.count < 12 { s.startEvidence.append(e) }
+    }
+    return s
+  }
+
   public init(startKnown: Bool, bootID: String? = nil) {
     self.startKnown = startKnown
     self.bootID = bootID
@@ -192,6 +274,15 @@ public final class BootState {
     signal: Signal, time: Int64, location: SourceLocation, message: Bytes, nulBytesBefore: Int,
     messageHeld: Bool = false, makeEvidence: (EvidenceKind) -> EvidenceRecord
   ) {
+    if marksDaemonStarts {
+      // (With `messageHeld` the text is already this record's: the sequencer never holds a start line's text here.)
+      if case .syslogDaemonStart = signal { markDaemonStart(time: time, location: location, message: message) }
+      if nulBytesBefore > 0 {
+        var e = makeEvidence(.nulRun)
+        e.message = "\(nulBytesBefore) NUL bytes before this record (writes lost at power loss)"
+        keepStartSignal(e, ordinal: records)
+      }
+    }
     checkStep(time, input: location.input, line: location.line)
     let ordinal = countRecord(at: time)
     // Text records (no cursors) update the kept location in place: replacing it, or clearing the deferred
@@ -237,18 +328,19 @@ public final class BootState {
     case .watchdog:
       crash = makeEvidence(.watchdog)
       crashOrdinal = ordinal
-    case .journalUncleanNotice where collectsCandidates, .filesystemRecovery where collectsCandidates:
-      if candidates.count == Self.candidateLimit {
-        candidatesOverflow = true
-      } else {
-        let e = makeEvidence(signal == .journalUncleanNotice ? .journalUncleanNotice : .filesystemRecovery)
-        candidates.append(StartCandidate(evidence: e, ordinal: ordinal, time: time, firstTime: firstTime))
-      }
     case .journalUncleanNotice, .filesystemRecovery:
-      let early = ordinal < Self.startWindowRecords
-        || (time != Record.noTime && firstTime != Record.noTime && time - firstTime <= Self.startWindow)
-      if early && startEvidence.count < 12 {
-        startEvidence.append(makeEvidence(signal == .journalUncleanNotice ? .journalUncleanNotice : .filesystemRecovery))
+      let kind: EvidenceKind = signal == .journalUncleanNotice ? .journalUncleanNotice : .filesystemRecovery
+      if marksDaemonStarts { keepStartSignal(makeEvidence(kind), ordinal: ordinal) }
+      if collectsCandidates {
+        if candidates.count == Self.candidateLimit {
+          candidatesOverflow = true
+        } else {
+          candidates.append(StartCandidate(evidence: makeEvidence(kind), ordinal: ordinal, time: time, firstTime: firstTime))
+        }
+      } else {
+        let early = ordinal < Self.startWindowRecords
+          || (time != Record.noTime && firstTime != Record.noTime && time - firstTime <= Self.startWindow)
+        if early && startEvidence.count < 12 { startEvidence.append(makeEvidence(kind)) }
       }
     }
   }
@@ -347,6 +439,9 @@ public final class BootState {
     c.earlyStepBack = earlyStepBack
     c.sawStepBack = sawStepBack
     c.banner = banner
+    c.collectsCandidates = collectsCandidates
+    c.candidates = candidates
+    c.candidatesOverflow = candidatesOverflow
     return c
   }
 
@@ -374,6 +469,21 @@ public final class BootState {
   func continueWith(_ other: BootState) {
     let base = records
     let priorFirst = firstTime
+    if marksDaemonStarts {
+      // The chunk's marks hold its state from its first record: each becomes this boot's state up to there.
+      let prior = other.daemonMarks.isEmpty ? nil : copy()
+      for m in other.daemonMarks {
+        guard daemonMarks.count < Self.daemonMarkLimit else {
+          daemonMarksOverflow = true
+          break
+        }
+        let before = prior!.copy()
+        before.continueWith(m.before)
+        daemonMarks.append(DaemonMark(opener: m.opener, ordinal: m.ordinal + base, time: m.time, before: before))
+      }
+      for (e, ordinal) in other.startSignals { keepStartSignal(e, ordinal: ordinal + base) }
+      if other.daemonMarksOverflow { daemonMarksOverflow = true }
+    }
     records += other.records
     if firstTime == Record.noTime { firstTime = other.firstTime }
     if other.lastTime != Record.noTime { lastTime = other.lastTime }
@@ -411,6 +521,17 @@ public final class BootState {
       candidates[i].evidence.location.line += delta
     }
     if hasLastLocation, lastInput == input, lastLine > 0 { lastLine += delta }
+    for i in daemonMarks.indices {
+      if daemonMarks[i].opener.location.input == input, daemonMarks[i].opener.location.line > 0 {
+        daemonMarks[i].opener.location.line += delta
+      }
+      daemonMarks[i].before.shiftLines(input: input, by: delta)
+    }
+    for i in startSignals.indices where startSignals[i].evidence.location.input == input
+      && startSignals[i].evidence.location.line > 0
+    {
+      startSignals[i].evidence.location.line += delta
+    }
   }
 
   /// Merges `other` (the continuation of this boot under another host name) into this one.

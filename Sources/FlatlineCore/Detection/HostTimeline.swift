@@ -132,6 +132,7 @@ public enum HostMerger {
     }
     return groups.map { group in
       markSpans(group)
+      splitAtDaemonStarts(group)
       for t in group { t.judge() }
       // The stream with the most boots leads; journals first on ties (they carry boot IDs). Streams with boots
       // that run across another stream's boot start come last: their boots are placed by those starts.
@@ -173,6 +174,57 @@ public enum HostMerger {
         guard s.time > b.firstTime + (s.login ? loginBootDelay : 0) else { continue }
         t.spannedStart = max(t.spannedStart ?? s.time, s.time)
       }
+    }
+  }
+
+  /// Splits the one boot of each stream `markSpans` found spanning other streams' boot starts at its syslog
+  /// daemon's start lines (`BootState.DaemonMark`) that those starts confirm: a `syslog` or `messages` that gets no
+  /// kernel lines (rsyslog's `kern.none`, `kern.*` to `kern.log` only) still logs the daemon's start at every boot,
+  /// and its shutdown lines and last records before each. A start line within `startTolerance` of a boot start of
+  /// another stream (the kernel banner in `kern.log`, a journal's first entry) begins a boot of this stream; a start
+  /// line no other stream's boot start confirms is a restart of the daemon within a boot (a package upgrade, a
+  /// configuration change), not a boot. The stream is left whole when a boot start of another stream has no start
+  /// line here, or any boot of the split would still run across one: its lines around that boot are not all there.
+  static func splitAtDaemonStarts(_ group: [StreamTimeline]) {
+    for (ti, t) in group.enumerated() where t.spannedStart != nil {
+      guard t.aliases.isEmpty, t.boots.count == 1 else { continue }
+      let whole = t.boots[0]
+      guard !whole.daemonMarksOverflow, !whole.daemonMarks.isEmpty, whole.firstTime != Record.noTime,
+        whole.lastTime != Record.noTime
+      else { continue }
+      var starts: [(time: Int64, login: Bool)] = []
+      for (oi, o) in group.enumerated() where oi != ti {
+        for b in o.boots { if let s = b.knownStart { starts.append((s, o.isLoginRecords)) } }
+      }
+      let marks = whole.daemonMarks
+      var confirmed = Set<Int>()
+      var complete = true
+      for s in starts where !s.login && s.time >= whole.firstTime - startTolerance && s.time <= whole.lastTime {
+        let near = marks.indices.filter { marks[$0].time != Record.noTime && abs(marks[$0].time - s.time) <= startTolerance }
+        if let k = near.min(by: { abs(marks[$0].time - s.time) < abs(marks[$1].time - s.time) }) {
+          confirmed.insert(k)
+        } else if s.time > whole.firstTime + startTolerance {
+          complete = false
+          break
+        }
+      }
+      guard complete, !confirmed.isEmpty else { continue }
+      let chosen = confirmed.sorted()
+      var split: [BootState] = []
+      if marks[chosen[0]].ordinal > 0 { split.append(marks[chosen[0]].before.copy()) }
+      for (i, k) in chosen.enumerated() {
+        let end = i + 1 < chosen.count ? marks[chosen[i + 1]].before : whole
+        split.append(BootState.segment(of: whole, from: marks[k], to: end))
+      }
+      let spans = split.contains { b in
+        starts.contains { s in
+          b.firstTime != Record.noTime && s.time > b.firstTime + (s.login ? loginBootDelay : startTolerance)
+            && s.time <= b.lastTime
+        }
+      }
+      guard !spans else { continue }
+      t.boots = split
+      t.spannedStart = nil
     }
   }
 
