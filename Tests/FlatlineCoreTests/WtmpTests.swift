@@ -322,6 +322,30 @@ struct WtmpTestSink: RecordSink {
     #expect(boots[1].evidence.contains { $0.kind == .nextBoot && $0.location == SourceLocation(input: wtmp, line: 9) })
   }
 
+  /// A syslog that begins inside a boot wtmp shows begin (its rotation came later than wtmp's), with no boot start
+  /// of another text stream between wtmp's earlier boot and the syslog's first line: wtmp's boot record still shows
+  /// a boot began there. The syslog's first boot was once taken as wtmp's earlier boot — the one that began before
+  /// wtmp's data, or the one before the syslog's — and its power loss put on that boot, whose clean shutdown wtmp has.
+  @Test func wtmpBootRecordsBoundWhichBootASyslogBeginsIn() {
+    typealias W = WtmpFixture
+    let syslog = """
+      2024-03-01T14:00:00+00:00 web1 systemd[1]: Started Daily apt download activities.
+      2024-03-02T11:30:00+00:00 web1 systemd[1]: Started Daily apt download activities.
+      2024-03-02T12:00:00+00:00 web1 kernel: [    0.000000] Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org)
+      2024-03-02T12:00:03+00:00 web1 rsyslogd: \(rsyslogStart)
+      2024-03-02T12:10:00+00:00 web1 systemd[1]: Started Daily apt download activities.
+
+      """
+    // wtmp begins with the shutdown record of a boot before its data; or with that boot's start.
+    for head in [[W.shutdown(W.t("03-01 10:00:00"))], [W.boot(W.t("03-01 08:00:05")), W.shutdown(W.t("03-01 10:00:00"))]] {
+      let wtmp = head + [W.boot(W.t("03-01 10:01:05")), W.boot(W.t("03-02 12:00:05"))]
+      let r = Self.analyzeFolder(syslog: syslog, wtmp: W.bytes(wtmp))
+      let boots = r.hosts[0].boots
+      #expect(boots.map(\.ending) == [.reboot, .powerLoss, .running], "wtmp begins with \(head.count) record(s)")
+      #expect(boots.count == 3 && boots[1].lastSignOfLife == L(time: "03-02 11:30:00", tag: "", msg: "").micros)
+    }
+  }
+
   @Test func explicitHostWinsOverTheFolder() {
     let r = Self.analyzeFolder(syslog: Self.syslog, wtmp: WtmpFixture.bytes(WtmpFixture.threeBoots), host: "db1")
     #expect(r.inputs.first { $0.kind == .wtmp }?.host == "db1")

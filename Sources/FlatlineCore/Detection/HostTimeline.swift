@@ -275,7 +275,7 @@ public enum HostMerger {
   /// of its stream.
   static func same(
     _ a: BootState, _ b: BootState, firstA: Bool, firstB: Bool, lastA: Bool = false, lastB: Bool = false,
-    starts: [Int64] = []
+    starts: [Int64] = [], loginStarts: [Int64] = []
   ) -> Bool {
     if let x = a.bootID, let y = b.bootID { return x == y }
     if !a.startKnown || !b.startKnown {
@@ -283,9 +283,12 @@ public enum HostMerger {
         guard firstA && firstB else { return false }
         // Both began before their streams' data: one boot, unless another began after the earlier one's records
         // ended and no later than the other's first record (the second day's file and the fourth's, with a boot
-        // between them).
+        // between them). A boot record of wtmp after the earlier one's last record counts too: one before the
+        // other's first record shows that a boot began by then (a wtmp that begins with a boot's shutdown record,
+        // beside a syslog that begins hours and a boot later, was once that boot).
         let (e, l) = a.firstTime <= b.firstTime ? (a, b) : (b, a)
-        guard l.firstTime != Record.noTime, let next = nextStart(after: e, in: starts) else { return true }
+        guard l.firstTime != Record.noTime, let next = nextStart(after: e, in: starts, loginStarts: loginStarts)
+        else { return true }
         return next > l.firstTime
       }
       // A boot that began before its stream's data is the boot that was running when its last record was
@@ -302,14 +305,16 @@ public enum HostMerger {
       // The last boot of a stream is open-ended only until the host's next boot began (`starts`: every known
       // start of the host's streams): a stream that begins after that is in a later boot. One file a day makes
       // every file a stream whose last boot ends at midnight with its file.
-      if lastK, u.firstTime != Record.noTime, let next = nextStart(after: k, in: starts), u.firstTime >= next {
+      if lastK, u.firstTime != Record.noTime, let next = nextStart(after: k, in: starts, loginStarts: loginStarts),
+        u.firstTime >= next
+      {
         return false
       }
       if within(u.lastTime, k, openEnded: lastK) { return true }
       // Records after `k`'s last one but before the host's next boot are still `k`'s: a dying kernel's last
       // lines (its panic) that only a crash dump or a remote log kept.
       guard u.firstTime != Record.noTime, u.lastTime != Record.noTime, k.firstTime != Record.noTime,
-        u.firstTime >= k.firstTime - startTolerance, let next = nextStart(after: k, in: starts)
+        u.firstTime >= k.firstTime - startTolerance, let next = nextStart(after: k, in: starts, loginStarts: loginStarts)
       else { return false }
       return u.lastTime < next - startTolerance
     }
@@ -343,6 +348,19 @@ public enum HostMerger {
     guard k.firstTime != Record.noTime else { return nil }
     let end = k.lastTime == Record.noTime ? k.firstTime : k.lastTime
     return starts.first { $0 > k.firstTime + startTolerance && $0 >= end - startTolerance }
+  }
+
+  /// `nextStart(after:in:)`, or a wtmp boot record (`loginStarts`) that shows a boot began after `k`'s records,
+  /// whichever is first. A boot record comes when userspace starts, up to `loginBootDelay` after its kernel's start:
+  /// one counts only after `k`'s last record and, for a boot that another stream shows begin (its own record may
+  /// come that much later), after that delay too. (Left out of `starts`: it does not say when its boot began.)
+  static func nextStart(after k: BootState, in starts: [Int64], loginStarts: [Int64]) -> Int64? {
+    let text = nextStart(after: k, in: starts)
+    guard k.lastTime != Record.noTime else { return text }
+    var floor = k.lastTime
+    if !k.loginRecords, k.startKnown, k.firstTime != Record.noTime { floor = max(floor, k.firstTime + loginBootDelay) }
+    guard let login = loginStarts.first(where: { $0 > floor }) else { return text }
+    return min(text ?? login, login)
   }
 
   /// How long after a journal boot's first entry its syslog banner may come (`same`).
@@ -431,6 +449,7 @@ public enum HostMerger {
     // Every known start of the host's text and journal streams (`same`: where a stream's open-ended last boot ends).
     let hostStarts = tl.filter { !$0.isLoginRecords && $0.spannedStart == nil }
       .flatMap { $0.boots.compactMap(\.knownStart) }.sorted()
+    let loginStarts = tl.filter(\.isLoginRecords).flatMap { $0.boots.compactMap(\.knownStart) }.sorted()
     // A boot is the same as a merged boot when it is the same as any stream's view of it (one stream may see
     // only part of a boot: kern.log stops before the shutdown that syslog and wtmp show). Boot IDs, where both
     // sides have one, decide alone.
@@ -454,7 +473,7 @@ public enum HostMerger {
         }
         return same(
           x.boot, b, firstA: x.index == 0, firstB: j == 0, lastA: x.index == x.count - 1, lastB: j == m - 1,
-          starts: hostStarts)
+          starts: hostStarts, loginStarts: loginStarts)
       }
     }
     var match = Array(repeating: Array(repeating: false, count: m), count: n)
