@@ -336,3 +336,49 @@ import Testing
     #expect(hits.first?.hit.message.hasPrefix("replaying journal from offset 4096") == true)
   }
 }
+
+/// A journal whose oldest files were vacuumed away (or an export cut by `--since`) begins inside a boot: its first
+/// entry there is a cron line five hours after the kernel started. That boot began before the data. Taken as begun at
+/// that entry, it was not the boot a syslog beside it shows begin hours earlier, and the host got an extra boot
+/// whose ending was wrong.
+@Suite struct JournalBeginningInsideABootTests {
+  typealias T = JournalTestEntry
+  static let s: Int64 = 1_000_000
+
+  /// Boot A from five hours in (cron), a clean reboot; boot B from its kernel's start, still running.
+  static var entries: [JournalTestEntry] {
+    [
+      T.entry(T.bootA1, T.machineA, host: "pi", time: T.t0, mono: 5 * 3600 * s, message: "(root) CMD (run-parts)",
+        ident: "CRON"),
+      T.entry(T.bootA1, T.machineA, host: "pi", time: T.t0 + 600 * s, mono: 5 * 3600 * s + 600 * s,
+        message: "System is rebooting.", ident: "systemd-logind"),
+      T.entry(T.bootA1, T.machineA, host: "pi", time: T.t0 + 601 * s, mono: 5 * 3600 * s + 601 * s,
+        message: "Journal stopped", ident: "systemd-journald", messageID: T.stopped),
+      T.entry(T.bootA2, T.machineA, host: "pi", time: T.t0 + 660 * s, mono: 1 * s, message: "Linux version 6.0.7 (gcc)",
+        ident: "kernel", comm: "kernel", transport: "kernel", extra: [("_SOURCE_MONOTONIC_TIMESTAMP", "0")]),
+      T.entry(T.bootA2, T.machineA, host: "pi", time: T.t0 + 700 * s, mono: 41 * s, message: "Started cron."),
+    ]
+  }
+
+  func check(_ result: AnalysisResult) {
+    let boots = result.hosts.first?.boots ?? []
+    #expect(boots.map(\.ending) == [.reboot, .running])
+    #expect(boots.map(\.start) == [nil, T.t0 + 660 * Self.s])
+  }
+
+  @Test func exportText() throws {
+    let dir = try JournalFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = dir.appendingPathComponent("dump.export")
+    try Data(T.export(Self.entries)).write(to: file)
+    check(Analyzer.run(AnalysisOptions(paths: [file.path])))
+  }
+
+  @Test(.enabled(if: JournalFixture.isAvailable, "needs systemd-journal-remote"))
+  func binaryJournal() throws {
+    let dir = try JournalFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = try JournalFixture.build(exportBytes: T.export(Self.entries), in: dir, name: "system.journal")
+    check(Analyzer.run(AnalysisOptions(paths: [file.path])))
+  }
+}

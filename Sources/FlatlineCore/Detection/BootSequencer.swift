@@ -844,8 +844,11 @@ public final class BootSequencer {
       if let i = journalIndex[id] {
         boot = boots[i]
       } else {
-        // A journal boot whose first entry is minutes after the kernel started began before the data.
-        let known = r.kernelUptime < 0 || r.kernelUptime < 300_000_000
+        // A journal boot whose first entry is minutes after the kernel started began before the data: by the
+        // kernel's own time for a kernel entry, and by the entry's monotonic time (since the boot) for any other
+        // (journal files vacuumed away, or an export cut, leave a boot whose first entry is a cron line hours in).
+        let early: Int64 = 300_000_000
+        let known = (r.kernelUptime < 0 || r.kernelUptime < early) && (r.monotonic < 0 || r.monotonic < early)
         let b = BootState(startKnown: known, bootID: id)
         if let e = onlineByBoot[id] { b.onlineJournal = e }
         journalIndex[id] = boots.count
