@@ -346,6 +346,17 @@ struct WtmpTestSink: RecordSink {
     }
   }
 
+  /// A wtmp rotated at the start of the month with one boot since: one record has too few control bytes to look
+  /// binary, and it was skipped as text that is not a log.
+  @Test func aWtmpOfOneRecordIsRead() {
+    for recs in [[WtmpFixture.boot(WtmpFixture.t("03-02 07:28:51"))], [WtmpFixture.shutdown(WtmpFixture.t("03-02 07:20:00"))]] {
+      let r = Self.analyzeFolder(syslog: nil, wtmp: WtmpFixture.bytes(recs))
+      #expect(r.inputs.map(\.kind) == [.wtmp])
+      #expect(r.inputs.first?.records == 1)
+      #expect(r.hosts.first?.boots.count == 1)
+    }
+  }
+
   @Test func explicitHostWinsOverTheFolder() {
     let r = Self.analyzeFolder(syslog: Self.syslog, wtmp: WtmpFixture.bytes(WtmpFixture.threeBoots), host: "db1")
     #expect(r.inputs.first { $0.kind == .wtmp }?.host == "db1")

@@ -464,10 +464,15 @@ public enum Discovery {
 
   /// Binary utmp-style records: by name (`wtmp`, `btmp`, `utmp`, `lastlog`, with rotation suffixes), or by shape
   /// (a glibc record layout reads well and, when the whole file is known, its size is a whole number of records).
+  ///
+  /// A file of one or two records (a wtmp rotated at the start of the month, with one boot since) has too few
+  /// control bytes and short NUL runs to look binary: by name it is still read when a record layout reads well.
   static func isLoginRecords(name: String, data: [UInt8], complete: Bool) -> Bool {
-    guard isBinary(data) else { return false }
     let lower = name.lowercased()
-    if ["wtmp", "btmp", "utmp", "lastlog"].contains(where: { lower.hasPrefix($0) }) { return true }
+    let named = ["wtmp", "btmp", "utmp", "lastlog"].contains(where: { lower.hasPrefix($0) })
+    let binary = isBinary(data)
+    if binary && named { return true }
+    guard binary || named && data.contains(0) else { return false }
     guard let layout = data.withBytes({ WtmpLayout.detect($0, totalSize: complete ? data.count : nil) }) else {
       return false
     }
