@@ -105,6 +105,28 @@ import Testing
     #expect(starts.count == 2 && starts.allSatisfy { CivilTime.civilFromDays(Int($0 / 86_400_000_000)).year == 2023 })
   }
 
+  /// `kern.log` has only kernel lines, which the comparison leaves out: it takes the offset its folder's syslog of
+  /// the same machine shows. Read in the analysis zone, its boots were hours from the others', each boot twice.
+  /// A file of another machine in the folder takes nothing.
+  @Test func kernLogTakesTheOffsetOfItsMachinesSyslog() throws {
+    let other = Self.offsets.other
+    let dir = try Self.folder(offset: other)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let syslog = try String(contentsOfFile: dir + "/syslog", encoding: .utf8)
+    let kernel = syslog.split(separator: "\n").filter { $0.contains(" kernel: ") }
+    try (kernel.joined(separator: "\n") + "\n").write(toFile: dir + "/kern.log", atomically: true, encoding: .utf8)
+    let foreign = kernel.map { $0.replacingOccurrences(of: " db-7 ", with: " db-8 ") }
+    try (foreign.joined(separator: "\n") + "\n").write(toFile: dir + "/db-8.log", atomically: true, encoding: .utf8)
+    let r = Self.run(dir)
+    #expect(r.hosts.first { $0.name == "db-7" }?.boots.map(\.ending) == [.reboot, .running])
+    let warnings = r.inputs.first { $0.path.hasSuffix("/kern.log") }?.warnings ?? []
+    #expect(warnings.contains {
+      $0.hasPrefix("times read as \(ZoneHint.describe(offset: other)): the offset that syslog, of the same machine")
+    }, "\(warnings)")
+    let foreignWarnings = r.inputs.first { $0.path.hasSuffix("/db-8.log") }?.warnings ?? []
+    #expect(foreignWarnings.allSatisfy { !$0.hasPrefix("times read as") }, "\(foreignWarnings)")
+  }
+
   /// Right after logrotate `syslog` is empty: the lines compared are `syslog.1`'s.
   @Test func justRotatedSetIsComparedByItsNewestLines() throws {
     let other = Self.offsets.other

@@ -246,6 +246,18 @@ public enum Analyzer {
           }
         }
       }
+      // Sets whose own lines cannot show the offset take that of their folder's sets of the same machine.
+      let sets = inputs.compactMap { input -> [String]? in
+        if case .syslogSet(let files) = input { return files } else { return nil }
+      }
+      let hinted = sets.compactMap { files in zoneHints[files[0]].map { (files: files, hint: $0) } }
+      guard !hinted.isEmpty else { return }
+      for files in sets where zoneHints[files[0]] == nil {
+        let dir = directory(files[0])
+        let near = hinted.filter { directory($0.files[0]) == dir }
+        guard !near.isEmpty, let hint = ZoneHint.borrowed(for: files, from: near) else { continue }
+        zoneHints[files[0]] = hint
+      }
     }
 
     private mutating func noteJournalEnd(_ dir: String, _ t: Int64?, kind: String = "journal") {

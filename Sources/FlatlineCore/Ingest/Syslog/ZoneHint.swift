@@ -16,6 +16,9 @@ public struct ZoneHint: Sendable, Equatable {
   public var at: Int64
   /// How many syslog lines agreed.
   public var lines: Int
+  /// For a set whose own lines could not show it: the newest file of the set of the same machine, in the same
+  /// folder, that did (`borrowed`).
+  public var from: String?
 
   /// How many of the syslog's last lines are looked up, and how many journal entries back from the end.
   static let syslogLines = 200
@@ -66,6 +69,51 @@ public struct ZoneHint: Sendable, Equatable {
     }
     guard votes.count == 1, let (offset, v) = votes.first, v.count >= minimumLines else { return nil }
     return ZoneHint(offset: offset, at: v.at, lines: v.count)
+  }
+
+  /// The hint of another set of the same machine in the same folder, for a set whose own last lines cannot show
+  /// one: `kern.log` has only kernel lines, which the comparison leaves out, and the lines of some files repeat
+  /// (`daemon.log`'s timer lines). One rsyslog wrote them all in the one zone. `hinted`: the sets that have a hint,
+  /// by their files (oldest first). Nil unless the set's host (its last line's) is that of hinted sets that all
+  /// show the same offset.
+  static func borrowed(for files: [String], from hinted: [(files: [String], hint: ZoneHint)]) -> ZoneHint? {
+    guard let host = lastHost(files) else { return nil }
+    let same = hinted.filter { lastHost($0.files) == host }
+    guard let first = same.first, same.allSatisfy({ $0.hint.offset == first.hint.offset }) else { return nil }
+    var hint = first.hint
+    hint.from = first.files[first.files.count - 1]
+    hint.lines = 0
+    return hint
+  }
+
+  /// The host (short, lowercased) of the last zoneless line of the newest file of `files` that has lines, kernel
+  /// lines included.
+  static func lastHost(_ files: [String]) -> String? {
+    for path in files.reversed() {
+      guard let tail = LineReader.tail(path: path, limit: 64 << 10), !tail.compressed else { return nil }
+      let buf = tail.bytes
+      guard !buf.isEmpty else { continue }
+      let fromMiddle = Int64(buf.count) < tail.size
+      var header = SyslogHeader()
+      return buf.withUnsafeBufferPointer { b -> String? in
+        guard let base = b.baseAddress else { return nil }
+        var end = buf.count
+        while end > 0 {
+          var start = end - 1
+          while start > 0 && base[start - 1] != 10 { start -= 1 }
+          if start == 0 && fromMiddle { return nil }
+          let n = end - start
+          end = start > 0 ? start - 1 : 0
+          header = SyslogHeader()
+          guard n > 0, SyslogParser.parse(Bytes(base: base + start, count: n), into: &header), header.month != 0,
+            !header.host.isEmpty
+          else { continue }
+          return shortHost(header.host.string)
+        }
+        return nil
+      }
+    }
+    return nil
   }
 
   /// A dateless or zoneless syslog line: its civil stamp and key.
@@ -177,10 +225,12 @@ public struct ZoneHint: Sendable, Equatable {
     guard localOffset != hint.offset, let fixed = TimeZone(secondsFromGMT: hint.offset) else { return nil }
     let apart = abs(hint.offset - localOffset)
     let distance = apart % 3600 == 0 ? "\(apart / 3600)h" : "\(apart / 3600)h \(apart % 3600 / 60)m"
-    let warning = "times read as \(describe(offset: hint.offset)): at that offset its last \(hint.lines) lines are "
-      + "entries of the same machine's journal in this folder, which the zone of this analysis (\(local.name), "
-      + "\(describe(offset: localOffset))) would put \(distance) away; a fixed offset, so set --timezone to the "
-      + "machine's zone if the log spans a daylight-saving change"
+    let why = hint.from.map { "the offset that \(URL(fileURLWithPath: $0).lastPathComponent), of the same machine "
+      + "in this folder, shows (its last lines are entries of the machine's journal)" }
+      ?? "at that offset its last \(hint.lines) lines are entries of the same machine's journal in this folder"
+    let warning = "times read as \(describe(offset: hint.offset)): \(why), which the zone of this analysis "
+      + "(\(local.name), \(describe(offset: localOffset))) would put \(distance) away; a fixed offset, so set "
+      + "--timezone to the machine's zone if the log spans a daylight-saving change"
     return (LocalTimeConverter(zone: fixed), warning)
   }
 
