@@ -335,7 +335,8 @@ public final class BootState {
         if candidates.count == Self.candidateLimit {
           candidatesOverflow = true
         } else {
-          candidates.append(StartCandidate(evidence: makeEvidence(kind), ordinal: ordinal, time: time, firstTime: firstTime))
+          candidates.append(
+            StartCandidate(evidence: makeEvidence(kind), ordinal: ordinal, time: time, firstTime: firstTime))
         }
       } else {
         let early = ordinal < Self.startWindowRecords

@@ -200,8 +200,9 @@ public enum HostMerger {
       var confirmed = Set<Int>()
       var complete = true
       for s in starts where !s.login && s.time >= whole.firstTime - startTolerance && s.time <= whole.lastTime {
-        let near = marks.indices.filter { marks[$0].time != Record.noTime && abs(marks[$0].time - s.time) <= startTolerance }
-        if let k = near.min(by: { abs(marks[$0].time - s.time) < abs(marks[$1].time - s.time) }) {
+        func distance(_ k: Int) -> Int64 { abs(marks[k].time - s.time) }
+        let near = marks.indices.filter { marks[$0].time != Record.noTime && distance($0) <= startTolerance }
+        if let k = near.min(by: { distance($0) < distance($1) }) {
           confirmed.insert(k)
         } else if s.time > whole.firstTime + startTolerance {
           complete = false
@@ -314,7 +315,8 @@ public enum HostMerger {
       // Records after `k`'s last one but before the host's next boot are still `k`'s: a dying kernel's last
       // lines (its panic) that only a crash dump or a remote log kept.
       guard u.firstTime != Record.noTime, u.lastTime != Record.noTime, k.firstTime != Record.noTime,
-        u.firstTime >= k.firstTime - startTolerance, let next = nextStart(after: k, in: starts, loginStarts: loginStarts)
+        u.firstTime >= k.firstTime - startTolerance,
+        let next = nextStart(after: k, in: starts, loginStarts: loginStarts)
       else { return false }
       return u.lastTime < next - startTolerance
     }
