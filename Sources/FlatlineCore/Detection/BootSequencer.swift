@@ -1046,6 +1046,18 @@ public final class BootSequencer {
   }
 
   /// Ends the stream: holds nothing back, orders journal boots by their last entry.
+  /// Applies the held and parked records when the stream has gone quiet: its latest record is stamped before `t`.
+  /// Tail mode (`DetectionEngine.settleQuiet`): a stream whose last lines are a boot's first second (kern.log after
+  /// a boot, until its next kernel line hours later) held them, with the boot's filesystem recovery among them, and
+  /// the boot before was reported ended without that evidence. Batch analysis applies them at `finish`.
+  func settleQuiet(before t: Int64) {
+    guard !isJournal, !isLoginRecords, count > 0 || !parked.isEmpty || startHold != nil, latestTime != .min,
+      latestTime < t
+    else { return }
+    flushPending()
+    unpark()
+  }
+
   public func finish() {
     flushPending()
     unpark()

@@ -373,6 +373,12 @@ public struct DetectionEngine: RecordSink {
   /// it reports the boot before such a one as ended.
   public var replayWatchEnd: Int64? { sequencers.compactMap(\.replayWatchEnd).max() }
 
+  /// Tail mode: applies what the text streams whose latest record is stamped before `t` still hold
+  /// (`BootSequencer.settleQuiet`).
+  public func settleQuiet(before t: Int64) {
+    for s in sequencers { s.settleQuiet(before: t) }
+  }
+
   /// Ends all streams.
   public func finish() {
     for s in sequencers {

@@ -404,6 +404,9 @@ public final class TailService {
     ])
   }
 
+  /// How long a text stream's latest record must be in the past before what it holds is applied (`settleQuiet`).
+  static let quietMargin: Int64 = 10_000_000
+
   /// Set while events wait for a banner that may be a ring-buffer replay (see `deriveAndEmit`).
   private(set) var deferredUntil: Int64?
 
@@ -417,6 +420,9 @@ public final class TailService {
       return
     }
     deferredUntil = nil
+    // A stream quiet for `quietMargin` has written all of its last second: what it holds of it is applied, as batch
+    // analysis does at the end (history read at start is all quiet).
+    box.sink.engine.settleQuiet(before: Self.now() - Self.quietMargin)
     var result = Analyzer.result(
       engine: box.sink.engine, registry: registry, options: AnalysisOptions(paths: [], ingest: options.ingest),
       hits: box.sink.rules.hits, notices: notices, kernelDumps: kernelDumps)
