@@ -448,6 +448,36 @@ import Testing
     #expect(kinds.contains("filesystem-recovery"), "\(kinds)")
   }
 
+  /// Followed live: a new boot's kernel lines arrive in one second, ext4's recovery among them, and the syslog's
+  /// start line (it has no kernel lines); then the files go quiet. The boot before was reported ended at once,
+  /// before the held lines were applied: `unknown`, without the evidence. Now the report waits until the files have
+  /// been quiet for 10 s.
+  @Test(arguments: [true, false]) func liveBootEndWaitsForTheNewBootsFirstSecond(recovery: Bool) throws {
+    let dir = try CLI.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let now = TailService.now() / 1_000_000
+    let t0 = now - 3600
+    let syslog = dir.appendingPathComponent("syslog")
+    let kern = dir.appendingPathComponent("kern.log")
+    let banner = "Linux version 5.15.0-102-generic (buildd@lcy02-amd64-106) (gcc) #112-Ubuntu SMP"
+    try Self.append(syslog, ["\(Self.stamp(t0)) tailhost rsyslogd: \(Self.rsyslog) start", Self.activity(t0 + 100, "a")])
+    try Self.append(kern, ["\(Self.stamp(t0)) tailhost kernel: [    0.000000] \(banner)"])
+    let d = try Daemon([syslog.path, kern.path], dir: dir)
+    #expect(Self.wait { Self.count(d.output, type: "heartbeat") >= 1 })
+    let t1 = TailService.now() / 1_000_000
+    // Without the recovery line, what is held is the syslog's start line, which begins the boot there.
+    try Self.append(kern, ["\(Self.stamp(t1)) tailhost kernel: [    0.000000] \(banner)"]
+      + (recovery ? ["\(Self.stamp(t1)) tailhost kernel: [    1.200000] EXT4-fs (sda1): recovery complete"] : []))
+    try Self.append(syslog, ["\(Self.stamp(t1)) tailhost rsyslogd: \(Self.rsyslog) start"])
+    #expect(Self.wait(20) { Self.count(d.output, type: "boot-ended") == 1 })
+    d.terminate()
+    let ended = Self.logEvents(d.output).filter { ($0["type"] as? String) == "boot-ended" }
+    let boot = ended.first?["boot"] as? [String: Any]
+    #expect(boot?["ending"] as? String == "power-loss")
+    let kinds = (boot?["evidence"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String }
+    #expect(kinds.contains("filesystem-recovery") == recovery, "\(kinds)")
+  }
+
   @Test func fileThatAppearsLaterAndSighupReopensOutput() throws {
     let dir = try CLI.tempDir()
     defer { try? FileManager.default.removeItem(at: dir) }

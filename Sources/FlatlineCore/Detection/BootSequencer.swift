@@ -1058,6 +1058,19 @@ public final class BootSequencer {
     unpark()
   }
 
+  /// The stream's latest record time while what it holds may still be a boot's first lines: a held start line of
+  /// the syslog daemon (`startHold`), or records held in the second the stream's last boot began or the two after.
+  /// Nil otherwise. Tail mode waits for `settleQuiet` then, before it reports the boot before as ended: the held
+  /// lines can be that boot's evidence (ext4's recovery in kern.log), or its start in a syslog without kernel lines.
+  var heldBootStartLatest: Int64? {
+    guard !isJournal, !isLoginRecords, latestTime != .min else { return nil }
+    if startHold != nil { return latestTime }
+    guard count > 0 || !parked.isEmpty, let b = boots.last, b.startKnown, b.firstTime != Record.noTime,
+      pendingSecond <= Self.second(of: b.firstTime) + 2
+    else { return nil }
+    return latestTime
+  }
+
   public func finish() {
     flushPending()
     unpark()

@@ -379,6 +379,10 @@ public struct DetectionEngine: RecordSink {
     for s in sequencers { s.settleQuiet(before: t) }
   }
 
+  /// The latest record time of the text streams that may still hold a boot's first lines
+  /// (`BootSequencer.heldBootStartLatest`); nil when none does.
+  public var heldBootStartLatest: Int64? { sequencers.compactMap(\.heldBootStartLatest).max() }
+
   /// Ends all streams.
   public func finish() {
     for s in sequencers {

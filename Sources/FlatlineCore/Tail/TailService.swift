@@ -422,7 +422,16 @@ public final class TailService {
     deferredUntil = nil
     // A stream quiet for `quietMargin` has written all of its last second: what it holds of it is applied, as batch
     // analysis does at the end (history read at start is all quiet).
-    box.sink.engine.settleQuiet(before: Self.now() - Self.quietMargin)
+    let now = Self.now()
+    box.sink.engine.settleQuiet(before: now - Self.quietMargin)
+    // A stream that still holds a new boot's first lines gives them up once quiet: until then the boot before is
+    // not reported as ended (unless its stamps run ahead of this clock, as a misread zone makes them).
+    if let held = box.sink.engine.heldBootStartLatest, held + Self.quietMargin >= now,
+      held + Self.quietMargin - now <= 2 * Self.quietMargin
+    {
+      deferredUntil = held + Self.quietMargin
+      return
+    }
     var result = Analyzer.result(
       engine: box.sink.engine, registry: registry, options: AnalysisOptions(paths: [], ingest: options.ingest),
       hits: box.sink.rules.hits, notices: notices, kernelDumps: kernelDumps)
