@@ -357,6 +357,63 @@ struct WtmpTestSink: RecordSink {
     }
   }
 
+  /// wtmp and the audit log both record each boot, within a second. A syslog that begins inside wtmp's boot
+  /// (rotated later) was placed by "records after a boot's last one are its own until the next boot": the audit
+  /// log's record of that same boot counted as the next boot, so the syslog's first boot matched none and became a
+  /// boot of its own, with a power loss beside the real one.
+  @Test func wtmpAndAuditRecordsOfOneBootAreNotTwoBoots() throws {
+    let dir = try JournalFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    typealias W = WtmpFixture
+    let wtmp = [W.shutdown(W.t("03-03 12:33:02")), W.boot(W.t("03-03 13:06:25")), W.boot(W.t("03-04 13:56:39"))]
+    try Data(W.bytes(wtmp)).write(to: dir.appendingPathComponent("wtmp"))
+    try FileManager.default.createDirectory(at: dir.appendingPathComponent("audit"), withIntermediateDirectories: true)
+    let audit = [
+      AuditFixture.systemBoot("03-03 13:06:26", 1), AuditFixture.login("03-04 12:16:11", 2),
+      AuditFixture.systemBoot("03-04 13:56:39", 3),
+    ]
+    try (audit.joined(separator: "\n") + "\n").write(
+      to: dir.appendingPathComponent("audit/audit.log"), atomically: true, encoding: .utf8)
+    let syslog = """
+      2024-03-04T12:00:00+00:00 web1 systemd[1]: Started Daily apt download activities.
+      2024-03-04T12:59:56+00:00 web1 CRON[901]: (root) CMD (run-parts /etc/cron.hourly)
+      2024-03-04T13:56:33+00:00 web1 rsyslogd: \(rsyslogStart)
+      2024-03-04T13:56:33+00:00 web1 kernel: [    0.000000] Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org)
+      2024-03-04T14:10:00+00:00 web1 systemd[1]: Started Daily apt download activities.
+
+      """
+    try syslog.write(to: dir.appendingPathComponent("syslog"), atomically: true, encoding: .utf8)
+    let r = AuditTests.analyze([dir.path])
+    let boots = r.hosts.first?.boots ?? []
+    #expect(boots.map(\.ending) == [.shutdown, .powerLoss, .running])
+    #expect(boots.count == 3 && boots[1].lastSignOfLife == L(time: "03-04 12:59:56", tag: "", msg: "").micros)
+  }
+
+  /// A syslog without kernel lines beside wtmp alone: wtmp's boot records, written when userspace starts, confirm
+  /// the daemon's start lines up to 10 minutes before them. The syslog's pieces then give each boot's last sign of
+  /// life, which wtmp (a boot record, a shutdown record) does not have.
+  @Test func wtmpBootRecordsConfirmTheStartLinesOfASyslogWithoutKernelLines() throws {
+    typealias W = WtmpFixture
+    let wtmp = [
+      W.boot(W.t("03-01 10:00:35")), W.shutdown(W.t("03-01 10:59:59")), W.boot(W.t("03-01 11:01:40")),
+      W.boot(W.t("03-01 12:30:33")),
+    ]
+    let syslog = """
+      2024-03-01T10:00:30+00:00 web1 rsyslogd: \(rsyslogStart)
+      2024-03-01T10:30:00+00:00 web1 systemd[1]: Started Daily apt download activities.
+      2024-03-01T11:00:00+00:00 web1 rsyslogd: \(rsyslogExit)
+      2024-03-01T11:01:30+00:00 web1 rsyslogd: \(rsyslogStart)
+      2024-03-01T12:00:00+00:00 web1 CRON[901]: (root) CMD (run-parts /etc/cron.hourly)
+      2024-03-01T12:30:30+00:00 web1 rsyslogd: \(rsyslogStart)
+      2024-03-01T12:40:00+00:00 web1 systemd[1]: Started Daily apt download activities.
+
+      """
+    let r = Self.analyzeFolder(syslog: syslog, wtmp: W.bytes(wtmp))
+    let boots = r.hosts.first?.boots ?? []
+    #expect(boots.map(\.ending) == [.reboot, .powerLoss, .running])
+    #expect(boots.count == 3 && boots[1].lastSignOfLife == L(time: "03-01 12:00:00", tag: "", msg: "").micros)
+  }
+
   @Test func explicitHostWinsOverTheFolder() {
     let r = Self.analyzeFolder(syslog: Self.syslog, wtmp: WtmpFixture.bytes(WtmpFixture.threeBoots), host: "db1")
     #expect(r.inputs.first { $0.kind == .wtmp }?.host == "db1")

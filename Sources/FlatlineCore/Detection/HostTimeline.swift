@@ -181,7 +181,8 @@ public enum HostMerger {
   /// daemon's start lines (`BootState.DaemonMark`) that those starts confirm: a `syslog` or `messages` that gets no
   /// kernel lines (rsyslog's `kern.none`, `kern.*` to `kern.log` only) still logs the daemon's start at every boot,
   /// and its shutdown lines and last records before each. A start line within `startTolerance` of a boot start of
-  /// another stream (the kernel banner in `kern.log`, a journal's first entry) begins a boot of this stream; a start
+  /// another stream (the kernel banner in `kern.log`, a journal's first entry; a wtmp boot record up to
+  /// `loginBootDelay` after it) begins a boot of this stream; a start
   /// line no other stream's boot start confirms is a restart of the daemon within a boot (a package upgrade, a
   /// configuration change), not a boot. The stream is left whole when a boot start of another stream has no start
   /// line here, or any boot of the split would still run across one: its lines around that boot are not all there.
@@ -199,12 +200,17 @@ public enum HostMerger {
       let marks = whole.daemonMarks
       var confirmed = Set<Int>()
       var complete = true
-      for s in starts where !s.login && s.time >= whole.firstTime - startTolerance && s.time <= whole.lastTime {
+      for s in starts where s.time >= whole.firstTime - startTolerance && s.time <= whole.lastTime {
+        // A wtmp boot record comes when userspace starts, up to `loginBootDelay` after the kernel: the daemon's
+        // start line can come that much before it.
+        let before = s.login ? loginBootDelay : startTolerance
         func distance(_ k: Int) -> Int64 { abs(marks[k].time - s.time) }
-        let near = marks.indices.filter { marks[$0].time != Record.noTime && distance($0) <= startTolerance }
+        let near = marks.indices.filter {
+          marks[$0].time != Record.noTime && marks[$0].time >= s.time - before && marks[$0].time <= s.time + startTolerance
+        }
         if let k = near.min(by: { distance($0) < distance($1) }) {
           confirmed.insert(k)
-        } else if s.time > whole.firstTime + startTolerance {
+        } else if s.time > whole.firstTime + before {
           complete = false
           break
         }
@@ -355,12 +361,16 @@ public enum HostMerger {
   /// `nextStart(after:in:)`, or a wtmp boot record (`loginStarts`) that shows a boot began after `k`'s records,
   /// whichever is first. A boot record comes when userspace starts, up to `loginBootDelay` after its kernel's start:
   /// one counts only after `k`'s last record and, for a boot that another stream shows begin (its own record may
-  /// come that much later), after that delay too. (Left out of `starts`: it does not say when its boot began.)
+  /// come that much later), after that delay too; for a boot of login records, after the start tolerance (wtmp and
+  /// the audit log record the same boot). (Left out of `starts`: it does not say when its boot began.)
   static func nextStart(after k: BootState, in starts: [Int64], loginStarts: [Int64]) -> Int64? {
     let text = nextStart(after: k, in: starts)
     guard k.lastTime != Record.noTime else { return text }
     var floor = k.lastTime
-    if !k.loginRecords, k.startKnown, k.firstTime != Record.noTime { floor = max(floor, k.firstTime + loginBootDelay) }
+    if k.startKnown, k.firstTime != Record.noTime {
+      // Another login stream's record of the same boot (wtmp's and the audit log's come within a second).
+      floor = max(floor, k.firstTime + (k.loginRecords ? startTolerance : loginBootDelay))
+    }
     guard let login = loginStarts.first(where: { $0 > floor }) else { return text }
     return min(text ?? login, login)
   }
