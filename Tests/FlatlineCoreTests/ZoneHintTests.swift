@@ -127,6 +127,54 @@ import Testing
     #expect(foreignWarnings.allSatisfy { !$0.hasPrefix("times read as") }, "\(foreignWarnings)")
   }
 
+  /// No journal (RHEL's is volatile by default), but a wtmp: sshd's `Accepted … for <user> from <host>` lines of
+  /// auth.log and wtmp's logins of the same user and host show the offset; the syslog of the same machine takes it
+  /// too. Read in the analysis zone, each boot was there twice, once from wtmp and once from the text, hours apart.
+  @Test func wtmpLoginsShowTheOffsetWithoutAJournal() throws {
+    let other = Self.offsets.other
+    let dir = NSTemporaryDirectory() + "flatline-zone-wtmp-\(getpid())"
+    try? FileManager.default.removeItem(atPath: dir)
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let t0 = JournalTestEntry.t0 / 1_000_000
+    let s: Int64 = 1_000_000
+    func at(_ dt: Int64) -> String { Self.stamp((t0 + dt) * s, offset: other) }
+    var wtmp: [WtmpFixture.Rec] = []
+    var auth = ""
+    var syslog = ""
+    let starts: [Int64] = [0, 4 * 3600]
+    for (b, start) in starts.enumerated() {
+      syslog += "\(at(start)) db-7 rsyslogd: \(rsyslogStart)\n"
+      syslog += "\(at(start)) db-7 kernel: [    0.000000] Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org)\n"
+      wtmp.append(WtmpFixture.boot(t0 + start + 5))
+      for k in 1...3 {
+        let t = start + Int64(k) * 600
+        let ip = "10.0.\(b).\(k)"
+        auth += "\(at(t)) db-7 sshd[\(4000 + k)]: Accepted publickey for ops from \(ip) port 50022 ssh2\n"
+        wtmp.append(WtmpFixture.Rec(type: 7, pid: Int32(4000 + k), line: "pts/\(k)", user: "ops", host: ip, sec: t0 + t))
+        syslog += "\(at(t + 30)) db-7 systemd[1]: Started Daily apt download activities.\n"
+      }
+      if b == 0 {
+        syslog += "\(at(3 * 3600)) db-7 systemd-logind[581]: System is rebooting.\n"
+        syslog += "\(at(3 * 3600 + 1)) db-7 rsyslogd: \(rsyslogExit)\n"
+        wtmp.append(WtmpFixture.shutdown(t0 + 3 * 3600))
+      }
+    }
+    try auth.write(toFile: dir + "/auth.log", atomically: true, encoding: .utf8)
+    try syslog.write(toFile: dir + "/syslog", atomically: true, encoding: .utf8)
+    try Data(WtmpFixture.bytes(wtmp)).write(to: URL(fileURLWithPath: dir + "/wtmp"))
+    let r = Self.run(dir)
+    #expect(r.hosts.map(\.name) == ["db-7"])
+    #expect(r.hosts.first?.boots.map(\.ending) == [.reboot, .running])
+    let warnings = r.inputs.first { $0.path.hasSuffix("/auth.log") }?.warnings ?? []
+    #expect(warnings.contains {
+      $0.hasPrefix("times read as \(ZoneHint.describe(offset: other)): at that offset its last 6 lines are entries "
+        + "of the same machine's wtmp (its logins)")
+    }, "\(warnings)")
+    // Read in the analysis zone, as before: every boot twice, hours apart.
+    #expect(Self.run(dir, zone: TimeZone.current.identifier).hosts.first?.boots.count ?? 0 > 2)
+  }
+
   /// Right after logrotate `syslog` is empty: the lines compared are `syslog.1`'s.
   @Test func justRotatedSetIsComparedByItsNewestLines() throws {
     let other = Self.offsets.other

@@ -236,11 +236,22 @@ public enum Analyzer {
         default: return nil
         }
       }
-      guard !journals.isEmpty else { return }
+      // Without a journal (RHEL's is volatile by default), a wtmp's logins in the same folder.
+      let wtmps = inputs.compactMap { input -> (dir: String, path: String)? in
+        if case .wtmp(let path) = input { return (directory(path), path) } else { return nil }
+      }
+      guard !journals.isEmpty || !wtmps.isEmpty else { return }
       for case .syslogSet(let files) in inputs {
         let dir = directory(files[0])
         for j in journals where Self.isInside(j.dir, folder: dir) {
           if let hint = ZoneHint.find(syslog: files, journal: j.input) {
+            zoneHints[files[0]] = hint
+            break
+          }
+        }
+        guard zoneHints[files[0]] == nil else { continue }
+        for w in wtmps where w.dir == dir {
+          if let hint = ZoneHint.findFromLogins(syslog: files, wtmp: w.path) {
             zoneHints[files[0]] = hint
             break
           }

@@ -19,6 +19,8 @@ public struct ZoneHint: Sendable, Equatable {
   /// For a set whose own lines could not show it: the newest file of the set of the same machine, in the same
   /// folder, that did (`borrowed`).
   public var from: String?
+  /// What the lines were found in: the machine's journal, or its wtmp (`findFromLogins`).
+  public var reference = "journal"
 
   /// How many of the syslog's last lines are looked up, and how many journal entries back from the end.
   static let syslogLines = 200
@@ -69,6 +71,56 @@ public struct ZoneHint: Sendable, Equatable {
     }
     guard votes.count == 1, let (offset, v) = votes.first, v.count >= minimumLines else { return nil }
     return ZoneHint(offset: offset, at: v.at, lines: v.count)
+  }
+
+  /// The offset of syslog set `files` against the logins of a wtmp in its folder, for a machine without a journal
+  /// (RHEL's is volatile by default): sshd's `Accepted … for <user> from <host> port …` lines among the set's last
+  /// lines and wtmp's login records of the same user and remote host (written as the session opens, within a
+  /// second or two). At least `minimumLines` lines must agree on one whole quarter-hour offset (to within 2 s), with
+  /// at most a quarter as many showing others. Nil otherwise.
+  static func findFromLogins(syslog files: [String], wtmp: String) -> ZoneHint? {
+    // Logins are few: the newest plain files are read back until some are found (a gzip member gives none).
+    var accepted: [(line: Line, user: String, from: String)] = []
+    for path in files.reversed().prefix(3) where accepted.count < minimumLines * 4 {
+      accepted += lastLines(path: path).compactMap { line in
+        guard line.key.identifier == "sshd", let (user, from) = acceptedLogin(line.key.message) else { return nil }
+        return (line, user, from)
+      }
+    }
+    guard accepted.count >= minimumLines else { return nil }
+    var sink = LoginRecords()
+    WtmpSource(path: wtmp, registry: InputRegistry(), options: IngestOptions(timeZone: "UTC"), host: "")
+      .run(into: &sink)
+    guard !sink.logins.isEmpty else { return nil }
+    var votes: [Int: (count: Int, at: Int64)] = [:]
+    for a in accepted {
+      // One vote per line: the offsets its user's logins from that host allow (more than one: ambiguous).
+      let offsets = Set(sink.logins.compactMap { l -> Int? in
+        guard l.user == a.user, l.from == a.from else { return nil }
+        return offset(a.line, journalTime: l.time)
+      })
+      guard offsets.count == 1, let o = offsets.first else { continue }
+      let t = sink.logins.filter { $0.user == a.user && $0.from == a.from }.map(\.time).max() ?? 0
+      let v = votes[o, default: (0, t)]
+      votes[o] = (v.count + 1, max(v.at, t))
+    }
+    // A user's logins from one host are many: one may sit a whole quarter-hour from a line by chance. Such strays
+    // are tolerated when the offset they disagree with has four times their number.
+    guard let (offset, v) = votes.max(by: { $0.value.count < $1.value.count }), v.count >= minimumLines,
+      votes.filter({ $0.key != offset }).map(\.value.count).reduce(0, +) * 4 <= v.count
+    else { return nil }
+    var hint = ZoneHint(offset: offset, at: v.at, lines: v.count)
+    hint.reference = "wtmp (its logins)"
+    return hint
+  }
+
+  /// User and remote host of sshd's `Accepted <method> for <user> from <host> port <n> …`.
+  static func acceptedLogin(_ message: String) -> (user: String, from: String)? {
+    let words = message.split(separator: " ")
+    guard words.count >= 6, words[0] == "Accepted", words[2] == "for" else { return nil }
+    // `for invalid user x from …` is a failure message elsewhere; an accepted login names a real user.
+    guard let fromIndex = words.firstIndex(of: "from"), fromIndex == 4, fromIndex + 1 < words.count else { return nil }
+    return (String(words[3]), String(words[fromIndex + 1]))
   }
 
   /// The hint of another set of the same machine in the same folder, for a set whose own last lines cannot show
@@ -227,7 +279,7 @@ public struct ZoneHint: Sendable, Equatable {
     let distance = apart % 3600 == 0 ? "\(apart / 3600)h" : "\(apart / 3600)h \(apart % 3600 / 60)m"
     let why = hint.from.map { "the offset that \(URL(fileURLWithPath: $0).lastPathComponent), of the same machine "
       + "in this folder, shows (its last lines are entries of the machine's journal)" }
-      ?? "at that offset its last \(hint.lines) lines are entries of the same machine's journal in this folder"
+      ?? "at that offset its last \(hint.lines) lines are entries of the same machine's \(hint.reference) in this folder"
     let warning = "times read as \(describe(offset: hint.offset)): \(why), which the zone of this analysis "
       + "(\(local.name), \(describe(offset: localOffset))) would put \(distance) away; a fixed offset, so set "
       + "--timezone to the machine's zone if the log spans a daylight-saving change"
@@ -240,6 +292,21 @@ public struct ZoneHint: Sendable, Equatable {
     let hm = String(format: "%02d:%02d", a / 3600, a % 3600 / 60)
     return "UTC" + (offset < 0 ? "-" : "+") + hm
   }
+}
+
+/// The login records of a wtmp (`<user> <tty> <remote host>`, see `WtmpSource`): time, user and remote host.
+private struct LoginRecords: RecordSink {
+  var logins: [(time: Int64, user: String, from: String)] = []
+  static let notLogins: Set<String> = ["reboot", "shutdown", "runlevel", "logout", "LOGIN", "init", "clock", "accounting"]
+
+  mutating func consume(_ r: Record) {
+    guard r.time != Record.noTime else { return }
+    let words = r.message.string.split(separator: " ")
+    guard words.count == 3, !Self.notLogins.contains(String(words[0])) else { return }
+    logins.append((r.time, String(words[0]), String(words[2])))
+  }
+
+  mutating func note(_ note: SourceNote) {}
 }
 
 /// Keeps the last `limit` records' (time, key), as `ZoneHint` compares them.
