@@ -382,3 +382,57 @@ import Testing
     check(Analyzer.run(AnalysisOptions(paths: [file.path])))
   }
 }
+
+/// VMs cloned from one image whose `/etc/machine-id` was not reset share the machine ID. Their journals, read
+/// together, were one machine: two hosts' boots interleaved as one host's, each boot ending where the other host's
+/// next began. Boots of one ID that run at the same time under two names are two machines; a machine renamed
+/// between boots (the names follow each other) is still one.
+@Suite struct ClonedMachineIDTests {
+  typealias T = JournalTestEntry
+  static let s: Int64 = 1_000_000
+
+  static func boot(_ id: String, host: String, at t: Int64, minutes: Int64, clean: Bool) -> [JournalTestEntry] {
+    var out = [
+      T.entry(id, T.machineA, host: host, time: t, mono: 1 * s, message: "Linux version 6.1.0 (gcc)", ident: "kernel",
+        comm: "kernel", transport: "kernel", extra: [("_SOURCE_MONOTONIC_TIMESTAMP", "0")]),
+      T.entry(id, T.machineA, host: host, time: t + minutes * 60 * s, mono: minutes * 60 * s, message: "Started cron."),
+    ]
+    if clean {
+      out.append(T.entry(id, T.machineA, host: host, time: t + minutes * 60 * s + s, mono: minutes * 60 * s + s,
+        message: "Journal stopped", ident: "systemd-journald", messageID: T.stopped))
+    }
+    return out
+  }
+
+  func run(_ a: [JournalTestEntry], _ b: [JournalTestEntry]) throws -> AnalysisResult {
+    let dir = try JournalFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    for (name, entries) in [("a", a), ("b", b)] {
+      let sub = dir.appendingPathComponent(name)
+      try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+      try Data(T.export(entries)).write(to: sub.appendingPathComponent("journal.export"))
+    }
+    return Analyzer.run(AnalysisOptions(paths: [dir.path]))
+  }
+
+  @Test func bootsAtTheSameTimeUnderTwoNamesAreTwoMachines() throws {
+    let t0 = T.t0
+    let a = Self.boot("a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1", host: "web-a", at: t0, minutes: 60, clean: true)
+      + Self.boot("a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2", host: "web-a", at: t0 + 3700 * Self.s, minutes: 60, clean: false)
+    let b = Self.boot("b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1", host: "web-b", at: t0 + 600 * Self.s, minutes: 200, clean: false)
+      + Self.boot("b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2", host: "web-b", at: t0 + 13_000 * Self.s, minutes: 10, clean: false)
+    let r = try run(a, b)
+    #expect(r.hosts.map(\.name).sorted() == ["web-a", "web-b"])
+    #expect(r.hosts.first { $0.name == "web-a" }?.boots.map(\.ending) == [.reboot, .running])
+    #expect(r.hosts.first { $0.name == "web-b" }?.boots.map(\.ending) == [.powerLoss, .running])
+  }
+
+  @Test func aMachineRenamedBetweenBootsIsOne() throws {
+    let t0 = T.t0
+    let a = Self.boot("a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1", host: "old-name", at: t0, minutes: 60, clean: true)
+    let b = Self.boot("a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2", host: "new-name", at: t0 + 3700 * Self.s, minutes: 60, clean: false)
+    let r = try run(a, b)
+    #expect(r.hosts.count == 1)
+    #expect(r.hosts.first?.boots.count == 2 && r.hosts.first?.boots.first?.ending.clean == true)
+  }
+}

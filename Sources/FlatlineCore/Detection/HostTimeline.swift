@@ -117,7 +117,9 @@ public enum HostMerger {
     var byKey: [String: Int] = [:]
     for t in timelines {
       let nameKey = "name:" + shortName(t.name)
-      let machineKey = t.machineID.map { "machine:" + $0 }
+      var machineKey = t.machineID.map { "machine:" + $0 }
+      // Two machines cloned from one image without a new machine ID: one ID, two names, boots at the same time.
+      if let mk = machineKey, let g = byKey[mk], groups[g].contains(where: { clones($0, t) }) { machineKey = nil }
       if let mk = machineKey, let g = byKey[mk] {
         groups[g].append(t)
       } else if let g = byKey[nameKey] {
@@ -149,6 +151,22 @@ public enum HostMerger {
       }
       return (ordered, merged)
     }
+  }
+
+  /// Whether journals `a` and `b`, of one machine ID, are two machines: VMs cloned from an image whose
+  /// `/etc/machine-id` was not reset share the ID. Their names differ, and one boot of each runs at the same time as
+  /// one of the other (by more than the start tolerance), which a single machine cannot do; a renamed machine's
+  /// names follow each other.
+  static func clones(_ a: StreamTimeline, _ b: StreamTimeline) -> Bool {
+    guard a.isJournal, b.isJournal, a.machineID == b.machineID, shortName(a.name) != shortName(b.name) else {
+      return false
+    }
+    for x in a.boots where x.firstTime != Record.noTime && x.lastTime != Record.noTime {
+      for y in b.boots where y.bootID != x.bootID && y.firstTime != Record.noTime && y.lastTime != Record.noTime {
+        if min(x.lastTime, y.lastTime) - max(x.firstTime, y.firstTime) > startTolerance { return true }
+      }
+    }
+    return false
   }
 
   /// Finds the text streams of `group` that never saw a boot begin and inside whose one boot another of its
