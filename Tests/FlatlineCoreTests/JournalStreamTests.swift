@@ -345,14 +345,15 @@ import Testing
   typealias T = JournalTestEntry
   static let s: Int64 = 1_000_000
 
-  /// Boot A from five hours in (cron), a clean reboot; boot B from its kernel's start, still running.
-  static var entries: [JournalTestEntry] {
+  /// Boot A from `firstMono` in (a cron line; five hours, or four minutes: a boot's journal begins with the kernel's
+  /// lines, and userspace's a minute in is already a cut), a clean reboot; boot B from its kernel's start, running.
+  static func entries(firstMono: Int64 = 5 * 3600 * s) -> [JournalTestEntry] {
     [
-      T.entry(T.bootA1, T.machineA, host: "pi", time: T.t0, mono: 5 * 3600 * s, message: "(root) CMD (run-parts)",
+      T.entry(T.bootA1, T.machineA, host: "pi", time: T.t0, mono: firstMono, message: "(root) CMD (run-parts)",
         ident: "CRON"),
-      T.entry(T.bootA1, T.machineA, host: "pi", time: T.t0 + 600 * s, mono: 5 * 3600 * s + 600 * s,
+      T.entry(T.bootA1, T.machineA, host: "pi", time: T.t0 + 600 * s, mono: firstMono + 600 * s,
         message: "System is rebooting.", ident: "systemd-logind"),
-      T.entry(T.bootA1, T.machineA, host: "pi", time: T.t0 + 601 * s, mono: 5 * 3600 * s + 601 * s,
+      T.entry(T.bootA1, T.machineA, host: "pi", time: T.t0 + 601 * s, mono: firstMono + 601 * s,
         message: "Journal stopped", ident: "systemd-journald", messageID: T.stopped),
       T.entry(T.bootA2, T.machineA, host: "pi", time: T.t0 + 660 * s, mono: 1 * s, message: "Linux version 6.0.7 (gcc)",
         ident: "kernel", comm: "kernel", transport: "kernel", extra: [("_SOURCE_MONOTONIC_TIMESTAMP", "0")]),
@@ -366,11 +367,11 @@ import Testing
     #expect(boots.map(\.start) == [nil, T.t0 + 660 * Self.s])
   }
 
-  @Test func exportText() throws {
+  @Test(arguments: [5 * 3600 * s, 4 * 60 * s]) func exportText(firstMono: Int64) throws {
     let dir = try JournalFixture.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     let file = dir.appendingPathComponent("dump.export")
-    try Data(T.export(Self.entries)).write(to: file)
+    try Data(T.export(Self.entries(firstMono: firstMono))).write(to: file)
     check(Analyzer.run(AnalysisOptions(paths: [file.path])))
   }
 
@@ -378,7 +379,7 @@ import Testing
   func binaryJournal() throws {
     let dir = try JournalFixture.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
-    let file = try JournalFixture.build(exportBytes: T.export(Self.entries), in: dir, name: "system.journal")
+    let file = try JournalFixture.build(exportBytes: T.export(Self.entries()), in: dir, name: "system.journal")
     check(Analyzer.run(AnalysisOptions(paths: [file.path])))
   }
 }

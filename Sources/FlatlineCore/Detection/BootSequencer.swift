@@ -847,8 +847,13 @@ public final class BootSequencer {
         // A journal boot whose first entry is minutes after the kernel started began before the data: by the
         // kernel's own time for a kernel entry, and by the entry's monotonic time (since the boot) for any other
         // (journal files vacuumed away, or an export cut, leave a boot whose first entry is a cron line hours in).
+        // A boot's journal begins with the kernel's lines, or journald's and the initrd's own within seconds: a
+        // first entry of userspace a minute in is already a cut (one 4 min in was taken as the boot's start, 4 min
+        // after the syslog's, too far apart to be one boot).
         let early: Int64 = 300_000_000
-        let known = (r.kernelUptime < 0 || r.kernelUptime < early) && (r.monotonic < 0 || r.monotonic < early)
+        let userspaceEarly: Int64 = 60_000_000
+        let known = (r.kernelUptime < 0 || r.kernelUptime < early)
+          && (r.monotonic < 0 || r.monotonic < (r.isKernel ? early : userspaceEarly))
         let b = BootState(startKnown: known, bootID: id)
         if let e = onlineByBoot[id] { b.onlineJournal = e }
         journalIndex[id] = boots.count
