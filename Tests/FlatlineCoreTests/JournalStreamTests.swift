@@ -375,6 +375,30 @@ import Testing
     check(Analyzer.run(AnalysisOptions(paths: [file.path])))
   }
 
+  /// Beside kern.log, which shows both boots begin: the journal's first boot, begun before its data, ended with a
+  /// clean reboot 76 s before the next boot began. Its last lines are not the next boot's (its own journal shows a
+  /// boot after it), so it is kern.log's first boot, not a boot of its own between the two.
+  @Test func withKernLogShowingTheStart() throws {
+    let dir = try JournalFixture.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let start = T.t0 - 5 * 3600 * Self.s
+    let reboot = T.t0 + 660 * Self.s
+    let stamp = { (t: Int64) in CivilTime.rfc3339(t) }
+    let kern = [start, reboot].map { "\(stamp($0)) pi kernel: [    0.000000] Linux version 6.0.7 (gcc)" }
+    try (kern.joined(separator: "\n") + "\n").write(
+      to: dir.appendingPathComponent("kern.log"), atomically: true, encoding: .utf8)
+    var entries = Self.entries()
+    entries[1] = T.entry(T.bootA1, T.machineA, host: "pi", time: T.t0 + 583 * Self.s, mono: 5 * 3600 * Self.s + 583 * Self.s,
+      message: "System is rebooting.", ident: "systemd-logind")
+    entries[2] = T.entry(T.bootA1, T.machineA, host: "pi", time: T.t0 + 584 * Self.s, mono: 5 * 3600 * Self.s + 584 * Self.s,
+      message: "Journal stopped", ident: "systemd-journald", messageID: T.stopped)
+    try Data(T.export(entries)).write(to: dir.appendingPathComponent("dump.export"))
+    let r = Analyzer.run(AnalysisOptions(paths: [dir.path], ingest: IngestOptions(timeZone: "UTC")))
+    let boots = r.hosts.first?.boots ?? []
+    #expect(boots.map(\.ending) == [.reboot, .running])
+    #expect(boots.first?.start == start)
+  }
+
   @Test(.enabled(if: JournalFixture.isAvailable, "needs systemd-journal-remote"))
   func binaryJournal() throws {
     let dir = try JournalFixture.temporaryDirectory()

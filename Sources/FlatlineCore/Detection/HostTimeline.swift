@@ -342,7 +342,10 @@ public enum HostMerger {
         u.firstTime >= k.firstTime - startTolerance,
         let next = nextStart(after: k, in: starts, loginStarts: loginStarts)
       else { return false }
-      return u.lastTime < next - startTolerance
+      // Lines within the tolerance before that start may be the next boot's own, stamped before its banner — unless
+      // `u`'s stream shows a boot after `u` (a journal whose first boot began before its data and rebooted cleanly a
+      // minute before the next boot began was once a boot of its own).
+      return u.lastTime < next - (lastU ? startTolerance : 0)
     }
     if a.clockUnsetAtStart || b.clockUnsetAtStart {
       return sameUnsetClock(a, b, lastA: lastA, lastB: lastB)
