@@ -241,6 +241,8 @@ public enum Analyzer {
         if case .wtmp(let path) = input { return (directory(path), path) } else { return nil }
       }
       guard !journals.isEmpty || !wtmps.isEmpty else { return }
+      // Each wtmp's logins are read once, for all the folder's sets.
+      var loginCache: [String: [ZoneHint.Login]] = [:]
       for case .syslogSet(let files) in inputs {
         let dir = directory(files[0])
         for j in journals where Self.isInside(j.dir, folder: dir) {
@@ -251,7 +253,8 @@ public enum Analyzer {
         }
         guard zoneHints[files[0]] == nil else { continue }
         for w in wtmps where w.dir == dir {
-          if let hint = ZoneHint.findFromLogins(syslog: files, wtmp: w.path) {
+          if loginCache[w.path] == nil { loginCache[w.path] = ZoneHint.logins(wtmp: w.path) }
+          if let hint = ZoneHint.findFromLogins(syslog: files, logins: loginCache[w.path]!) {
             zoneHints[files[0]] = hint
             break
           }

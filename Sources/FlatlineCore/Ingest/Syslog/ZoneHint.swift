@@ -78,7 +78,15 @@ public struct ZoneHint: Sendable, Equatable {
   /// lines and wtmp's login records of the same user and remote host (written as the session opens, within a
   /// second or two). At least `minimumLines` lines must agree on one whole quarter-hour offset (to within 2 s), with
   /// at most a quarter as many showing others. Nil otherwise.
-  static func findFromLogins(syslog files: [String], wtmp: String) -> ZoneHint? {
+  /// Login records (time, user, remote host) of the wtmp at `path`, for `findFromLogins`.
+  static func logins(wtmp path: String) -> [Login] {
+    var sink = LoginRecords()
+    WtmpSource(path: path, registry: InputRegistry(), options: IngestOptions(timeZone: "UTC"), host: "").run(into: &sink)
+    return sink.logins
+  }
+  typealias Login = (time: Int64, user: String, from: String)
+
+  static func findFromLogins(syslog files: [String], logins: [Login]) -> ZoneHint? {
     // Logins are few: the newest plain files are read back until some are found (a gzip member gives none).
     var accepted: [(line: Line, user: String, from: String)] = []
     for path in files.reversed().prefix(3) where accepted.count < minimumLines * 4 {
@@ -87,20 +95,16 @@ public struct ZoneHint: Sendable, Equatable {
         return (line, user, from)
       }
     }
-    guard accepted.count >= minimumLines else { return nil }
-    var sink = LoginRecords()
-    WtmpSource(path: wtmp, registry: InputRegistry(), options: IngestOptions(timeZone: "UTC"), host: "")
-      .run(into: &sink)
-    guard !sink.logins.isEmpty else { return nil }
+    guard accepted.count >= minimumLines, !logins.isEmpty else { return nil }
     var votes: [Int: (count: Int, at: Int64)] = [:]
     for a in accepted {
       // One vote per line: the offsets its user's logins from that host allow (more than one: ambiguous).
-      let offsets = Set(sink.logins.compactMap { l -> Int? in
+      let offsets = Set(logins.compactMap { l -> Int? in
         guard l.user == a.user, l.from == a.from else { return nil }
         return offset(a.line, journalTime: l.time)
       })
       guard offsets.count == 1, let o = offsets.first else { continue }
-      let t = sink.logins.filter { $0.user == a.user && $0.from == a.from }.map(\.time).max() ?? 0
+      let t = logins.filter { $0.user == a.user && $0.from == a.from }.map(\.time).max() ?? 0
       let v = votes[o, default: (0, t)]
       votes[o] = (v.count + 1, max(v.at, t))
     }
@@ -296,7 +300,7 @@ public struct ZoneHint: Sendable, Equatable {
 
 /// The login records of a wtmp (`<user> <tty> <remote host>`, see `WtmpSource`): time, user and remote host.
 private struct LoginRecords: RecordSink {
-  var logins: [(time: Int64, user: String, from: String)] = []
+  var logins: [ZoneHint.Login] = []
   static let notLogins: Set<String> = ["reboot", "shutdown", "runlevel", "logout", "LOGIN", "init", "clock", "accounting"]
 
   mutating func consume(_ r: Record) {
