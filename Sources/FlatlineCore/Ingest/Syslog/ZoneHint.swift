@@ -73,11 +73,6 @@ public struct ZoneHint: Sendable, Equatable {
     return ZoneHint(offset: offset, at: v.at, lines: v.count)
   }
 
-  /// The offset of syslog set `files` against the logins of a wtmp in its folder, for a machine without a journal
-  /// (RHEL's is volatile by default): sshd's `Accepted … for <user> from <host> port …` lines among the set's last
-  /// lines and wtmp's login records of the same user and remote host (written as the session opens, within a
-  /// second or two). At least `minimumLines` lines must agree on one whole quarter-hour offset (to within 2 s), with
-  /// at most a quarter as many showing others. Nil otherwise.
   /// Login records (time, user, remote host) of the wtmp at `path`, for `findFromLogins`.
   static func logins(wtmp path: String) -> [Login] {
     var sink = LoginRecords()
@@ -86,6 +81,11 @@ public struct ZoneHint: Sendable, Equatable {
   }
   typealias Login = (time: Int64, user: String, from: String)
 
+  /// The offset of syslog set `files` against the logins of a wtmp in its folder, for a machine without a journal
+  /// (RHEL's is volatile by default): sshd's `Accepted … for <user> from <host> port …` lines among the set's last
+  /// lines and wtmp's login records of the same user and remote host (written as the session opens, within a
+  /// second or two). At least `minimumLines` lines must agree on one whole quarter-hour offset (to within 2 s), with
+  /// at most a quarter as many showing others. Nil otherwise.
   static func findFromLogins(syslog files: [String], logins: [Login]) -> ZoneHint? {
     // Logins are few: the newest plain files are read back until some are found (a gzip member gives none).
     var accepted: [(line: Line, user: String, from: String)] = []
