@@ -241,12 +241,19 @@ public enum Analyzer {
         if case .wtmp(let path) = input { return (directory(path), path) } else { return nil }
       }
       guard !journals.isEmpty || !wtmps.isEmpty else { return }
-      // Each wtmp's logins are read once, for all the folder's sets.
+      // Each journal's last entries and each wtmp's logins are read once, for all the sets they are compared with.
+      var entryCache: [Int: [(time: Int64, key: ZoneHint.Key)]] = [:]
       var loginCache: [String: [ZoneHint.Login]] = [:]
       for case .syslogSet(let files) in inputs {
         let dir = directory(files[0])
-        for j in journals where Self.isInside(j.dir, folder: dir) {
-          if let hint = ZoneHint.find(syslog: files, journal: j.input) {
+        for (k, j) in journals.enumerated() where Self.isInside(j.dir, folder: dir) {
+          let entries = {
+            if let e = entryCache[k] { return e }
+            let e = ZoneHint.lastEntries(j.input)
+            entryCache[k] = e
+            return e
+          }
+          if let hint = ZoneHint.find(syslog: files, entries: entries) {
             zoneHints[files[0]] = hint
             break
           }
@@ -264,12 +271,18 @@ public enum Analyzer {
       let sets = inputs.compactMap { input -> [String]? in
         if case .syslogSet(let files) = input { return files } else { return nil }
       }
-      let hinted = sets.compactMap { files in zoneHints[files[0]].map { (files: files, hint: $0) } }
+      let unhinted = sets.filter { zoneHints[$0[0]] == nil }
+      guard !unhinted.isEmpty else { return }
+      // (The host of each hinted set's last line is read once.)
+      let hinted = sets.compactMap { files in
+        zoneHints[files[0]].map { (files: files, hint: $0, host: ZoneHint.lastHost(files)) }
+      }
       guard !hinted.isEmpty else { return }
-      for files in sets where zoneHints[files[0]] == nil {
+      for files in unhinted {
         let dir = directory(files[0])
         let near = hinted.filter { directory($0.files[0]) == dir }
-        guard !near.isEmpty, let hint = ZoneHint.borrowed(for: files, from: near) else { continue }
+        guard !near.isEmpty, let host = ZoneHint.lastHost(files), let hint = ZoneHint.borrowed(host: host, from: near)
+        else { continue }
         zoneHints[files[0]] = hint
       }
     }

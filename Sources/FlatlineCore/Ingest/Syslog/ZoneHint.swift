@@ -40,10 +40,10 @@ public struct ZoneHint: Sendable, Equatable {
     var message: String
   }
 
-  /// The offset of syslog set `files` (oldest first) against a journal (`journal`: a discovered journal input), or
-  /// nil when fewer than `minimumLines` of the syslog's last lines are found in the journal's last entries at one
-  /// offset, or when any found line says otherwise.
-  static func find(syslog files: [String], journal: DiscoveredInput) -> ZoneHint? {
+  /// The offset of syslog set `files` (oldest first) against a journal's last entries (`entries`, asked for only
+  /// when the set has lines to compare: `lastEntries`), or nil when fewer than `minimumLines` of the syslog's last
+  /// lines are found in them at one offset, or when any found line says otherwise.
+  static func find(syslog files: [String], entries journalEntries: () -> [(time: Int64, key: Key)]) -> ZoneHint? {
     // The newest file with lines: right after a rotation `syslog` is empty and `syslog.1` holds the last lines.
     var lines: [Line] = []
     for path in files.reversed() {
@@ -51,7 +51,7 @@ public struct ZoneHint: Sendable, Equatable {
       if !lines.isEmpty { break }
     }
     guard lines.count >= minimumLines else { return nil }
-    let entries = lastEntries(journal)
+    let entries = journalEntries()
     guard !entries.isEmpty else { return nil }
     var byKey: [Key: Int64?] = [:]
     for e in entries {
@@ -99,12 +99,10 @@ public struct ZoneHint: Sendable, Equatable {
     var votes: [Int: (count: Int, at: Int64)] = [:]
     for a in accepted {
       // One vote per line: the offsets its user's logins from that host allow (more than one: ambiguous).
-      let offsets = Set(logins.compactMap { l -> Int? in
-        guard l.user == a.user, l.from == a.from else { return nil }
-        return offset(a.line, journalTime: l.time)
-      })
+      let same = logins.filter { $0.user == a.user && $0.from == a.from }
+      let offsets = Set(same.compactMap { offset(a.line, journalTime: $0.time) })
       guard offsets.count == 1, let o = offsets.first else { continue }
-      let t = logins.filter { $0.user == a.user && $0.from == a.from }.map(\.time).max() ?? 0
+      let t = same.map(\.time).max() ?? 0
       let v = votes[o, default: (0, t)]
       votes[o] = (v.count + 1, max(v.at, t))
     }
@@ -129,12 +127,13 @@ public struct ZoneHint: Sendable, Equatable {
 
   /// The hint of another set of the same machine in the same folder, for a set whose own last lines cannot show
   /// one: `kern.log` has only kernel lines, which the comparison leaves out, and the lines of some files repeat
-  /// (`daemon.log`'s timer lines). One rsyslog wrote them all in the one zone. `hinted`: the sets that have a hint,
-  /// by their files (oldest first). Nil unless the set's host (its last line's) is that of hinted sets that all
-  /// show the same offset.
-  static func borrowed(for files: [String], from hinted: [(files: [String], hint: ZoneHint)]) -> ZoneHint? {
-    guard let host = lastHost(files) else { return nil }
-    let same = hinted.filter { lastHost($0.files) == host }
+  /// (`daemon.log`'s timer lines). One rsyslog wrote them all in the one zone. `host`: the set's (`lastHost`);
+  /// `hinted`: the sets that have a hint, by their files (oldest first), with their hosts. Nil unless the set's host
+  /// is that of hinted sets that all show the same offset.
+  static func borrowed(
+    host: String, from hinted: [(files: [String], hint: ZoneHint, host: String?)]
+  ) -> ZoneHint? {
+    let same = hinted.filter { $0.host == host }
     guard let first = same.first, same.allSatisfy({ $0.hint.offset == first.hint.offset }) else { return nil }
     var hint = first.hint
     hint.from = first.files[first.files.count - 1]
@@ -147,29 +146,40 @@ public struct ZoneHint: Sendable, Equatable {
   static func lastHost(_ files: [String]) -> String? {
     for path in files.reversed() {
       guard let tail = LineReader.tail(path: path, limit: 64 << 10), !tail.compressed else { return nil }
-      let buf = tail.bytes
-      guard !buf.isEmpty else { continue }
-      let fromMiddle = Int64(buf.count) < tail.size
-      var header = SyslogHeader()
-      return buf.withUnsafeBufferPointer { b -> String? in
-        guard let base = b.baseAddress else { return nil }
-        var end = buf.count
-        while end > 0 {
-          var start = end - 1
-          while start > 0 && base[start - 1] != 10 { start -= 1 }
-          if start == 0 && fromMiddle { return nil }
-          let n = end - start
-          end = start > 0 ? start - 1 : 0
-          header = SyslogHeader()
-          guard n > 0, SyslogParser.parse(Bytes(base: base + start, count: n), into: &header), header.month != 0,
-            !header.host.isEmpty
-          else { continue }
-          return shortHost(header.host.string)
-        }
-        return nil
+      guard !tail.bytes.isEmpty else { continue }
+      var host: String?
+      forEachLastLine(tail) { text in
+        var header = SyslogHeader()
+        guard SyslogParser.parse(text, into: &header), header.month != 0, !header.host.isEmpty else { return true }
+        host = shortHost(header.host.string)
+        return false
       }
+      return host
     }
     return nil
+  }
+
+  /// The lines of `tail` (a file's last bytes) from the last one back, a trailing CR dropped, until `body` returns
+  /// false. The first piece of a tail read from the middle of a file may be the end of a line: it ends the walk.
+  static func forEachLastLine(
+    _ tail: (bytes: [UInt8], size: Int64, compressed: Bool), _ body: (Bytes) -> Bool
+  ) {
+    let buf = tail.bytes
+    let fromMiddle = Int64(buf.count) < tail.size
+    buf.withUnsafeBufferPointer { b in
+      guard let base = b.baseAddress else { return }
+      var end = buf.count
+      while end > 0 {
+        var start = end - 1
+        while start > 0 && base[start - 1] != 10 { start -= 1 }
+        if start == 0 && fromMiddle { return }
+        var n = end - start
+        if n > 0 && base[start + n - 1] == 13 { n -= 1 }
+        end = start > 0 ? start - 1 : 0
+        guard n > 0 else { continue }
+        if !body(Bytes(base: base + start, count: n)) { return }
+      }
+    }
   }
 
   /// A dateless or zoneless syslog line: its civil stamp and key.
@@ -206,34 +216,21 @@ public struct ZoneHint: Sendable, Equatable {
     guard let tail = LineReader.tail(path: path, limit: tailBytes), !tail.compressed,
       tail.bytes.count == min(tail.size, Int64(tailBytes))
     else { return [] }
-    let buf = tail.bytes
-    let fromMiddle = Int64(buf.count) < tail.size
     var out: [Line] = []
-    var end = buf.count
     var header = SyslogHeader()
-    buf.withUnsafeBufferPointer { b in
-      guard let base = b.baseAddress else { return }
-      while end > 0 && out.count < syslogLines {
-        var start = end - 1
-        while start > 0 && base[start - 1] != 10 { start -= 1 }
-        // The first piece of a tail read from the middle of a file may be the end of a line: not used.
-        if start == 0 && fromMiddle { break }
-        var n = end - start
-        if n > 0 && base[start + n - 1] == 13 { n -= 1 }
-        let text = Bytes(base: base + start, count: n)
-        end = start > 0 ? start - 1 : 0
-        guard n > 0, memchr(base + start, 0, n) == nil else { continue }
-        header = SyslogHeader()
-        guard SyslogParser.parse(text, into: &header), header.time == Record.noTime, header.month != 0,
-          !header.isKernel, !header.identifier.isEmpty, !header.message.isEmpty
-        else { continue }
-        out.append(Line(
-          month: header.month, day: header.day, year: header.year,
-          seconds: header.hour * 3600 + header.minute * 60 + header.second,
-          key: Key(
-            host: shortHost(header.host.string), identifier: header.identifier.string, pid: header.pid.string,
-            message: header.message.string)))
-      }
+    forEachLastLine(tail) { text in
+      guard let base = text.base, memchr(base, 0, text.count) == nil else { return true }
+      header = SyslogHeader()
+      guard SyslogParser.parse(text, into: &header), header.time == Record.noTime, header.month != 0,
+        !header.isKernel, !header.identifier.isEmpty, !header.message.isEmpty
+      else { return true }
+      out.append(Line(
+        month: header.month, day: header.day, year: header.year,
+        seconds: header.hour * 3600 + header.minute * 60 + header.second,
+        key: Key(
+          host: shortHost(header.host.string), identifier: header.identifier.string, pid: header.pid.string,
+          message: header.message.string)))
+      return out.count < syslogLines
     }
     return out
   }
