@@ -179,10 +179,7 @@ public enum HostMerger {
   /// one of them is more likely a clock that went back at boot (RTC-less boards restore an old time) than a boot
   /// the stream missed.
   static func markSpans(_ group: [StreamTimeline]) {
-    var starts: [(timeline: Int, time: Int64, login: Bool)] = []
-    for (ti, t) in group.enumerated() {
-      for b in t.boots { if let s = b.knownStart { starts.append((ti, s, t.isLoginRecords)) } }
-    }
+    let starts = knownStarts(group)
     for (ti, t) in group.enumerated() {
       t.spannedStart = nil
       guard !t.isJournal, !t.isLoginRecords, t.boots.count == 1, let b = t.boots.first, !b.startKnown,
@@ -193,6 +190,11 @@ public enum HostMerger {
         t.spannedStart = max(t.spannedStart ?? s.time, s.time)
       }
     }
+  }
+
+  /// The known boot starts of `group`'s timelines, with the timeline and whether it holds login records.
+  static func knownStarts(_ group: [StreamTimeline]) -> [(timeline: Int, time: Int64, login: Bool)] {
+    group.enumerated().flatMap { ti, t in t.boots.compactMap { b in b.knownStart.map { (ti, $0, t.isLoginRecords) } } }
   }
 
   /// Splits the one boot of each stream `markSpans` found spanning other streams' boot starts at its syslog
@@ -211,10 +213,8 @@ public enum HostMerger {
       guard !whole.daemonMarksOverflow, !whole.daemonMarks.isEmpty, whole.firstTime != Record.noTime,
         whole.lastTime != Record.noTime
       else { continue }
-      var starts: [(time: Int64, login: Bool)] = []
-      for (oi, o) in group.enumerated() where oi != ti {
-        for b in o.boots { if let s = b.knownStart { starts.append((s, o.isLoginRecords)) } }
-      }
+      // (Read again for each stream: one split before it may have given starts.)
+      let starts = knownStarts(group).filter { $0.timeline != ti }
       let marks = whole.daemonMarks
       var confirmed = Set<Int>()
       var complete = true

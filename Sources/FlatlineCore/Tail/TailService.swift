@@ -415,14 +415,14 @@ public final class TailService {
   /// buffer (up to a minute of its records; the replay arrives in several writes, and a batch may end inside it),
   /// nothing is written: the boot before it would be reported as ended, and an event cannot be taken back.
   func deriveAndEmit() {
-    if let until = box.sink.engine.replayWatchEnd, Self.now() <= until {
+    let now = Self.now()
+    if let until = box.sink.engine.replayWatchEnd, now <= until {
       deferredUntil = until
       return
     }
     deferredUntil = nil
     // A stream quiet for `quietMargin` has written all of its last second: what it holds of it is applied, as batch
     // analysis does at the end (history read at start is all quiet).
-    let now = Self.now()
     box.sink.engine.settleQuiet(before: now - Self.quietMargin)
     // A stream that still holds a new boot's first lines gives them up once quiet: until then the boot before is
     // not reported as ended (unless its stamps run ahead of this clock, as a misread zone makes them).
