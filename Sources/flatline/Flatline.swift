@@ -116,13 +116,7 @@ struct InputOptions: ParsableArguments {
       }
       return t
     }
-    if let hostMap {
-      do {
-        _ = try HostMap.load(path: hostMap)
-      } catch {
-        throw ValidationError("--host-map: \(error)")
-      }
-    }
+    try checkHostMap(hostMap)
     if let jobs, !(1...256).contains(jobs) { throw ValidationError("--jobs: \(jobs) is not between 1 and 256") }
     var options = AnalysisOptions(
       paths: paths.isEmpty ? ["/var/log"] : paths,
@@ -341,8 +335,14 @@ struct Tail: ParsableCommand {
 
   @OptionGroup var reading: ReadingOptions
 
+  @Option(
+    help: ArgumentHelp(
+      "Instance-to-host map: YAML/JSON 'instance: host' pairs or text lines 'instance host'.", valueName: "file"))
+  var hostMap: String?
+
   func validate() throws {
     guard heartbeat >= 1 else { throw ValidationError("--heartbeat must be at least 1 second") }
+    try checkHostMap(hostMap)
   }
 
   func run() throws {
@@ -350,11 +350,21 @@ struct Tail: ParsableCommand {
       paths: paths, journal: journal, stateDirectory: stateDir,
       format: format == .ndjson ? .ndjson : .text, outputPath: output, metricsPath: metricsFile,
       heartbeatSeconds: heartbeat, rulePaths: reading.rules, noticePaths: reading.notices,
-      ingest: reading.ingest, host: host)
+      ingest: reading.ingest, host: host, hostMapPath: hostMap)
     let service = TailService(options: options) { message in
       printError("flatline: warning: \(message)\n")
     }
     let status = service.run()
     if status != 0 { throw ExitCode(status) }
+  }
+}
+
+/// `--host-map` is read before anything starts: a file with errors stops the command with the file's line.
+func checkHostMap(_ path: String?) throws {
+  guard let path else { return }
+  do {
+    _ = try HostMap.load(path: path)
+  } catch {
+    throw ValidationError("--host-map: \(error)")
   }
 }

@@ -448,6 +448,53 @@ import Testing
     #expect(kinds.contains("filesystem-recovery"), "\(kinds)")
   }
 
+  /// An EC2 host lost to a host failure: its syslog, MongoDB's log (which names no host) and AWS's notice naming the
+  /// instance, which cloud-init's log ties to the host (or `--host-map` does). `tail` put neither the notice nor
+  /// MongoDB's lines on the host: its incident read `power-loss` without the provider's word or the datastore's
+  /// recovery, where `analyze` on the same files says `host-failure`: it read MongoDB's and cloud-init's logs as
+  /// syslog (every line skipped), and a followed folder left them out. Now both read and place them the same way.
+  @Test(arguments: ["files", "mapped", "folder"]) func noticesAndHostlessLogsArePlacedAsInAnalyze(mode: String) throws {
+    let mapped = mode == "mapped"
+    let dir = try CLI.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let sample = CLI.packageRoot.appendingPathComponent("SampleLogs/incident-ec2-power-loss")
+    let logs = dir.appendingPathComponent("log")
+    try FileManager.default.createDirectory(
+      at: logs.appendingPathComponent("mongodb"), withIntermediateDirectories: true)
+    var files = ["syslog", "mongodb/mongod.log"]
+    if !mapped { files.append("cloud-init.log") }
+    for f in files {
+      try FileManager.default.copyItem(at: sample.appendingPathComponent(f), to: logs.appendingPathComponent(f))
+    }
+    let paths = mode == "folder" ? [logs.path] : files.map { logs.appendingPathComponent($0).path }
+    var extra = ["--notices", sample.appendingPathComponent("aws-health-event.json").path, "--year", "2024",
+      "--timezone", "UTC"]
+    if mapped {
+      let map = dir.appendingPathComponent("hosts.txt")
+      try "i-0a3c5e7f9b1d2e4f6 ip-10-0-3-17\n".write(to: map, atomically: true, encoding: .utf8)
+      extra += ["--host-map", map.path]
+    }
+    let analyzed = try CLI.run(["analyze"] + paths + extra + ["-o", "json"])
+    let batch = try #require((try CLI.json(analyzed.stdout)["incidents"] as? [[String: Any]])?.first)
+    #expect(batch["cause"] as? String == "host-failure")
+    let d = try Daemon(paths, dir: dir, extra: extra)
+    #expect(Self.wait { Self.count(d.output, type: "incident") >= 1 })
+    #expect(Self.wait { Self.count(d.output, type: "heartbeat") >= 1 })
+    d.terminate()
+    let incidents = Self.logEvents(d.output).filter { ($0["type"] as? String) == "incident" }
+    let live = try #require(incidents.last?["incident"] as? [String: Any])
+    #expect(live["cause"] as? String == batch["cause"] as? String)
+    #expect(live["confidence"] as? Double == batch["confidence"] as? Double)
+    func sources(_ i: [String: Any], _ key: String) -> [String] {
+      (i[key] as? [[String: Any]] ?? []).map { e in
+        "\(((e["source"] as? String) ?? "").split(separator: "/").last ?? ""):\(e["line"] as? Int ?? 0)"
+      }.sorted()
+    }
+    #expect(sources(live, "datastoreEvents") == sources(batch, "datastoreEvents"))
+    #expect(sources(batch, "datastoreEvents").contains { $0.hasPrefix("mongod.log:") })
+    #expect((live["cloudNotices"] as? [Any])?.count == 1)
+  }
+
   /// Followed live: a new boot's kernel lines arrive in one second, ext4's recovery among them, and the syslog's
   /// start line (it has no kernel lines); then the files go quiet. The boot before was reported ended at once,
   /// before the held lines were applied: `unknown`, without the evidence. Now the report waits until the files have

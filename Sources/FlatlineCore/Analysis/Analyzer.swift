@@ -67,22 +67,34 @@ public enum Analyzer {
     for case .cloudNotices(let path) in inputs { noticePaths.append(path) }
     noticePaths += options.noticePaths
     let notices = noticePaths.isEmpty ? [] : NoticeReader.read(paths: noticePaths, registry: registry)
-    var hostMap = HostMap()
-    if let path = options.hostMapPath {
-      do {
-        hostMap = try HostMap.load(path: path)
-      } catch {
-        registry.skip(path: path, reason: "host map not read: \(error)")
-      }
-    }
+    var hostMap = loadHostMap(path: options.hostMapPath, registry: registry)
     tap.identity.apply(to: &hostMap, registry: registry)
-    let map = hostMap
-    let dumps = readKernelDumps(inputs, registry: registry, options: options, hostMap: map)
+    let dumps = readKernelDumps(inputs, registry: registry, options: options, hostMap: hostMap)
+    let placed = placement(registry: registry, hostMap: hostMap)
     var out = result(
       engine: engine, registry: registry, options: options, hits: tap.rules.hits, notices: notices,
-      folderHost: { registry.inputs[Int($0)].host }, noticeHost: { map.host(for: $0) }, kernelDumps: dumps)
+      folderHost: placed.folderHost, noticeHost: placed.noticeHost, kernelDumps: dumps)
     out.hostMap = hostMap
     return out
+  }
+
+  /// `--host-map`'s pairs; a file that cannot be read is listed as skipped with the reason, and the map is empty.
+  static func loadHostMap(path: String?, registry: InputRegistry) -> HostMap {
+    guard let path else { return HostMap() }
+    do {
+      return try HostMap.load(path: path)
+    } catch {
+      registry.skip(path: path, reason: "host map not read: \(error)")
+      return HostMap()
+    }
+  }
+
+  /// Where correlation puts what names no host of its own, the same in `analyze` and `tail`: a host-less input's
+  /// hits go to its input's host (`attachFolderHosts`), a notice to the host its instance maps to.
+  static func placement(registry: InputRegistry, hostMap: HostMap) -> (
+    folderHost: (Int32) -> String?, noticeHost: (CloudNotice) -> String?
+  ) {
+    ({ registry.inputs[Int($0)].host }, { hostMap.host(for: $0) })
   }
 
   /// Reads the kdump and pstore dumps discovery found, once the boots are known, and gives each the host of its

@@ -20,6 +20,8 @@ public struct TailOptions: Sendable {
   public var heartbeatSeconds: Int
   public var rulePaths: [String]
   public var noticePaths: [String]
+  /// Instance-to-host map (`--host-map`), as `analyze` reads it.
+  public var hostMapPath: String?
   public var ingest: IngestOptions
   /// The host the daemon's heartbeat speaks for (default: this machine's host name).
   public var host: String?
@@ -27,7 +29,8 @@ public struct TailOptions: Sendable {
   public init(
     paths: [String] = [], journal: Bool = false, stateDirectory: String = "/var/lib/flatline",
     format: Format = .ndjson, outputPath: String? = nil, metricsPath: String? = nil, heartbeatSeconds: Int = 60,
-    rulePaths: [String] = [], noticePaths: [String] = [], ingest: IngestOptions = IngestOptions(), host: String? = nil
+    rulePaths: [String] = [], noticePaths: [String] = [], ingest: IngestOptions = IngestOptions(), host: String? = nil,
+    hostMapPath: String? = nil
   ) {
     self.paths = paths
     self.journal = journal
@@ -38,6 +41,7 @@ public struct TailOptions: Sendable {
     self.heartbeatSeconds = heartbeatSeconds
     self.rulePaths = rulePaths
     self.noticePaths = noticePaths
+    self.hostMapPath = hostMapPath
     self.ingest = ingest
     self.host = host
   }
@@ -73,6 +77,8 @@ public final class TailService {
   var files: [FileFollower] = []
   var journals: [(follower: JournalFollower, fd: Int32)] = []
   var notices: [CloudNotice] = []
+  /// `--host-map`'s pairs (read at start and on SIGHUP); the instances the logs name are added at each derive.
+  var fileHostMap = HostMap()
   /// Kernel dumps (kdump, pstore) found at start: a boot that ended in a panic is reported as one.
   var kernelDumps: [KernelDump] = []
   var output: EventOutput
@@ -199,6 +205,7 @@ public final class TailService {
     info.skipReason = "flatline tail state"
     stateInput = registry.register(path: info.path, kind: .skipped)
     notices = options.noticePaths.isEmpty ? [] : NoticeReader.read(paths: options.noticePaths, registry: registry)
+    fileHostMap = Analyzer.loadHostMap(path: options.hostMapPath, registry: registry)
 
     var filePaths: [String] = []
     var journalDirs: [String?] = []
@@ -267,11 +274,13 @@ public final class TailService {
     return false
   }
 
-  /// The live syslog files of a directory (bare-named, or the newest of a set named by day), one per rotation set.
-  /// Each is sniffed like `analyze` does (dpkg.log, cloud-init.log, JSON and binary files are not syslog and are not
-  /// followed); an empty file is followed when its name is one of the usual syslog names.
-  static func liveFiles(in dir: String) -> [String] {
-    let names = Discovery.entryNames(dir).filter { !$0.hasSuffix(".gz") }
+  /// The live files of a directory (bare-named, or the newest of a set named by day), one per rotation set, that
+  /// `analyze` would read as syslog or as a datastore's or cloud agent's own log (PostgreSQL, MySQL, MongoDB,
+  /// Redis, cloud-init…; also one folder down, as in `/var/log/postgresql/`). Each is sniffed like `analyze` does
+  /// (dpkg.log, JSON and binary files are not followed); an empty file is followed when its name is one of the
+  /// usual syslog names.
+  static func liveFiles(in dir: String, depth: Int = 1, top: Bool = true) -> [String] {
+    let names = Discovery.entryNames(dir).filter { !$0.hasSuffix(".gz") && !$0.hasPrefix(".") }
     let rotation = names.map(RotationName.init)
     // Of a set of files named by their day (`RotationName.Kind.daily`), the newest is the one written to.
     var newestDaily: [String: (date: Int, name: String)] = [:]
@@ -279,15 +288,26 @@ public final class TailService {
       if newestDaily[r.base].map({ $0.date < r.number }) ?? true { newestDaily[r.base] = (r.number, name) }
     }
     let daily = Set(newestDaily.values.map(\.name))
-    return zip(names, rotation).filter { name, r in
-      guard r.kind == .bare || daily.contains(name), !name.hasPrefix("."),
-        !isDirectory(dir + "/" + name)
-      else { return false }
+    var out: [String] = []
+    for (name, r) in zip(names, rotation) {
+      let path = dir + "/" + name
+      if isDirectory(path) {
+        if depth > 0 { out += liveFiles(in: path, depth: depth - 1, top: false) }
+        continue
+      }
+      guard r.kind == .bare || daily.contains(name) else { continue }
       var st = stat()
-      guard stat(dir + "/" + name, &st) == 0 else { return false }
-      if st.st_size == 0 { return usualSyslogNames.contains(name) }
-      return Discovery.sniff(path: dir + "/" + name, size: Int(st.st_size)) == .syslog
-    }.map(\.0).sorted().map { dir + "/" + $0 }
+      guard stat(path, &st) == 0 else { continue }
+      if st.st_size == 0 {
+        if top && usualSyslogNames.contains(name) { out.append(path) }
+        continue
+      }
+      switch Discovery.sniff(path: path, size: Int(st.st_size)) {
+      case .syslog where top, .datastore(_, nil): out.append(path)
+      default: break
+      }
+    }
+    return out.sorted()
   }
 
   /// The kernel dumps in `dir` and its subfolders, two levels down (`/var/crash/<ip>-<time>/vmcore-dmesg.txt`,
@@ -432,9 +452,15 @@ public final class TailService {
       deferredUntil = held + Self.quietMargin
       return
     }
+    // Host-less inputs (datastore logs) and notices are placed as `analyze` places them.
+    Analyzer.attachFolderHosts(registry, explicit: options.host)
+    var map = fileHostMap
+    box.sink.identity.apply(to: &map, registry: registry)
+    let placed = Analyzer.placement(registry: registry, hostMap: map)
     var result = Analyzer.result(
       engine: box.sink.engine, registry: registry, options: AnalysisOptions(paths: [], ingest: options.ingest),
-      hits: box.sink.rules.hits, notices: notices, kernelDumps: kernelDumps)
+      hits: box.sink.rules.hits, notices: notices, folderHost: placed.folderHost, noticeHost: placed.noticeHost,
+      kernelDumps: kernelDumps)
     applyDeaths(&result)
     lastResult = result
     var fresh: [TailEvent] = []

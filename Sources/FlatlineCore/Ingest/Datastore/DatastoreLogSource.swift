@@ -100,7 +100,7 @@ struct DatastoreReadState {
   let zone: LocalTimeConverter
   let options: IngestOptions
   let path: String
-  let input: Int32
+  private(set) var input: Int32
   var parser: DatastoreLineParser
   var parsed = DatastoreLine()
   var record: Record
@@ -197,15 +197,31 @@ struct DatastoreReadState {
     return y
   }
 
-  func finish(registry: InputRegistry) {
+  /// Goes on in another input of the same stream (`flatline tail`: the file's next inode), keeping the previous
+  /// record's time and pid and the year.
+  mutating func move(to input: Int32) {
+    self.input = input
+    record.input = input
+  }
+
+  /// Adds what was read since the last commit to the input's counts and warnings (`flatline tail`, after each
+  /// read; `finish` does it once at the end of a file).
+  mutating func commit(registry: InputRegistry) {
     registry.addRecords(input, records)
     for w in warnings { registry.warn(input, w) }
     if blank > 0 {
       registry.addSkipped(input, blank)
       registry.warn(input, "\(blank) lines of only spaces skipped (first at line \(firstBlank))")
     }
-    if records > 0 && timed == 0 {
-      registry.warn(input, "no line with a \(component.rawValue) time stamp; records have no time")
-    }
+    records = 0
+    warnings = []
+    blank = 0
+    firstBlank = 0
+  }
+
+  mutating func finish(registry: InputRegistry) {
+    let untimed = records > 0 && timed == 0
+    commit(registry: registry)
+    if untimed { registry.warn(input, "no line with a \(component.rawValue) time stamp; records have no time") }
   }
 }

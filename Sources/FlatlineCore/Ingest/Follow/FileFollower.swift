@@ -12,8 +12,12 @@ public final class SinkBox: RecordSink {
   public func note(_ note: SourceNote) { sink.note(note) }
 }
 
-/// Follows one syslog text file by name across rotation (rename-and-create, copytruncate, deletion and
-/// re-creation, a file that does not exist yet), feeding complete lines to the sink.
+/// Follows one text log by name across rotation (rename-and-create, copytruncate, deletion and re-creation, a file
+/// that does not exist yet), feeding complete lines to the sink.
+///
+/// - Its lines are read as `analyze` reads the file: as syslog, or as a datastore's or cloud agent's own log
+///   (PostgreSQL, MySQL, MongoDB, Redis, cloud-init…; `DatastoreReadState`), told by name and first bytes
+///   (`Discovery.sniff`) once the set has a file with content.
 ///
 /// - At `start`, the older members of its rotation set (`name.N`, `name.N.gz`, `name-YYYYMMDD`) are read first,
 ///   oldest first, then the live file from its beginning: the history that rebuilds the engine's state.
@@ -35,6 +39,14 @@ final class FileFollower {
   let options: IngestOptions
   let stream: Int
   private var state: StreamState?
+  /// How lines become records, once known (`resolveFormat`).
+  enum Format: Equatable {
+    case syslog
+    case datastore(DatastoreComponent)
+  }
+  private(set) var format: Format?
+  /// The reading state of a datastore or agent log (its time, pid and year go on across inodes).
+  private var datastore: DatastoreReadState?
   private var fd: Int32 = -1
   private var device: UInt64 = 0
   private var inode: UInt64 = 0
@@ -135,17 +147,61 @@ final class FileFollower {
     }
     let st = StreamState(tracker: YearTracker(baseYear: baseYear), zone: zone)
     state = st
+    for file in [path] + older.reversed() where resolveFormat(file) { break }
     for file in older {
-      let index = registry.register(path: file, kind: .syslog, stream: stream)
+      let index = register(file)
       guard let reader = LineReader(path: file, input: index, registry: registry, maxLineLength: options.maxLineLength)
       else {
         box.sink.note(.dataGap(input: index, reason: "\(file) could not be read"))
         continue
       }
-      var s = LineShiftSink(inner: box, shift: 0)
-      st.readFile(reader, input: index, registry: registry, into: &s).commit(index, registry: registry)
+      feed(reader, input: index, shift: 0, into: box)
     }
     return poll(into: box, now: now)
+  }
+
+  /// Decides the format from `file` when it has content (true then). A set whose files are all empty waits.
+  private func resolveFormat(_ file: String) -> Bool {
+    if format != nil { return true }
+    var st = stat()
+    guard stat(file, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 else { return false }
+    if case .datastore(let name, nil) = Discovery.sniff(path: file, size: Int(st.st_size)),
+      let component = DatastoreComponent(rawValue: name)
+    {
+      format = .datastore(component)
+    } else {
+      format = .syslog
+    }
+    return true
+  }
+
+  /// Registers `file` (an inode of the followed set) as an input of the stream, of the kind its format reads.
+  private func register(_ file: String) -> Int32 {
+    guard case .datastore(let component) = format else {
+      return registry.register(path: file, kind: .syslog, stream: stream)
+    }
+    let index = registry.register(path: file, kind: component.inputKind, stream: stream)
+    registry[index].component = component.rawValue
+    if datastore == nil {
+      let zone = LocalTimeConverter.forSource(options, registry: registry, input: index)
+      datastore = DatastoreReadState(component: component, zone: zone, options: options, path: file, input: index)
+    }
+    return index
+  }
+
+  /// Reads `reader`'s lines into the sink, their numbers moved on by `shift`.
+  private func feed(_ reader: LineReader, input: Int32, shift: Int, into box: SinkBox) {
+    var s = LineShiftSink(inner: box, shift: shift)
+    if datastore != nil, case .datastore = format {
+      datastore!.move(to: input)
+      reader.forEachLine { line, lineNo, nulBefore in
+        datastore!.line(line, lineNo: lineNo, nulBefore: nulBefore, gzipMTime: reader.gzipMTime, into: &s)
+      }
+      datastore!.commit(registry: registry)
+      return
+    }
+    guard let st = state else { return }
+    st.readFile(reader, input: input, registry: registry, into: &s).commit(input, registry: registry)
   }
 
   /// Reads whatever is new, following rotation. Returns new problems (each reported once until it clears).
@@ -177,7 +233,7 @@ final class FileFollower {
         recoverFromCopy(into: box)
         offset = 0
         lineNo = 0
-        input = registry.register(path: path, kind: .syslog, stream: stream)
+        input = register(path)
         _ = readLines(fd: fd, input: input, offset: &offset, lineNo: &lineNo, into: box, final: false)
       }
     }
@@ -197,6 +253,11 @@ final class FileFollower {
       report("cannot read: is a directory")
       return problems
     }
+    // A new set's file is read once it has content: its first bytes tell how.
+    guard resolveFormat(path) else {
+      report(nil)
+      return problems
+    }
     let newFD = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard newFD >= 0 else {
       report("cannot open: \(LineReader.errnoText(errno))")
@@ -212,7 +273,7 @@ final class FileFollower {
     inode = UInt64(st.st_ino)
     offset = 0
     lineNo = 0
-    input = registry.register(path: path, kind: .syslog, stream: stream)
+    input = register(path)
     report(readLines(fd: fd, input: input, offset: &offset, lineNo: &lineNo, into: box, final: false))
     return problems
   }
@@ -256,7 +317,7 @@ final class FileFollower {
   private func readLines(
     fd: Int32, input: Int32, offset: inout Int64, lineNo: inout Int, into box: SinkBox, final: Bool
   ) -> String? {
-    guard let st = state else { return nil }
+    guard state != nil else { return nil }
     while true {
       let n = pread(fd, buffer, Self.chunk, off_t(offset))
       if n < 0 {
@@ -274,8 +335,7 @@ final class FileFollower {
       let bytes = UnsafeRawBufferPointer(start: buffer, count: consumed)
       let reader = LineReader(
         bytes: bytes, path: path, input: input, registry: registry, maxLineLength: options.maxLineLength)
-      var s = LineShiftSink(inner: box, shift: lineNo)
-      st.readFile(reader, input: input, registry: registry, into: &s).commit(input, registry: registry)
+      feed(reader, input: input, shift: lineNo, into: box)
       var lines = 0
       var p = buffer
       var left = consumed
