@@ -53,6 +53,51 @@ import Testing
   /// PostgreSQL in Docker on a VM that lost power: its crash recovery, read inside the json-file envelope (a line
   /// split in two pieces put back together), joins the power-loss incident of the host whose logs are in
   /// `/var/log` of the same tree; evidence points at the container log's own lines.
+  /// `flatline tail` follows a container's log as `analyze` reads it: the follower read every file as syslog, so a
+  /// PostgreSQL log in Docker's envelope gave no records. Now its rule hits match `analyze`'s, line for line, with a
+  /// line that Docker split in two pieces written across two reads.
+  @Test func followedDockerLogGivesTheHitsAnalyzeGives() throws {
+    let dir = SyslogTestFiles.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    func docker(_ time: String, _ text: String, end: String = "\\n") -> String {
+      #"{"log":"2024-03-01 \#(time) UTC [29] \#(text)\#(end)","stream":"stderr","time":"2024-03-01T\#(time)Z"}"#
+    }
+    let first = [
+      docker("10:00:02.000", "LOG:  database system is ready to accept connections"),
+      docker("11:02:10.200", "LOG:  database system was interrupted; last known up at 2024-03-01 10:55:00 UTC"),
+      docker("11:02:10.300", "LOG:  database system was not properly shut down; automatic recovery in progress", end: ""),
+    ]
+    let rest = [
+      #"{"log":" (continued)\n","stream":"stderr","time":"2024-03-01T11:02:10.300Z"}"#,
+      docker("11:02:10.400", "LOG:  redo starts at 0/1A2B3C8"),
+      docker("11:02:11.000", "LOG:  database system is ready to accept connections"),
+    ]
+    let path = dir + "/9c1e-json.log"
+    let options = IngestOptions(year: 2024, timeZone: "UTC")
+    SyslogTestFiles.write(path, (first + rest).joined(separator: "\n") + "\n")
+    let batchRegistry = InputRegistry()
+    var batch = AnalysisSink(registry: batchRegistry, rules: BuiltinRules.all)
+    DatastoreLogSource(
+      path: path, component: "postgresql", registry: batchRegistry, options: options, envelope: .docker
+    ).run(into: &batch)
+    SyslogTestFiles.write(path, first.joined(separator: "\n") + "\n")
+    let registry = InputRegistry()
+    let box = SinkBox(AnalysisSink(registry: registry, rules: BuiltinRules.all))
+    let follower = FileFollower(path: path, registry: registry, options: options)
+    #expect(follower.start(into: box, now: 0).isEmpty)
+    #expect(follower.format == .datastore(.postgresql, .docker))
+    let handle = try #require(FileHandle(forWritingAtPath: path))
+    handle.seekToEndOfFile()
+    handle.write(Data((rest.joined(separator: "\n") + "\n").utf8))
+    try handle.close()
+    #expect(follower.poll(into: box, now: 0).isEmpty)
+    func hits(_ s: AnalysisSink) -> [String] { s.rules.hits.map { "\($0.ruleID) \($0.location.line) \($0.time)" } }
+    #expect(hits(box.sink).count >= 3)
+    #expect(hits(box.sink) == hits(batch))
+    #expect(registry.inputs.last?.kind == .datastoreLog && registry.inputs.last?.component == "postgresql")
+    #expect(registry.inputs.last?.warnings == [])
+  }
+
   @Test func postgresInDockerJoinsThePowerLossIncident() throws {
     let dir = SyslogTestFiles.tempDir()
     defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -303,7 +303,7 @@ public final class TailService {
         continue
       }
       switch Discovery.sniff(path: path, size: Int(st.st_size)) {
-      case .syslog where top, .datastore(_, nil): out.append(path)
+      case .syslog where top, .datastore: out.append(path)
       default: break
       }
     }

@@ -49,54 +49,28 @@ public struct DatastoreLogSource {
     let zone = LocalTimeConverter.forSource(options, registry: registry, input: input)
     guard let reader = LineReader(path: path, input: input, registry: registry, maxLineLength: options.maxLineLength)
     else { return }
-    var state = DatastoreReadState(component: kind, zone: zone, options: options, path: path, input: input)
-    guard let envelope else {
-      reader.forEachLine { line, lineNo, nulBefore in
-        state.line(line, lineNo: lineNo, nulBefore: nulBefore, gzipMTime: reader.gzipMTime, into: &sink)
-      }
-      state.finish(registry: registry)
-      return
-    }
-    // The datastore's line, put together from the envelope's pieces.
-    var inner: [UInt8] = []
-    var joining = false
-    var nul = 0
-    var unwrapped = 0
-    var firstUnwrapped = 0
+    var state = DatastoreReadState(
+      component: kind, zone: zone, options: options, path: path, input: input, envelope: envelope)
     reader.forEachLine { line, lineNo, nulBefore in
-      if !joining {
-        inner.removeAll(keepingCapacity: true)
-        nul = 0
-      }
-      nul += nulBefore
-      var partial = false
-      guard envelope.unwrap(line, into: &inner, partial: &partial) else {
-        unwrapped += 1
-        if firstUnwrapped == 0 { firstUnwrapped = lineNo }
-        joining = false
-        return
-      }
-      joining = partial && inner.count < options.maxLineLength
-      if joining || inner.isEmpty { return }
-      inner.withBytes { state.line($0, lineNo: lineNo, nulBefore: nul, gzipMTime: reader.gzipMTime, into: &sink) }
+      state.fileLine(line, lineNo: lineNo, nulBefore: nulBefore, gzipMTime: reader.gzipMTime, into: &sink)
     }
-    if joining, !inner.isEmpty {
-      inner.withBytes { state.line($0, lineNo: reader.lineCount, nulBefore: nul, gzipMTime: reader.gzipMTime, into: &sink) }
-    }
+    state.endOfFile(lineNo: reader.lineCount, gzipMTime: reader.gzipMTime, into: &sink)
     state.finish(registry: registry)
-    if unwrapped > 0 {
-      registry.addSkipped(input, unwrapped)
-      registry.warn(
-        input,
-        "\(unwrapped) line\(unwrapped == 1 ? " is" : "s are") not in the \(envelope.rawValue) container log format "
-          + "and were skipped (first at line \(firstUnwrapped))")
-    }
   }
 }
 
-/// Per-file state of `DatastoreLogSource`: the parser, the previous record's time and pid, year tracking.
+/// Per-file state of `DatastoreLogSource` (and of a followed datastore log in `flatline tail`): the parser, the
+/// previous record's time and pid, year tracking, and the datastore line being put together from a container
+/// runtime's envelope pieces.
 struct DatastoreReadState {
   let component: DatastoreComponent
+  /// Set when each line of the file is a container runtime's envelope around a piece of the datastore's line.
+  let envelope: ContainerEnvelope?
+  private var inner: [UInt8] = []
+  private var joining = false
+  private var innerNul = 0
+  private var unwrapped = 0
+  private var firstUnwrapped = 0
   let zone: LocalTimeConverter
   let options: IngestOptions
   let path: String
@@ -115,14 +89,59 @@ struct DatastoreReadState {
   var warnings: [String] = []
   var zoneWarned = false
 
-  init(component: DatastoreComponent, zone: LocalTimeConverter, options: IngestOptions, path: String, input: Int32) {
+  init(
+    component: DatastoreComponent, zone: LocalTimeConverter, options: IngestOptions, path: String, input: Int32,
+    envelope: ContainerEnvelope? = nil
+  ) {
     self.component = component
+    self.envelope = envelope
     self.zone = zone
     self.options = options
     self.path = path
     self.input = input
     parser = DatastoreLineParser(component: component)
     record = Record(input: input, identifier: component.identifierBytes)
+  }
+
+  /// One line of the file: the datastore's own line, or a piece of one in the runtime's envelope (a line the
+  /// envelope marks partial waits for the rest, up to the line length limit).
+  mutating func fileLine<S: RecordSink>(
+    _ line: Bytes, lineNo: Int, nulBefore: Int, gzipMTime: UInt32, into sink: inout S
+  ) {
+    guard let envelope else {
+      self.line(line, lineNo: lineNo, nulBefore: nulBefore, gzipMTime: gzipMTime, into: &sink)
+      return
+    }
+    if !joining {
+      inner.removeAll(keepingCapacity: true)
+      innerNul = 0
+    }
+    innerNul += nulBefore
+    var partial = false
+    guard envelope.unwrap(line, into: &inner, partial: &partial) else {
+      unwrapped += 1
+      if firstUnwrapped == 0 { firstUnwrapped = lineNo }
+      joining = false
+      return
+    }
+    joining = partial && inner.count < options.maxLineLength
+    if joining || inner.isEmpty { return }
+    emitInner(lineNo: lineNo, gzipMTime: gzipMTime, into: &sink)
+  }
+
+  /// The end of the file: a datastore line still waiting for pieces is taken as it is.
+  mutating func endOfFile<S: RecordSink>(lineNo: Int, gzipMTime: UInt32, into sink: inout S) {
+    guard joining, !inner.isEmpty else { return }
+    joining = false
+    emitInner(lineNo: lineNo, gzipMTime: gzipMTime, into: &sink)
+  }
+
+  private mutating func emitInner<S: RecordSink>(lineNo: Int, gzipMTime: UInt32, into sink: inout S) {
+    // Swapped out for the call: `line` mutates the state the text lives in.
+    var text: [UInt8] = []
+    swap(&text, &inner)
+    text.withBytes { line($0, lineNo: lineNo, nulBefore: innerNul, gzipMTime: gzipMTime, into: &sink) }
+    swap(&text, &inner)
   }
 
   mutating func line<S: RecordSink>(_ line: Bytes, lineNo: Int, nulBefore: Int, gzipMTime: UInt32, into sink: inout S) {
@@ -207,6 +226,18 @@ struct DatastoreReadState {
   /// Adds what was read since the last commit to the input's counts and warnings (`flatline tail`, after each
   /// read; `finish` does it once at the end of a file).
   mutating func commit(registry: InputRegistry) {
+    commitRead(registry: registry)
+    commitUnwrapped(registry: registry)
+  }
+
+  mutating func finish(registry: InputRegistry) {
+    let untimed = records > 0 && timed == 0
+    commitRead(registry: registry)
+    if untimed { registry.warn(input, "no line with a \(component.rawValue) time stamp; records have no time") }
+    commitUnwrapped(registry: registry)
+  }
+
+  private mutating func commitRead(registry: InputRegistry) {
     registry.addRecords(input, records)
     for w in warnings { registry.warn(input, w) }
     if blank > 0 {
@@ -219,9 +250,14 @@ struct DatastoreReadState {
     firstBlank = 0
   }
 
-  mutating func finish(registry: InputRegistry) {
-    let untimed = records > 0 && timed == 0
-    commit(registry: registry)
-    if untimed { registry.warn(input, "no line with a \(component.rawValue) time stamp; records have no time") }
+  private mutating func commitUnwrapped(registry: InputRegistry) {
+    guard let envelope, unwrapped > 0 else { return }
+    registry.addSkipped(input, unwrapped)
+    registry.warn(
+      input,
+      "\(unwrapped) line\(unwrapped == 1 ? " is" : "s are") not in the \(envelope.rawValue) container log format "
+        + "and were skipped (first at line \(firstUnwrapped))")
+    unwrapped = 0
+    firstUnwrapped = 0
   }
 }

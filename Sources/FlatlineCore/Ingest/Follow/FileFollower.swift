@@ -16,8 +16,8 @@ public final class SinkBox: RecordSink {
 /// that does not exist yet), feeding complete lines to the sink.
 ///
 /// - Its lines are read as `analyze` reads the file: as syslog, or as a datastore's or cloud agent's own log
-///   (PostgreSQL, MySQL, MongoDB, Redis, cloud-init…; `DatastoreReadState`), told by name and first bytes
-///   (`Discovery.sniff`) once the set has a file with content.
+///   (PostgreSQL, MySQL, MongoDB, Redis, cloud-init…, also in a container runtime's envelope; `DatastoreReadState`),
+///   told by name and first bytes (`Discovery.sniff`) once the set has a file with content.
 ///
 /// - At `start`, the older members of its rotation set (`name.N`, `name.N.gz`, `name-YYYYMMDD`) are read first,
 ///   oldest first, then the live file from its beginning: the history that rebuilds the engine's state.
@@ -42,7 +42,8 @@ final class FileFollower {
   /// How lines become records, once known (`resolveFormat`).
   enum Format: Equatable {
     case syslog
-    case datastore(DatastoreComponent)
+    /// In a container runtime's envelope (`envelope`) or bare.
+    case datastore(DatastoreComponent, ContainerEnvelope?)
   }
   private(set) var format: Format?
   /// The reading state of a datastore or agent log (its time, pid and year go on across inodes).
@@ -165,10 +166,10 @@ final class FileFollower {
     if format != nil { return true }
     var st = stat()
     guard stat(file, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 else { return false }
-    if case .datastore(let name, nil) = Discovery.sniff(path: file, size: Int(st.st_size)),
+    if case .datastore(let name, let envelope) = Discovery.sniff(path: file, size: Int(st.st_size)),
       let component = DatastoreComponent(rawValue: name)
     {
-      format = .datastore(component)
+      format = .datastore(component, envelope)
     } else {
       format = .syslog
     }
@@ -177,14 +178,15 @@ final class FileFollower {
 
   /// Registers `file` (an inode of the followed set) as an input of the stream, of the kind its format reads.
   private func register(_ file: String) -> Int32 {
-    guard case .datastore(let component) = format else {
+    guard case .datastore(let component, let envelope) = format else {
       return registry.register(path: file, kind: .syslog, stream: stream)
     }
     let index = registry.register(path: file, kind: component.inputKind, stream: stream)
     registry[index].component = component.rawValue
     if datastore == nil {
       let zone = LocalTimeConverter.forSource(options, registry: registry, input: index)
-      datastore = DatastoreReadState(component: component, zone: zone, options: options, path: file, input: index)
+      datastore = DatastoreReadState(
+        component: component, zone: zone, options: options, path: file, input: index, envelope: envelope)
     }
     return index
   }
@@ -195,7 +197,7 @@ final class FileFollower {
     if datastore != nil, case .datastore = format {
       datastore!.move(to: input)
       reader.forEachLine { line, lineNo, nulBefore in
-        datastore!.line(line, lineNo: lineNo, nulBefore: nulBefore, gzipMTime: reader.gzipMTime, into: &s)
+        datastore!.fileLine(line, lineNo: lineNo, nulBefore: nulBefore, gzipMTime: reader.gzipMTime, into: &s)
       }
       datastore!.commit(registry: registry)
       return
