@@ -100,9 +100,7 @@ struct InputOptions: ParsableArguments {
   @Option(name: [.customShort("o"), .long], help: "Output format: text or json.")
   var format: OutputFormat = .text
 
-  @Option(
-    help: ArgumentHelp(
-      "Instance-to-host map: YAML/JSON 'instance: host' pairs or text lines 'instance host'.", valueName: "file"))
+  @Option(help: hostMapHelp)
   var hostMap: String?
 
   @Option(help: "Read this many syslog rotation sets (or chunks of a big syslog file, or boots of a binary journal folder) at once (default: the number of CPUs); the result is the same.")
@@ -335,9 +333,7 @@ struct Tail: ParsableCommand {
 
   @OptionGroup var reading: ReadingOptions
 
-  @Option(
-    help: ArgumentHelp(
-      "Instance-to-host map: YAML/JSON 'instance: host' pairs or text lines 'instance host'.", valueName: "file"))
+  @Option(help: hostMapHelp)
   var hostMap: String?
 
   func validate() throws {
@@ -358,6 +354,10 @@ struct Tail: ParsableCommand {
     if status != 0 { throw ExitCode(status) }
   }
 }
+
+/// `--host-map` of `analyze` and `tail`.
+let hostMapHelp = ArgumentHelp(
+  "Instance-to-host map: YAML/JSON 'instance: host' pairs or text lines 'instance host'.", valueName: "file")
 
 /// `--host-map` is read before anything starts: a file with errors stops the command with the file's line.
 func checkHostMap(_ path: String?) throws {

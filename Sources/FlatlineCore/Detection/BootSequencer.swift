@@ -810,21 +810,17 @@ public final class BootSequencer {
   /// Adds `delta` to the line numbers of `input` in everything kept (see `BootState.shiftLines`).
   func shiftLines(input: Int32, by delta: Int) {
     for b in boots { b.shiftLines(input: input, by: delta) }
-    if let e = interleaved, e.location.input == input, e.location.line > 0 { interleaved!.location.line += delta }
-    if let f = firstRebootLine, f.input == input, f.line > 0 { firstRebootLine!.line += delta }
-    if let f = firstBackward, f.input == input, f.line > 0 { firstBackward!.line += delta }
-    if let f = firstReplay, f.input == input, f.line > 0 { firstReplay!.line += delta }
-    for k in repeatedBoots.indices {
-      if repeatedBoots[k].notice.input == input && repeatedBoots[k].notice.line > 0 {
-        repeatedBoots[k].notice.line += delta
-      }
-    }
+    interleaved?.location.shiftLine(input: input, by: delta)
+    firstRebootLine?.shiftLine(input: input, by: delta)
+    firstBackward?.shiftLine(input: input, by: delta)
+    firstReplay?.shiftLine(input: input, by: delta)
+    for k in repeatedBoots.indices { repeatedBoots[k].notice.shiftLine(input: input, by: delta) }
     for k in rereads.indices {
-      if rereads[k].notice.input == input && rereads[k].notice.line > 0 { rereads[k].notice.line += delta }
-      if let f = rereads[k].first, f.input == input, f.line > 0 { rereads[k].first!.line += delta }
-      if let l = rereads[k].last, l.input == input, l.line > 0 { rereads[k].last!.line += delta }
+      rereads[k].notice.shiftLine(input: input, by: delta)
+      rereads[k].first?.shiftLine(input: input, by: delta)
+      rereads[k].last?.shiftLine(input: input, by: delta)
     }
-    if let w = replayWatch, w.banner.input == input, w.banner.line > 0 { replayWatch!.banner.line += delta }
+    replayWatch?.banner.shiftLine(input: input, by: delta)
     for i in 0..<count {
       let k = ring.slot(i)
       if ring.inputs[k] == input && ring.lines[k] > 0 { ring.lines[k] += delta }
@@ -1050,7 +1046,6 @@ public final class BootSequencer {
     }
   }
 
-  /// Ends the stream: holds nothing back, orders journal boots by their last entry.
   /// Applies the held and parked records when the stream has gone quiet: its latest record is stamped before `t`.
   /// Tail mode (`DetectionEngine.settleQuiet`): a stream whose last lines are a boot's first second (kern.log after
   /// a boot, until its next kernel line hours later) held them, with the boot's filesystem recovery among them, and
@@ -1076,6 +1071,7 @@ public final class BootSequencer {
     return latestTime
   }
 
+  /// Ends the stream: holds nothing back, orders journal boots by their last entry.
   public func finish() {
     flushPending()
     unpark()

@@ -329,19 +329,18 @@ public final class BootState {
       crash = makeEvidence(.watchdog)
       crashOrdinal = ordinal
     case .journalUncleanNotice, .filesystemRecovery:
-      let kind: EvidenceKind = signal == .journalUncleanNotice ? .journalUncleanNotice : .filesystemRecovery
-      if marksDaemonStarts { keepStartSignal(makeEvidence(kind), ordinal: ordinal) }
+      let e = makeEvidence(signal == .journalUncleanNotice ? .journalUncleanNotice : .filesystemRecovery)
+      if marksDaemonStarts { keepStartSignal(e, ordinal: ordinal) }
       if collectsCandidates {
         if candidates.count == Self.candidateLimit {
           candidatesOverflow = true
         } else {
-          candidates.append(
-            StartCandidate(evidence: makeEvidence(kind), ordinal: ordinal, time: time, firstTime: firstTime))
+          candidates.append(StartCandidate(evidence: e, ordinal: ordinal, time: time, firstTime: firstTime))
         }
       } else {
         let early = ordinal < Self.startWindowRecords
           || (time != Record.noTime && firstTime != Record.noTime && time - firstTime <= Self.startWindow)
-        if early && startEvidence.count < 12 { startEvidence.append(makeEvidence(kind)) }
+        if early && startEvidence.count < 12 { startEvidence.append(e) }
       }
     }
   }
@@ -502,9 +501,7 @@ public final class BootState {
 
   /// Adds `delta` to the line numbers of `input`'s evidence (a chunk read with line numbers from 1).
   func shiftLines(input: Int32, by delta: Int) {
-    func s(_ e: inout EvidenceRecord?) {
-      if let x = e, x.location.input == input, x.location.line > 0 { e!.location.line += delta }
-    }
+    func s(_ e: inout EvidenceRecord?) { e?.location.shiftLine(input: input, by: delta) }
     s(&opener)
     s(&strongShutdown)
     s(&journalStopped)
@@ -513,26 +510,14 @@ public final class BootState {
     s(&crash)
     s(&gap)
     s(&onlineJournal)
-    for i in startEvidence.indices where startEvidence[i].location.input == input && startEvidence[i].location.line > 0 {
-      startEvidence[i].location.line += delta
-    }
-    for i in candidates.indices where candidates[i].evidence.location.input == input
-      && candidates[i].evidence.location.line > 0
-    {
-      candidates[i].evidence.location.line += delta
-    }
+    for i in startEvidence.indices { startEvidence[i].location.shiftLine(input: input, by: delta) }
+    for i in candidates.indices { candidates[i].evidence.location.shiftLine(input: input, by: delta) }
     if hasLastLocation, lastInput == input, lastLine > 0 { lastLine += delta }
     for i in daemonMarks.indices {
-      if daemonMarks[i].opener.location.input == input, daemonMarks[i].opener.location.line > 0 {
-        daemonMarks[i].opener.location.line += delta
-      }
+      daemonMarks[i].opener.location.shiftLine(input: input, by: delta)
       daemonMarks[i].before.shiftLines(input: input, by: delta)
     }
-    for i in startSignals.indices where startSignals[i].evidence.location.input == input
-      && startSignals[i].evidence.location.line > 0
-    {
-      startSignals[i].evidence.location.line += delta
-    }
+    for i in startSignals.indices { startSignals[i].evidence.location.shiftLine(input: input, by: delta) }
   }
 
   /// Merges `other` (the continuation of this boot under another host name) into this one.

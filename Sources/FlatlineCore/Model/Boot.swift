@@ -31,6 +31,12 @@ public struct SourceLocation: Sendable, Hashable {
     self.line = line
     self.cursor = cursor
   }
+
+  /// Adds `delta` to the line number when this is a line (not a cursor) of `input`: evidence found in a chunk read
+  /// with line numbers from 1, placed in its file.
+  mutating func shiftLine(input: Int32, by delta: Int) {
+    if self.input == input && line > 0 { line += delta }
+  }
 }
 
 /// A record kept as evidence: copied out of the source buffer.

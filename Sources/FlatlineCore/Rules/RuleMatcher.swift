@@ -569,9 +569,7 @@ public final class RuleHitCollector {
 
   /// Adds `delta` to the line numbers of `input`'s hits (a chunk read with line numbers from 1).
   func shiftLines(input: Int32, by delta: Int) {
-    for i in hits.indices where hits[i].location.input == input && hits[i].location.line > 0 {
-      hits[i].location.line += delta
-    }
+    for i in hits.indices { hits[i].location.shiftLine(input: input, by: delta) }
   }
 
   /// Hands the hits over and starts a new list.

@@ -194,7 +194,8 @@ final class FileFollower {
   /// Reads `reader`'s lines into the sink, their numbers moved on by `shift`.
   private func feed(_ reader: LineReader, input: Int32, shift: Int, into box: SinkBox) {
     var s = LineShiftSink(inner: box, shift: shift)
-    if datastore != nil, case .datastore = format {
+    // (Only a datastore or agent log has one: `register`.)
+    if datastore != nil {
       datastore!.move(to: input)
       reader.forEachLine { line, lineNo, nulBefore in
         datastore!.fileLine(line, lineNo: lineNo, nulBefore: nulBefore, gzipMTime: reader.gzipMTime, into: &s)
