@@ -232,6 +232,29 @@ import Testing
     #expect(result.notices.map(\.host) == [nil, "ip-10-0-1-23", nil])
   }
 
+  /// The scan for instance IDs runs only when notices or kernel dumps will be placed by what it learns (it looks at
+  /// every message), on one thread and on several.
+  @Test(arguments: [1, 2]) func instanceIDsAreLearnedOnlyWhenSomethingIsPlacedByThem(jobs: Int) throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("flatline-an-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let log = """
+      May  1 09:00:00 ip-10-0-1-23 kernel: [    0.000000] Linux version 6.1.0-1012-aws (buildd@lcy02) #12-Ubuntu SMP
+      May  1 09:00:06 ip-10-0-1-23 cloud-init[612]: init will now be targeting instance id: i-0123456789abcdef0. new=False
+
+      """
+    // Two folders: two syslog sets, read on two threads with `jobs: 2`.
+    for sub in ["a", "b"] {
+      try FileManager.default.createDirectory(at: dir.appendingPathComponent(sub), withIntermediateDirectories: true)
+      try log.write(to: dir.appendingPathComponent("\(sub)/syslog"), atomically: true, encoding: .utf8)
+    }
+    var options = AnalysisOptions(paths: [dir.path], ingest: IngestOptions(year: 2024, timeZone: "UTC"))
+    options.jobs = jobs
+    #expect(Analyzer.run(options).hostMap.host(forInstance: "i-0123456789abcdef0") == nil)
+    options.noticePaths = [NoticeFixtures.path("aws-health-eventbridge.json")]
+    #expect(Analyzer.run(options).hostMap.host(forInstance: "i-0123456789abcdef0") == "ip-10-0-1-23")
+  }
+
   @Test func unreadableHostMapIsListedNotFatal() {
     let result = Analyzer.run(
       AnalysisOptions(paths: [NoticeFixtures.path("operator.yaml")], hostMapPath: "/nonexistent/map.yaml"))

@@ -7,6 +7,8 @@ public struct AnalysisSink: RecordSink {
   public private(set) var rules: RuleHitCollector
   /// Instance ids named by cloud-init and agent lines (host ↔ instance mapping for notices).
   public private(set) var identity = InstanceIdentity()
+  /// False: `identity` stays empty (`IngestOptions.learnsInstances`).
+  let learnsInstances: Bool
   let registry: InputRegistry
   /// `flatline boots` (journal boot windows): records of binary journals skip the rule matcher (only a window of
   /// each boot is read, so its hits would be a partial list; the boots table does not show them).
@@ -14,14 +16,15 @@ public struct AnalysisSink: RecordSink {
   /// Per input index: true for binary journals (filled while `journalRulesOff`).
   private var isBinaryJournal: [Bool] = []
 
-  public init(registry: InputRegistry, rules: [Rule]) {
+  public init(registry: InputRegistry, rules: [Rule], learnsInstances: Bool = true) {
     self.registry = registry
+    self.learnsInstances = learnsInstances
     engine = DetectionEngine(registry: registry)
     self.rules = RuleHitCollector(rules: rules)
   }
 
   public mutating func consume(_ record: Record) {
-    identity.observe(record)
+    if learnsInstances { identity.observe(record) }
     if journalRulesOff {
       let i = Int(record.input)
       if i >= isBinaryJournal.count { isBinaryJournal = registry.inputs.map { $0.kind == .journal } }

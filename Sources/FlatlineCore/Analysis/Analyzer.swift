@@ -40,10 +40,19 @@ public enum Analyzer {
     let loaded = RuleTool.loadAll(paths: options.rulePaths)
     for e in loaded.errors { warnings?("rules: \(e.description)") }
     let inputs = Discovery.discover(paths: options.paths, registry: registry)
+    // Instance IDs place notices and kernel dumps on hosts: without either, no record is scanned for them.
+    var options = options
+    options.ingest.learnsInstances = !options.noticePaths.isEmpty || inputs.contains {
+      switch $0 {
+      case .cloudNotices, .kernelDump: return true
+      default: return false
+      }
+    }
     // Boot windows match no rules on binary journals: with nothing else to read, the matcher is not even built.
     let rulesUnused = options.ingest.journalBootWindow != nil
       && inputs.allSatisfy { if case .journalFiles = $0 { return true } else { return false } }
-    var tap = AnalysisSink(registry: registry, rules: rulesUnused ? [] : loaded.rules)
+    var tap = AnalysisSink(
+      registry: registry, rules: rulesUnused ? [] : loaded.rules, learnsInstances: options.ingest.learnsInstances)
     tap.journalRulesOff = options.ingest.journalBootWindow != nil
     let hints = YearHints(inputs, options.ingest)
     // Login records carry no host name: they are read last, when the folder's other inputs have shown theirs.

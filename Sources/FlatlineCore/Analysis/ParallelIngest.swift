@@ -162,7 +162,7 @@ enum ParallelIngest {
         let n = queue.take()
         guard n < order.count else { return }
         let job = all[order[n]]
-        var sink = AnalysisSink(registry: job.fork, rules: rules)
+        var sink = AnalysisSink(registry: job.fork, rules: rules, learnsInstances: options.learnsInstances)
         Analyzer.ingest(.syslogSet(files: job.files), registry: job.fork, options: options, yearHints: yearHints,
           into: &sink)
         job.sink = sink

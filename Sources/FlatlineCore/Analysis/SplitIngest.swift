@@ -176,7 +176,7 @@ enum SplitIngest {
   ) -> Result {
     let fork = base.fork()
     fork.warningHandler = nil
-    var sink = AnalysisSink(registry: fork, rules: rules)
+    var sink = AnalysisSink(registry: fork, rules: rules, learnsInstances: options.learnsInstances)
     sink.readChunk()
     let state = StreamState(tracker: tracker, zone: LocalTimeConverter(zone: zone))
     if let carry { state.carry(from: carry) }
@@ -207,7 +207,7 @@ enum SplitIngest {
     let merged = base.fork()
     merged.warningHandler = nil
     // Full rules: a unit read again is matched here.
-    var sink = AnalysisSink(registry: merged, rules: rules)
+    var sink = AnalysisSink(registry: merged, rules: rules, learnsInstances: options.learnsInstances)
     var previous: StreamState?
     var lineBase = 0
     var counts = FileCounts()

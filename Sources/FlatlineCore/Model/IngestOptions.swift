@@ -25,6 +25,10 @@ public struct IngestOptions: Sendable {
   public var journalBootWindow: Int?
   /// The window `flatline boots` uses (entries at each end of a journal boot).
   public static let defaultJournalBootWindow = 150
+  /// Scan every record for cloud instance IDs (`InstanceIdentity`, the host ↔ instance pairs that place notices and
+  /// kernel dumps). `Analyzer.run` turns it off when it has neither to place: the scan looks at every message, and
+  /// its pairs would go unused.
+  public var learnsInstances = true
 
   public init(year: Int? = nil, timeZone: String? = nil, maxLineLength: Int = 1 << 20, journalBootWindow: Int? = nil) {
     self.year = year

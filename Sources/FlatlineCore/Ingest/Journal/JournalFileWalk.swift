@@ -65,7 +65,8 @@ extension JournalGroupReader {
       while let k = ranges.take(below: work.count) {
         let w = work[k]
         w.reader.library = library
-        var s = Self.rangeSink(registry: w.fork, rules: rules, rulesOff: rulesOff, notes: onlineNotes)
+        var s = Self.rangeSink(
+          registry: w.fork, rules: rules, rulesOff: rulesOff, notes: onlineNotes, options: w.reader.options)
         w.stepped = w.reader.walk(
           w.boots, firstFiles: w.firstFiles, files: walk, group: group, threshold: threshold, into: &s)
         s.keepHitsOnly()

@@ -418,7 +418,8 @@ struct JournalGroupReader {
           continue
         }
         w.handle = h
-        var s = Self.rangeSink(registry: w.fork, rules: rules, rulesOff: rulesOff, notes: onlineNotes)
+        var s = Self.rangeSink(
+          registry: w.fork, rules: rules, rulesOff: rulesOff, notes: onlineNotes, options: w.reader.options)
         for boot in w.boots { w.reader.feedBoot(boot, handle: h, cap: cap, into: &s) }
         h.flushMatches()
         s.keepHitsOnly()
@@ -475,8 +476,10 @@ struct JournalGroupReader {
 
   /// A range's own sink: the caller's rules and rule switch, and the ONLINE-file notes first, as the one-thread
   /// sink got them (so a note lands on its boot in whichever range the boot is).
-  static func rangeSink(registry: InputRegistry, rules: [Rule], rulesOff: Bool, notes: [SourceNote]) -> AnalysisSink {
-    var s = AnalysisSink(registry: registry, rules: rules)
+  static func rangeSink(
+    registry: InputRegistry, rules: [Rule], rulesOff: Bool, notes: [SourceNote], options: IngestOptions
+  ) -> AnalysisSink {
+    var s = AnalysisSink(registry: registry, rules: rules, learnsInstances: options.learnsInstances)
     s.journalRulesOff = rulesOff
     for note in notes { s.note(note) }
     return s
