@@ -19,7 +19,7 @@ import Testing
     #expect(sets.contains(["messages.1", "messages"]))
     #expect(sets.contains(["kern.log.1", "kern.log"]))
     #expect(sets.contains(["auth.log"]))
-    #expect(found.contains(.wtmp(path: dir + "/wtmp")))
+    #expect(found.contains(.wtmpSet(files: [dir + "/wtmp"])))
     #expect(!reg.inputs.contains { $0.path.hasSuffix("/wtmp") }, "wtmp is registered by its source, not skipped")
   }
 

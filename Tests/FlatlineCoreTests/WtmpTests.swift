@@ -108,7 +108,7 @@ struct WtmpTestSink: RecordSink {
     let dir = SyslogTestFiles.tempDir()
     defer { try? FileManager.default.removeItem(atPath: dir) }
     SyslogTestFiles.write(dir + "/wtmp.txt", text)
-    #expect(Discovery.discover(paths: [dir], registry: InputRegistry()) == [.wtmp(path: dir + "/wtmp.txt")])
+    #expect(Discovery.discover(paths: [dir], registry: InputRegistry()) == [.wtmpSet(files: [dir + "/wtmp.txt"])])
     let (sink, reg) = Self.read(Array(text.utf8), name: "wtmp.txt")
     #expect(sink.records.map(\.message) == [
       "reboot system boot 6.1.0-18-amd64", "runlevel (to lvl 5) 6.1.0-18-amd64", "alice pts/0 10.0.0.5", "logout pts/0",
@@ -143,7 +143,7 @@ struct WtmpTestSink: RecordSink {
     let dir = SyslogTestFiles.tempDir()
     defer { try? FileManager.default.removeItem(atPath: dir) }
     SyslogTestFiles.write(dir + "/last-x.txt", text)
-    #expect(Discovery.discover(paths: [dir], registry: InputRegistry()) == [.wtmp(path: dir + "/last-x.txt")])
+    #expect(Discovery.discover(paths: [dir], registry: InputRegistry()) == [.wtmpSet(files: [dir + "/last-x.txt"])])
     let r = Analyzer.run(AnalysisOptions(paths: [dir], ingest: IngestOptions(timeZone: "UTC")))
     let boots = r.hosts.first?.boots ?? []
     #expect(boots.map(\.ending) == [.shutdown, .powerLoss, .reboot, .running])
@@ -478,12 +478,96 @@ struct WtmpTestSink: RecordSink {
     SyslogTestFiles.write(dir + "/wtmp.2.gz", SyslogTestFiles.gzip(WtmpFixture.bytes(WtmpFixture.threeBoots, size: 400, bigEndian: true)))
     let reg = InputRegistry()
     let found = Discovery.discover(paths: [dir], registry: reg)
-    #expect(found == ["logins.bin", "utmp", "wtmp", "wtmp.1", "wtmp.2.gz"].map { DiscoveredInput.wtmp(path: dir + "/" + $0) })
+    // A rotation set is one timeline, oldest first.
+    #expect(found == [["logins.bin"], ["utmp"], ["wtmp.2.gz", "wtmp.1", "wtmp"]].map { names in
+      DiscoveredInput.wtmpSet(files: names.map { dir + "/" + $0 })
+    })
     #expect(Set(reg.inputs.map { ($0.path as NSString).lastPathComponent }) == ["btmp", "lastlog"])
     #expect(reg.inputs.allSatisfy { $0.kind == .skipped })
     // The gzip member reads like the plain file.
     var sink = WtmpTestSink()
     WtmpSource(path: dir + "/wtmp.2.gz", registry: reg, host: "x").run(into: &sink)
     #expect(sink.records.count == 10 && sink.records[4].message == "shutdown system down 6.1.0-18-amd64")
+  }
+}
+
+/// `flatline tail` follows wtmp as `analyze` reads it. It read the binary records as syslog lines ("333 lines
+/// without a syslog header skipped") and no boot came of them.
+@Suite struct WtmpFollowTests {
+  static func boots(_ engine: DetectionEngine, _ registry: InputRegistry) -> [String] {
+    let r = Analyzer.result(engine: engine, registry: registry, options: AnalysisOptions(paths: []))
+    return r.hosts.flatMap { h in
+      h.boots.map { b in
+        "\(h.name) \(b.ending.rawValue) " + b.evidence.map { "\($0.kind.rawValue)@\($0.location.line)" }.joined(separator: ",")
+      }
+    }
+  }
+
+  @Test func followedWtmpGivesTheBootsAnalyzeGives() throws {
+    let dir = SyslogTestFiles.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let all = WtmpFixture.threeBoots
+    // The older member holds the first boot; the live file gets the rest in two writes, the first ending inside
+    // a record.
+    let older = WtmpFixture.bytes(Array(all[0..<5]))
+    let live = WtmpFixture.bytes(Array(all[5...]))
+    try Data(older).write(to: URL(fileURLWithPath: dir + "/wtmp.1"))
+    let path = dir + "/wtmp"
+    let cut = 2 * 384 + 100
+    try Data(live[..<cut]).write(to: URL(fileURLWithPath: path))
+    let options = IngestOptions(year: 2024, timeZone: "UTC")
+    try Data(live).write(to: URL(fileURLWithPath: path))
+    let analyzed = Analyzer.run(AnalysisOptions(paths: [dir], ingest: options, host: "web1")).hosts.flatMap { h in
+      h.boots.map { b in
+        "\(h.name) \(b.ending.rawValue) " + b.evidence.map { "\($0.kind.rawValue)@\($0.location.line)" }.joined(separator: ",")
+      }
+    }
+
+    try Data(live[..<cut]).write(to: URL(fileURLWithPath: path))
+    let registry = InputRegistry()
+    let box = SinkBox(AnalysisSink(registry: registry, rules: []))
+    let follower = FileFollower(path: path, registry: registry, options: options, host: "web1")
+    #expect(follower.start(into: box, now: 0).isEmpty)
+    #expect(follower.format == .loginRecords(WtmpLayout.detect([UInt8](live).withBytes { $0 }, totalSize: nil)!))
+    #expect(follower.offset == 2 * 384)  // whole records only
+    let handle = try #require(FileHandle(forWritingAtPath: path))
+    handle.seekToEndOfFile()
+    handle.write(Data(live[cut...]))
+    try handle.close()
+    #expect(follower.poll(into: box, now: 0).isEmpty)
+    box.sink.engine.finish()
+    let followed = Self.boots(box.sink.engine, registry)
+    #expect(followed.count == 3)
+    #expect(followed == analyzed)
+    #expect(registry.inputs.allSatisfy { $0.kind == .wtmp && $0.warnings.isEmpty && $0.host == "web1" })
+  }
+
+  /// logrotate moves wtmp to wtmp.1 each month: a boot that began in the old file and whose next boot is in the new
+  /// one ended with no shutdown record. Read as two timelines, the old file's last boot was `unknown`.
+  @Test func aBootEndingAcrossWtmpRotationIsSeen() throws {
+    let dir = SyslogTestFiles.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let t = WtmpFixture.t
+    SyslogTestFiles.write(dir + "/wtmp.1", WtmpFixture.bytes([
+      WtmpFixture.boot(t("03-01 10:00:05")), WtmpFixture.runlevel(t("03-01 10:00:20")),
+      WtmpFixture.login(t("03-01 10:10:00")),
+    ]))
+    SyslogTestFiles.write(dir + "/wtmp", WtmpFixture.bytes([
+      WtmpFixture.boot(t("03-01 11:01:05")), WtmpFixture.runlevel(t("03-01 11:01:20")),
+    ]))
+    let result = Analyzer.run(AnalysisOptions(paths: [dir], host: "web1"))
+    let boots = result.hosts.flatMap(\.boots)
+    #expect(boots.map(\.ending) == [.powerLoss, .running])
+    let evidence = boots.first?.evidence.map { "\($0.kind.rawValue) \((result.inputs[Int($0.location.input)].path as NSString).lastPathComponent):\($0.location.line)" }
+    #expect(evidence == ["last-sign-of-life wtmp.1:3", "next-boot wtmp:1"])
+  }
+
+  /// What a follower does not read is said, not read as syslog.
+  @Test func formatsAFollowerDoesNotReadAreNamed() {
+    #expect(FileFollower.format("/x/system.export", sniffed: .journalExport) == .unfollowed(
+      "journal export text: not followed (flatline analyze reads it)"))
+    #expect(FileFollower.format("/x/audit.log", sniffed: .audit) == .unfollowed(
+      "an audit log: not followed (flatline analyze reads it)"))
+    #expect(FileFollower.format("/x/odd", sniffed: .skip("text not recognised")) == .syslog)
   }
 }

@@ -58,7 +58,7 @@ public enum Analyzer {
     // Login records carry no host name: they are read last, when the folder's other inputs have shown theirs.
     func isLoginRecords(_ i: DiscoveredInput) -> Bool {
       switch i {
-      case .wtmp, .wtmpDB, .auditSet: return true
+      case .wtmpSet, .wtmpDB, .auditSet: return true
       default: return false
       }
     }
@@ -172,9 +172,13 @@ public enum Analyzer {
     case .datastoreLog(let path, let component, let envelope):
       DatastoreLogSource(path: path, component: component, registry: registry, options: options, envelope: envelope)
         .run(into: &sink)
-    case .wtmp(let path):
-      let h = host ?? FolderHosts.host(for: path, registry: registry) ?? FolderHosts.unknownHost(for: path)
-      WtmpSource(path: path, registry: registry, options: options, host: h).run(into: &sink)
+    case .wtmpSet(let files):
+      let newest = files[files.count - 1]
+      let h = host ?? FolderHosts.host(for: newest, registry: registry) ?? FolderHosts.unknownHost(for: newest)
+      let stream = registry.newStream()
+      for path in files {
+        WtmpSource(path: path, registry: registry, options: options, host: h, stream: stream).run(into: &sink)
+      }
     case .wtmpDB(let path):
       let h = host ?? FolderHosts.host(for: path, registry: registry) ?? FolderHosts.unknownHost(for: path)
       WtmpDBSource(path: path, registry: registry, options: options, host: h).run(into: &sink)
@@ -258,8 +262,8 @@ public enum Analyzer {
         }
       }
       // Without a journal (RHEL's is volatile by default), a wtmp's logins in the same folder.
-      let wtmps = inputs.compactMap { input -> (dir: String, path: String)? in
-        if case .wtmp(let path) = input { return (directory(path), path) } else { return nil }
+      let wtmps = inputs.flatMap { input -> [(dir: String, path: String)] in
+        if case .wtmpSet(let files) = input { return files.reversed().map { (directory($0), $0) } } else { return [] }
       }
       guard !journals.isEmpty || !wtmps.isEmpty else { return }
       // Each journal's last entries and each wtmp's logins are read once, for all the sets they are compared with.

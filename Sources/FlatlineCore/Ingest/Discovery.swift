@@ -14,8 +14,9 @@ public enum DiscoveredInput: Sendable, Equatable {
   case journalExport(path: String)
   /// `journalctl -o json` lines.
   case journalJSON(path: String)
-  /// Binary login records (wtmp/utmp).
-  case wtmp(path: String)
+  /// One rotation set of login records (`wtmp.2.gz`, `wtmp.1`, `wtmp`; utmp; their text dumps), oldest → newest:
+  /// one timeline, so that a boot whose end is in the next file is read as `last -x` reads the files together.
+  case wtmpSet(files: [String])
   /// wtmpdb's SQLite login database (`WtmpDBSource`).
   case wtmpDB(path: String)
   /// One audit log rotation set (`audit.log.2`, `audit.log.1`, `audit.log`), oldest → newest (`AuditSource`).
@@ -509,12 +510,14 @@ public enum Discovery {
       case input(DiscoveredInput)
       case syslogGroup(key: String)
       case auditGroup(key: String)
+      case wtmpGroup(key: String)
       case journalGroup(dir: String)
     }
     let registry: InputRegistry
     var out: [Out] = []
     var syslogGroups: [String: [(RotationName, String)]] = [:]
     var auditGroups: [String: [(RotationName, String)]] = [:]
+    var wtmpGroups: [String: [(RotationName, String)]] = [:]
     var journalGroups: [String: [String]] = [:]
     var visitedDirs = Set<[UInt64]>()
     var visitedFiles: [[UInt64]: String] = [:]
@@ -592,7 +595,9 @@ public enum Discovery {
       case .datastore(let component, let envelope):
         out.append(.input(.datastoreLog(path: path, component: component, envelope: envelope)))
       case .wtmp:
-        out.append(.input(.wtmp(path: path)))
+        let (key, rn, new) = Self.rotationSlot(dir: dir, name: name, in: wtmpGroups)
+        if new { out.append(.wtmpGroup(key: key)) }
+        wtmpGroups[key, default: []].append((rn, path))
       case .wtmpDB:
         out.append(.input(.wtmpDB(path: path)))
       case .audit:
@@ -644,6 +649,8 @@ public enum Discovery {
           return .syslogSet(files: Self.olderFirst(syslogGroups[key]!))
         case .auditGroup(let key):
           return .auditSet(files: Self.olderFirst(auditGroups[key]!))
+        case .wtmpGroup(let key):
+          return .wtmpSet(files: Self.olderFirst(wtmpGroups[key]!))
         case .journalGroup(let dir):
           return .journalFiles(files: journalGroups[dir]!.sorted())
         }

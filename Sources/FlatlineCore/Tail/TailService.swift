@@ -223,7 +223,12 @@ public final class TailService {
           filePaths += Self.liveFiles(in: p)
           dumpPaths += Self.dumps(in: p)
         } else {
-          filePaths.append(p)
+          switch Self.sniff(p) {
+          // A dump or notices given by name are read as in a followed folder, or as with --notices.
+          case .kernelDump: dumpPaths.append(p)
+          case .cloudNotices: notices += NoticeReader.read(paths: [p], registry: registry)
+          default: filePaths.append(p)
+          }
         }
       }
     }
@@ -234,11 +239,15 @@ public final class TailService {
     }
     let now = Self.now()
     var errors: [(String, String)] = []
-    for p in filePaths {
-      let f = FileFollower(path: p, registry: registry, options: options.ingest)
+    // Login records name no host: they are read last, when the other logs of their folder have shown theirs (as
+    // `analyze` reads them).
+    let loginFiles = filePaths.filter { Self.sniff($0) == .wtmp }
+    func follow(_ p: String) {
+      let f = FileFollower(path: p, registry: registry, options: options.ingest, host: options.host)
       files.append(f)
       for e in f.start(into: box, now: now) { errors.append((p, e)) }
     }
+    for p in filePaths where !loginFiles.contains(p) { follow(p) }
     for d in journalDirs {
       let j = JournalFollower(directory: d, registry: registry, options: options.ingest)
       switch j.open() {
@@ -249,10 +258,18 @@ public final class TailService {
         if let e = j.poll(into: box) { errors.append((j.label, e)) }
       }
     }
+    for p in loginFiles { follow(p) }
     watchDirectories()
     for (s, m) in errors { emitSourceError(source: s, message: m) }
     deriveAndEmit()
     saveCheckpoint()
+  }
+
+  /// What `analyze` would take the regular file at `p` for (nil when it is not one or is empty).
+  static func sniff(_ p: String) -> Discovery.Sniffed? {
+    var st = stat()
+    guard stat(p, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 else { return nil }
+    return Discovery.sniff(path: p, size: Int(st.st_size))
   }
 
   static func isDirectory(_ p: String) -> Bool {
@@ -275,10 +292,10 @@ public final class TailService {
   }
 
   /// The live files of a directory (bare-named, or the newest of a set named by day), one per rotation set, that
-  /// `analyze` would read as syslog or as a datastore's or cloud agent's own log (PostgreSQL, MySQL, MongoDB,
-  /// Redis, cloud-init…; also one folder down, as in `/var/log/postgresql/`). Each is sniffed like `analyze` does
-  /// (dpkg.log, JSON and binary files are not followed); an empty file is followed when its name is one of the
-  /// usual syslog names.
+  /// `analyze` would read as syslog, as wtmp login records, or as a datastore's or cloud agent's own log
+  /// (PostgreSQL, MySQL, MongoDB, Redis, cloud-init…; also one folder down, as in `/var/log/postgresql/`). Each is
+  /// sniffed like `analyze` does (dpkg.log, btmp, JSON and other binary files are not followed); an empty file is
+  /// followed when its name is one of the usual syslog names.
   static func liveFiles(in dir: String, depth: Int = 1, top: Bool = true) -> [String] {
     let names = Discovery.entryNames(dir).filter { !$0.hasSuffix(".gz") && !$0.hasPrefix(".") }
     let rotation = names.map(RotationName.init)
@@ -303,7 +320,7 @@ public final class TailService {
         continue
       }
       switch Discovery.sniff(path: path, size: Int(st.st_size)) {
-      case .syslog where top, .datastore: out.append(path)
+      case .syslog where top, .wtmp where top, .datastore: out.append(path)
       default: break
       }
     }

@@ -44,10 +44,19 @@ final class FileFollower {
     case syslog
     /// In a container runtime's envelope (`envelope`) or bare.
     case datastore(DatastoreComponent, ContainerEnvelope?)
+    /// Binary login records (wtmp), read a whole record at a time.
+    case loginRecords(WtmpLayout)
+    /// Something `analyze` reads but a follower does not (a journal export, an audit log…): why, said once as a
+    /// source error, and nothing is read.
+    case unfollowed(String)
   }
   private(set) var format: Format?
   /// The reading state of a datastore or agent log (its time, pid and year go on across inodes).
   private var datastore: DatastoreReadState?
+  /// The reading state of a wtmp set (its layout and host, fixed at its first file).
+  private var loginRecords: WtmpRecordReader?
+  /// `--host`: the host of records that name none (wtmp). nil: the host of the file's folder (`FolderHosts`).
+  let host: String?
   private var fd: Int32 = -1
   private var device: UInt64 = 0
   private var inode: UInt64 = 0
@@ -62,10 +71,11 @@ final class FileFollower {
   static let chunk = 1 << 20
   private let buffer = UnsafeMutableRawPointer.allocate(byteCount: FileFollower.chunk, alignment: 16)
 
-  init(path: String, registry: InputRegistry, options: IngestOptions) {
+  init(path: String, registry: InputRegistry, options: IngestOptions, host: String? = nil) {
     self.path = path
     self.registry = registry
     self.options = options
+    self.host = host
     stream = registry.newStream()
   }
 
@@ -149,6 +159,7 @@ final class FileFollower {
     let st = StreamState(tracker: YearTracker(baseYear: baseYear), zone: zone)
     state = st
     for file in [path] + older.reversed() where resolveFormat(file) { break }
+    if case .unfollowed = format { return poll(into: box, now: now) }
     for file in older {
       let index = register(file)
       guard let reader = LineReader(path: file, input: index, registry: registry, maxLineLength: options.maxLineLength)
@@ -166,18 +177,43 @@ final class FileFollower {
     if format != nil { return true }
     var st = stat()
     guard stat(file, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 else { return false }
-    if case .datastore(let name, let envelope) = Discovery.sniff(path: file, size: Int(st.st_size)),
-      let component = DatastoreComponent(rawValue: name)
-    {
-      format = .datastore(component, envelope)
-    } else {
-      format = .syslog
-    }
+    format = Self.format(file, sniffed: Discovery.sniff(path: file, size: Int(st.st_size)))
     return true
+  }
+
+  /// How to read `file`, sniffed as `sniffed`. What sniffs as neither a log nor a known format is read as syslog
+  /// (a text log may start with lines that are not, and its syslog lines count then).
+  static func format(_ file: String, sniffed: Discovery.Sniffed) -> Format {
+    let analyzeReads = "not followed (flatline analyze reads it)"
+    switch sniffed {
+    case .datastore(let name, let envelope):
+      return DatastoreComponent(rawValue: name).map { .datastore($0, envelope) } ?? .syslog
+    case .wtmp:
+      guard let layout = WtmpRecordReader.layout(of: file) else {
+        return .unfollowed("login records as text (utmpdump or last output): \(analyzeReads)")
+      }
+      return .loginRecords(layout)
+    case .wtmpDB: return .unfollowed("a wtmpdb database: \(analyzeReads)")
+    case .journal: return .unfollowed("a binary journal file: not followed alone (give its directory to follow it)")
+    case .journalExport: return .unfollowed("journal export text: \(analyzeReads)")
+    case .journalJSON: return .unfollowed("journal JSON text: \(analyzeReads)")
+    case .audit: return .unfollowed("an audit log: \(analyzeReads)")
+    case .cloudNotices: return .unfollowed("cloud-provider notices: read at start when given with --notices")
+    case .kernelDump: return .unfollowed("a kernel dump: read at start, not followed")
+    case .syslog, .skip, .ignore: return .syslog
+    }
   }
 
   /// Registers `file` (an inode of the followed set) as an input of the stream, of the kind its format reads.
   private func register(_ file: String) -> Int32 {
+    if case .loginRecords(let layout) = format {
+      // Records of wtmp name no host: the file's, decided once (the followers of the folder's other logs have
+      // read their history by then, as `analyze` reads login records last).
+      let h = loginRecords?.hostName
+        ?? host ?? FolderHosts.host(for: file, registry: registry) ?? FolderHosts.unknownHost(for: file)
+      if loginRecords == nil { loginRecords = WtmpRecordReader(layout: layout, host: h) }
+      return registry.register(path: file, kind: .wtmp, host: h, stream: stream)
+    }
     guard case .datastore(let component, let envelope) = format else {
       return registry.register(path: file, kind: .syslog, stream: stream)
     }
@@ -193,6 +229,18 @@ final class FileFollower {
 
   /// Reads `reader`'s lines into the sink, their numbers moved on by `shift`.
   private func feed(_ reader: LineReader, input: Int32, shift: Int, into box: SinkBox) {
+    if loginRecords != nil {
+      loginRecords!.index = shift
+      let size = loginRecords!.layout.recordSize
+      let rest = reader.forEachBlock(size: size) { b in
+        var sink = box
+        loginRecords!.read(b, input: input, registry: registry, into: &sink)
+      }
+      loginRecords!.warnCorrupt(input: input, registry: registry)
+      // (A follower reads whole records; only a rotated member can end in part of one.)
+      if rest > 0 { registry.warn(input, "trailing partial record of \(rest) bytes ignored") }
+      return
+    }
     var s = LineShiftSink(inner: box, shift: shift)
     // (Only a datastore or agent log has one: `register`.)
     if datastore != nil {
@@ -259,6 +307,11 @@ final class FileFollower {
     // A new set's file is read once it has content: its first bytes tell how.
     guard resolveFormat(path) else {
       report(nil)
+      return problems
+    }
+    if case .unfollowed(let why) = format {
+      if problem == nil { registry.skip(path: path, reason: why, warn: false) }
+      report(why)
       return problems
     }
     let newFD = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
@@ -328,6 +381,19 @@ final class FileFollower {
         return "read error: \(LineReader.errnoText(errno))"
       }
       if n == 0 { return nil }
+      if let size = loginRecords?.layout.recordSize {
+        // Whole records only: one still being written is read when it is complete.
+        let consumed = final ? n : n - n % size
+        if consumed >= size {
+          let bytes = UnsafeRawBufferPointer(start: buffer, count: consumed)
+          let reader = LineReader(bytes: bytes, path: path, input: input, registry: registry, maxLineLength: size)
+          feed(reader, input: input, shift: lineNo, into: box)
+          lineNo += consumed / size
+          offset += Int64(consumed)
+        }
+        if n < Self.chunk || consumed < size { return nil }
+        continue
+      }
       var consumed = n
       if let nl = Self.lastNewline(buffer, n) {
         consumed = nl + 1

@@ -9,7 +9,8 @@
 ///
 /// - The layout (384/400-byte records, little/big endian) is detected from the head of the file
 ///   (`WtmpLayout.detect`).
-/// - Each file is its own input of kind `.wtmp` and its own stream. Records carry no host name; the caller
+/// - Each file is its own input of kind `.wtmp`, in a stream of its own or the one its rotation set shares
+///   (`stream`, read oldest first). Records carry no host name; the caller
 ///   passes the host the file belongs to (`FolderHosts`).
 /// - Records are described the way `last -x` shows them, with identifier `wtmp`: `reboot system boot <kernel>`,
 ///   `shutdown system down <kernel>`, `runlevel (to lvl N) <kernel>`, `<user> <tty> <remote host>` for a login,
@@ -27,13 +28,18 @@ public struct WtmpSource {
   public let registry: InputRegistry
   public let options: IngestOptions
   public let host: String
+  /// The stream the file's records join (the files of one rotation set share one); nil: a stream of its own.
+  public let stream: Int?
 
   /// `host`: the host the file belongs to (records of wtmp carry none).
-  public init(path: String, registry: InputRegistry, options: IngestOptions = IngestOptions(), host: String) {
+  public init(
+    path: String, registry: InputRegistry, options: IngestOptions = IngestOptions(), host: String, stream: Int? = nil
+  ) {
     self.path = path
     self.registry = registry
     self.options = options
     self.host = host
+    self.stream = stream
   }
 
   /// How many records the head used for layout detection holds at most.
@@ -41,7 +47,7 @@ public struct WtmpSource {
 
   /// Registers the file and streams its records into `sink`.
   public func run<S: RecordSink>(into sink: inout S) {
-    let input = registry.register(path: path, kind: .wtmp, host: host)
+    let input = registry.register(path: path, kind: .wtmp, host: host, stream: stream)
     let head: LineReader.Head
     switch LineReader.head(path: path, limit: Self.detectRecords * 400) {
     case .failure(let e):
@@ -75,44 +81,16 @@ public struct WtmpSource {
       return
     }
     guard let reader = LineReader(path: path, input: input, registry: registry) else { return }
-    let size = layout.recordSize
-    var index = 0
-    var corrupt = 0
-    var firstCorrupt = -1
-    var message: [UInt8] = []
-    message.reserveCapacity(512)
-    let hostBytes = Array(host.utf8)
-    let remainder = reader.forEachBlock(size: size) { b in
-      defer { index += 1 }
-      switch layout.check(b) {
-      case .empty:
-        return
-      case .corrupt:
-        corrupt += 1
-        if firstCorrupt < 0 { firstCorrupt = index }
-        registry.addSkipped(input)
-        return
-      case .valid, .unstamped:
-        break
-      }
-      message.removeAll(keepingCapacity: true)
-      let kind = Self.describe(b, layout: layout, into: &message)
-      let time = layout.seconds(b) * 1_000_000 + layout.microseconds(b)
-      let pid: Int32 = kind.isProcess ? layout.pid(b) : 0
-      Self.hand(message, time: time, line: index + 1, pid: pid, input: input, host: hostBytes, into: &sink)
-      registry.addRecords(input)
+    var records = WtmpRecordReader(layout: layout, host: host)
+    let remainder = reader.forEachBlock(size: layout.recordSize) { b in
+      records.read(b, input: input, registry: registry, into: &sink)
     }
-    if corrupt > 0 {
-      registry.warn(
-        input,
-        "\(corrupt) corrupt record\(corrupt == 1 ? "" : "s") skipped (type out of range or impossible time), "
-          + "the first is record \(firstCorrupt) counting from 0")
-    }
+    records.warnCorrupt(input: input, registry: registry)
     if remainder > 0 {
       registry.warn(
         input,
-        "trailing partial record of \(remainder) bytes at byte offset \(index * size) ignored "
-          + "(the file size is not a multiple of \(size))")
+        "trailing partial record of \(remainder) bytes at byte offset \(records.index * layout.recordSize) ignored "
+          + "(the file size is not a multiple of \(layout.recordSize))")
     }
   }
 
@@ -310,5 +288,82 @@ public struct WtmpSource {
       space(user)
       return .accounting
     }
+  }
+}
+
+/// Turns binary login records of one layout into records, one at a time: `WtmpSource` reads a whole file with it,
+/// `flatline tail` the records a followed wtmp gains (`FileFollower`).
+struct WtmpRecordReader {
+  let layout: WtmpLayout
+  /// The host the records belong to (they name none).
+  let hostName: String
+  private let host: [UInt8]
+  /// The position of the next record in its input, counting from 0 (`Record.line` is this plus one); `EMPTY` and
+  /// corrupt ones count too. A follower sets it when it moves to another input or reads on from an offset.
+  var index = 0
+  /// Corrupt records of the current input not yet warned about, and the first one's index.
+  private var corrupt = 0
+  private var firstCorrupt = -1
+  private var message: [UInt8] = []
+
+  init(layout: WtmpLayout, host: String) {
+    self.layout = layout
+    hostName = host
+    self.host = Array(host.utf8)
+    message.reserveCapacity(512)
+  }
+
+  /// The record layout of the binary wtmp at `path`, from its head as `WtmpSource.run` finds it; nil when it is
+  /// text (`utmpdump`, `last`) or no layout fits.
+  static func layout(of path: String) -> WtmpLayout? {
+    guard case .success(let head) = LineReader.head(path: path, limit: WtmpSource.detectRecords * 400) else {
+      return nil
+    }
+    let lines = Discovery.headLines(head.data, complete: head.complete)
+    if Discovery.mostOfFirstLines(lines, head.data, { UtmpDump.parse($0) != nil || LastText.parse($0) != nil }) {
+      return nil
+    }
+    var total: Int?
+    if head.complete {
+      total = head.data.count
+    } else if !head.isGzip {
+      var st = stat()
+      if stat(path, &st) == 0 { total = Int(st.st_size) }
+    }
+    return head.data.withBytes { WtmpLayout.detect($0, totalSize: total) }
+  }
+
+  /// Reads record `b` (the next one of `input`). `EMPTY` records are passed over; corrupt ones (impossible type or
+  /// time) are counted as skipped.
+  mutating func read<S: RecordSink>(_ b: Bytes, input: Int32, registry: InputRegistry, into sink: inout S) {
+    defer { index += 1 }
+    switch layout.check(b) {
+    case .empty:
+      return
+    case .corrupt:
+      corrupt += 1
+      if firstCorrupt < 0 { firstCorrupt = index }
+      registry.addSkipped(input)
+      return
+    case .valid, .unstamped:
+      break
+    }
+    message.removeAll(keepingCapacity: true)
+    let kind = WtmpSource.describe(b, layout: layout, into: &message)
+    let time = layout.seconds(b) * 1_000_000 + layout.microseconds(b)
+    let pid: Int32 = kind.isProcess ? layout.pid(b) : 0
+    WtmpSource.hand(message, time: time, line: index + 1, pid: pid, input: input, host: host, into: &sink)
+    registry.addRecords(input)
+  }
+
+  /// Warns about the corrupt records counted since the last warning (once per file in batch reading).
+  mutating func warnCorrupt(input: Int32, registry: InputRegistry) {
+    guard corrupt > 0 else { return }
+    registry.warn(
+      input,
+      "\(corrupt) corrupt record\(corrupt == 1 ? "" : "s") skipped (type out of range or impossible time), "
+        + "the first is record \(firstCorrupt) counting from 0")
+    corrupt = 0
+    firstCorrupt = -1
   }
 }
