@@ -495,6 +495,34 @@ import Testing
     #expect((live["cloudNotices"] as? [Any])?.count == 1)
   }
 
+  /// A followed directory took its logs once, at start: a syslog file that appeared in it later was never read,
+  /// and a directory with nothing in it yet was followed in silence. Now the daemon says so at start, follows a log
+  /// that appears (from its beginning), and a rotation there does not start a second follower of the same set.
+  @Test func aLogThatAppearsInAFollowedDirectoryIsFollowed() throws {
+    let dir = try CLI.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let logs = dir.appendingPathComponent("log")
+    try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+    let d = try Daemon([logs.path], dir: dir)
+    #expect(Self.wait { Self.count(d.output, type: "heartbeat") >= 1 })
+    let t0 = TailService.now() / 1_000_000 - 7200
+    let syslog = logs.appendingPathComponent("syslog")
+    // A boot, its power loss (no shutdown), and the next boot.
+    try Self.append(syslog, Self.bootLines(t0) + [Self.activity(t0 + 600, "a")] + Self.bootLines(t0 + 3600))
+    #expect(Self.wait { Self.count(d.output, type: "boot-ended") == 1 })
+    // Rotated by rename-and-create: the set is followed once, so nothing is read twice.
+    try FileManager.default.moveItem(at: syslog, to: logs.appendingPathComponent("syslog.1"))
+    try Self.append(syslog, [Self.activity(t0 + 3700, "b")] + Self.rebootLines(t0 + 3800) + Self.bootLines(t0 + 3900))
+    #expect(Self.wait { Self.count(d.output, type: "boot-ended") == 2 })
+    Thread.sleep(forTimeInterval: 1.5)
+    d.terminate()
+    let ended = Self.logEvents(d.output).filter { ($0["type"] as? String) == "boot-ended" }
+    #expect(ended.map { $0["ending"] as? String } == ["power-loss", "reboot"])
+    #expect(Self.count(d.output, type: "boot-started") == 3)
+    let stderr = (try? String(contentsOf: d.stderr, encoding: .utf8)) ?? ""
+    #expect(stderr.contains("\(logs.path): no log to follow in it yet"), "\(stderr)")
+  }
+
   /// Followed live: a new boot's kernel lines arrive in one second, ext4's recovery among them, and the syslog's
   /// start line (it has no kernel lines); then the files go quiet. The boot before was reported ended at once,
   /// before the held lines were applied: `unknown`, without the evidence. Now the report waits until the files have

@@ -75,6 +75,9 @@ public final class TailService {
   var registry = InputRegistry()
   var box: SinkBox
   var files: [FileFollower] = []
+  /// The directories given as paths (not journal ones), with their modification time when last looked at: a log
+  /// that appears in one later is followed from then on (`followNewFiles`).
+  var directories: [(path: String, mtime: timespec?)] = []
   var journals: [(follower: JournalFollower, fd: Int32)] = []
   var notices: [CloudNotice] = []
   /// `--host-map`'s pairs (read at start and on SIGHUP); the instances the logs name are added at each derive.
@@ -197,6 +200,7 @@ public final class TailService {
     for (_, fd) in journals { followLoop?.remove(fd: fd) }
     journals = []
     files = []
+    directories = []
     registry = InputRegistry(warningHandler: warnings)
     let loaded = RuleTool.loadAll(paths: options.rulePaths)
     for e in loaded.errors { warnings?("rules: \(e.description)") }
@@ -220,6 +224,7 @@ public final class TailService {
         if Self.isJournalDirectory(p) {
           journalDirs.append(p)
         } else if Self.isDirectory(p) {
+          directories.append((p, Self.modificationTime(p)))
           filePaths += Self.liveFiles(in: p)
           dumpPaths += Self.dumps(in: p)
         } else {
@@ -259,6 +264,10 @@ public final class TailService {
       }
     }
     for p in loginFiles { follow(p) }
+    for d in directories where !filePaths.contains(where: { Self.isInside($0, d.path) }) {
+      warnings?("\(d.path): no log to follow in it yet (a live syslog, wtmp, datastore or agent log at its top "
+        + "or one folder down); one that appears is followed from then on")
+    }
     watchDirectories()
     for (s, m) in errors { emitSourceError(source: s, message: m) }
     deriveAndEmit()
@@ -364,9 +373,45 @@ public final class TailService {
     }
   }
 
-  /// Watches the directories of the followed files (those that exist; the others are retried at each tick).
+  /// Watches the directories of the followed files (those that exist; the others are retried at each tick) and
+  /// the directories given as paths.
   private func watchDirectories() {
     for f in files { followLoop?.watch(directory: f.directory) }
+    for d in directories { followLoop?.watch(directory: d.path) }
+  }
+
+  /// Starts following the logs that have appeared in the directories given as paths, read from their beginning:
+  /// at every tick, and at a wake when a directory's modification time has changed (a file was created or renamed
+  /// in it; writes to its files do not change it). A file of a rotation set already followed is not a new log
+  /// (`syslog.1` after a rotation, the next day's file of a set named by day).
+  func followNewFiles(now: Int64, everyDirectory: Bool) {
+    guard !directories.isEmpty else { return }
+    var added = false
+    for k in directories.indices {
+      let mtime = Self.modificationTime(directories[k].path)
+      let changed = mtime?.tv_sec != directories[k].mtime?.tv_sec || mtime?.tv_nsec != directories[k].mtime?.tv_nsec
+      guard everyDirectory || changed else { continue }
+      directories[k].mtime = mtime
+      let followed = Set(files.map(\.setKey))
+      for p in Self.liveFiles(in: directories[k].path) where !followed.contains(FileFollower.setKey(p)) {
+        let f = FileFollower(path: p, registry: registry, options: options.ingest, host: options.host)
+        files.append(f)
+        for e in f.start(into: box, now: now) { emitSourceError(source: p, message: e) }
+        added = true
+      }
+    }
+    if added { watchDirectories() }
+  }
+
+  static func modificationTime(_ p: String) -> timespec? {
+    var st = stat()
+    return stat(p, &st) == 0 ? st.st_mtim : nil
+  }
+
+  /// True when `path` is `dir` or lies under it.
+  static func isInside(_ path: String, _ dir: String) -> Bool {
+    let d = dir.hasSuffix("/") ? dir : dir + "/"
+    return path == dir || path.hasPrefix(d)
   }
 
   private func loop() {
@@ -387,6 +432,7 @@ public final class TailService {
         }
         nextTick = now + tick
         pollSources()
+        followNewFiles(now: now, everyDirectory: true)
         deriveAndEmit()
       }
       if let d = deferredUntil { nextTick = min(nextTick, d + 100_000) }
@@ -403,6 +449,7 @@ public final class TailService {
         continue
       }
       pollSources()
+      followNewFiles(now: Self.now(), everyDirectory: false)
       deriveAndEmit()
     }
   }

@@ -93,6 +93,17 @@ final class FileFollower {
 
   var baseName: String { path.split(separator: "/").last.map(String.init) ?? path }
 
+  /// The rotation set the followed file belongs to: its directory and base name (`/var/log/syslog` for
+  /// `/var/log/syslog.1`; a set named by day keeps one key from day to day).
+  var setKey: String { Self.setKey(path) }
+
+  static func setKey(_ path: String) -> String {
+    let slash = path.lastIndex(of: "/")
+    let dir = slash.map { String(path[..<$0]) } ?? "."
+    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+    return dir + "/" + RotationName(name).base
+  }
+
   /// The position to checkpoint (nil while the file does not exist).
   var position: TailCheckpoint.FilePosition? {
     fd >= 0 ? TailCheckpoint.FilePosition(path: path, device: device, inode: inode, offset: offset) : nil
