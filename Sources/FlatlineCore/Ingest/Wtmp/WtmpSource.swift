@@ -68,14 +68,7 @@ public struct WtmpSource {
       runLast(input, into: &sink)
       return
     }
-    var total: Int?
-    if head.complete {
-      total = head.data.count
-    } else if !head.isGzip {
-      var st = stat()
-      if stat(path, &st) == 0 { total = Int(st.st_size) }
-    }
-    guard let layout = head.data.withBytes({ WtmpLayout.detect($0, totalSize: total) }) else {
+    guard let layout = WtmpRecordReader.layout(head: head, path: path) else {
       registry.warn(input, "no utmp/wtmp record layout fits this file (no valid record in its first bytes)")
       if !head.data.isEmpty { registry.addSkipped(input) }
       return
@@ -323,6 +316,11 @@ struct WtmpRecordReader {
     if Discovery.mostOfFirstLines(lines, head.data, { UtmpDump.parse($0) != nil || LastText.parse($0) != nil }) {
       return nil
     }
+    return layout(head: head, path: path)
+  }
+
+  /// The layout under which the binary records of `head` (the head of the file at `path`) read best.
+  static func layout(head: LineReader.Head, path: String) -> WtmpLayout? {
     var total: Int?
     if head.complete {
       total = head.data.count
