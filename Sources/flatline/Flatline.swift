@@ -83,7 +83,7 @@ struct ReadingOptions: ParsableArguments {
 }
 
 struct InputOptions: ParsableArguments {
-  @Argument(help: "Log files or directories (default: /var/log). Use - to read a journal export or JSON stream from stdin.")
+  @Argument(help: "Log files or directories (default: /var/log). Use - to read stdin: syslog text (plain or compressed), or a journal export or JSON stream.")
   var paths: [String] = []
 
   @Option(help: "Only boots that overlap this time and later (RFC 3339, YYYY-MM-DD, 'YYYY-MM-DD HH:MM:SS', @unix).")

@@ -53,4 +53,42 @@ import Testing
     #expect(inputs.first?["path"] as? String == "-")
     #expect(inputs.first?["kind"] as? String == "journal-export")
   }
+
+  /// `-` also reads syslog text, plain or compressed, as the file it came from is read (`ssh web1 cat
+  /// /var/log/syslog | flatline analyze -`, `zcat syslog.2.gz | …` without the zcat). It was read as a journal
+  /// export: "malformed export entry skipped", no boots.
+  @Test(arguments: [false, true]) func syslogTextFromStdin(compressed: Bool) throws {
+    let path = "SampleLogs/debian-var-log/syslog"
+    let text = try Data(contentsOf: CLI.packageRoot.appendingPathComponent(path))
+    var stdin = text
+    if compressed {
+      let gz = try CLI.tempDir().appendingPathComponent("syslog")
+      try text.write(to: gz)
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: "/usr/bin/gzip")
+      p.arguments = ["-n", gz.path]
+      try p.run()
+      p.waitUntilExit()
+      stdin = try Data(contentsOf: URL(fileURLWithPath: gz.path + ".gz"))
+    }
+    let fromFile = try Self.report([path, "--year", "2024"])
+    let fromStdin = try Self.report(["-", "--year", "2024"], stdin: stdin)
+    func summary(_ r: [String: Any]) -> [String] {
+      CLI.boots(r).map { b in
+        let lines = (b["evidence"] as? [[String: Any]] ?? []).map { "\($0["kind"] ?? ""):\($0["line"] ?? "")" }
+        return "\(b["ending"] ?? "") \(lines.joined(separator: ","))"
+      }
+    }
+    #expect(CLI.boots(fromStdin).count >= 2)
+    #expect(summary(fromStdin) == summary(fromFile))
+    let inputs = fromStdin["inputs"] as? [[String: Any]] ?? []
+    #expect(inputs.map { "\($0["path"] ?? "") \($0["kind"] ?? "")" } == ["- syslog"])
+  }
+
+  /// What is neither syslog text nor a journal stream is named for what it is, not parsed as a broken export.
+  @Test func unrecognisedStdinIsSaidSo() throws {
+    let r = try CLI.run(["analyze", "-"], stdin: Data("hello\nworld\n".utf8))
+    #expect(r.stderr.contains("standard input is neither syslog text nor a journal export or JSON stream"))
+    #expect(!r.stderr.contains("malformed export entry"))
+  }
 }

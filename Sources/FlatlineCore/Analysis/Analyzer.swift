@@ -167,6 +167,8 @@ public enum Analyzer {
       ).run(into: &sink)
     case .journalFiles(let files):
       JournalSource(files: files, registry: registry, options: options).run(into: &sink)
+    case .journalExport("-"):
+      StdinSource(registry: registry, options: options).run(into: &sink)
     case .journalExport(let path), .journalJSON(let path):
       JournalStreamSource(path: path, registry: registry, options: options).run(into: &sink)
     case .datastoreLog(let path, let component, let envelope):

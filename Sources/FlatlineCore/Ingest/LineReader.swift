@@ -33,6 +33,11 @@ final class LineReader {
   private let registry: InputRegistry?
   private let maxLine: Int
   private let fd: Int32
+  /// False for a stream given by descriptor (standard input): it is not closed here.
+  private let ownsFD: Bool
+  /// Bytes of a stream read before this reader was made (`init(stream:head:…)`): they come first, then `fd`.
+  private var pending: [UInt8] = []
+  private var pendingUsed = 0
   private let cap: Int
   private let buf: UnsafeMutablePointer<UInt8>
   private var start = 0
@@ -86,14 +91,48 @@ final class LineReader {
       return nil
     }
     self.fd = fd
+    ownsFD = true
     cap = max(chunkSize, maxLine + (64 << 10))
     buf = .allocate(capacity: cap)
     // Sniff gzip by magic.
     var head = [UInt8](repeating: 0, count: 10)
     let n = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 10, 0) }
     codec = Self.codec(head.prefix(max(0, n)))
-    gzipMTime =
-      codec == .gzip && n >= 8 ? UInt32(head[4]) | UInt32(head[5]) << 8 | UInt32(head[6]) << 16 | UInt32(head[7]) << 24 : 0
+    gzipMTime = Self.gzipMTime(codec, head.prefix(max(0, n)))
+    startDecoder()
+  }
+
+  /// Reads a stream that cannot be read again or seeked (standard input): `head`, the bytes already taken from it,
+  /// then the rest of `fd` (not closed here; -1: `head` is all). The codec is sniffed from `head`, as a file's is
+  /// from its first bytes.
+  init(
+    stream fd: Int32, head: [UInt8], path: String, input: Int32? = nil, registry: InputRegistry? = nil,
+    maxLineLength: Int = 1 << 20
+  ) {
+    self.path = path
+    self.input = input
+    self.registry = registry
+    maxLine = max(1, maxLineLength)
+    self.fd = fd
+    ownsFD = false
+    cap = max(4 << 20, maxLine + (64 << 10))
+    buf = .allocate(capacity: cap)
+    codec = Self.codec(head.prefix(10))
+    gzipMTime = Self.gzipMTime(codec, head.prefix(10))
+    pending = head
+    if fd < 0 && head.isEmpty { eof = true }
+    startDecoder()
+  }
+
+  /// The MTIME of a gzip header at the start of `head`.
+  private static func gzipMTime(_ codec: Codec, _ head: ArraySlice<UInt8>) -> UInt32 {
+    let b = Array(head)
+    guard codec == .gzip, b.count >= 8 else { return 0 }
+    return UInt32(b[4]) | UInt32(b[5]) << 8 | UInt32(b[6]) << 16 | UInt32(b[7]) << 24
+  }
+
+  /// Sets up the decoder of a compressed file (a warning and no lines when it cannot be).
+  private func startDecoder() {
     if codec != .plain { inBuf = .allocate(capacity: inCap) }
     switch codec {
     case .plain: break
@@ -114,6 +153,18 @@ final class LineReader {
     }
   }
 
+  /// Copies up to `room` bytes of `pending` to `to`: how many (0 when it is used up, and then let go).
+  private func takePending(_ to: UnsafeMutablePointer<UInt8>, _ room: Int) -> Int {
+    let n = Swift.min(room, pending.count - pendingUsed)
+    guard n > 0 else {
+      if !pending.isEmpty { pending = [] }
+      return 0
+    }
+    pending.withUnsafeBufferPointer { to.update(from: $0.baseAddress! + pendingUsed, count: n) }
+    pendingUsed += n
+    return n
+  }
+
   /// The codec the first bytes of a file show (gzip `1f 8b`, xz `fd 37 7a 58 5a 00`, bzip2 `BZh` and a block size
   /// digit).
   static func codec(_ head: ArraySlice<UInt8>) -> Codec {
@@ -131,6 +182,7 @@ final class LineReader {
     self.registry = registry
     self.maxLine = max(1, maxLineLength)
     fd = -1
+    ownsFD = false
     codec = .plain
     gzipMTime = 0
     cap = max(bytes.count, 1)
@@ -146,7 +198,7 @@ final class LineReader {
     if bzReady { BZ2_bzDecompressEnd(&bz) }
     inBuf?.deallocate()
     buf.deallocate()
-    if fd >= 0 { close(fd) }
+    if fd >= 0 && ownsFD { close(fd) }
   }
 
   static func errnoText(_ code: Int32) -> String {
@@ -175,7 +227,12 @@ final class LineReader {
   /// (warned; the lines before it are kept).
   private func readCompressed() -> Int? {
     guard let inBuf else { return nil }
-    var n = 0
+    var n = takePending(inBuf, inCap)
+    if n > 0 { return n }
+    if fd < 0 {
+      inEOF = true
+      return 0
+    }
     repeat { n = read(fd, inBuf, inCap) } while n < 0 && errno == EINTR
     if n < 0 {
       warn("read error: \(LineReader.errnoText(errno)); lines before it are kept")
@@ -296,7 +353,9 @@ final class LineReader {
         n = pread(fd, buf + end, want, off_t(readOffset))
         if n > 0 { readOffset += n }
       } else {
-        n = read(fd, buf + end, Swift.min(cap - end, Self.fillSize))
+        let room = Swift.min(cap - end, Self.fillSize)
+        let taken = takePending(buf + end, room)
+        n = taken > 0 ? taken : fd < 0 ? 0 : read(fd, buf + end, room)
       }
       if n > 0 {
         end += n
@@ -539,6 +598,22 @@ final class LineReader {
     h.complete = r.eof
     h.data = Array(UnsafeBufferPointer(start: r.buf, count: min(r.end, limit)))
     return .success(h)
+  }
+
+  /// The head of a stream of which `bytes` were read (standard input), decoded as `head(path:)` decodes a file's.
+  /// `ended`: the stream ended within `bytes`.
+  static func head(bytes: [UInt8], ended: Bool, limit: Int = 64 << 10) -> Head {
+    let r = LineReader(stream: -1, head: bytes, path: "-", maxLineLength: limit)
+    var h = Head()
+    h.codec = r.codec
+    h.isGzip = r.codec == .gzip
+    h.gzipMTime = r.gzipMTime
+    h.raw = Array(bytes.prefix(512))
+    while r.end < limit, r.fill() {}
+    // Decoded to the end of `bytes`: the whole stream only when it ended there.
+    h.complete = ended && r.eof
+    h.data = Array(UnsafeBufferPointer(start: r.buf, count: min(r.end, limit)))
+    return h
   }
 
   struct HeadError: Error {

@@ -40,12 +40,19 @@ final class JournalByteReader {
     return .success(JournalByteReader(fd: fd, owns: true, maxLineLength: maxLineLength))
   }
 
-  private init(fd: Int32, owns: Bool, maxLineLength: Int) {
+  private init(fd: Int32, owns: Bool, maxLineLength: Int, head: [UInt8] = []) {
     self.fd = fd
     ownsFD = owns
     self.maxLineLength = Swift.max(maxLineLength, 64)
-    capacity = Self.chunk
+    capacity = Swift.max(Self.chunk, head.count)
     buffer = .allocate(capacity: capacity)
+    head.withUnsafeBufferPointer { if let b = $0.baseAddress { buffer.update(from: b, count: head.count) } }
+    end = head.count
+  }
+
+  /// Standard input, of which `head` was read already (`StdinSource`).
+  static func stdin(head: [UInt8], maxLineLength: Int) -> JournalByteReader {
+    JournalByteReader(fd: 0, owns: false, maxLineLength: maxLineLength, head: head)
   }
 
   deinit {

@@ -24,20 +24,32 @@ public struct JournalStreamSource {
   ///   - path: a file, or `-` for stdin.
   ///   - registry: where the stream is registered as one input (`.journalExport` or `.journalJSON`).
   ///   - options: `maxLineLength` limits line and field lengths.
+  /// Standard input's first bytes, already read from it (`StdinSource`); they come before the rest of it.
+  let stdinHead: [UInt8]?
+
   public init(path: String, registry: InputRegistry, options: IngestOptions) {
+    self.init(path: path, registry: registry, options: options, stdinHead: nil)
+  }
+
+  init(path: String, registry: InputRegistry, options: IngestOptions, stdinHead: [UInt8]?) {
     self.path = path
     self.registry = registry
     self.options = options
+    self.stdinHead = stdinHead
   }
 
   /// Registers the input, then feeds its entries to `sink`.
   public func run<S: RecordSink>(into sink: inout S) {
     let reader: JournalByteReader
-    switch JournalByteReader.open(path: path, maxLineLength: options.maxLineLength) {
-    case .failure(let e):
-      registry.skip(path: path, reason: "cannot open: \(e.description)")
-      return
-    case .success(let r): reader = r
+    if path == "-", let head = stdinHead {
+      reader = .stdin(head: head, maxLineLength: options.maxLineLength)
+    } else {
+      switch JournalByteReader.open(path: path, maxLineLength: options.maxLineLength) {
+      case .failure(let e):
+        registry.skip(path: path, reason: "cannot open: \(e.description)")
+        return
+      case .success(let r): reader = r
+      }
     }
     var first: UInt8?
     while let b = reader.peekByte() {

@@ -163,6 +163,13 @@ public enum YearInference {
     guard case .success(let head) = LineReader.head(path: path) else {
       return FileStart(firstMonth: nil, gzipMTime: 0, fileMTime: mtime)
     }
+    var start = fileStart(head: head, mtime: mtime)
+    start.nameTime = FileStart.nameTime(path)
+    return start
+  }
+
+  /// The same from a head already read (a file's, or standard input's with the time it is read as `mtime`).
+  static func fileStart(head: LineReader.Head, mtime: Int64?) -> FileStart {
     var month: Int?
     var day = 0
     var span: JournalctlSpan?
@@ -189,7 +196,6 @@ public enum YearInference {
     var start = FileStart(firstMonth: month, gzipMTime: head.gzipMTime, fileMTime: mtime)
     start.firstDay = day
     start.journalctl = span
-    start.nameTime = FileStart.nameTime(path)
     return start
   }
 
