@@ -17,7 +17,9 @@ import Testing
     let stateDir: URL
     let stderr: URL
 
-    init(_ paths: [String], dir: URL, extra: [String] = [], environment: [String: String] = [:]) throws {
+    init(
+      _ paths: [String], dir: URL, extra: [String] = [], environment: [String: String] = [:], stdin: Pipe? = nil
+    ) throws {
       output = dir.appendingPathComponent("events.ndjson")
       stateDir = dir.appendingPathComponent("state")
       stderr = dir.appendingPathComponent("stderr-\(UUID().uuidString)")
@@ -33,6 +35,7 @@ import Testing
       process.environment = env
       process.standardOutput = FileHandle.nullDevice
       process.standardError = try FileHandle(forWritingTo: stderr)
+      if let stdin { process.standardInput = stdin }
       try process.run()
     }
 
@@ -521,6 +524,38 @@ import Testing
     #expect(Self.count(d.output, type: "boot-started") == 3)
     let stderr = (try? String(contentsOf: d.stderr, encoding: .utf8)) ?? ""
     #expect(stderr.contains("\(logs.path): no log to follow in it yet"), "\(stderr)")
+  }
+
+  /// `tail -` follows standard input (`ssh web1 tail -F /var/log/syslog | flatline tail -`); it was taken for a file
+  /// named `-` that never appeared, and nothing was read. At the end of the stream the daemon goes on, idle.
+  @Test func standardInputIsFollowed() throws {
+    let dir = try CLI.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let pipe = Pipe()
+    let d = try Daemon(["-"], dir: dir, stdin: pipe)
+    let t0 = TailService.now() / 1_000_000 - 7200
+    func send(_ lines: [String]) { pipe.fileHandleForWriting.write(Data((lines.joined(separator: "\n") + "\n").utf8)) }
+    send(Self.bootLines(t0) + [Self.activity(t0 + 600, "a")])
+    #expect(Self.wait { Self.count(d.output, type: "boot-started") == 1 })
+    // The next boot's first line arrives in two writes.
+    let next = Self.bootLines(t0 + 3600)
+    pipe.fileHandleForWriting.write(Data(next[0].prefix(20).utf8))
+    Thread.sleep(forTimeInterval: 0.3)
+    pipe.fileHandleForWriting.write(Data((next[0].dropFirst(20) + "\n").utf8))
+    send(Array(next.dropFirst()))
+    #expect(Self.wait { Self.count(d.output, type: "boot-ended") == 1 })
+    try pipe.fileHandleForWriting.close()
+    Thread.sleep(forTimeInterval: 2)
+    // Idle after the end of the stream: no loop on the pipe's end.
+    let stat = (try? String(contentsOfFile: "/proc/\(d.process.processIdentifier)/stat", encoding: .utf8)) ?? ""
+    let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+    let ticks = fields.count > 12 ? (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0) : -1
+    #expect(ticks >= 0 && ticks < 100, "CPU ticks after the end of input: \(ticks)")
+    #expect(d.terminate().status == 0)
+    let ended = Self.logEvents(d.output).filter { ($0["type"] as? String) == "boot-ended" }
+    #expect(ended.first?["ending"] as? String == "power-loss")
+    let evidence = (ended.first?["boot"] as? [String: Any])?["evidence"] as? [[String: Any]] ?? []
+    #expect(evidence.map { "\($0["source"] ?? ""):\($0["line"] ?? "")" } == ["-:5", "-:6"], "\(evidence)")
   }
 
   /// Followed live: a new boot's kernel lines arrive in one second, ext4's recovery among them, and the syslog's

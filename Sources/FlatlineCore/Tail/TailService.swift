@@ -79,6 +79,8 @@ public final class TailService {
   /// that appears in one later is followed from then on (`followNewFiles`).
   var directories: [(path: String, mtime: timespec?)] = []
   var journals: [(follower: JournalFollower, fd: Int32)] = []
+  /// `-`: standard input, when given.
+  var stdin: StdinFollower?
   var notices: [CloudNotice] = []
   /// `--host-map`'s pairs (read at start and on SIGHUP); the instances the logs name are added at each derive.
   var fileHostMap = HostMap()
@@ -221,7 +223,12 @@ public final class TailService {
     } else {
       if options.journal { journalDirs.append(nil) }
       for p in options.paths {
-        if Self.isJournalDirectory(p) {
+        if p == "-" {
+          let old = stdin
+          let s = StdinFollower(registry: registry, options: options.ingest)
+          if let old { s.carry(from: old) } else if !s.ended { followLoop?.add(fd: 0) }
+          stdin = s
+        } else if Self.isJournalDirectory(p) {
           journalDirs.append(p)
         } else if Self.isDirectory(p) {
           directories.append((p, Self.modificationTime(p)))
@@ -253,6 +260,10 @@ public final class TailService {
       for e in f.start(into: box, now: now) { errors.append((p, e)) }
     }
     for p in filePaths where !loginFiles.contains(p) { follow(p) }
+    if let s = stdin, !s.ended {
+      if let e = s.poll(into: box) { errors.append(("-", e)) }
+      if s.ended { followLoop?.remove(fd: 0) }
+    }
     for d in journalDirs {
       let j = JournalFollower(directory: d, registry: registry, options: options.ingest)
       switch j.open() {
@@ -462,6 +473,11 @@ public final class TailService {
     }
     for (j, _) in journals {
       if let e = j.poll(into: box) { emitSourceError(source: j.label, message: e) }
+    }
+    if let s = stdin, !s.ended {
+      if let e = s.poll(into: box) { emitSourceError(source: "-", message: e) }
+      // At its end a pipe stays readable (EOF): it would wake the loop at once, again and again.
+      if s.ended { followLoop?.remove(fd: 0) }
     }
   }
 

@@ -1,0 +1,116 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Follows standard input (`flatline tail -`): syslog text as it arrives, one stream named `-` (`journalctl -f |
+/// flatline tail -`, `ssh web1 tail -F /var/log/syslog | flatline tail -`). Only complete lines are read; at the end
+/// of the stream the last line is read too, and the follower stops.
+///
+/// What its first bytes show is not syslog text (a journal export or JSON stream, compressed data) is said once
+/// and not read. A pipe cannot be read again: a SIGHUP rebuild goes on from where the stream is (`carry`), without
+/// what it gave before.
+final class StdinFollower {
+  let registry: InputRegistry
+  let options: IngestOptions
+  let input: Int32
+  private var state: StreamState?
+  /// Bytes of a line still being written, and the lines read so far.
+  private var partial: [UInt8] = []
+  private var lineNo = 0
+  /// The stream has ended (or failed, or is not read): nothing more comes from it.
+  private(set) var ended = false
+  /// Why the stream is not read, once decided.
+  private(set) var refused: String?
+  static let chunk = 1 << 20
+  private let buffer = UnsafeMutableRawPointer.allocate(byteCount: StdinFollower.chunk, alignment: 16)
+
+  init(registry: InputRegistry, options: IngestOptions) {
+    self.registry = registry
+    self.options = options
+    input = registry.register(path: "-", kind: .syslog, stream: registry.newStream())
+    let flags = fcntl(0, F_GETFL)
+    if flags >= 0 { _ = fcntl(0, F_SETFL, flags | O_NONBLOCK) }
+  }
+
+  deinit { buffer.deallocate() }
+
+  /// Takes over the stream from the follower of the state rebuilt before (its unread partial line; whether it ended).
+  func carry(from old: StdinFollower) {
+    partial = old.partial
+    ended = old.ended
+    refused = old.refused
+    if let r = refused { registry.warn(input, r) }
+  }
+
+  /// Reads what standard input has now. Returns a problem to report (once).
+  func poll(into box: SinkBox) -> String? {
+    guard !ended else { return nil }
+    while true {
+      let n = read(0, buffer, Self.chunk)
+      if n < 0 {
+        if errno == EINTR { continue }
+        if errno == EAGAIN || errno == EWOULDBLOCK { return nil }
+        let e = "read error: \(LineReader.errnoText(errno))"
+        finish(into: box)
+        return e
+      }
+      if n == 0 {
+        finish(into: box)
+        return nil
+      }
+      partial.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: n))
+      if let problem = decide() { return problem }
+      if let nl = partial.lastIndex(of: 10) {
+        feed(count: nl + 1, into: box)
+      }
+    }
+  }
+
+  /// The end of the stream: its last line, if it has no newline, is read as it is.
+  private func finish(into box: SinkBox) {
+    ended = true
+    if refused == nil, !partial.isEmpty, decide() == nil { feed(count: partial.count, into: box) }
+  }
+
+  /// Once the first line is complete (or 64 KiB came): refuses what is not syslog text, else sets up the stream's
+  /// year (as for a file written now) and zone. A problem text when refused.
+  private func decide() -> String? {
+    if let r = refused { return ended ? nil : r }
+    guard state == nil else { return nil }
+    guard partial.contains(10) || partial.count >= StdinSource.headLimit || ended else { return nil }
+    let head = LineReader.head(bytes: partial, ended: ended)
+    let kind = head.codec != .plain ? .unknown : StdinSource.kind(head)
+    if kind == .journal || head.codec != .plain {
+      refused = head.codec != .plain
+        ? "compressed data on standard input: not followed (decompress it first)"
+        : "a journal export or JSON stream on standard input: not followed (flatline analyze - reads it; tail "
+          + "follows the local journal with --journal)"
+      registry.warn(input, refused!)
+      ended = true
+      return refused
+    }
+    let zone = LocalTimeConverter(identifier: options.timeZone) ?? LocalTimeConverter(zone: .gmt)
+    let baseYear = options.year
+      ?? YearInference.baseYear(
+        starts: [YearInference.fileStart(head: head, mtime: Int64(time(nil)))], names: ["-"], converter: zone
+      ).year
+    state = StreamState(tracker: YearTracker(baseYear: baseYear), zone: zone)
+    return nil
+  }
+
+  /// Reads the first `count` bytes of `partial` (complete lines) into the sink and drops them.
+  private func feed(count: Int, into box: SinkBox) {
+    guard let state, count > 0 else { return }
+    partial.withUnsafeBytes { raw in
+      let bytes = UnsafeRawBufferPointer(rebasing: raw[0..<count])
+      let reader = LineReader(
+        bytes: bytes, path: "-", input: input, registry: registry, maxLineLength: options.maxLineLength)
+      var s = LineShiftSink(inner: box, shift: lineNo)
+      state.readFile(reader, input: input, registry: registry, into: &s).commit(input, registry: registry)
+      lineNo += bytes.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } + (bytes.last == 10 ? 0 : 1)
+    }
+    partial.removeFirst(count)
+  }
+}
