@@ -85,10 +85,36 @@ import Testing
     #expect(inputs.map { "\($0["path"] ?? "") \($0["kind"] ?? "")" } == ["- syslog"])
   }
 
+  /// A pipe named on the command line (`flatline analyze <(zcat syslog.2.gz)`) is read as standard input is; it was
+  /// skipped as "not a regular file". One met in a directory walk is still skipped (opening it could block).
+  @Test func namedPipeIsReadAsAStream() throws {
+    let dir = try CLI.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let fifo = dir.appendingPathComponent("syslog.pipe").path
+    #expect(mkfifo(fifo, 0o600) == 0)
+    let text = try Data(contentsOf: CLI.packageRoot.appendingPathComponent("SampleLogs/debian-var-log/syslog"))
+    let writer = Thread {
+      if let h = FileHandle(forWritingAtPath: fifo) {
+        h.write(text)
+        try? h.close()
+      }
+    }
+    writer.start()
+    let piped = try Self.report([fifo, "--year", "2024"])
+    let fromFile = try Self.report(["SampleLogs/debian-var-log/syslog", "--year", "2024"])
+    #expect(CLI.boots(piped).count >= 2)
+    #expect(CLI.boots(piped).map { $0["ending"] as? String } == CLI.boots(fromFile).map { $0["ending"] as? String })
+    let inputs = piped["inputs"] as? [[String: Any]] ?? []
+    #expect(inputs.map { "\($0["path"] ?? "") \($0["kind"] ?? "")" } == ["\(fifo) syslog"])
+    // In a directory: skipped, without opening it.
+    let walked = try CLI.run(["analyze", dir.path])
+    #expect(walked.stderr.contains("syslog.pipe: skipped: not a regular file"), "\(walked.stderr)")
+  }
+
   /// What is neither syslog text nor a journal stream is named for what it is, not parsed as a broken export.
   @Test func unrecognisedStdinIsSaidSo() throws {
     let r = try CLI.run(["analyze", "-"], stdin: Data("hello\nworld\n".utf8))
-    #expect(r.stderr.contains("standard input is neither syslog text nor a journal export or JSON stream"))
+    #expect(r.stderr.contains("standard input holds neither syslog text nor a journal export or JSON stream"))
     #expect(!r.stderr.contains("malformed export entry"))
   }
 }

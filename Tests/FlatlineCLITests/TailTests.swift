@@ -558,6 +558,30 @@ import Testing
     #expect(evidence.map { "\($0["source"] ?? ""):\($0["line"] ?? "")" } == ["-:5", "-:6"], "\(evidence)")
   }
 
+  /// A named pipe given as a path is followed as standard input is (`flatline tail <(ssh web1 tail -F …)`), also
+  /// when its writer comes after the daemon started, and goes on when a writer closes it.
+  @Test func namedPipeIsFollowed() throws {
+    let dir = try CLI.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let fifo = dir.appendingPathComponent("syslog.pipe").path
+    #expect(mkfifo(fifo, 0o600) == 0)
+    let d = try Daemon([fifo], dir: dir)
+    #expect(Self.wait { Self.count(d.output, type: "heartbeat") >= 1 })
+    let t0 = TailService.now() / 1_000_000 - 7200
+    func send(_ lines: [String]) throws {
+      let h = try #require(FileHandle(forWritingAtPath: fifo))
+      h.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+      try h.close()
+    }
+    try send(Self.bootLines(t0) + [Self.activity(t0 + 600, "a")])
+    #expect(Self.wait { Self.count(d.output, type: "boot-started") == 1 })
+    try send(Self.bootLines(t0 + 3600))
+    #expect(Self.wait { Self.count(d.output, type: "boot-ended") == 1 })
+    d.terminate()
+    let ended = Self.logEvents(d.output).filter { ($0["type"] as? String) == "boot-ended" }
+    #expect(ended.first?["ending"] as? String == "power-loss")
+  }
+
   /// Followed live: a new boot's kernel lines arrive in one second, ext4's recovery among them, and the syslog's
   /// start line (it has no kernel lines); then the files go quiet. The boot before was reported ended at once,
   /// before the held lines were applied: `unknown`, without the evidence. Now the report waits until the files have

@@ -111,7 +111,7 @@ import Testing
       dir + "/" + $0
     })))
     #expect(found.contains(.journalExport(path: dir + "/export")))
-    #expect(found.last == .journalExport(path: "-"))
+    #expect(found.last == .pipe(path: "-"))
     let reasons = Dictionary(
       reg.inputs.map { (($0.path as NSString).lastPathComponent, $0.skipReason ?? "") }) { a, _ in a }
     #expect(reasons["empty.log"] == "empty file")

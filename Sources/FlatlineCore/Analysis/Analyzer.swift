@@ -167,8 +167,8 @@ public enum Analyzer {
       ).run(into: &sink)
     case .journalFiles(let files):
       JournalSource(files: files, registry: registry, options: options).run(into: &sink)
-    case .journalExport("-"):
-      StdinSource(registry: registry, options: options).run(into: &sink)
+    case .pipe(let path):
+      PipeSource(path: path, registry: registry, options: options).run(into: &sink)
     case .journalExport(let path), .journalJSON(let path):
       JournalStreamSource(path: path, registry: registry, options: options).run(into: &sink)
     case .datastoreLog(let path, let component, let envelope):
@@ -259,7 +259,7 @@ public enum Analyzer {
       let journals = inputs.compactMap { input -> (dir: String, input: DiscoveredInput)? in
         switch input {
         case .journalFiles(let files): return (directory(files[0]), input)
-        case .journalExport(let path), .journalJSON(let path): return path == "-" ? nil : (directory(path), input)
+        case .journalExport(let path), .journalJSON(let path): return (directory(path), input)
         default: return nil
         }
       }

@@ -10,7 +10,7 @@ public enum DiscoveredInput: Sendable, Equatable {
   case syslogSet(files: [String])
   /// Binary journal files of one directory (sorted by name).
   case journalFiles(files: [String])
-  /// `journalctl -o export` text (`-` = stdin; the reader sniffs stdin itself).
+  /// `journalctl -o export` text.
   case journalExport(path: String)
   /// `journalctl -o json` lines.
   case journalJSON(path: String)
@@ -28,6 +28,9 @@ public enum DiscoveredInput: Sendable, Equatable {
   case cloudNotices(path: String)
   /// A crashed kernel's log saved by kdump or pstore (`KernelDump`): read after the boots are known.
   case kernelDump(path: String)
+  /// Standard input (`-`), or a pipe named on the command line (`<(zcat syslog.2.gz)`): read once, as a stream, as
+  /// its first bytes show (`PipeSource`).
+  case pipe(path: String)
 }
 
 /// Finds the inputs under the given paths by name and by sniffing their first bytes. Files that are not read are
@@ -39,7 +42,7 @@ public enum Discovery {
     var w = Walker(registry: registry)
     for path in paths {
       if path == "-" {
-        w.out.append(.input(.journalExport(path: "-")))
+        w.out.append(.input(.pipe(path: "-")))
         continue
       }
       w.visit(path, topLevel: true)
@@ -562,6 +565,8 @@ public enum Discovery {
         }
         visitedFiles[key] = path
         classify(path, size: Int(st.st_size))
+      case S_IFIFO where topLevel:
+        out.append(.input(.pipe(path: path)))
       default:
         registry.skip(path: path, reason: "not a regular file")
       }

@@ -79,8 +79,8 @@ public final class TailService {
   /// that appears in one later is followed from then on (`followNewFiles`).
   var directories: [(path: String, mtime: timespec?)] = []
   var journals: [(follower: JournalFollower, fd: Int32)] = []
-  /// `-`: standard input, when given.
-  var stdin: StdinFollower?
+  /// Standard input (`-`) and pipes given as paths.
+  var pipes: [PipeFollower] = []
   var notices: [CloudNotice] = []
   /// `--host-map`'s pairs (read at start and on SIGHUP); the instances the logs name are added at each derive.
   var fileHostMap = HostMap()
@@ -203,6 +203,8 @@ public final class TailService {
     journals = []
     files = []
     directories = []
+    let oldPipes = pipes
+    pipes = []
     registry = InputRegistry(warningHandler: warnings)
     let loaded = RuleTool.loadAll(paths: options.rulePaths)
     for e in loaded.errors { warnings?("rules: \(e.description)") }
@@ -223,11 +225,11 @@ public final class TailService {
     } else {
       if options.journal { journalDirs.append(nil) }
       for p in options.paths {
-        if p == "-" {
-          let old = stdin
-          let s = StdinFollower(registry: registry, options: options.ingest)
-          if let old { s.carry(from: old) } else if !s.ended { followLoop?.add(fd: 0) }
-          stdin = s
+        if p == "-" || Self.isPipe(p) {
+          let old = oldPipes.first { $0.path == p }
+          let s = PipeFollower(path: p, registry: registry, options: options.ingest, carry: old)
+          if old == nil && !s.ended { followLoop?.add(fd: s.fd) }
+          pipes.append(s)
         } else if Self.isJournalDirectory(p) {
           journalDirs.append(p)
         } else if Self.isDirectory(p) {
@@ -260,9 +262,9 @@ public final class TailService {
       for e in f.start(into: box, now: now) { errors.append((p, e)) }
     }
     for p in filePaths where !loginFiles.contains(p) { follow(p) }
-    if let s = stdin, !s.ended {
-      if let e = s.poll(into: box) { errors.append(("-", e)) }
-      if s.ended { followLoop?.remove(fd: 0) }
+    for s in pipes where !s.ended {
+      if let e = s.poll(into: box) { errors.append((s.path, e)) }
+      if s.ended { followLoop?.remove(fd: s.fd) }
     }
     for d in journalDirs {
       let j = JournalFollower(directory: d, registry: registry, options: options.ingest)
@@ -290,6 +292,11 @@ public final class TailService {
     var st = stat()
     guard stat(p, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 else { return nil }
     return Discovery.sniff(path: p, size: Int(st.st_size))
+  }
+
+  static func isPipe(_ p: String) -> Bool {
+    var st = stat()
+    return stat(p, &st) == 0 && (st.st_mode & S_IFMT) == S_IFIFO
   }
 
   static func isDirectory(_ p: String) -> Bool {
@@ -474,10 +481,10 @@ public final class TailService {
     for (j, _) in journals {
       if let e = j.poll(into: box) { emitSourceError(source: j.label, message: e) }
     }
-    if let s = stdin, !s.ended {
-      if let e = s.poll(into: box) { emitSourceError(source: "-", message: e) }
+    for s in pipes where !s.ended {
+      if let e = s.poll(into: box) { emitSourceError(source: s.path, message: e) }
       // At its end a pipe stays readable (EOF): it would wake the loop at once, again and again.
-      if s.ended { followLoop?.remove(fd: 0) }
+      if s.ended { followLoop?.remove(fd: s.fd) }
     }
   }
 

@@ -50,9 +50,9 @@ final class JournalByteReader {
     end = head.count
   }
 
-  /// Standard input, of which `head` was read already (`StdinSource`).
-  static func stdin(head: [UInt8], maxLineLength: Int) -> JournalByteReader {
-    JournalByteReader(fd: 0, owns: false, maxLineLength: maxLineLength, head: head)
+  /// A stream open already (standard input, a pipe), of which `head` was read (`PipeSource`); not closed here.
+  static func stream(fd: Int32, head: [UInt8], maxLineLength: Int) -> JournalByteReader {
+    JournalByteReader(fd: fd, owns: false, maxLineLength: maxLineLength, head: head)
   }
 
   deinit {

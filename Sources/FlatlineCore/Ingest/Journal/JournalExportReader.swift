@@ -24,25 +24,26 @@ public struct JournalStreamSource {
   ///   - path: a file, or `-` for stdin.
   ///   - registry: where the stream is registered as one input (`.journalExport` or `.journalJSON`).
   ///   - options: `maxLineLength` limits line and field lengths.
-  /// Standard input's first bytes, already read from it (`StdinSource`); they come before the rest of it.
-  let stdinHead: [UInt8]?
+  /// A stream already open (standard input, a pipe: `PipeSource`) and its first bytes, already read from it; they
+  /// come before the rest of it. nil: `path` is opened.
+  let streamHead: (fd: Int32, bytes: [UInt8])?
 
   public init(path: String, registry: InputRegistry, options: IngestOptions) {
-    self.init(path: path, registry: registry, options: options, stdinHead: nil)
+    self.init(path: path, registry: registry, options: options, streamHead: nil)
   }
 
-  init(path: String, registry: InputRegistry, options: IngestOptions, stdinHead: [UInt8]?) {
+  init(path: String, registry: InputRegistry, options: IngestOptions, streamHead: (fd: Int32, bytes: [UInt8])?) {
     self.path = path
     self.registry = registry
     self.options = options
-    self.stdinHead = stdinHead
+    self.streamHead = streamHead
   }
 
   /// Registers the input, then feeds its entries to `sink`.
   public func run<S: RecordSink>(into sink: inout S) {
     let reader: JournalByteReader
-    if path == "-", let head = stdinHead {
-      reader = .stdin(head: head, maxLineLength: options.maxLineLength)
+    if let head = streamHead {
+      reader = .stream(fd: head.fd, head: head.bytes, maxLineLength: options.maxLineLength)
     } else {
       switch JournalByteReader.open(path: path, maxLineLength: options.maxLineLength) {
       case .failure(let e):

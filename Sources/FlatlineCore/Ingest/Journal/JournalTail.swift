@@ -16,7 +16,7 @@ enum JournalTail {
       h.seekTail()
       guard h.previous() > 0, let usec = h.realtime() else { return nil }
       return Int64(usec / 1_000_000)
-    case .journalExport(let path) where path != "-":
+    case .journalExport(let path):
       return lastStamp(path: path, key: Array("__REALTIME_TIMESTAMP=".utf8))
     case .journalJSON(let path):
       return lastStamp(path: path, key: Array("\"__REALTIME_TIMESTAMP\":\"".utf8))

@@ -252,7 +252,6 @@ public struct ZoneHint: Sendable, Equatable {
       }
       return out
     case .journalExport(let path), .journalJSON(let path):
-      guard path != "-" else { return [] }
       var st = stat()
       guard stat(path, &st) == 0, Int64(st.st_size) <= maxStreamBytes else { return [] }
       // Read whole into a scratch registry (nothing registered for the analysis), keeping the last entries.

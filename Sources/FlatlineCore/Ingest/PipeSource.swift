@@ -4,32 +4,42 @@
   import Darwin
 #endif
 
-/// `-`: standard input, read as its first bytes show, as a file's are: syslog text — plain, gzip, xz or bzip2
-/// (`ssh web1 cat /var/log/syslog | flatline analyze -`, `journalctl -o short-iso | …`) — as one stream named `-`;
-/// otherwise a journal export or JSON stream (`JournalStreamSource`).
+/// Standard input (`-`) or a pipe named on the command line (`<(zcat syslog.2.gz)`), read once as a stream, as its
+/// first bytes show, as a file's are: syslog text — plain, gzip, xz or bzip2 (`ssh web1 cat /var/log/syslog |
+/// flatline analyze -`, `journalctl -o short-iso | …`) — as one stream named by `path`; otherwise a journal export
+/// or JSON stream (`JournalStreamSource`).
 ///
 /// The first 64 KiB are read to decide (less when the stream ends sooner); the reader then takes them before the
 /// rest of the stream. Memory stays bounded as for a file.
-struct StdinSource {
+struct PipeSource {
+  /// `-` for standard input, else the pipe's path.
+  let path: String
   let registry: InputRegistry
   let options: IngestOptions
   /// Bytes read before deciding.
   static let headLimit = 64 << 10
 
   func run<S: RecordSink>(into sink: inout S) {
-    let first = Self.readHead(fd: 0, limit: Self.headLimit)
+    let fd = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else {
+      registry.skip(path: path, reason: "cannot open: \(LineReader.errnoText(errno))")
+      return
+    }
+    defer { if fd != 0 { close(fd) } }
+    let first = Self.readHead(fd: fd, limit: Self.headLimit)
     let head = LineReader.head(bytes: first.bytes, ended: first.ended)
+    let what = path == "-" ? "standard input" : "the pipe"
     switch Self.kind(head) {
     case .syslog:
-      readSyslog(first.bytes, head: head, more: !first.ended, readError: first.error, into: &sink)
+      readSyslog(fd, first.bytes, head: head, more: !first.ended, readError: first.error, into: &sink)
     case .journal where head.codec == .plain, .empty:
-      JournalStreamSource(path: "-", registry: registry, options: options, stdinHead: first.bytes).run(into: &sink)
+      JournalStreamSource(path: path, registry: registry, options: options, streamHead: (fd, first.bytes))
+        .run(into: &sink)
     case .journal:
       registry.skip(
-        path: "-",
-        reason: "compressed journal export or JSON on standard input: decompress it first (zcat … | flatline analyze -)")
+        path: path, reason: "a compressed journal export or JSON stream in \(what): decompress it first (zcat …)")
     case .unknown:
-      registry.skip(path: "-", reason: "standard input is neither syslog text nor a journal export or JSON stream")
+      registry.skip(path: path, reason: "\(what) holds neither syslog text nor a journal export or JSON stream")
     }
   }
 
@@ -75,25 +85,25 @@ struct StdinSource {
     return Discovery.looksLikeSyslog(lines, head.data) ? .syslog : .unknown
   }
 
-  /// Reads the stream as one syslog set of one file named `-`. Without `--year`, the year of its dateless lines is
-  /// inferred as for a file written now.
+  /// Reads the stream as one syslog set of one file named `path`. Without `--year`, the year of its dateless lines
+  /// is inferred as for a file written now.
   private func readSyslog<S: RecordSink>(
-    _ bytes: [UInt8], head: LineReader.Head, more: Bool, readError: Int32?, into sink: inout S
+    _ fd: Int32, _ bytes: [UInt8], head: LineReader.Head, more: Bool, readError: Int32?, into sink: inout S
   ) {
-    let input = registry.register(path: "-", kind: .syslog, stream: registry.newStream())
+    let input = registry.register(path: path, kind: .syslog, stream: registry.newStream())
     let zone = LocalTimeConverter.forSource(options, registry: registry, input: input)
     let baseYear: Int
     if let y = options.year {
       baseYear = y
     } else {
       let start = YearInference.fileStart(head: head, mtime: Int64(time(nil)))
-      let (y, warning) = YearInference.baseYear(starts: [start], names: ["-"], converter: zone)
+      let (y, warning) = YearInference.baseYear(starts: [start], names: [path], converter: zone)
       baseYear = y
       if let warning { registry.warn(input, warning) }
     }
     let state = StreamState(tracker: YearTracker(baseYear: baseYear), zone: zone)
     let reader = LineReader(
-      stream: more ? 0 : -1, head: bytes, path: "-", input: input, registry: registry,
+      stream: more ? fd : -1, head: bytes, path: path, input: input, registry: registry,
       maxLineLength: options.maxLineLength)
     state.readFile(reader, input: input, registry: registry, into: &sink).commit(input, registry: registry)
     if let readError {

@@ -4,16 +4,21 @@
   import Darwin
 #endif
 
-/// Follows standard input (`flatline tail -`): syslog text as it arrives, one stream named `-` (`journalctl -f |
-/// flatline tail -`, `ssh web1 tail -F /var/log/syslog | flatline tail -`). Only complete lines are read; at the end
-/// of the stream the last line is read too, and the follower stops.
+/// Follows standard input (`flatline tail -`) or a pipe named as a path (`flatline tail <(ssh web1 tail -F
+/// /var/log/syslog)`): syslog text as it arrives, one stream named by the path (`journalctl -f | flatline tail -`).
+/// Only complete lines are read; at the end of standard input the last line is read too, and the follower stops (a
+/// named pipe does not end: see `init`).
 ///
 /// What its first bytes show is not syslog text (a journal export or JSON stream, compressed data) is said once
 /// and not read. A pipe cannot be read again: a SIGHUP rebuild goes on from where the stream is (`carry`), without
 /// what it gave before.
-final class StdinFollower {
+final class PipeFollower {
   let registry: InputRegistry
   let options: IngestOptions
+  /// `-` for standard input, else the pipe's path.
+  let path: String
+  /// The stream (standard input's is not closed here); -1 when it could not be opened.
+  let fd: Int32
   let input: Int32
   private var state: StreamState?
   /// Bytes of a line still being written, and the lines read so far.
@@ -24,20 +29,43 @@ final class StdinFollower {
   /// Why the stream is not read, once decided.
   private(set) var refused: String?
   static let chunk = 1 << 20
-  private let buffer = UnsafeMutableRawPointer.allocate(byteCount: StdinFollower.chunk, alignment: 16)
+  private let buffer = UnsafeMutableRawPointer.allocate(byteCount: PipeFollower.chunk, alignment: 16)
 
-  init(registry: InputRegistry, options: IngestOptions) {
+  /// Opens `path` (`-`: takes standard input). `carry`: the follower of the state rebuilt before, whose stream this
+  /// one takes over (its descriptor, its unread partial line, whether it ended).
+  init(path: String, registry: InputRegistry, options: IngestOptions, carry old: PipeFollower? = nil) {
+    self.path = path
     self.registry = registry
     self.options = options
-    input = registry.register(path: "-", kind: .syslog, stream: registry.newStream())
-    let flags = fcntl(0, F_GETFL)
-    if flags >= 0 { _ = fcntl(0, F_SETFL, flags | O_NONBLOCK) }
+    input = registry.register(path: path, kind: .syslog, stream: registry.newStream())
+    if let old {
+      fd = old.fd
+      old.keepsFD = true
+    } else {
+      // A named pipe is opened for writing too: read alone, it would end at once when no writer has opened it yet,
+      // and at every writer's close (a daemon's pipe has writers that come and go).
+      fd = path == "-" ? 0 : open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC)
+    }
+    if fd < 0 {
+      refused = "cannot open: \(LineReader.errnoText(errno))"
+      ended = true
+      registry.warn(input, refused!)
+    } else if old == nil {
+      let flags = fcntl(fd, F_GETFL)
+      if flags >= 0 { _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK) }
+    }
+    if let old { carry(from: old) }
   }
 
-  deinit { buffer.deallocate() }
+  /// Set when a rebuilt state's follower took the descriptor over.
+  private var keepsFD = false
 
-  /// Takes over the stream from the follower of the state rebuilt before (its unread partial line; whether it ended).
-  func carry(from old: StdinFollower) {
+  deinit {
+    buffer.deallocate()
+    if fd > 0 && !keepsFD { close(fd) }
+  }
+
+  private func carry(from old: PipeFollower) {
     partial = old.partial
     ended = old.ended
     refused = old.refused
@@ -48,7 +76,7 @@ final class StdinFollower {
   func poll(into box: SinkBox) -> String? {
     guard !ended else { return nil }
     while true {
-      let n = read(0, buffer, Self.chunk)
+      let n = read(fd, buffer, Self.chunk)
       if n < 0 {
         if errno == EINTR { continue }
         if errno == EAGAIN || errno == EWOULDBLOCK { return nil }
@@ -79,14 +107,14 @@ final class StdinFollower {
   private func decide() -> String? {
     if let r = refused { return ended ? nil : r }
     guard state == nil else { return nil }
-    guard partial.contains(10) || partial.count >= StdinSource.headLimit || ended else { return nil }
+    guard partial.contains(10) || partial.count >= PipeSource.headLimit || ended else { return nil }
     let head = LineReader.head(bytes: partial, ended: ended)
-    let kind = head.codec != .plain ? .unknown : StdinSource.kind(head)
+    let kind = head.codec != .plain ? .unknown : PipeSource.kind(head)
     if kind == .journal || head.codec != .plain {
       refused = head.codec != .plain
-        ? "compressed data on standard input: not followed (decompress it first)"
-        : "a journal export or JSON stream on standard input: not followed (flatline analyze - reads it; tail "
-          + "follows the local journal with --journal)"
+        ? "compressed data: not followed (decompress it first)"
+        : "a journal export or JSON stream: not followed (flatline analyze reads it; tail follows the local journal "
+          + "with --journal)"
       registry.warn(input, refused!)
       ended = true
       return refused
@@ -94,7 +122,7 @@ final class StdinFollower {
     let zone = LocalTimeConverter(identifier: options.timeZone) ?? LocalTimeConverter(zone: .gmt)
     let baseYear = options.year
       ?? YearInference.baseYear(
-        starts: [YearInference.fileStart(head: head, mtime: Int64(time(nil)))], names: ["-"], converter: zone
+        starts: [YearInference.fileStart(head: head, mtime: Int64(time(nil)))], names: [path], converter: zone
       ).year
     state = StreamState(tracker: YearTracker(baseYear: baseYear), zone: zone)
     return nil
@@ -106,7 +134,7 @@ final class StdinFollower {
     partial.withUnsafeBytes { raw in
       let bytes = UnsafeRawBufferPointer(rebasing: raw[0..<count])
       let reader = LineReader(
-        bytes: bytes, path: "-", input: input, registry: registry, maxLineLength: options.maxLineLength)
+        bytes: bytes, path: path, input: input, registry: registry, maxLineLength: options.maxLineLength)
       var s = LineShiftSink(inner: box, shift: lineNo)
       state.readFile(reader, input: input, registry: registry, into: &s).commit(input, registry: registry)
       lineNo += bytes.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } + (bytes.last == 10 ? 0 : 1)
