@@ -526,6 +526,23 @@ import Testing
     #expect(stderr.contains("\(logs.path): no log to follow in it yet"), "\(stderr)")
   }
 
+  /// A followed folder of kdump's dumps is not said to have nothing to follow: its dumps are read at start (the
+  /// warning of a directory with no log in it yet took no account of them).
+  @Test func aDumpFolderIsNotEmpty() throws {
+    let dir = try CLI.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let sample = CLI.packageRoot.appendingPathComponent("SampleLogs/rhel-kdump-panic/var")
+    let d = try Daemon(
+      [sample.appendingPathComponent("log").path, sample.appendingPathComponent("crash").path], dir: dir,
+      extra: ["--year", "2025", "--timezone", "UTC"])
+    #expect(Self.wait { Self.count(d.output, type: "boot-ended") >= 1 })
+    d.terminate()
+    let ended = Self.logEvents(d.output).filter { ($0["type"] as? String) == "boot-ended" }
+    #expect(ended.map { $0["ending"] as? String } == ["kernel-panic"])
+    let stderr = (try? String(contentsOf: d.stderr, encoding: .utf8)) ?? ""
+    #expect(!stderr.contains("no log to follow"), "\(stderr)")
+  }
+
   /// `tail -` follows standard input (`ssh web1 tail -F /var/log/syslog | flatline tail -`); it was taken for a file
   /// named `-` that never appeared, and nothing was read. At the end of the stream the daemon goes on, idle.
   @Test func standardInputIsFollowed() throws {

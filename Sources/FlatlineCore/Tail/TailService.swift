@@ -277,7 +277,8 @@ public final class TailService {
       }
     }
     for p in loginFiles { follow(p) }
-    for d in directories where !filePaths.contains(where: { Self.isInside($0, d.path) }) {
+    for d in directories
+    where !(filePaths + dumpPaths).contains(where: { Self.isInside($0, d.path) }) {
       warnings?("\(d.path): no log to follow in it yet (a live syslog, wtmp, datastore or agent log at its top "
         + "or one folder down); one that appears is followed from then on")
     }
