@@ -575,6 +575,44 @@ import Testing
     #expect(evidence.map { "\($0["source"] ?? ""):\($0["line"] ?? "")" } == ["-:5", "-:6"], "\(evidence)")
   }
 
+  /// `journalctl -f -o json | flatline tail -` (over ssh, say): journal JSON lines keep their boot IDs and are read
+  /// as `analyze` reads them; a journal export there is refused with the way out.
+  @Test(arguments: ["json", "export"]) func journalStreamOnStandardInput(format: String) throws {
+    let dir = try CLI.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let exportURL = CLI.packageRoot.appendingPathComponent("SampleLogs/clean-reboot/journal.export")
+    let export = try String(contentsOf: exportURL, encoding: .utf8)
+    var text = export
+    if format == "json" {
+      // The sample has text fields only: each entry's NAME=value lines become one JSON object.
+      text = export.components(separatedBy: "\n\n").compactMap { entry -> String? in
+        var object: [String: String] = [:]
+        for line in entry.split(separator: "\n") {
+          guard let eq = line.firstIndex(of: "=") else { continue }
+          object[String(line[..<eq])] = String(line[line.index(after: eq)...])
+        }
+        guard !object.isEmpty, let data = try? JSONSerialization.data(withJSONObject: object) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+      }.joined(separator: "\n") + "\n"
+    }
+    let pipe = Pipe()
+    let d = try Daemon(["-"], dir: dir, stdin: pipe)
+    pipe.fileHandleForWriting.write(Data(text.utf8))
+    if format == "json" {
+      #expect(Self.wait { Self.count(d.output, type: "boot-ended") == 1 })
+      d.terminate()
+      let analyzed = try CLI.json(try CLI.run(["analyze", exportURL.path, "-o", "json"]).stdout)
+      let ended = Self.logEvents(d.output).filter { ($0["type"] as? String) == "boot-ended" }
+      #expect(ended.map { $0["bootId"] as? String } == [CLI.boots(analyzed).first?["id"] as? String])
+      #expect(ended.map { $0["ending"] as? String } == ["reboot"])
+    } else {
+      #expect(Self.wait { Self.count(d.output, type: "source-error") == 1 })
+      d.terminate()
+      let error = Self.logEvents(d.output).first { ($0["type"] as? String) == "source-error" }
+      #expect((error?["message"] as? String)?.contains("give journalctl -o json") == true, "\(String(describing: error))")
+    }
+  }
+
   /// A named pipe given as a path is followed as standard input is (`flatline tail <(ssh web1 tail -F …)`), also
   /// when its writer comes after the daemon started, and goes on when a writer closes it.
   @Test func namedPipeIsFollowed() throws {

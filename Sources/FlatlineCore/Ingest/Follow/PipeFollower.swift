@@ -9,8 +9,8 @@
 /// Only complete lines are read; at the end of standard input the last line is read too, and the follower stops (a
 /// named pipe does not end: see `init`).
 ///
-/// What its first bytes show is not syslog text (a journal export or JSON stream, compressed data) is said once
-/// and not read. A pipe cannot be read again: a SIGHUP rebuild goes on from where the stream is (`carry`), without
+/// Journal JSON lines (`journalctl -f -o json`, which keeps boot IDs) are read too; what else is not syslog text (a
+/// journal export, `json-pretty`, compressed data) is said once and not read. A pipe cannot be read again: a SIGHUP rebuild goes on from where the stream is (`carry`), without
 /// what it gave before.
 final class PipeFollower {
   let registry: InputRegistry
@@ -20,7 +20,6 @@ final class PipeFollower {
   /// The stream (standard input's is not closed here); -1 when it could not be opened.
   let fd: Int32
   let input: Int32
-  private var state: StreamState?
   /// Bytes of a line still being written, and the lines read so far.
   private var partial: [UInt8] = []
   private var lineNo = 0
@@ -102,41 +101,72 @@ final class PipeFollower {
     if refused == nil, !partial.isEmpty, decide() == nil { feed(count: partial.count, into: box) }
   }
 
-  /// Once the first line is complete (or 64 KiB came): refuses what is not syslog text, else sets up the stream's
-  /// year (as for a file written now) and zone. A problem text when refused.
+  /// How the stream is read, once its first line has come.
+  private enum Mode {
+    case undecided
+    case syslog(StreamState)
+    /// `journalctl -o json` (or `json-seq`, `json-sse`) lines: one entry per line.
+    case json
+  }
+  private var mode = Mode.undecided
+
+  /// Once the first line is complete (or 64 KiB came): syslog text (the year of its dateless lines as for a file
+  /// written now), journal JSON lines, or refused (compressed data, a journal export, `json-pretty`, whose entries
+  /// span lines). A problem text when refused.
   private func decide() -> String? {
     if let r = refused { return ended ? nil : r }
-    guard state == nil else { return nil }
+    guard case .undecided = mode else { return nil }
     guard partial.contains(10) || partial.count >= PipeSource.headLimit || ended else { return nil }
     let head = LineReader.head(bytes: partial, ended: ended)
     let kind = head.codec != .plain ? .unknown : PipeSource.kind(head)
-    if kind == .journal || head.codec != .plain {
-      refused = head.codec != .plain
-        ? "compressed data: not followed (decompress it first)"
-        : "a journal export or JSON stream: not followed (flatline analyze reads it; tail follows the local journal "
-          + "with --journal)"
-      registry.warn(input, refused!)
+    let first = Discovery.headLines(head.data, complete: head.complete).first { $0.1 > $0.0 }
+    let firstLine = first.map { Array(head.data[$0.0..<$0.1]).filter { $0 != 32 && $0 != 9 && $0 != 13 } } ?? []
+    if head.codec != .plain {
+      refused = "compressed data: not followed (decompress it first)"
+    } else if kind == .journal && firstLine == [UInt8(ascii: "{")] {
+      refused = "journal JSON with one field per line (json-pretty): not followed (give -o json, one entry a line)"
+    } else if kind == .journal && (firstLine.first == UInt8(ascii: "{") || firstLine.first == 0x1E
+      || firstLine.starts(with: Array("data:".utf8)))
+    {
+      mode = .json
+      registry[input].kind = .journalJSON
+      return nil
+    } else if kind == .journal {
+      refused = "a journal export: not followed (give journalctl -o json, one entry a line)"
+    }
+    if let r = refused {
+      registry.warn(input, r)
       ended = true
-      return refused
+      return r
     }
     let zone = LocalTimeConverter(identifier: options.timeZone) ?? LocalTimeConverter(zone: .gmt)
     let baseYear = options.year
       ?? YearInference.baseYear(
         starts: [YearInference.fileStart(head: head, mtime: Int64(time(nil)))], names: [path], converter: zone
       ).year
-    state = StreamState(tracker: YearTracker(baseYear: baseYear), zone: zone)
+    mode = .syslog(StreamState(tracker: YearTracker(baseYear: baseYear), zone: zone))
     return nil
   }
 
   /// Reads the first `count` bytes of `partial` (complete lines) into the sink and drops them.
   private func feed(count: Int, into box: SinkBox) {
-    guard let state, count > 0 else { return }
+    guard count > 0 else { return }
+    if case .undecided = mode { return }
+    var s = LineShiftSink(inner: box, shift: lineNo)
     partial.withUnsafeBytes { raw in
       let bytes = UnsafeRawBufferPointer(rebasing: raw[0..<count])
-      let reader = LineReader(
-        bytes: bytes, path: path, input: input, registry: registry, maxLineLength: options.maxLineLength)
-      var s = LineShiftSink(inner: box, shift: lineNo)
-      state.readFile(reader, input: input, registry: registry, into: &s).commit(input, registry: registry)
+      switch mode {
+      case .syslog(let state):
+        let reader = LineReader(
+          bytes: bytes, path: path, input: input, registry: registry, maxLineLength: options.maxLineLength)
+        state.readFile(reader, input: input, registry: registry, into: &s).commit(input, registry: registry)
+      case .json:
+        let reader = JournalByteReader.stream(fd: -1, head: Array(bytes), maxLineLength: options.maxLineLength)
+        var parser = JournalJSONReader(reader: reader, input: input, registry: registry, options: options)
+        parser.run(into: &s)
+      case .undecided:
+        return
+      }
       lineNo += bytes.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } + (bytes.last == 10 ? 0 : 1)
     }
     partial.removeFirst(count)

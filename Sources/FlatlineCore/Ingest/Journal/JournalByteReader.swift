@@ -51,6 +51,7 @@ final class JournalByteReader {
   }
 
   /// A stream open already (standard input, a pipe), of which `head` was read (`PipeSource`); not closed here.
+  /// `fd` -1: `head` is all there is (`PipeFollower`'s complete lines).
   static func stream(fd: Int32, head: [UInt8], maxLineLength: Int) -> JournalByteReader {
     JournalByteReader(fd: fd, owns: false, maxLineLength: maxLineLength, head: head)
   }
@@ -66,6 +67,11 @@ final class JournalByteReader {
   @discardableResult
   private func fill() -> Bool {
     guard !atEOF else { return false }
+    if fd < 0 {
+      // Only the bytes given (`stream(fd: -1, head:)`).
+      atEOF = true
+      return false
+    }
     if start > 0 {
       if available > 0 { buffer.update(from: buffer + start, count: available) }
       end = available
