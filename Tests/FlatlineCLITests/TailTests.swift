@@ -523,7 +523,40 @@ import Testing
     #expect(ended.map { $0["ending"] as? String } == ["power-loss", "reboot"])
     #expect(Self.count(d.output, type: "boot-started") == 3)
     let stderr = (try? String(contentsOf: d.stderr, encoding: .utf8)) ?? ""
-    #expect(stderr.contains("\(logs.path): no log to follow in it yet"), "\(stderr)")
+    #expect(stderr.contains("\(logs.path): no log to follow in it or its subfolders yet"), "\(stderr)")
+  }
+
+  /// A followed folder gives tail what it gives analyze: its logs in subfolders (a copied tree's `var/log/messages`),
+  /// the notices in it. Tail took the syslog files at the folder's top only (datastore logs one folder down), and no
+  /// notices: on these scenarios it reported no boot at all, or a power loss where analyze names the provider's
+  /// host failure.
+  @Test(arguments: [("centos7-imjournal-reboots", "2024"), ("azure-host-reboot", "2024"), ("debian-kern-none", "2024")])
+  func aFollowedFolderGivesWhatAnalyzeGives(scenario: String, year: String) throws {
+    let dir = try CLI.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let folder = CLI.packageRoot.appendingPathComponent("SampleLogs/\(scenario)").path
+    let extra = ["--year", year, "--timezone", "UTC"]
+    let analyzed = try CLI.json(try CLI.run(["analyze", folder, "-o", "json"] + extra).stdout)
+    let batchEnded = CLI.boots(analyzed).filter { ($0["ending"] as? String) != "running" }.map {
+      "\($0["ending"] ?? "") \($0["confidence"] ?? "")"
+    }
+    let batchIncidents = (analyzed["incidents"] as? [[String: Any]] ?? []).map {
+      "\($0["cause"] ?? "") \($0["confidence"] ?? "")"
+    }
+    #expect(!batchEnded.isEmpty)
+    let d = try Daemon([folder], dir: dir, extra: extra)
+    #expect(Self.wait { Self.count(d.output, type: "heartbeat") >= 1 })
+    d.terminate()
+    let events = Self.logEvents(d.output)
+    let ended = events.filter { ($0["type"] as? String) == "boot-ended" }.map { e in
+      "\(e["ending"] ?? "") \((e["boot"] as? [String: Any])?["confidence"] ?? "")"
+    }
+    var incidents: [String: String] = [:]
+    for e in events where (e["type"] as? String) == "incident" {
+      if let i = e["incident"] as? [String: Any] { incidents["\(i["id"] ?? "")"] = "\(i["cause"] ?? "") \(i["confidence"] ?? "")" }
+    }
+    #expect(ended == batchEnded)
+    #expect(incidents.keys.sorted().map { incidents[$0]! } == batchIncidents)
   }
 
   /// A followed folder of kdump's dumps is not said to have nothing to follow: its dumps are read at start (the

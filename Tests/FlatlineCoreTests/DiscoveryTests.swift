@@ -156,7 +156,7 @@ import Testing
     #expect(RotationName("x2024-03-01.log").kind == .bare)
     #expect(RotationName("messages_2024-03-01").base == "messages_*")
     // Tail mode follows the newest file of each such set (the one being written).
-    #expect(TailService.liveFiles(in: dir) == ["2024-03-02.log", "build-12345678.log", "web1-20240302.log"].map {
+    #expect(TailService.plan(for: dir).files == ["2024-03-02.log", "build-12345678.log", "web1-20240302.log"].map {
       dir + "/" + $0
     })
   }
@@ -330,7 +330,7 @@ import Testing
     #expect(Discovery.sniff(path: dir + "/tuned.log", size: 180) == skipped)
     #expect(Discovery.sniff(path: dir + "/chromeos", size: 180) == .syslog)
     // Tail follows the syslog files and the datastore's log in Docker's envelope, as analyze reads them.
-    #expect(TailService.liveFiles(in: dir) == [dir + "/9c1e-json.log", dir + "/chromeos", dir + "/syslog"])
+    #expect(TailService.plan(for: dir).files == [dir + "/9c1e-json.log", dir + "/chromeos", dir + "/syslog"])
     // journalctl text dumps with full stamps are syslog; Squid's epoch-stamped access log is not.
     SyslogTestFiles.write(dir + "/short-unix.txt", """
       1709636040.962997 db-03 CRON[43263]: (root) CMD (run-parts /etc/cron.hourly)

@@ -216,8 +216,10 @@ public final class TailService {
     fileHostMap = Analyzer.loadHostMap(path: options.hostMapPath, registry: registry)
 
     var filePaths: [String] = []
+    var loginFiles: [String] = []
     var journalDirs: [String?] = []
     var dumpPaths: [String] = []
+    var databases: [String] = []
     if options.paths.isEmpty {
       journalDirs.append(nil)
       filePaths = TailOptions.defaultSyslogFiles
@@ -234,13 +236,20 @@ public final class TailService {
           journalDirs.append(p)
         } else if Self.isDirectory(p) {
           directories.append((p, Self.modificationTime(p)))
-          filePaths += Self.liveFiles(in: p)
-          dumpPaths += Self.dumps(in: p)
+          let plan = Self.plan(for: p)
+          filePaths += plan.files
+          loginFiles += plan.loginFiles
+          for d in plan.journalDirs where !journalDirs.contains(d) { journalDirs.append(d) }
+          dumpPaths += plan.dumps
+          databases += plan.databases
+          if !plan.notices.isEmpty { notices += NoticeReader.read(paths: plan.notices, registry: registry) }
         } else {
           switch Self.sniff(p) {
           // A dump or notices given by name are read as in a followed folder, or as with --notices.
           case .kernelDump: dumpPaths.append(p)
           case .cloudNotices: notices += NoticeReader.read(paths: [p], registry: registry)
+          case .wtmp: loginFiles.append(p)
+          case .wtmpDB: databases.append(p)
           default: filePaths.append(p)
           }
         }
@@ -255,13 +264,12 @@ public final class TailService {
     var errors: [(String, String)] = []
     // Login records name no host: they are read last, when the other logs of their folder have shown theirs (as
     // `analyze` reads them).
-    let loginFiles = filePaths.filter { Self.sniff($0) == .wtmp }
     func follow(_ p: String) {
       let f = FileFollower(path: p, registry: registry, options: options.ingest, host: options.host)
       files.append(f)
       for e in f.start(into: box, now: now) { errors.append((p, e)) }
     }
-    for p in filePaths where !loginFiles.contains(p) { follow(p) }
+    for p in filePaths { follow(p) }
     for s in pipes where !s.ended {
       if let e = s.poll(into: box) { errors.append((s.path, e)) }
       if s.ended { followLoop?.remove(fd: s.fd) }
@@ -277,10 +285,16 @@ public final class TailService {
       }
     }
     for p in loginFiles { follow(p) }
-    for d in directories
-    where !(filePaths + dumpPaths).contains(where: { Self.isInside($0, d.path) }) {
-      warnings?("\(d.path): no log to follow in it yet (a live syslog, wtmp, datastore or agent log at its top "
-        + "or one folder down); one that appears is followed from then on")
+    // wtmpdb's database is read as it is at start (and at SIGHUP): a database is not followed.
+    for path in databases {
+      let h = options.host ?? FolderHosts.host(for: path, registry: registry) ?? FolderHosts.unknownHost(for: path)
+      var sink = box
+      WtmpDBSource(path: path, registry: registry, options: options.ingest, host: h).run(into: &sink)
+    }
+    let taken = filePaths + loginFiles + dumpPaths + databases + journalDirs.compactMap { $0 }
+    for d in directories where !taken.contains(where: { Self.isInside($0, d.path) }) {
+      warnings?("\(d.path): no log to follow in it or its subfolders yet (nothing analyze would read there); one that "
+        + "appears is followed from then on")
     }
     watchDirectories()
     for (s, m) in errors { emitSourceError(source: s, message: m) }
@@ -319,40 +333,60 @@ public final class TailService {
     return false
   }
 
-  /// The live files of a directory (bare-named, or the newest of a set named by day), one per rotation set, that
-  /// `analyze` would read as syslog, as wtmp login records, or as a datastore's or cloud agent's own log
-  /// (PostgreSQL, MySQL, MongoDB, Redis, cloud-init…; also one folder down, as in `/var/log/postgresql/`). Each is
-  /// sniffed like `analyze` does (dpkg.log, btmp, JSON and other binary files are not followed); an empty file is
-  /// followed when its name is one of the usual syslog names.
-  static func liveFiles(in dir: String, depth: Int = 1, top: Bool = true) -> [String] {
-    let names = Discovery.entryNames(dir).filter { !$0.hasSuffix(".gz") && !$0.hasPrefix(".") }
-    let rotation = names.map(RotationName.init)
-    // Of a set of files named by their day (`RotationName.Kind.daily`), the newest is the one written to.
-    var newestDaily: [String: (date: Int, name: String)] = [:]
-    for (name, r) in zip(names, rotation) where r.kind == .daily {
-      if newestDaily[r.base].map({ $0.date < r.number }) ?? true { newestDaily[r.base] = (r.number, name) }
+  /// What following a directory takes from it, found as `analyze` finds its inputs there (`Discovery`, through every
+  /// subfolder): one log per rotation set of syslog, datastore or agent logs, journal exports and JSON, audit logs
+  /// (`files`) and wtmp (`loginFiles`, read after the others: they name no host) — its live file, the newest of a
+  /// set named by day or the set's bare name (the follower reads the older members as history, and waits for a live
+  /// file that does not exist yet) —, the folders of journal files, and what is read once, at start: kernel dumps,
+  /// notices and wtmpdb databases.
+  struct DirectoryPlan: Equatable {
+    var files: [String] = []
+    var loginFiles: [String] = []
+    var journalDirs: [String] = []
+    var dumps: [String] = []
+    var notices: [String] = []
+    var databases: [String] = []
+  }
+
+  static func plan(for dir: String) -> DirectoryPlan {
+    var plan = DirectoryPlan()
+    var sets = Set<String>()
+    /// The file a set's follower follows.
+    func live(_ files: [String]) -> String? {
+      guard let newest = files.last else { return nil }
+      let folder = Analyzer.directory(newest)
+      let r = RotationName(String(newest.dropFirst(folder.count + 1)))
+      let path = r.kind == .daily || r.kind == .bare ? newest : folder + "/" + r.base
+      return sets.insert(FileFollower.setKey(path)).inserted ? path : nil
     }
-    let daily = Set(newestDaily.values.map(\.name))
-    var out: [String] = []
-    for (name, r) in zip(names, rotation) {
-      let path = dir + "/" + name
-      if isDirectory(path) {
-        if depth > 0 { out += liveFiles(in: path, depth: depth - 1, top: false) }
-        continue
+    // (Files not read are listed in a registry of its own: the followers register what they read.)
+    for input in Discovery.discover(paths: [dir], registry: InputRegistry()) {
+      switch input {
+      case .syslogSet(let files), .auditSet(let files):
+        if let p = live(files) { plan.files.append(p) }
+      case .datastoreLog(let path, _, _), .journalExport(let path), .journalJSON(let path):
+        if let p = live([path]) { plan.files.append(p) }
+      case .wtmpSet(let files):
+        if let p = live(files) { plan.loginFiles.append(p) }
+      case .journalFiles(let files):
+        let folder = Analyzer.directory(files[0])
+        if !plan.journalDirs.contains(folder) { plan.journalDirs.append(folder) }
+      case .kernelDump(let path): plan.dumps.append(path)
+      case .cloudNotices(let path): plan.notices.append(path)
+      case .wtmpDB(let path): plan.databases.append(path)
+      case .pipe: break
       }
-      guard r.kind == .bare || daily.contains(name) else { continue }
+    }
+    // An empty file of a usual syslog name is followed: its first lines are read as soon as they are written.
+    for name in usualSyslogNames where !sets.contains(dir + "/" + name) {
       var st = stat()
-      guard stat(path, &st) == 0 else { continue }
-      if st.st_size == 0 {
-        if top && usualSyslogNames.contains(name) { out.append(path) }
-        continue
-      }
-      switch Discovery.sniff(path: path, size: Int(st.st_size)) {
-      case .syslog where top, .wtmp where top, .datastore: out.append(path)
-      default: break
+      if stat(dir + "/" + name, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size == 0 {
+        plan.files.append(dir + "/" + name)
       }
     }
-    return out.sorted()
+    plan.files.sort()
+    plan.loginFiles.sort()
+    return plan
   }
 
   /// The kernel dumps in `dir` and its subfolders, two levels down (`/var/crash/<ip>-<time>/vmcore-dmesg.txt`,
@@ -412,7 +446,8 @@ public final class TailService {
       guard everyDirectory || changed else { continue }
       directories[k].mtime = mtime
       let followed = Set(files.map(\.setKey))
-      for p in Self.liveFiles(in: directories[k].path) where !followed.contains(FileFollower.setKey(p)) {
+      let plan = Self.plan(for: directories[k].path)
+      for p in plan.files + plan.loginFiles where !followed.contains(FileFollower.setKey(p)) {
         let f = FileFollower(path: p, registry: registry, options: options.ingest, host: options.host)
         files.append(f)
         for e in f.start(into: box, now: now) { emitSourceError(source: p, message: e) }
