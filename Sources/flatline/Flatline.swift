@@ -307,7 +307,7 @@ struct Tail: ParsableCommand {
       """
   )
 
-  @Argument(help: "Log files (followed by name across rotation), directories, journal directories, and - for syslog text or journalctl -o json lines on stdin.")
+  @Argument(help: "Log files (followed by name across rotation), directories, journal directories, and - for syslog text or a journal dump (journalctl -o json or export) on stdin.")
   var paths: [String] = []
 
   @Flag(help: "Also follow the local system journal (implied when no PATH is given).")

@@ -562,10 +562,81 @@ struct WtmpTestSink: RecordSink {
     #expect(evidence == ["last-sign-of-life wtmp.1:3", "next-boot wtmp:1"])
   }
 
+  /// A journal dump written as it goes (`journalctl -f -o json >> file`, or `-o export`) is followed a whole entry at
+  /// a time, as analyze reads the file: it was refused ("not followed"). The writes end inside entries, and inside a
+  /// binary field whose data holds an empty line.
+  @Test(arguments: [false, true]) func followedJournalDumpGivesTheBootsAnalyzeGives(json: Bool) throws {
+    let dir = SyslogTestFiles.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("SampleLogs/clean-reboot/journal.export")
+    let text = try String(contentsOf: sample, encoding: .utf8)
+    var entries = text.components(separatedBy: "\n\n").filter { !$0.isEmpty }
+    #expect(entries.count > 100)
+    var whole: [UInt8] = []
+    if json {
+      for e in entries {
+        var object: [String: String] = [:]
+        for line in e.split(separator: "\n") {
+          if let eq = line.firstIndex(of: "=") { object[String(line[..<eq])] = String(line[line.index(after: eq)...]) }
+        }
+        whole += try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) + [10]
+      }
+    } else {
+      // One entry's MESSAGE as a binary field, with an empty line inside its data.
+      let k = entries.count / 2
+      entries[k] = entries[k].split(separator: "\n").filter { !$0.hasPrefix("MESSAGE=") }.joined(separator: "\n")
+      for (i, e) in entries.enumerated() {
+        whole += Array(e.utf8) + [10]
+        if i == k {
+          let data = Array("two\n\nlines".utf8)
+          whole += Array("MESSAGE\n".utf8)
+          for b in 0..<8 { whole.append(UInt8(truncatingIfNeeded: UInt64(data.count) >> (8 * UInt64(b)))) }
+          whole += data + [10]
+        }
+        whole.append(10)
+      }
+    }
+    let path = dir + (json ? "/journal.json" : "/journal.export")
+    try Data(whole).write(to: URL(fileURLWithPath: path))
+    let options = IngestOptions(year: 2024, timeZone: "UTC")
+    func describe(_ r: AnalysisResult) -> [String] {
+      r.hosts.flatMap { h in
+        h.boots.map { b in "\(b.ending.rawValue) " + b.evidence.map { "\($0.kind.rawValue)@\($0.location.line)" }.joined(separator: ",") }
+      }
+    }
+    let analyzed = Analyzer.run(AnalysisOptions(paths: [path], ingest: options))
+    // Written in pieces: cut points inside entries, and in the export inside the binary field, between its data's
+    // two newlines and right after them.
+    var cuts = [whole.count / 3 + 7, whole.count / 2 + 5, whole.count * 4 / 5 + 3]
+    if !json {
+      let data = Array("two\n\nlines".utf8)
+      let at = try #require((0..<(whole.count - data.count)).first { Array(whole[$0..<($0 + data.count)]) == data })
+      cuts = [cuts[0], at + 4, at + 5, cuts[2]]
+    }
+    try Data(whole[..<cuts[0]]).write(to: URL(fileURLWithPath: path))
+    let registry = InputRegistry()
+    let box = SinkBox(AnalysisSink(registry: registry, rules: []))
+    let follower = FileFollower(path: path, registry: registry, options: options)
+    #expect(follower.start(into: box, now: 0).isEmpty)
+    #expect(follower.format == .journalStream(json: json))
+    for (i, c) in cuts.enumerated() {
+      let handle = try #require(FileHandle(forWritingAtPath: path))
+      handle.seekToEndOfFile()
+      handle.write(Data(whole[c..<(i + 1 < cuts.count ? cuts[i + 1] : whole.count)]))
+      try handle.close()
+      #expect(follower.poll(into: box, now: 0).isEmpty)
+    }
+    box.sink.engine.finish()
+    let followed = Analyzer.result(engine: box.sink.engine, registry: registry, options: AnalysisOptions(paths: []))
+    #expect(describe(followed).count == 2)
+    #expect(describe(followed) == describe(analyzed))
+    #expect(registry.inputs.allSatisfy { $0.warnings.isEmpty }, "\(registry.inputs.map(\.warnings))")
+    #expect(registry.inputs.reduce(0) { $0 + $1.records } == analyzed.inputs.reduce(0) { $0 + $1.records })
+  }
+
   /// What a follower does not read is said, not read as syslog.
   @Test func formatsAFollowerDoesNotReadAreNamed() {
-    #expect(FileFollower.format("/x/system.export", sniffed: .journalExport) == .unfollowed(
-      "journal export text: not followed (flatline analyze reads it)"))
     #expect(FileFollower.format("/x/audit.log", sniffed: .audit) == .unfollowed(
       "an audit log: not followed (flatline analyze reads it)"))
     #expect(FileFollower.format("/x/odd", sniffed: .skip("text not recognised")) == .syslog)

@@ -12,12 +12,13 @@ public final class SinkBox: RecordSink {
   public func note(_ note: SourceNote) { sink.note(note) }
 }
 
-/// Follows one text log by name across rotation (rename-and-create, copytruncate, deletion and re-creation, a file
-/// that does not exist yet), feeding complete lines to the sink.
+/// Follows one log by name across rotation (rename-and-create, copytruncate, deletion and re-creation, a file that
+/// does not exist yet), feeding complete lines (wtmp records, journal dump entries) to the sink.
 ///
-/// - Its lines are read as `analyze` reads the file: as syslog, or as a datastore's or cloud agent's own log
-///   (PostgreSQL, MySQL, MongoDB, Redis, cloud-init…, also in a container runtime's envelope; `DatastoreReadState`),
-///   told by name and first bytes (`Discovery.sniff`) once the set has a file with content.
+/// - It is read as `analyze` reads the file: as syslog, as a datastore's or cloud agent's own log (PostgreSQL, MySQL,
+///   MongoDB, Redis, cloud-init…, also in a container runtime's envelope; `DatastoreReadState`), as binary wtmp
+///   (`WtmpRecordReader`) or as a journal dump (`JournalDumpChunks`), told by name and first bytes
+///   (`Discovery.sniff`) once the set has a file with content.
 ///
 /// - At `start`, the older members of its rotation set (`name.N`, `name.N.gz`, `name-YYYYMMDD`) are read first,
 ///   oldest first, then the live file from its beginning: the history that rebuilds the engine's state.
@@ -46,7 +47,10 @@ final class FileFollower {
     case datastore(DatastoreComponent, ContainerEnvelope?)
     /// Binary login records (wtmp), read a whole record at a time.
     case loginRecords(WtmpLayout)
-    /// Something `analyze` reads but a follower does not (a journal export, an audit log…): why, said once as a
+    /// A journal dump written as it goes (`journalctl -f -o json >> file`, or `-o export`), read a whole entry at a
+    /// time.
+    case journalStream(json: Bool)
+    /// Something `analyze` reads but a follower does not (an audit log, `utmpdump` text…): why, said once as a
     /// source error, and nothing is read.
     case unfollowed(String)
   }
@@ -171,6 +175,14 @@ final class FileFollower {
     state = st
     for file in [path] + older.reversed() where resolveFormat(file) { break }
     if case .unfollowed = format { return poll(into: box, now: now) }
+    if case .journalStream = format {
+      // (Rotated dumps are rare: each is read whole, as `analyze` reads it.)
+      for file in older {
+        var sink = box
+        JournalStreamSource(path: file, registry: registry, options: options).run(into: &sink)
+      }
+      return poll(into: box, now: now)
+    }
     for file in older {
       let index = register(file)
       guard let reader = LineReader(path: file, input: index, registry: registry, maxLineLength: options.maxLineLength)
@@ -206,8 +218,8 @@ final class FileFollower {
       return .loginRecords(layout)
     case .wtmpDB: return .unfollowed("a wtmpdb database: \(analyzeReads)")
     case .journal: return .unfollowed("a binary journal file: not followed alone (give its directory to follow it)")
-    case .journalExport: return .unfollowed("journal export text: \(analyzeReads)")
-    case .journalJSON: return .unfollowed("journal JSON text: \(analyzeReads)")
+    case .journalExport: return .journalStream(json: false)
+    case .journalJSON: return .journalStream(json: true)
     case .audit: return .unfollowed("an audit log: \(analyzeReads)")
     case .cloudNotices: return .unfollowed("cloud-provider notices: read at start when given with --notices")
     case .kernelDump: return .unfollowed("a kernel dump: read at start, not followed")
@@ -217,6 +229,9 @@ final class FileFollower {
 
   /// Registers `file` (an inode of the followed set) as an input of the stream, of the kind its format reads.
   private func register(_ file: String) -> Int32 {
+    if case .journalStream(let json) = format {
+      return registry.register(path: file, kind: json ? .journalJSON : .journalExport, stream: stream)
+    }
     if case .loginRecords(let layout) = format {
       // Records of wtmp name no host: the file's, decided once (the followers of the folder's other logs have
       // read their history by then, as `analyze` reads login records last).
@@ -371,13 +386,7 @@ final class FileFollower {
 
   /// Index of the last `\n` in the first `count` bytes.
   static func lastNewline(_ p: UnsafeMutableRawPointer, _ count: Int) -> Int? {
-    let b = p.assumingMemoryBound(to: UInt8.self)
-    var i = count - 1
-    while i >= 0 {
-      if b[i] == 10 { return i }
-      i -= 1
-    }
-    return nil
+    JournalDumpChunks.lastNewline(p.assumingMemoryBound(to: UInt8.self), count)
   }
 
   /// Feeds the complete lines from `offset` on (all bytes when `final`). Returns an error text on failure.
@@ -392,6 +401,21 @@ final class FileFollower {
         return "read error: \(LineReader.errnoText(errno))"
       }
       if n == 0 { return nil }
+      if case .journalStream(let json) = format {
+        // Whole entries only; an entry longer than a chunk is read as it is (its parser says what is wrong).
+        let whole = UnsafeRawBufferPointer(start: buffer, count: n)
+        var consumed = JournalDumpChunks.wholeEntriesEnd(whole, json: json)
+        if final || consumed == 0 && n == Self.chunk { consumed = n }
+        if consumed > 0 {
+          var sink = LineShiftSink(inner: box, shift: lineNo)
+          lineNo += JournalDumpChunks.read(
+            UnsafeRawBufferPointer(rebasing: whole[0..<consumed]), json: json, input: input, registry: registry,
+            options: options, into: &sink)
+          offset += Int64(consumed)
+        }
+        if n < Self.chunk || consumed == 0 { return nil }
+        continue
+      }
       if let size = loginRecords?.layout.recordSize {
         // Whole records only: one still being written is read when it is complete.
         let consumed = final ? n : n - n % size

@@ -9,8 +9,8 @@
 /// Only complete lines are read; at the end of standard input the last line is read too, and the follower stops (a
 /// named pipe does not end: see `init`).
 ///
-/// Journal JSON lines (`journalctl -f -o json`, which keeps boot IDs) are read too; what else is not syslog text (a
-/// journal export, `json-pretty`, compressed data) is said once and not read. A pipe cannot be read again: a SIGHUP rebuild goes on from where the stream is (`carry`), without
+/// A journal dump (`journalctl -f -o json` or `-o export`, which keep boot IDs) is read too, a whole entry at a time;
+/// compressed data is said once and not read. A pipe cannot be read again: a SIGHUP rebuild goes on from where the stream is (`carry`), without
 /// what it gave before.
 final class PipeFollower {
   let registry: InputRegistry
@@ -89,9 +89,12 @@ final class PipeFollower {
       }
       partial.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: n))
       if let problem = decide() { return problem }
-      if let nl = partial.lastIndex(of: 10) {
-        feed(count: nl + 1, into: box)
+      let end: Int
+      switch mode {
+      case .journal(let json): end = partial.withUnsafeBytes { JournalDumpChunks.wholeEntriesEnd($0, json: json) }
+      default: end = partial.lastIndex(of: 10).map { $0 + 1 } ?? 0
       }
+      feed(count: end, into: box)
     }
   }
 
@@ -105,14 +108,14 @@ final class PipeFollower {
   private enum Mode {
     case undecided
     case syslog(StreamState)
-    /// `journalctl -o json` (or `json-seq`, `json-sse`) lines: one entry per line.
-    case json
+    /// A journal dump (`journalctl -o json`, `json-pretty`, `json-seq`, `json-sse`, or `-o export`), read a whole
+    /// entry at a time.
+    case journal(json: Bool)
   }
   private var mode = Mode.undecided
 
   /// Once the first line is complete (or 64 KiB came): syslog text (the year of its dateless lines as for a file
-  /// written now), journal JSON lines, or refused (compressed data, a journal export, `json-pretty`, whose entries
-  /// span lines). A problem text when refused.
+  /// written now), a journal dump, or refused (compressed data). A problem text when refused.
   private func decide() -> String? {
     if let r = refused { return ended ? nil : r }
     guard case .undecided = mode else { return nil }
@@ -123,16 +126,12 @@ final class PipeFollower {
     let firstLine = first.map { Array(head.data[$0.0..<$0.1]).filter { $0 != 32 && $0 != 9 && $0 != 13 } } ?? []
     if head.codec != .plain {
       refused = "compressed data: not followed (decompress it first)"
-    } else if kind == .journal && firstLine == [UInt8(ascii: "{")] {
-      refused = "journal JSON with one field per line (json-pretty): not followed (give -o json, one entry a line)"
-    } else if kind == .journal && (firstLine.first == UInt8(ascii: "{") || firstLine.first == 0x1E
-      || firstLine.starts(with: Array("data:".utf8)))
-    {
-      mode = .json
-      registry[input].kind = .journalJSON
-      return nil
     } else if kind == .journal {
-      refused = "a journal export: not followed (give journalctl -o json, one entry a line)"
+      let json = firstLine.first == UInt8(ascii: "{") || firstLine.first == 0x1E
+        || firstLine.starts(with: Array("data:".utf8))
+      mode = .journal(json: json)
+      registry[input].kind = json ? .journalJSON : .journalExport
+      return nil
     }
     if let r = refused {
       registry.warn(input, r)
@@ -160,14 +159,13 @@ final class PipeFollower {
         let reader = LineReader(
           bytes: bytes, path: path, input: input, registry: registry, maxLineLength: options.maxLineLength)
         state.readFile(reader, input: input, registry: registry, into: &s).commit(input, registry: registry)
-      case .json:
-        let reader = JournalByteReader.stream(fd: -1, head: Array(bytes), maxLineLength: options.maxLineLength)
-        var parser = JournalJSONReader(reader: reader, input: input, registry: registry, options: options)
-        parser.run(into: &s)
+        lineNo += bytes.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } + (bytes.last == 10 ? 0 : 1)
+      case .journal(let json):
+        lineNo += JournalDumpChunks.read(
+          bytes, json: json, input: input, registry: registry, options: options, into: &s)
       case .undecided:
         return
       }
-      lineNo += bytes.reduce(0) { $0 + ($1 == 10 ? 1 : 0) } + (bytes.last == 10 ? 0 : 1)
     }
     partial.removeFirst(count)
   }
