@@ -637,8 +637,9 @@ struct WtmpTestSink: RecordSink {
 
   /// What a follower does not read is said, not read as syslog.
   @Test func formatsAFollowerDoesNotReadAreNamed() {
-    #expect(FileFollower.format("/x/audit.log", sniffed: .audit) == .unfollowed(
-      "an audit log: not followed (flatline analyze reads it)"))
+    #expect(FileFollower.format("/x/system.journal", sniffed: .journal) == .unfollowed(
+      "a binary journal file: not followed alone (give its directory to follow it)"))
+    #expect(FileFollower.format("/x/audit.log", sniffed: .audit) == .audit)
     #expect(FileFollower.format("/x/odd", sniffed: .skip("text not recognised")) == .syslog)
   }
 }

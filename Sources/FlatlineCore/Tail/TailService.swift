@@ -248,7 +248,7 @@ public final class TailService {
           // A dump or notices given by name are read as in a followed folder, or as with --notices.
           case .kernelDump: dumpPaths.append(p)
           case .cloudNotices: notices += NoticeReader.read(paths: [p], registry: registry)
-          case .wtmp: loginFiles.append(p)
+          case .wtmp, .audit: loginFiles.append(p)
           case .wtmpDB: databases.append(p)
           default: filePaths.append(p)
           }
@@ -334,8 +334,8 @@ public final class TailService {
   }
 
   /// What following a directory takes from it, found as `analyze` finds its inputs there (`Discovery`, through every
-  /// subfolder): one log per rotation set of syslog, datastore or agent logs, journal exports and JSON, audit logs
-  /// (`files`) and wtmp (`loginFiles`, read after the others: they name no host) — its live file, the newest of a
+  /// subfolder): one log per rotation set of syslog, datastore or agent logs, journal exports and JSON (`files`) and
+  /// of wtmp and audit logs (`loginFiles`, read after the others: they name no host) — its live file, the newest of a
   /// set named by day or the set's bare name (the follower reads the older members as history, and waits for a live
   /// file that does not exist yet) —, the folders of journal files, and what is read once, at start: kernel dumps,
   /// notices and wtmpdb databases.
@@ -362,11 +362,11 @@ public final class TailService {
     // (Files not read are listed in a registry of its own: the followers register what they read.)
     for input in Discovery.discover(paths: [dir], registry: InputRegistry()) {
       switch input {
-      case .syslogSet(let files), .auditSet(let files):
+      case .syslogSet(let files):
         if let p = live(files) { plan.files.append(p) }
       case .datastoreLog(let path, _, _), .journalExport(let path), .journalJSON(let path):
         if let p = live([path]) { plan.files.append(p) }
-      case .wtmpSet(let files):
+      case .wtmpSet(let files), .auditSet(let files):
         if let p = live(files) { plan.loginFiles.append(p) }
       case .journalFiles(let files):
         let folder = Analyzer.directory(files[0])

@@ -89,80 +89,121 @@ public struct AuditSource {
 
   public func run<S: RecordSink>(into sink: inout S) {
     let stream = registry.newStream()
-    let hostBytes = Array(host.utf8)
-    var held: [Held] = []
-    var heldSince = Record.noTime
-    var scratch: [UInt8] = []
-
-    func emit(
-      _ time: Int64, _ input: Int32, _ line: Int, _ nul: Int, _ node: Bytes, _ message: Bytes, into sink: inout S
-    ) {
-      // The enriched format separates the translated fields with 0x1D: shown as a space.
-      scratch.removeAll(keepingCapacity: true)
-      scratch.append(contentsOf: message.buffer)
-      for k in scratch.indices where scratch[k] == 0x1D { scratch[k] = 32 }
-      scratch.withBytes { msg in
-        hostBytes.withBytes { h in
-          sink.consume(
-            Record(
-              time: time, input: input, line: line, host: node.isEmpty ? h : node,
-              identifier: Bytes(base: Self.identifier.utf8Start, count: Self.identifier.utf8CodeUnitCount), pid: 0,
-              message: msg, nulBytesBefore: nul))
-        }
-      }
-    }
-    func release(into sink: inout S) {
-      for h in held {
-        h.node.withBytes { n in h.message.withBytes { emit(h.time, h.input, h.line, h.nul, n, $0, into: &sink) } }
-      }
-      held.removeAll(keepingCapacity: true)
-      heldSince = Record.noTime
-    }
-
+    var state = AuditReadState(host: host)
     for path in files {
       let input = registry.register(path: path, kind: .audit, host: host, stream: stream)
       guard let reader = LineReader(path: path, input: input, registry: registry, maxLineLength: options.maxLineLength)
       else { continue }
-      var skipped = 0
-      var firstSkipped = 0
-      var records = 0
-      // NUL bytes a lost write left (a power loss) go with the next event, as evidence.
-      var nul = 0
+      var counts = AuditReadState.Counts()
+      state.startFile()
       reader.forEachLine { b, lineNo, nulBefore in
-        nul += nulBefore
-        guard let l = Self.parse(b) else {
-          skipped += 1
-          if firstSkipped == 0 { firstSkipped = lineNo }
-          return
-        }
-        records += 1
-        if heldSince != Record.noTime, l.time - heldSince > Self.bootWindow || held.count >= Self.maxHeld {
-          release(into: &sink)
-        }
-        if l.message.hasPrefix("type=DAEMON_START ") {
-          release(into: &sink)
-          heldSince = l.time
-        } else if l.message.hasPrefix("type=SYSTEM_BOOT ") {
-          // The held events of this host are the new boot's; NUL bytes before them are kept with the boot. Another
-          // host's (a log of several `node=`s) are handed on.
-          for h in held where l.node.equals(h.node) { nul += h.nul }
-          held.removeAll { l.node.equals($0.node) }
-          release(into: &sink)
-        }
-        if heldSince != Record.noTime {
-          held.append(Held(time: l.time, input: input, line: lineNo, nul: nul, node: l.node.array, message: l.message.array))
-        } else {
-          emit(l.time, input, lineNo, nul, l.node, l.message, into: &sink)
-        }
-        nul = 0
+        state.line(b, input: input, lineNo: lineNo, nulBefore: nulBefore, counts: &counts, into: &sink)
       }
+      counts.commit(input, registry: registry)
+    }
+    state.release(into: &sink)
+  }
+}
+
+/// The reading state of one audit log set, line by line: `AuditSource` reads whole files with it, `flatline tail`
+/// (`FileFollower`) the lines a followed audit log gains. Events after auditd's start are held until the boot's
+/// `SYSTEM_BOOT` shows whose they are (see `AuditSource`).
+struct AuditReadState {
+  private let hostBytes: [UInt8]
+  private var held: [AuditSource.Held] = []
+  private var heldSince = Record.noTime
+  private var scratch: [UInt8] = []
+  /// NUL bytes a lost write left (a power loss) go with the next event, as evidence.
+  private var nul = 0
+
+  init(host: String) { hostBytes = Array(host.utf8) }
+
+  /// A new file of the set (or inode of a followed log): NUL bytes at the end of the one before are not carried.
+  mutating func startFile() { nul = 0 }
+
+  /// What reading one file (or a piece of it) counted.
+  struct Counts {
+    var records = 0
+    var skipped = 0
+    var firstSkipped = 0
+
+    func commit(_ input: Int32, registry: InputRegistry) {
       registry.addRecords(input, records)
       if skipped > 0 {
         registry.addSkipped(input, skipped)
         registry.warn(
-          input, "\(skipped) line\(skipped == 1 ? " is" : "s are") not audit events and were skipped (first at line \(firstSkipped))")
+          input,
+          "\(skipped) line\(skipped == 1 ? " is" : "s are") not audit events and were skipped (first at line \(firstSkipped))")
       }
     }
+  }
+
+  mutating func line<S: RecordSink>(
+    _ b: Bytes, input: Int32, lineNo: Int, nulBefore: Int, counts: inout Counts, into sink: inout S
+  ) {
+    nul += nulBefore
+    guard let l = AuditSource.parse(b) else {
+      counts.skipped += 1
+      if counts.firstSkipped == 0 { counts.firstSkipped = lineNo }
+      return
+    }
+    counts.records += 1
+    if heldSince != Record.noTime, l.time - heldSince > AuditSource.bootWindow || held.count >= AuditSource.maxHeld {
+      release(into: &sink)
+    }
+    if l.message.hasPrefix("type=DAEMON_START ") {
+      release(into: &sink)
+      heldSince = l.time
+    } else if l.message.hasPrefix("type=SYSTEM_BOOT ") {
+      // The held events of this host are the new boot's; NUL bytes before them are kept with the boot. Another
+      // host's (a log of several `node=`s) are handed on.
+      for h in held where l.node.equals(h.node) { nul += h.nul }
+      held.removeAll { l.node.equals($0.node) }
+      release(into: &sink)
+    }
+    if heldSince != Record.noTime {
+      held.append(
+        AuditSource.Held(
+          time: l.time, input: input, line: lineNo, nul: nul, node: l.node.array, message: l.message.array))
+    } else {
+      emit(l.time, input, lineNo, nul, l.node, l.message, into: &sink)
+    }
+    nul = 0
+  }
+
+  /// Hands on the events held when no `SYSTEM_BOOT` can come for them any more: `now` (a followed log's wall clock,
+  /// µs) is past the window after auditd's start.
+  mutating func releaseStale<S: RecordSink>(now: Int64, into sink: inout S) {
+    guard heldSince != Record.noTime, now - heldSince > AuditSource.bootWindow else { return }
     release(into: &sink)
+  }
+
+  /// Hands on the events held (at the end of the set, or when no `SYSTEM_BOOT` came in time).
+  mutating func release<S: RecordSink>(into sink: inout S) {
+    let events = held
+    held.removeAll(keepingCapacity: true)
+    heldSince = Record.noTime
+    for h in events {
+      h.node.withBytes { n in h.message.withBytes { emit(h.time, h.input, h.line, h.nul, n, $0, into: &sink) } }
+    }
+  }
+
+  private mutating func emit<S: RecordSink>(
+    _ time: Int64, _ input: Int32, _ line: Int, _ nul: Int, _ node: Bytes, _ message: Bytes, into sink: inout S
+  ) {
+    // The enriched format separates the translated fields with 0x1D: shown as a space.
+    scratch.removeAll(keepingCapacity: true)
+    scratch.append(contentsOf: message.buffer)
+    for k in scratch.indices where scratch[k] == 0x1D { scratch[k] = 32 }
+    let ident = AuditSource.identifier
+    scratch.withBytes { msg in
+      hostBytes.withBytes { h in
+        sink.consume(
+          Record(
+            time: time, input: input, line: line, host: node.isEmpty ? h : node,
+            identifier: Bytes(base: ident.utf8Start, count: ident.utf8CodeUnitCount), pid: 0,
+            message: msg, nulBytesBefore: nul))
+      }
+    }
   }
 }

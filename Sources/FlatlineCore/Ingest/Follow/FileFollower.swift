@@ -47,6 +47,8 @@ final class FileFollower {
     case datastore(DatastoreComponent, ContainerEnvelope?)
     /// Binary login records (wtmp), read a whole record at a time.
     case loginRecords(WtmpLayout)
+    /// The Linux audit log (`AuditReadState`).
+    case audit
     /// A journal dump written as it goes (`journalctl -f -o json >> file`, or `-o export`), read a whole entry at a
     /// time.
     case journalStream(json: Bool)
@@ -59,6 +61,9 @@ final class FileFollower {
   private var datastore: DatastoreReadState?
   /// The reading state of a wtmp set (its layout and host, fixed at its first file).
   private var loginRecords: WtmpRecordReader?
+  /// The reading state of an audit log set (its host fixed at its first file).
+  private var audit: AuditReadState?
+  private var auditHost: String?
   /// `--host`: the host of records that name none (wtmp). nil: the host of the file's folder (`FolderHosts`).
   let host: String?
   private var fd: Int32 = -1
@@ -220,7 +225,7 @@ final class FileFollower {
     case .journal: return .unfollowed("a binary journal file: not followed alone (give its directory to follow it)")
     case .journalExport: return .journalStream(json: false)
     case .journalJSON: return .journalStream(json: true)
-    case .audit: return .unfollowed("an audit log: \(analyzeReads)")
+    case .audit: return .audit
     case .cloudNotices: return .unfollowed("cloud-provider notices: read at start when given with --notices")
     case .kernelDump: return .unfollowed("a kernel dump: read at start, not followed")
     case .syslog, .skip, .ignore: return .syslog
@@ -229,6 +234,13 @@ final class FileFollower {
 
   /// Registers `file` (an inode of the followed set) as an input of the stream, of the kind its format reads.
   private func register(_ file: String) -> Int32 {
+    if case .audit = format {
+      // An event names its host only with `node=`: else the file's, as for wtmp.
+      let h = auditHost ?? host ?? FolderHosts.host(for: file, registry: registry) ?? FolderHosts.unknownHost(for: file)
+      auditHost = h
+      if audit == nil { audit = AuditReadState(host: h) }
+      return registry.register(path: file, kind: .audit, host: h, stream: stream)
+    }
     if case .journalStream(let json) = format {
       return registry.register(path: file, kind: json ? .journalJSON : .journalExport, stream: stream)
     }
@@ -255,6 +267,16 @@ final class FileFollower {
 
   /// Reads `reader`'s lines into the sink, their numbers moved on by `shift`.
   private func feed(_ reader: LineReader, input: Int32, shift: Int, into box: SinkBox) {
+    if audit != nil {
+      var counts = AuditReadState.Counts()
+      var sink = box
+      if shift == 0 { audit!.startFile() }
+      reader.forEachLine { line, lineNo, nulBefore in
+        audit!.line(line, input: input, lineNo: lineNo + shift, nulBefore: nulBefore, counts: &counts, into: &sink)
+      }
+      counts.commit(input, registry: registry)
+      return
+    }
     if loginRecords != nil {
       loginRecords!.index = shift
       let size = loginRecords!.layout.recordSize
@@ -283,6 +305,14 @@ final class FileFollower {
 
   /// Reads whatever is new, following rotation. Returns new problems (each reported once until it clears).
   func poll(into box: SinkBox, now: Int64) -> [String] {
+    defer {
+      // Audit events held for a `SYSTEM_BOOT` that did not come in time are handed on, as at the end of a batch
+      // read (history read at start is all such).
+      if audit != nil {
+        var sink = box
+        audit!.releaseStale(now: now, into: &sink)
+      }
+    }
     var problems: [String] = []
     func report(_ p: String?) {
       if let p, p != problem { problems.append(p) }
