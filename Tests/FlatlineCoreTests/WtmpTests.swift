@@ -494,15 +494,6 @@ struct WtmpTestSink: RecordSink {
 /// `flatline tail` follows wtmp as `analyze` reads it. It read the binary records as syslog lines ("333 lines
 /// without a syslog header skipped") and no boot came of them.
 @Suite struct WtmpFollowTests {
-  static func boots(_ engine: DetectionEngine, _ registry: InputRegistry) -> [String] {
-    let r = Analyzer.result(engine: engine, registry: registry, options: AnalysisOptions(paths: []))
-    return r.hosts.flatMap { h in
-      h.boots.map { b in
-        "\(h.name) \(b.ending.rawValue) " + b.evidence.map { "\($0.kind.rawValue)@\($0.location.line)" }.joined(separator: ",")
-      }
-    }
-  }
-
   @Test func followedWtmpGivesTheBootsAnalyzeGives() throws {
     let dir = SyslogTestFiles.tempDir()
     defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -517,11 +508,7 @@ struct WtmpTestSink: RecordSink {
     try Data(live[..<cut]).write(to: URL(fileURLWithPath: path))
     let options = IngestOptions(year: 2024, timeZone: "UTC")
     try Data(live).write(to: URL(fileURLWithPath: path))
-    let analyzed = Analyzer.run(AnalysisOptions(paths: [dir], ingest: options, host: "web1")).hosts.flatMap { h in
-      h.boots.map { b in
-        "\(h.name) \(b.ending.rawValue) " + b.evidence.map { "\($0.kind.rawValue)@\($0.location.line)" }.joined(separator: ",")
-      }
-    }
+    let analyzed = FollowerTesting.boots(Analyzer.run(AnalysisOptions(paths: [dir], ingest: options, host: "web1")))
 
     try Data(live[..<cut]).write(to: URL(fileURLWithPath: path))
     let registry = InputRegistry()
@@ -536,7 +523,7 @@ struct WtmpTestSink: RecordSink {
     try handle.close()
     #expect(follower.poll(into: box, now: 0).isEmpty)
     box.sink.engine.finish()
-    let followed = Self.boots(box.sink.engine, registry)
+    let followed = FollowerTesting.boots(of: box, registry)
     #expect(followed.count == 3)
     #expect(followed == analyzed)
     #expect(registry.inputs.allSatisfy { $0.kind == .wtmp && $0.warnings.isEmpty && $0.host == "web1" })
@@ -600,12 +587,8 @@ struct WtmpTestSink: RecordSink {
     let path = dir + (json ? "/journal.json" : "/journal.export")
     try Data(whole).write(to: URL(fileURLWithPath: path))
     let options = IngestOptions(year: 2024, timeZone: "UTC")
-    func describe(_ r: AnalysisResult) -> [String] {
-      r.hosts.flatMap { h in
-        h.boots.map { b in "\(b.ending.rawValue) " + b.evidence.map { "\($0.kind.rawValue)@\($0.location.line)" }.joined(separator: ",") }
-      }
-    }
-    let analyzed = Analyzer.run(AnalysisOptions(paths: [path], ingest: options))
+    let batch = Analyzer.run(AnalysisOptions(paths: [path], ingest: options))
+    let analyzed = FollowerTesting.boots(batch)
     // Written in pieces: cut points inside entries, and in the export inside the binary field, between its data's
     // two newlines and right after them.
     var cuts = [whole.count / 3 + 7, whole.count / 2 + 5, whole.count * 4 / 5 + 3]
@@ -620,19 +603,12 @@ struct WtmpTestSink: RecordSink {
     let follower = FileFollower(path: path, registry: registry, options: options)
     #expect(follower.start(into: box, now: 0).isEmpty)
     #expect(follower.format == .journalStream(json: json))
-    for (i, c) in cuts.enumerated() {
-      let handle = try #require(FileHandle(forWritingAtPath: path))
-      handle.seekToEndOfFile()
-      handle.write(Data(whole[c..<(i + 1 < cuts.count ? cuts[i + 1] : whole.count)]))
-      try handle.close()
-      #expect(follower.poll(into: box, now: 0).isEmpty)
-    }
-    box.sink.engine.finish()
-    let followed = Analyzer.result(engine: box.sink.engine, registry: registry, options: AnalysisOptions(paths: []))
-    #expect(describe(followed).count == 2)
-    #expect(describe(followed) == describe(analyzed))
+    try FollowerTesting.append(whole, from: cuts, to: path, polling: follower, into: box)
+    let followed = FollowerTesting.boots(of: box, registry)
+    #expect(followed.count == 2)
+    #expect(followed == analyzed)
     #expect(registry.inputs.allSatisfy { $0.warnings.isEmpty }, "\(registry.inputs.map(\.warnings))")
-    #expect(registry.inputs.reduce(0) { $0 + $1.records } == analyzed.inputs.reduce(0) { $0 + $1.records })
+    #expect(registry.inputs.reduce(0) { $0 + $1.records } == batch.inputs.reduce(0) { $0 + $1.records })
   }
 
   /// What a follower does not read is said, not read as syslog.
