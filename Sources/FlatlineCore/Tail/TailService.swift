@@ -75,6 +75,8 @@ public final class TailService {
   var registry = InputRegistry()
   var box: SinkBox
   var files: [FileFollower] = []
+  /// The followers' one read buffer (they are read one at a time, on this service's thread).
+  let readBuffer = FileFollower.ReadBuffer()
   /// The directories given as paths (not journal ones), with their modification time when last looked at: a log
   /// that appears in one later is followed from then on (`followNewFiles`).
   var directories: [(path: String, mtime: timespec?)] = []
@@ -265,7 +267,7 @@ public final class TailService {
     // Login records name no host: they are read last, when the other logs of their folder have shown theirs (as
     // `analyze` reads them).
     func follow(_ p: String) {
-      let f = FileFollower(path: p, registry: registry, options: options.ingest, host: options.host)
+      let f = FileFollower(path: p, registry: registry, options: options.ingest, host: options.host, buffer: readBuffer)
       files.append(f)
       for e in f.start(into: box, now: now) { errors.append((p, e)) }
     }
@@ -448,7 +450,7 @@ public final class TailService {
       let followed = Set(files.map(\.setKey))
       let plan = Self.plan(for: directories[k].path)
       for p in plan.files + plan.loginFiles where !followed.contains(FileFollower.setKey(p)) {
-        let f = FileFollower(path: p, registry: registry, options: options.ingest, host: options.host)
+        let f = FileFollower(path: p, registry: registry, options: options.ingest, host: options.host, buffer: readBuffer)
         files.append(f)
         for e in f.start(into: box, now: now) { emitSourceError(source: p, message: e) }
         added = true

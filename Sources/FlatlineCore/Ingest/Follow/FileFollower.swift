@@ -32,7 +32,8 @@ public final class SinkBox: RecordSink {
 ///   day's file of its set when one appears (`moveToNextDay`): the old one is drained and kept for late writes, as
 ///   after a rename, and the new one read from its beginning, in the same stream.
 ///
-/// Memory: one 1 MiB read buffer; the year tracker and last-record state of `StreamState`.
+/// Memory: the year tracker and last-record state of `StreamState`; the 1 MiB read buffer is the service's, shared by
+/// its followers (`ReadBuffer`: they are read one at a time), so following a tree of many logs costs no buffer each.
 final class FileFollower {
   /// The file followed: fixed, but for a file named by its day, which moves to the next day's (`moveToNextDay`).
   private(set) var path: String
@@ -78,9 +79,21 @@ final class FileFollower {
   private var problem: String?
   static let retireSeconds: Int64 = 30
   static let chunk = 1 << 20
-  private let buffer = UnsafeMutableRawPointer.allocate(byteCount: FileFollower.chunk, alignment: 16)
+  private let readBuffer: ReadBuffer
+  private var buffer: UnsafeMutableRawPointer { readBuffer.bytes }
 
-  init(path: String, registry: InputRegistry, options: IngestOptions, host: String? = nil) {
+  /// A read buffer of `FileFollower.chunk` bytes, for followers that are read one at a time (one tail service's).
+  final class ReadBuffer {
+    let bytes = UnsafeMutableRawPointer.allocate(byteCount: FileFollower.chunk, alignment: 16)
+    init() {}
+    deinit { bytes.deallocate() }
+  }
+
+  /// `buffer`: shared with the other followers read on the same thread (a buffer of its own by default).
+  init(
+    path: String, registry: InputRegistry, options: IngestOptions, host: String? = nil, buffer: ReadBuffer = ReadBuffer()
+  ) {
+    readBuffer = buffer
     self.path = path
     self.registry = registry
     self.options = options
@@ -91,7 +104,6 @@ final class FileFollower {
   deinit {
     if fd >= 0 { close(fd) }
     for r in retiring { close(r.fd) }
-    buffer.deallocate()
   }
 
   var directory: String {
