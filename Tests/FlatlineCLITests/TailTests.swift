@@ -563,6 +563,38 @@ import Testing
     #expect(incidents.values.sorted() == batchIncidents)
   }
 
+  /// Every followed log keeps its file open: a folder tree with more logs than the soft limit on open files (1024 by
+  /// default; 64 here) gave "cannot open: too many open files" and no checkpoint. The daemon raises the soft limit
+  /// to the hard one.
+  @Test func moreLogsThanTheSoftOpenFileLimit() throws {
+    let dir = try CLI.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let logs = dir.appendingPathComponent("remote")
+    let t0 = TailService.now() / 1_000_000 - 7200
+    for k in 0..<100 {
+      let host = "h\(k)"
+      let folder = logs.appendingPathComponent(host)
+      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+      try Self.append(
+        folder.appendingPathComponent("syslog"),
+        Self.bootLines(t0, host: host) + [Self.activity(t0 + 600, "a", host: host)] + Self.bootLines(t0 + 3600, host: host))
+    }
+    let output = dir.appendingPathComponent("events.ndjson")
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    p.arguments = [
+      "-c", "ulimit -Sn 64 && exec \"$0\" tail \"$1\" --state-dir \"$2\" --output \"$3\" --heartbeat 1",
+      CLI.binary.path, logs.path, dir.appendingPathComponent("state").path, output.path,
+    ]
+    p.standardError = FileHandle.nullDevice
+    try p.run()
+    #expect(Self.wait(20) { Self.count(output, type: "heartbeat") >= 1 })
+    kill(p.processIdentifier, SIGTERM)
+    p.waitUntilExit()
+    #expect(Self.count(output, type: "boot-ended") == 100)
+    #expect(Self.count(output, type: "source-error") == 0)
+  }
+
   /// A followed folder of kdump's dumps is not said to have nothing to follow: its dumps are read at start (the
   /// warning of a directory with no log in it yet took no account of them).
   @Test func aDumpFolderIsNotEmpty() throws {

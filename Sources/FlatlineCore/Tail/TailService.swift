@@ -120,6 +120,7 @@ public final class TailService {
 
   /// Runs until SIGTERM/SIGINT. Returns the exit status (0 after a clean stop, 2 when it cannot start).
   public func run() -> Int32 {
+    Self.raiseOpenFileLimit()
     if let e = store.prepare() {
       warnings?("state directory: \(e)")
       return 2
@@ -302,6 +303,15 @@ public final class TailService {
     for (s, m) in errors { emitSourceError(source: s, message: m) }
     deriveAndEmit()
     saveCheckpoint()
+  }
+
+  /// Raises the soft limit on open files to the hard one: every followed log keeps its file open (a folder tree of a
+  /// central log server can hold more than the usual soft limit of 1024), and a process may do this unprivileged.
+  static func raiseOpenFileLimit() {
+    var limit = rlimit()
+    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+    limit.rlim_cur = limit.rlim_max
+    _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
   }
 
   /// What `analyze` would take the regular file at `p` for (nil when it is not one or is empty).
