@@ -301,8 +301,8 @@ struct Tail: ParsableCommand {
     commandName: "tail",
     abstract: "Follow journals and log files and emit events as boots end (the streaming daemon).",
     discussion: """
-      With no PATH, follows the local system journal and /var/log/syslog (or /var/log/messages). Analyses the \
-      history first, then follows. Events are NDJSON (docs/schema/event.schema.json). SIGTERM/SIGINT: flush and \
+      With no PATH, follows the local system journal and what analyze reads in /var/log (syslog, wtmp, the audit \
+      log, datastore logs…). Analyses the history first, then follows. Events are NDJSON (docs/schema/event.schema.json). SIGTERM/SIGINT: flush and \
       exit 0; SIGHUP: reopen the output file and reload rules. See docs/tail.md.
       """
   )

@@ -41,3 +41,39 @@ import Testing
     #expect(registry.inputs.reduce(0) { $0 + $1.records } == batch.inputs.reduce(0) { $0 + $1.records })
   }
 }
+
+/// `flatline tail` without a path follows the local journal and what `analyze` reads in /var/log. It followed only
+/// `syslog` and `messages` there: a datastore's own log (PostgreSQL's crash recovery), wtmp and the audit log were
+/// left out, so PostgreSQL's crash recovery was neither a finding nor an incident's event.
+@Suite struct TailDefaultPathsTests {
+  @Test func withoutPathsTheLogFolderIsFollowedAsAFolderIs() throws {
+    let dir = SyslogTestFiles.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let log = dir + "/log"
+    try FileManager.default.createDirectory(atPath: log + "/postgresql", withIntermediateDirectories: true)
+    SyslogTestFiles.write(log + "/syslog", """
+      Mar  3 10:00:00 web1 kernel: [    0.000000] Linux version 6.8.0-31-generic (buildd@lcy02-amd64-080) #31-Ubuntu SMP
+      Mar  3 11:00:00 web1 CRON[900]: (root) CMD (run-parts /etc/cron.hourly)
+      Mar  3 12:00:20 web1 kernel: [    0.000000] Linux version 6.8.0-31-generic (buildd@lcy02-amd64-080) #31-Ubuntu SMP
+
+      """)
+    SyslogTestFiles.write(log + "/postgresql/postgresql-15-main.log", """
+      2024-03-03 12:00:31.100 UTC [810] LOG:  database system was interrupted; last known up at 2024-03-03 11:58:00 UTC
+      2024-03-03 12:00:31.200 UTC [810] LOG:  database system was not properly shut down; automatic recovery in progress
+
+      """)
+    var options = TailOptions(
+      stateDirectory: dir + "/state", outputPath: dir + "/events.ndjson", ingest: IngestOptions(year: 2024, timeZone: "UTC"))
+    options.logDirectory = log
+    let service = TailService(options: options)
+    #expect(service.store.prepare() == nil)
+    #expect(service.output.open() == nil)
+    service.rebuild()
+    #expect(Set(service.files.map(\.path)) == [
+      log + "/syslog", log + "/postgresql/postgresql-15-main.log", log + "/messages",
+    ])
+    let events = try String(contentsOfFile: dir + "/events.ndjson", encoding: .utf8)
+    let finding = events.split(separator: "\n").first { $0.contains("postgresql.automatic-recovery") }
+    #expect(finding?.contains("\"type\":\"finding\"") == true, "\(events)")
+  }
+}

@@ -25,6 +25,8 @@ public struct TailOptions: Sendable {
   public var ingest: IngestOptions
   /// The host the daemon's heartbeat speaks for (default: this machine's host name).
   public var host: String?
+  /// The folder followed when no paths are given (`defaultLogDirectory`; tests point it elsewhere).
+  public var logDirectory = TailOptions.defaultLogDirectory
 
   public init(
     paths: [String] = [], journal: Bool = false, stateDirectory: String = "/var/lib/flatline",
@@ -48,6 +50,9 @@ public struct TailOptions: Sendable {
 
   /// Syslog files followed when no path is given (those that exist or appear later).
   public static let defaultSyslogFiles = ["/var/log/syslog", "/var/log/messages"]
+  /// Followed, when no paths are given, as a directory given as a path is (`TailService.plan(for:)`), less its
+  /// journal folders: the local journal covers them.
+  public static let defaultLogDirectory = "/var/log"
   /// Where kdump and systemd-pstore leave a crashed kernel's log (read when no paths are given).
   public static let defaultDumpDirectories = ["/var/crash", "/var/lib/systemd/pstore"]
 }
@@ -224,9 +229,21 @@ public final class TailService {
     var dumpPaths: [String] = []
     var databases: [String] = []
     if options.paths.isEmpty {
+      // What `analyze` reads without a path, live: the local journal and what /var/log holds (syslog, wtmp, audit,
+      // datastore logs…), and the usual syslog files when they appear.
       journalDirs.append(nil)
-      filePaths = TailOptions.defaultSyslogFiles
-      for d in TailOptions.defaultDumpDirectories { dumpPaths += Self.dumps(in: d) }
+      let dir = options.logDirectory
+      let plan = Self.plan(for: dir)
+      directories.append((dir, Self.modificationTime(dir)))
+      filePaths = plan.files
+      let sets = Set(filePaths.map(FileFollower.setKey))
+      let usual = TailOptions.defaultSyslogFiles.map { dir + "/" + ($0.split(separator: "/").last.map(String.init) ?? $0) }
+      filePaths += usual.filter { !sets.contains(FileFollower.setKey($0)) }
+      loginFiles = plan.loginFiles
+      databases = plan.databases
+      dumpPaths = plan.dumps
+      for d in TailOptions.defaultDumpDirectories { dumpPaths += Self.dumps(in: d).filter { !dumpPaths.contains($0) } }
+      if !plan.notices.isEmpty { notices += NoticeReader.read(paths: plan.notices, registry: registry) }
     } else {
       if options.journal { journalDirs.append(nil) }
       for p in options.paths {
@@ -295,7 +312,8 @@ public final class TailService {
       WtmpDBSource(path: path, registry: registry, options: options.ingest, host: h).run(into: &sink)
     }
     let taken = filePaths + loginFiles + dumpPaths + databases + journalDirs.compactMap { $0 }
-    for d in directories where !taken.contains(where: { Self.isInside($0, d.path) }) {
+    // (Without paths the local journal is followed whatever /var/log holds.)
+    for d in directories where !options.paths.isEmpty && !taken.contains(where: { Self.isInside($0, d.path) }) {
       warnings?("\(d.path): no log to follow in it or its subfolders yet (nothing analyze would read there); one that "
         + "appears is followed from then on")
     }
