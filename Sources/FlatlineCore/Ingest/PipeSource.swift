@@ -77,7 +77,9 @@ struct PipeSource {
       return head.data.contains { !blank.contains($0) && $0 != 10 } ? .unknown : .empty
     }
     let line = head.data[first.0..<first.1].drop { blank.contains($0) }
-    if line.first == UInt8(ascii: "{") || line.first == 0x1E || line.starts(with: Array("data:".utf8)) { return .journal }
+    if line.first == UInt8(ascii: "{") || line.first == 0x1E || line.starts(with: Array("data:".utf8)) {
+      return .journal
+    }
     let name = line.prefix { $0 != UInt8(ascii: "=") }
     if !name.isEmpty && name.allSatisfy({ $0 == 95 || (65...90).contains($0) || (48...57).contains($0) }) {
       return .journal

@@ -133,7 +133,8 @@ struct AuditReadState {
         registry.addSkipped(input, skipped)
         registry.warn(
           input,
-          "\(skipped) line\(skipped == 1 ? " is" : "s are") not audit events and were skipped (first at line \(firstSkipped))")
+          "\(skipped) line\(skipped == 1 ? " is" : "s are") not audit events and were skipped "
+            + "(first at line \(firstSkipped))")
       }
     }
   }

@@ -10,8 +10,8 @@
 /// named pipe does not end: see `init`).
 ///
 /// A journal dump (`journalctl -f -o json` or `-o export`, which keep boot IDs) is read too, a whole entry at a time;
-/// compressed data is said once and not read. A pipe cannot be read again: a SIGHUP rebuild goes on from where the stream is (`carry`), without
-/// what it gave before.
+/// compressed data is said once and not read. A pipe cannot be read again: a SIGHUP rebuild goes on from where the
+/// stream is (`carry`), without what it gave before; what is read next is sniffed again.
 final class PipeFollower {
   let registry: InputRegistry
   let options: IngestOptions
@@ -71,7 +71,7 @@ final class PipeFollower {
     if let r = refused { registry.warn(input, r) }
   }
 
-  /// Reads what standard input has now. Returns a problem to report (once).
+  /// Reads what the stream has now. Returns a problem to report (once).
   func poll(into box: SinkBox) -> String? {
     guard !ended else { return nil }
     while true {
