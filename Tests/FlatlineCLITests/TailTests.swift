@@ -563,6 +563,33 @@ import Testing
     #expect(incidents.values.sorted() == batchIncidents)
   }
 
+  /// `flatline tail --format text --output /var/log/flatline.log` puts its events among the logs: `analyze` (and a
+  /// tail following that folder) read them as syslog lines of the host named there, and the daemon's heartbeats
+  /// became the host's last sign of life. Its events, text or NDJSON, and its state files are now known and left out.
+  @Test(arguments: ["text", "ndjson"]) func tailsOwnFilesAreNotLogs(format: String) throws {
+    let dir = try CLI.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let t0 = TailService.now() / 1_000_000 - 7200
+    try Self.append(
+      dir.appendingPathComponent("syslog"),
+      Self.bootLines(t0) + [Self.activity(t0 + 600, "a")] + Self.bootLines(t0 + 3600))
+    // The output and the state directory are in the followed folder (`Daemon` puts them in `dir`).
+    let d = try Daemon([dir.path], dir: dir, extra: ["--format", format])
+    #expect(Self.wait { (try? String(contentsOf: d.output, encoding: .utf8))?.components(separatedBy: "heartbeat").count ?? 0 > 3 })
+    d.terminate()
+    let text = try String(contentsOf: d.output, encoding: .utf8)
+    #expect(!text.contains(" finding ") && !text.contains("\"type\":\"finding\""))
+    let analyzed = try CLI.json(try CLI.run(["analyze", dir.path, "-o", "json", "--timezone", "UTC"]).stdout)
+    let hosts = (analyzed["hosts"] as? [[String: Any]] ?? []).map {
+      "\($0["name"] ?? "") aliases: \(($0["aliases"] as? [Any])?.count ?? 0)"
+    }
+    #expect(hosts == ["tailhost aliases: 0"], "\(hosts)")
+    let last = CLI.boots(analyzed).last?["lastSignOfLife"] as? String
+    #expect(last == CivilTime.rfc3339((t0 + 3602) * 1_000_000), "\(String(describing: last))")
+    let skipped = (analyzed["inputs"] as? [[String: Any]] ?? []).compactMap { $0["skipReason"] as? String }
+    #expect(skipped.contains { $0.hasPrefix("flatline tail's events") }, "\(skipped)")
+  }
+
   /// Every followed log keeps its file open: a folder tree with more logs than the soft limit on open files (1024 by
   /// default; 64 here) gave "cannot open: too many open files" and no checkpoint. The daemon raises the soft limit
   /// to the hard one.

@@ -123,6 +123,9 @@ public enum Discovery {
     }
     if NoticeSniffer.looksLikeNotice(head: data, name: name) { return .cloudNotices }
     let lines = headLines(data, complete: head.complete)
+    // Before syslog: `flatline tail --format text` writes `<time> <host> <event> …`, which reads as syslog lines
+    // of that host (its heartbeats became the host's last sign of life).
+    if let own = flatlineTailFile(lines, data, name: name) { return .ignore(own) }
     if mostOfFirstLines(lines, data, { AuditSource.parse($0) != nil }) { return .audit }
     if mostOfFirstLines(lines, data, { UtmpDump.parse($0) != nil || LastText.parse($0) != nil }) { return .wtmp }
     if looksLikeExport(lines, data) { return .journalExport }
@@ -229,6 +232,33 @@ public enum Discovery {
       if name != "." && name != ".." { names.append(name) }
     }
     return names
+  }
+
+  /// `flatline tail`'s own files: its events (NDJSON or `--format text`), checkpoint, heartbeat and clean-stop flag
+  /// (docs/tail.md), when an output or state directory lies among the logs read. nil for anything else.
+  static func flatlineTailFile(_ lines: [(Int, Int)], _ data: [UInt8], name: String) -> String? {
+    let own = data.withBytes { b -> String? in
+      if b.hasPrefix("flatline-tail-checkpoint ") { return "flatline tail's checkpoint" }
+      if b.equals("clean stop\n") { return "flatline tail's clean-stop flag" }
+      // `<µs since the epoch> <host>`
+      if name == "heartbeat", lines.count == 1, let sp = b.find(" "), sp >= 10,
+        b.slice(0, sp).buffer.allSatisfy({ $0 >= 48 && $0 <= 57 })
+      {
+        return "flatline tail's heartbeat"
+      }
+      if b.hasPrefix("{\"type\":\""), b.contains("\",\"key\":\"") { return "flatline tail's events" }
+      return nil
+    }
+    if let own { return own }
+    let kinds = Set(TailEvent.Kind.allCases.map { Array($0.rawValue.utf8) })
+    func isEventLine(_ line: Bytes) -> Bool {
+      // `<RFC 3339 time or -> <host or -> <type> …`
+      let words = line.buffer.split(separator: 32, maxSplits: 3, omittingEmptySubsequences: false)
+      guard words.count >= 3, kinds.contains(Array(words[2])) else { return false }
+      let time = Array(words[0])
+      return time == [45] || time.count >= 20 && time[4] == 45 && time[10] == 84 && time.last == 90
+    }
+    return mostOfFirstLines(lines, data, isEventLine) ? "flatline tail's events (text)" : nil
   }
 
   /// Why a file that is in neither a format Flatline reads is still no loss, for files every Linux `/var/log`
