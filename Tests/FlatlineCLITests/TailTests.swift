@@ -563,6 +563,36 @@ import Testing
     #expect(incidents.values.sorted() == batchIncidents)
   }
 
+  /// A serial console's log of a panic, named by the instance (`i-0….txt`), in a folder that holds two hosts' logs:
+  /// `analyze` puts the panic on the host the instance maps to. Tail read its dumps before any log, so it knew no
+  /// host for it ("no host's logs in this folder tree") and reported that boot's end as a power loss.
+  @Test func aDumpIsPlacedAsAnalyzePlacesIt() throws {
+    let dir = try CLI.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let logs = dir.appendingPathComponent("logs")
+    try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+    let sample = CLI.packageRoot.appendingPathComponent("SampleLogs/gce-serial-console-panic")
+    try FileManager.default.copyItem(
+      at: sample.appendingPathComponent("journal.export"), to: logs.appendingPathComponent("journal.export"))
+    try FileManager.default.copyItem(
+      at: sample.appendingPathComponent("serial-port-1.txt"),
+      to: logs.appendingPathComponent("i-0123456789abcdef0-serial-port-1.txt"))
+    let t0 = TailService.now() / 1_000_000 - 7200
+    try Self.append(logs.appendingPathComponent("syslog"), Self.bootLines(t0, host: "other") + Self.bootLines(t0 + 60, host: "other"))
+    let map = dir.appendingPathComponent("map.txt")
+    try "i-0123456789abcdef0 api-7\n".write(to: map, atomically: true, encoding: .utf8)
+    let extra = ["--timezone", "UTC", "--host-map", map.path]
+    let analyzed = try CLI.json(try CLI.run(["analyze", logs.path, "-o", "json"] + extra).stdout)
+    let batch = (analyzed["hosts"] as? [[String: Any]] ?? []).first { ($0["name"] as? String) == "api-7" }
+    let batchEnded = (batch?["boots"] as? [[String: Any]] ?? []).compactMap { $0["ending"] as? String }
+    #expect(batchEnded.contains("kernel-panic"))
+    let d = try Daemon([logs.path], dir: dir, extra: extra)
+    #expect(Self.wait { Self.count(d.output, type: "heartbeat") >= 1 })
+    d.terminate()
+    let ended = Self.logEvents(d.output).filter { ($0["type"] as? String) == "boot-ended" && ($0["host"] as? String) == "api-7" }
+    #expect(ended.compactMap { $0["ending"] as? String } == batchEnded.filter { $0 != "running" })
+  }
+
   /// `flatline tail --format text --output /var/log/flatline.log` puts its events among the logs: `analyze` (and a
   /// tail following that folder) read them as syslog lines of the host named there, and the daemon's heartbeats
   /// became the host's last sign of life. Its events, text or NDJSON, and its state files are now known and left out.

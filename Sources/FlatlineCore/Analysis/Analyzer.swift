@@ -78,7 +78,10 @@ public enum Analyzer {
     let notices = noticePaths.isEmpty ? [] : NoticeReader.read(paths: noticePaths, registry: registry)
     var hostMap = loadHostMap(path: options.hostMapPath, registry: registry)
     tap.identity.apply(to: &hostMap, registry: registry)
-    let dumps = readKernelDumps(inputs, registry: registry, options: options, hostMap: hostMap)
+    var dumpPaths: [String] = []
+    for case .kernelDump(let path) in inputs { dumpPaths.append(path) }
+    let dumps = readKernelDumps(
+      dumpPaths, registry: registry, options: options.ingest, host: options.host, hostMap: hostMap)
     let placed = placement(registry: registry, hostMap: hostMap)
     var out = result(
       engine: engine, registry: registry, options: options, hits: tap.rules.hits, notices: notices,
@@ -106,23 +109,24 @@ public enum Analyzer {
     ({ registry.inputs[Int($0)].host }, { hostMap.host(for: $0) })
   }
 
-  /// Reads the kdump and pstore dumps discovery found, once the boots are known, and gives each the host of its
-  /// tree (`--host`, else the host of an instance ID in its name, else the one host its file or folder name names,
-  /// else the host of its folder, `…/var/crash` taking that of `…/var/log`).
+  /// Reads the kdump and pstore dumps discovery found (or tail's folders hold), once the boots are known, and gives
+  /// each the host of its tree (`--host`, else the host of an instance ID in its name, else the one host its file
+  /// or folder name names, else the host of its folder, `…/var/crash` taking that of `…/var/log`).
   static func readKernelDumps(
-    _ inputs: [DiscoveredInput], registry: InputRegistry, options: AnalysisOptions, hostMap: HostMap = HostMap()
+    _ paths: [String], registry: InputRegistry, options: IngestOptions, host explicit: String?,
+    hostMap: HostMap = HostMap()
   ) -> [KernelDump] {
     var dumps: [KernelDump] = []
     let known = Set(registry.inputs.compactMap(\.host)).sorted()
-    for case .kernelDump(let path) in inputs {
+    for path in paths {
       // The host of the instance its name holds (`i-0abc….console.txt`), or the host its name names
       // (`console-web1.txt`), before the one most seen in its folder.
       let instance = KernelDump.instanceIDs(in: path).lazy.compactMap { hostMap.host(forInstance: $0) }.first
       let named = known.filter { KernelDump.pathNames(path, host: $0) }
-      let host = options.host ?? instance ?? (named.count == 1 ? named[0] : nil)
+      let host = explicit ?? instance ?? (named.count == 1 ? named[0] : nil)
         ?? FolderHosts.host(for: path, registry: registry)
       let index = registry.register(path: path, kind: .kernelDump, host: host)
-      dumps += KernelDump.read(path: path, input: index, registry: registry, options: options.ingest)
+      dumps += KernelDump.read(path: path, input: index, registry: registry, options: options)
     }
     return dumps
   }

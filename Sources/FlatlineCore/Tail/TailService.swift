@@ -275,11 +275,6 @@ public final class TailService {
         }
       }
     }
-    // A dump is written by the capture kernel before the machine comes back: those there at start are all there is.
-    kernelDumps = dumpPaths.flatMap { path in
-      let index = registry.register(path: path, kind: .kernelDump, host: options.host)
-      return KernelDump.read(path: path, input: index, registry: registry, options: options.ingest)
-    }
     let now = Self.now()
     var errors: [(String, String)] = []
     // Login records name no host: they are read last, when the other logs of their folder have shown theirs (as
@@ -311,6 +306,13 @@ public final class TailService {
       var sink = box
       WtmpDBSource(path: path, registry: registry, options: options.ingest, host: h).run(into: &sink)
     }
+    // A dump is written by the capture kernel before the machine comes back: those there at start are all there is.
+    // Read once the logs' history is, it takes its host as `analyze` gives it (the host of the instance ID in its
+    // name, the host its name names, its folder's).
+    var map = fileHostMap
+    box.sink.identity.apply(to: &map, registry: registry)
+    kernelDumps = Analyzer.readKernelDumps(
+      dumpPaths, registry: registry, options: options.ingest, host: options.host, hostMap: map)
     let taken = filePaths + loginFiles + dumpPaths + databases + journalDirs.compactMap { $0 }
     // (Without paths the local journal is followed whatever /var/log holds.)
     for d in directories where !options.paths.isEmpty && !taken.contains(where: { Self.isInside($0, d.path) }) {
