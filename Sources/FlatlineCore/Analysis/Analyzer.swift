@@ -180,16 +180,16 @@ public enum Analyzer {
         .run(into: &sink)
     case .wtmpSet(let files):
       let newest = files[files.count - 1]
-      let h = host ?? FolderHosts.host(for: newest, registry: registry) ?? FolderHosts.unknownHost(for: newest)
+      let h = FolderHosts.recordsHost(for: newest, explicit: host, registry: registry)
       let stream = registry.newStream()
       for path in files {
         WtmpSource(path: path, registry: registry, options: options, host: h, stream: stream).run(into: &sink)
       }
     case .wtmpDB(let path):
-      let h = host ?? FolderHosts.host(for: path, registry: registry) ?? FolderHosts.unknownHost(for: path)
+      let h = FolderHosts.recordsHost(for: path, explicit: host, registry: registry)
       WtmpDBSource(path: path, registry: registry, options: options, host: h).run(into: &sink)
     case .auditSet(let files):
-      let h = host ?? FolderHosts.host(for: files[0], registry: registry) ?? FolderHosts.unknownHost(for: files[0])
+      let h = FolderHosts.recordsHost(for: files[0], explicit: host, registry: registry)
       AuditSource(files: files, registry: registry, options: options, host: h).run(into: &sink)
     case .cloudNotices, .kernelDump:
       break  // read once the boots are known

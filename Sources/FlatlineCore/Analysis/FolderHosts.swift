@@ -42,6 +42,12 @@ public enum FolderHosts {
   /// folders are not merged into one machine.
   public static func unknownHost(for path: String) -> String { "unknown (\(directory(of: path)))" }
 
+  /// The host of records that name none (wtmp, wtmpdb, the audit log without `node=`): `explicit` (`--host`), else
+  /// the host of the file's folder, else `unknown (<folder>)`. Asked once the other logs have shown their hosts.
+  static func recordsHost(for path: String, explicit: String?, registry: InputRegistry) -> String {
+    explicit ?? host(for: path, registry: registry) ?? unknownHost(for: path)
+  }
+
   static func mostSeen(_ inputs: [InputInfo]) -> String? {
     var weight: [String: Int] = [:]
     for i in inputs {

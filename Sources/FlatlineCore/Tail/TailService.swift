@@ -48,8 +48,8 @@ public struct TailOptions: Sendable {
     self.host = host
   }
 
-  /// Syslog files followed when no path is given (those that exist or appear later).
-  public static let defaultSyslogFiles = ["/var/log/syslog", "/var/log/messages"]
+  /// Syslog files of `logDirectory` followed when no path is given (those that exist or appear later).
+  public static let defaultSyslogNames = ["syslog", "messages"]
   /// Followed, when no paths are given, as a directory given as a path is (`TailService.plan(for:)`), less its
   /// journal folders: the local journal covers them.
   public static let defaultLogDirectory = "/var/log"
@@ -228,22 +228,27 @@ public final class TailService {
     var journalDirs: [String?] = []
     var dumpPaths: [String] = []
     var databases: [String] = []
+    /// Takes what following directory `dir` takes (`plan(for:)`); its journal folders too when `journals`.
+    func take(_ dir: String, journals: Bool) {
+      directories.append((dir, Self.modificationTime(dir)))
+      let plan = Self.plan(for: dir)
+      filePaths += plan.files
+      loginFiles += plan.loginFiles
+      if journals { for d in plan.journalDirs where !journalDirs.contains(d) { journalDirs.append(d) } }
+      dumpPaths += plan.dumps
+      databases += plan.databases
+      if !plan.notices.isEmpty { notices += NoticeReader.read(paths: plan.notices, registry: registry) }
+    }
     if options.paths.isEmpty {
-      // What `analyze` reads without a path, live: the local journal and what /var/log holds (syslog, wtmp, audit,
-      // datastore logs…), and the usual syslog files when they appear.
+      // What `analyze` reads without a path, live: the local journal (which covers the journal folders of /var/log)
+      // and what /var/log holds (syslog, wtmp, audit, datastore logs…), and the usual syslog files when they appear.
       journalDirs.append(nil)
       let dir = options.logDirectory
-      let plan = Self.plan(for: dir)
-      directories.append((dir, Self.modificationTime(dir)))
-      filePaths = plan.files
+      take(dir, journals: false)
       let sets = Set(filePaths.map(FileFollower.setKey))
-      let usual = TailOptions.defaultSyslogFiles.map { dir + "/" + ($0.split(separator: "/").last.map(String.init) ?? $0) }
+      let usual = TailOptions.defaultSyslogNames.map { dir + "/" + $0 }
       filePaths += usual.filter { !sets.contains(FileFollower.setKey($0)) }
-      loginFiles = plan.loginFiles
-      databases = plan.databases
-      dumpPaths = plan.dumps
       for d in TailOptions.defaultDumpDirectories { dumpPaths += Self.dumps(in: d).filter { !dumpPaths.contains($0) } }
-      if !plan.notices.isEmpty { notices += NoticeReader.read(paths: plan.notices, registry: registry) }
     } else {
       if options.journal { journalDirs.append(nil) }
       for p in options.paths {
@@ -255,14 +260,7 @@ public final class TailService {
         } else if Self.isJournalDirectory(p) {
           journalDirs.append(p)
         } else if Self.isDirectory(p) {
-          directories.append((p, Self.modificationTime(p)))
-          let plan = Self.plan(for: p)
-          filePaths += plan.files
-          loginFiles += plan.loginFiles
-          for d in plan.journalDirs where !journalDirs.contains(d) { journalDirs.append(d) }
-          dumpPaths += plan.dumps
-          databases += plan.databases
-          if !plan.notices.isEmpty { notices += NoticeReader.read(paths: plan.notices, registry: registry) }
+          take(p, journals: true)
         } else {
           switch Self.sniff(p) {
           // A dump or notices given by name are read as in a followed folder, or as with --notices.
@@ -279,16 +277,8 @@ public final class TailService {
     var errors: [(String, String)] = []
     // Login records name no host: they are read last, when the other logs of their folder have shown theirs (as
     // `analyze` reads them).
-    func follow(_ p: String) {
-      let f = FileFollower(path: p, registry: registry, options: options.ingest, host: options.host, buffer: readBuffer)
-      files.append(f)
-      for e in f.start(into: box, now: now) { errors.append((p, e)) }
-    }
-    for p in filePaths { follow(p) }
-    for s in pipes where !s.ended {
-      if let e = s.poll(into: box) { errors.append((s.path, e)) }
-      if s.ended { followLoop?.remove(fd: s.fd) }
-    }
+    for p in filePaths { for e in startFollowing(p, now: now) { errors.append((p, e)) } }
+    pollPipes { errors.append(($0, $1)) }
     for d in journalDirs {
       let j = JournalFollower(directory: d, registry: registry, options: options.ingest)
       switch j.open() {
@@ -299,20 +289,18 @@ public final class TailService {
         if let e = j.poll(into: box) { errors.append((j.label, e)) }
       }
     }
-    for p in loginFiles { follow(p) }
+    for p in loginFiles { for e in startFollowing(p, now: now) { errors.append((p, e)) } }
     // wtmpdb's database is read as it is at start (and at SIGHUP): a database is not followed.
     for path in databases {
-      let h = options.host ?? FolderHosts.host(for: path, registry: registry) ?? FolderHosts.unknownHost(for: path)
+      let h = FolderHosts.recordsHost(for: path, explicit: options.host, registry: registry)
       var sink = box
       WtmpDBSource(path: path, registry: registry, options: options.ingest, host: h).run(into: &sink)
     }
     // A dump is written by the capture kernel before the machine comes back: those there at start are all there is.
     // Read once the logs' history is, it takes its host as `analyze` gives it (the host of the instance ID in its
     // name, the host its name names, its folder's).
-    var map = fileHostMap
-    box.sink.identity.apply(to: &map, registry: registry)
     kernelDumps = Analyzer.readKernelDumps(
-      dumpPaths, registry: registry, options: options.ingest, host: options.host, hostMap: map)
+      dumpPaths, registry: registry, options: options.ingest, host: options.host, hostMap: hostMap())
     let taken = filePaths + loginFiles + dumpPaths + databases + journalDirs.compactMap { $0 }
     // (Without paths the local journal is followed whatever /var/log holds.)
     for d in directories where !options.paths.isEmpty && !taken.contains(where: { Self.isInside($0, d.path) }) {
@@ -323,6 +311,30 @@ public final class TailService {
     for (s, m) in errors { emitSourceError(source: s, message: m) }
     deriveAndEmit()
     saveCheckpoint()
+  }
+
+  /// Follows `path` from now on, its history read first. Returns problems to report.
+  private func startFollowing(_ path: String, now: Int64) -> [String] {
+    let f = FileFollower(
+      path: path, registry: registry, options: options.ingest, host: options.host, buffer: readBuffer)
+    files.append(f)
+    return f.start(into: box, now: now)
+  }
+
+  /// Reads what the pipes have; `report(source, problem)` for each problem.
+  private func pollPipes(_ report: (String, String) -> Void) {
+    for s in pipes where !s.ended {
+      if let e = s.poll(into: box) { report(s.path, e) }
+      // At its end a pipe stays readable (EOF): it would wake the loop at once, again and again.
+      if s.ended { followLoop?.remove(fd: s.fd) }
+    }
+  }
+
+  /// `--host-map`'s pairs and the instance IDs the logs read so far name.
+  private func hostMap() -> HostMap {
+    var map = fileHostMap
+    box.sink.identity.apply(to: &map, registry: registry)
+    return map
   }
 
   /// Raises the soft limit on open files to the hard one: every followed log keeps its file open (a folder tree of a
@@ -480,9 +492,7 @@ public final class TailService {
       let followed = Set(files.map(\.setKey))
       let plan = Self.plan(for: directories[k].path)
       for p in plan.files + plan.loginFiles where !followed.contains(FileFollower.setKey(p)) {
-        let f = FileFollower(path: p, registry: registry, options: options.ingest, host: options.host, buffer: readBuffer)
-        files.append(f)
-        for e in f.start(into: box, now: now) { emitSourceError(source: p, message: e) }
+        for e in startFollowing(p, now: now) { emitSourceError(source: p, message: e) }
         added = true
       }
     }
@@ -549,11 +559,7 @@ public final class TailService {
     for (j, _) in journals {
       if let e = j.poll(into: box) { emitSourceError(source: j.label, message: e) }
     }
-    for s in pipes where !s.ended {
-      if let e = s.poll(into: box) { emitSourceError(source: s.path, message: e) }
-      // At its end a pipe stays readable (EOF): it would wake the loop at once, again and again.
-      if s.ended { followLoop?.remove(fd: s.fd) }
-    }
+    pollPipes { emitSourceError(source: $0, message: $1) }
   }
 
   // MARK: - Events
@@ -609,9 +615,7 @@ public final class TailService {
     }
     // Host-less inputs (datastore logs) and notices are placed as `analyze` places them.
     Analyzer.attachFolderHosts(registry, explicit: options.host)
-    var map = fileHostMap
-    box.sink.identity.apply(to: &map, registry: registry)
-    let placed = Analyzer.placement(registry: registry, hostMap: map)
+    let placed = Analyzer.placement(registry: registry, hostMap: hostMap())
     var result = Analyzer.result(
       engine: box.sink.engine, registry: registry, options: AnalysisOptions(paths: [], ingest: options.ingest),
       hits: box.sink.rules.hits, notices: notices, folderHost: placed.folderHost, noticeHost: placed.noticeHost,

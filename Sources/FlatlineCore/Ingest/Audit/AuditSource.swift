@@ -109,6 +109,8 @@ public struct AuditSource {
 /// (`FileFollower`) the lines a followed audit log gains. Events after auditd's start are held until the boot's
 /// `SYSTEM_BOOT` shows whose they are (see `AuditSource`).
 struct AuditReadState {
+  /// The host of events without `node=`.
+  let hostName: String
   private let hostBytes: [UInt8]
   private var held: [AuditSource.Held] = []
   private var heldSince = Record.noTime
@@ -116,7 +118,10 @@ struct AuditReadState {
   /// NUL bytes a lost write left (a power loss) go with the next event, as evidence.
   private var nul = 0
 
-  init(host: String) { hostBytes = Array(host.utf8) }
+  init(host: String) {
+    hostName = host
+    hostBytes = Array(host.utf8)
+  }
 
   /// A new file of the set (or inode of a followed log): NUL bytes at the end of the one before are not carried.
   mutating func startFile() { nul = 0 }

@@ -53,7 +53,7 @@ final class FileFollower {
     /// A journal dump written as it goes (`journalctl -f -o json >> file`, or `-o export`), read a whole entry at a
     /// time.
     case journalStream(json: Bool)
-    /// Something `analyze` reads but a follower does not (an audit log, `utmpdump` text…): why, said once as a
+    /// Something `analyze` reads but a follower does not (`utmpdump` text, a wtmpdb database…): why, said once as a
     /// source error, and nothing is read.
     case unfollowed(String)
   }
@@ -64,7 +64,6 @@ final class FileFollower {
   private var loginRecords: WtmpRecordReader?
   /// The reading state of an audit log set (its host fixed at its first file).
   private var audit: AuditReadState?
-  private var auditHost: String?
   /// `--host`: the host of records that name none (wtmp). nil: the host of the file's folder (`FolderHosts`).
   let host: String?
   private var fd: Int32 = -1
@@ -247,9 +246,8 @@ final class FileFollower {
   /// Registers `file` (an inode of the followed set) as an input of the stream, of the kind its format reads.
   private func register(_ file: String) -> Int32 {
     if case .audit = format {
-      // An event names its host only with `node=`: else the file's, as for wtmp.
-      let h = auditHost ?? host ?? FolderHosts.host(for: file, registry: registry) ?? FolderHosts.unknownHost(for: file)
-      auditHost = h
+      // An event names its host only with `node=`: else the file's, as for wtmp, decided once.
+      let h = audit?.hostName ?? FolderHosts.recordsHost(for: file, explicit: host, registry: registry)
       if audit == nil { audit = AuditReadState(host: h) }
       return registry.register(path: file, kind: .audit, host: h, stream: stream)
     }
@@ -259,8 +257,7 @@ final class FileFollower {
     if case .loginRecords(let layout) = format {
       // Records of wtmp name no host: the file's, decided once (the followers of the folder's other logs have
       // read their history by then, as `analyze` reads login records last).
-      let h = loginRecords?.hostName
-        ?? host ?? FolderHosts.host(for: file, registry: registry) ?? FolderHosts.unknownHost(for: file)
+      let h = loginRecords?.hostName ?? FolderHosts.recordsHost(for: file, explicit: host, registry: registry)
       if loginRecords == nil { loginRecords = WtmpRecordReader(layout: layout, host: h) }
       return registry.register(path: file, kind: .wtmp, host: h, stream: stream)
     }
