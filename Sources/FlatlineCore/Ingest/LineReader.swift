@@ -586,33 +586,33 @@ final class LineReader {
     guard let r = LineReader(path: path, maxLineLength: limit, chunkSize: limit) else {
       return .failure(HeadError(reason: "cannot read"))
     }
-    var h = Head()
-    h.isGzip = r.isGzip
-    h.codec = r.codec
-    h.gzipMTime = r.gzipMTime
-    h.raw = [UInt8](repeating: 0, count: 512)
-    let n = h.raw.withUnsafeMutableBytes { pread(r.fd, $0.baseAddress, 512, 0) }
+    var raw = [UInt8](repeating: 0, count: 512)
+    let n = raw.withUnsafeMutableBytes { pread(r.fd, $0.baseAddress, 512, 0) }
     if n < 0 { return .failure(HeadError(reason: errnoText(errno))) }
-    h.raw.removeSubrange(n...)
-    while r.end < limit, r.fill() {}
-    h.complete = r.eof
-    h.data = Array(UnsafeBufferPointer(start: r.buf, count: min(r.end, limit)))
-    return .success(h)
+    raw.removeSubrange(n...)
+    return .success(r.decodeHead(raw: raw, limit: limit))
+  }
+
+  /// The head `head(path:)` and `head(bytes:ended:)` give: this reader's first `limit` decoded bytes, with `raw`.
+  private func decodeHead(raw: [UInt8], limit: Int) -> Head {
+    var h = Head()
+    h.isGzip = isGzip
+    h.codec = codec
+    h.gzipMTime = gzipMTime
+    h.raw = raw
+    while end < limit, fill() {}
+    h.complete = eof
+    h.data = Array(UnsafeBufferPointer(start: buf, count: min(end, limit)))
+    return h
   }
 
   /// The head of a stream of which `bytes` were read (standard input), decoded as `head(path:)` decodes a file's.
   /// `ended`: the stream ended within `bytes`.
   static func head(bytes: [UInt8], ended: Bool, limit: Int = 64 << 10) -> Head {
-    let r = LineReader(stream: -1, head: bytes, path: "-", maxLineLength: limit)
-    var h = Head()
-    h.codec = r.codec
-    h.isGzip = r.codec == .gzip
-    h.gzipMTime = r.gzipMTime
-    h.raw = Array(bytes.prefix(512))
-    while r.end < limit, r.fill() {}
+    var h = LineReader(stream: -1, head: bytes, path: "-", maxLineLength: limit)
+      .decodeHead(raw: Array(bytes.prefix(512)), limit: limit)
     // Decoded to the end of `bytes`: the whole stream only when it ended there.
-    h.complete = ended && r.eof
-    h.data = Array(UnsafeBufferPointer(start: r.buf, count: min(r.end, limit)))
+    h.complete = h.complete && ended
     return h
   }
 

@@ -65,7 +65,12 @@ struct PipeSource {
     return (bytes, ended, error)
   }
 
-  enum Kind { case syslog, journal, empty, unknown }
+  enum Kind: Equatable {
+    case syslog
+    /// `json`: JSON (`{`, RS, `data:`), else the export format.
+    case journal(json: Bool)
+    case empty, unknown
+  }
 
   /// What the decoded head is: a journal export (its first line a field, `NAME=value`, or a binary field's name
   /// alone) or JSON stream (`{`, RS of `json-seq`, `data:` of `json-sse`); syslog text (most of its first lines
@@ -78,13 +83,23 @@ struct PipeSource {
     }
     let line = head.data[first.0..<first.1].drop { blank.contains($0) }
     if line.first == UInt8(ascii: "{") || line.first == 0x1E || line.starts(with: Array("data:".utf8)) {
-      return .journal
+      return .journal(json: true)
     }
     let name = line.prefix { $0 != UInt8(ascii: "=") }
     if !name.isEmpty && name.allSatisfy({ $0 == 95 || (65...90).contains($0) || (48...57).contains($0) }) {
-      return .journal
+      return .journal(json: false)
     }
     return Discovery.looksLikeSyslog(lines, head.data) ? .syslog : .unknown
+  }
+
+  /// The year of a stream's first dateless line: `--year`, else inferred as for a file written now; with a warning
+  /// to record when the inference has one.
+  static func baseYear(
+    head: LineReader.Head, path: String, zone: LocalTimeConverter, options: IngestOptions
+  ) -> (year: Int, warning: String?) {
+    if let y = options.year { return (y, nil) }
+    let start = YearInference.fileStart(head: head, mtime: Int64(time(nil)))
+    return YearInference.baseYear(starts: [start], names: [path], converter: zone)
   }
 
   /// Reads the stream as one syslog set of one file named `path`. Without `--year`, the year of its dateless lines
@@ -94,15 +109,8 @@ struct PipeSource {
   ) {
     let input = registry.register(path: path, kind: .syslog, stream: registry.newStream())
     let zone = LocalTimeConverter.forSource(options, registry: registry, input: input)
-    let baseYear: Int
-    if let y = options.year {
-      baseYear = y
-    } else {
-      let start = YearInference.fileStart(head: head, mtime: Int64(time(nil)))
-      let (y, warning) = YearInference.baseYear(starts: [start], names: [path], converter: zone)
-      baseYear = y
-      if let warning { registry.warn(input, warning) }
-    }
+    let (baseYear, warning) = Self.baseYear(head: head, path: path, zone: zone, options: options)
+    if let warning { registry.warn(input, warning) }
     let state = StreamState(tracker: YearTracker(baseYear: baseYear), zone: zone)
     let reader = LineReader(
       stream: more ? fd : -1, head: bytes, path: path, input: input, registry: registry,

@@ -121,28 +121,20 @@ final class PipeFollower {
     guard case .undecided = mode else { return nil }
     guard partial.contains(10) || partial.count >= PipeSource.headLimit || ended else { return nil }
     let head = LineReader.head(bytes: partial, ended: ended)
-    let kind = head.codec != .plain ? .unknown : PipeSource.kind(head)
-    let first = Discovery.headLines(head.data, complete: head.complete).first { $0.1 > $0.0 }
-    let firstLine = first.map { Array(head.data[$0.0..<$0.1]).filter { $0 != 32 && $0 != 9 && $0 != 13 } } ?? []
     if head.codec != .plain {
-      refused = "compressed data: not followed (decompress it first)"
-    } else if kind == .journal {
-      let json = firstLine.first == UInt8(ascii: "{") || firstLine.first == 0x1E
-        || firstLine.starts(with: Array("data:".utf8))
-      mode = .journal(json: json)
-      registry[input].kind = json ? .journalJSON : .journalExport
-      return nil
-    }
-    if let r = refused {
+      let r = "compressed data: not followed (decompress it first)"
+      refused = r
       registry.warn(input, r)
       ended = true
       return r
     }
+    if case .journal(let json) = PipeSource.kind(head) {
+      mode = .journal(json: json)
+      registry[input].kind = json ? .journalJSON : .journalExport
+      return nil
+    }
     let zone = LocalTimeConverter(identifier: options.timeZone) ?? LocalTimeConverter(zone: .gmt)
-    let baseYear = options.year
-      ?? YearInference.baseYear(
-        starts: [YearInference.fileStart(head: head, mtime: Int64(time(nil)))], names: [path], converter: zone
-      ).year
+    let baseYear = PipeSource.baseYear(head: head, path: path, zone: zone, options: options).year
     mode = .syslog(StreamState(tracker: YearTracker(baseYear: baseYear), zone: zone))
     return nil
   }

@@ -19,15 +19,14 @@ public struct JournalStreamSource {
   public let registry: InputRegistry
   /// Options (only `maxLineLength` applies: longer lines and values are cut).
   public let options: IngestOptions
+  /// A stream already open (standard input, a pipe: `PipeSource`) and its first bytes, already read from it; they
+  /// come before the rest of it. nil: `path` is opened.
+  let streamHead: (fd: Int32, bytes: [UInt8])?
 
   /// - Parameters:
   ///   - path: a file, or `-` for stdin.
   ///   - registry: where the stream is registered as one input (`.journalExport` or `.journalJSON`).
   ///   - options: `maxLineLength` limits line and field lengths.
-  /// A stream already open (standard input, a pipe: `PipeSource`) and its first bytes, already read from it; they
-  /// come before the rest of it. nil: `path` is opened.
-  let streamHead: (fd: Int32, bytes: [UInt8])?
-
   public init(path: String, registry: InputRegistry, options: IngestOptions) {
     self.init(path: path, registry: registry, options: options, streamHead: nil)
   }
