@@ -29,6 +29,7 @@ import Testing
     "centos7-imjournal-reboots": ["--year", "2024"],
     "rhel9-imjournal-reread": ["--year", "2024"],
     "debian-kern-none": ["--year", "2024"],
+    "central-log-no-kernel": ["--year", "2025"],
   ]
 
   /// Modification times the files had on the machine (git does not keep them). Without them the year still comes

@@ -67,4 +67,116 @@ import Testing
     #expect(r.hosts[0].boots.count == 1)
     #expect(r.hosts[0].boots[0].ending == .running)
   }
+
+  /// PID 1's line when a boot's start-up jobs are done, `elapsed` after the kernel started.
+  static func finished(_ t: String, _ elapsed: String = "2.093s (kernel) + 4.431s (initrd) + 17.592s (userspace) = 24.116s.")
+    -> L
+  {
+    L(time: t, tag: "systemd", msg: "Startup finished in \(elapsed)", pid: 1)
+  }
+
+  /// The syslog with PID 1's `Startup finished` line about 24 s into each boot (kernel starts at 08:00:05,
+  /// 10:16:05, 13:02:45, as in `kern`).
+  static func syslogWithStartupLines(restart: Bool = false) -> [L] {
+    var out: [L] = []
+    for l in syslog(restart: restart) {
+      out.append(l)
+      if l.msg == rsyslogStart, !(restart && l.time == "03-10 11:30:01") {
+        let kernel = ["03-10 08:00:07": "03-10 08:00:29", "03-10 10:16:07": "03-10 10:16:29",
+          "03-10 13:02:47": "03-10 13:03:09"][l.time]!
+        out.append(finished(kernel))
+      }
+    }
+    return out.sorted { $0.micros < $1.micros }
+  }
+
+  /// No kernel lines anywhere (`kern.none` on the only text log, as RHEL's `messages` without a `kern.log`): PID 1's
+  /// `Startup finished in … (kernel) …` line says when each boot's kernel started, and the daemon's start line
+  /// there begins the boot. The daemon restarted at 11:30 has no such line: it stays a restart.
+  @Test func startupLinesPlaceBootsWithoutKernelLines() {
+    for restart in [false, true] {
+      let r = analyze(Self.syslogWithStartupLines(restart: restart))
+      #expect(r.hosts.count == 1)
+      let boots = r.hosts[0].boots
+      #expect(boots.map(\.ending) == [.reboot, .powerLoss, .running], "restart \(restart)")
+      guard boots.count == 3 else { continue }
+      #expect(boots[0].evidence.contains { $0.kind == .shutdownMarker && $0.message.contains("exiting on signal") })
+      #expect(boots[1].lastSignOfLife == L(time: "03-10 12:41:22", tag: "", msg: "").micros)
+      #expect(boots[2].start == L(time: "03-10 13:02:47", tag: "", msg: "").micros)
+    }
+  }
+
+  /// A start the line tells that no daemon start line is near (the start line lost), and lines without a kernel
+  /// phase (a container's manager, a user manager), split nothing.
+  @Test func startupLinesWithoutStartLineOrKernelPhaseSplitNothing() {
+    let lost = Self.syslogWithStartupLines().filter { !($0.msg == rsyslogStart && $0.time == "03-10 10:16:07") }
+    #expect(analyze(lost).hosts[0].boots.map(\.ending) == [.running])
+    let container = Self.syslog().flatMap { l in
+      l.msg == rsyslogStart ? [l, Self.finished(l.time, "1.204s.")] : [l]
+    }
+    #expect(analyze(container).hosts[0].boots.map(\.ending) == [.running])
+  }
+
+  @Test func startupSpanAddsTheKernelsPhases() {
+    func span(_ s: String) -> Int64? {
+      Array(s.utf8).withBytes { SignalClassifier.startupSpan($0) }
+    }
+    #expect(span("2.093s (kernel) + 4.431s (initrd) + 17.592s (userspace) = 24.116s.") == 24_116_000)
+    #expect(span("5.069s (firmware) + 2.310s (loader) + 1.888s (kernel) + 1min 28.442s (userspace) = 1min 37.709s.")
+      == 90_330_000)
+    #expect(span("865ms (kernel) + 3.2s (userspace) = 4.065s.") == 4_065_000)
+    #expect(span("1h 2min 3s (kernel) + 500us (userspace) = 1h 2min 3.0005s.") == 3_723_000_500)
+    #expect(span("1.204s.") == nil)
+    #expect(span("1.204s (userspace) = 1.204s.") == nil)
+    #expect(span("soon (kernel)") == nil)
+  }
+
+  /// rsyslog reading the journal (RHEL's imjournal) writes a boot's first lines, PID 1's among them, before its own
+  /// start line. They begin the boot: the boot before ends with its own last line, not with them.
+  @Test func aBootBeginsAtPIDOnesFirstLineBeforeTheStartLine() {
+    func early(_ t: String) -> [L] {
+      [
+        L(time: t, tag: "systemd", msg: "systemd 252-46.el9_5 running in system mode (+PAM +AUDIT +SELINUX -APPARMOR)", pid: 1),
+        L(time: t, tag: "systemd", msg: "Detected virtualization kvm.", pid: 1),
+        L(time: t, tag: "systemd-journald", msg: "Journal started", pid: 642),
+      ]
+    }
+    let lines: [L] = [
+      Self.start("03-10 08:00:07"), work("03-10 08:00:08"), Self.app("03-10 09:00:00"),
+      L(time: "03-10 10:15:08", tag: "systemd-logind", msg: "System is rebooting.", pid: 702),
+      Self.exit("03-10 10:15:10"),
+    ] + early("03-10 10:16:06") + [
+      Self.start("03-10 10:16:09"), Self.finished("03-10 10:16:28", "0.912s (kernel) + 2.104s (initrd) + 20.480s (userspace) = 23.496s."),
+      Self.app("03-10 12:41:22"),
+    ] + early("03-10 13:02:46") + [
+      Self.start("03-10 13:02:49"), Self.finished("03-10 13:03:09"), work("03-10 13:03:10"),
+    ]
+    let boots = analyze(lines).hosts[0].boots
+    #expect(boots.map(\.ending) == [.reboot, .powerLoss, .running])
+    guard boots.count == 3 else { return }
+    #expect(boots[0].lastSignOfLife == L(time: "03-10 10:15:10", tag: "", msg: "").micros)
+    #expect(boots[1].start == L(time: "03-10 10:16:06", tag: "", msg: "").micros)
+    #expect(boots[1].lastSignOfLife == L(time: "03-10 12:41:22", tag: "", msg: "").micros)
+    #expect(boots[2].start == L(time: "03-10 13:02:46", tag: "", msg: "").micros)
+  }
+
+  /// A board without a clock (a Raspberry Pi's fake-hwclock) starts each boot at the time it saved last: the next
+  /// boot's lines are stamped before the last lines of the one it follows. Each `Startup finished` line confirms a
+  /// start line written after the one before it, not the first start line stamped in its window (the boot before
+  /// has one at 11:50:26, PID 1's `Started System Logging Service.`).
+  @Test func bootsOverlappingInTimeAreSplitInTheStreamsOrder() {
+    let started = L(time: "05-27 11:50:26", tag: "systemd", msg: "Started System Logging Service.", pid: 1)
+    let lines: [L] = [
+      Self.start("05-27 11:50:26"), started, work("05-27 11:50:27"),
+      Self.finished("05-27 11:52:10", "2.100s (kernel) + 1min 54.613s (userspace) = 1min 56.714s."),
+      Self.app("05-27 12:06:50"),
+      L(time: "05-27 11:50:21", tag: "rsyslogd", msg: rsyslogStart, nul: 149), work("05-27 11:50:22"),
+      Self.finished("05-27 11:50:25", "2.112s (kernel) + 9.566s (userspace) = 11.678s."), work("05-27 11:50:30"),
+    ]
+    let boots = analyze(lines).hosts[0].boots
+    #expect(boots.map(\.ending) == [.powerLoss, .running])
+    guard boots.count == 2 else { return }
+    #expect(boots[0].lastSignOfLife == L(time: "05-27 12:06:50", tag: "", msg: "").micros)
+    #expect(boots[1].start == L(time: "05-27 11:50:21", tag: "", msg: "").micros)
+  }
 }

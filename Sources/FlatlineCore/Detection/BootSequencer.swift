@@ -524,7 +524,7 @@ public final class BootSequencer {
     // A boot that keeps daemon marks (`BootState.DaemonMark`) takes a copy of a start line's text: the mark keeps
     // the text of the record before it. (And a NUL run before a record counts as a start signal there: `apply`.)
     let marks = boot.marksDaemonStarts
-    let held = !marks || signal != .syslogDaemonStart
+    let held = !marks || !signal.isStartLine
     if held {
       // The slot's text buffer becomes the boot's last message (a swap, not a copy); `msg` still points into it.
       ring.giveMessage(k, to: boot)

@@ -120,10 +120,11 @@ public final class BootState {
   static let candidateLimit = 64
 
   /// Set on a text stream's boot that was running when the data began, while the stream shows no boot start of
-  /// its own: the syslog daemon's start lines are kept as places where another stream may show a boot began
-  /// (`DaemonMark`, `HostMerger.splitAtDaemonStarts`).
+  /// its own: the syslog daemon's start lines (and PID 1's, `Signal.isStartLine`) are kept as places where another
+  /// stream, or the stream's own `Startup finished` lines, may show a boot began (`DaemonMark`,
+  /// `HostMerger.splitAtDaemonStarts`).
   var marksDaemonStarts = false
-  /// A syslog daemon's start line in such a boot, with the boot's state just before it (everything up to there).
+  /// A start line in such a boot, with the boot's state just before it (everything up to there).
   struct DaemonMark {
     var opener: EvidenceRecord
     /// The start line's ordinal in this boot (the records before it).
@@ -135,6 +136,15 @@ public final class BootState {
   /// Start-of-boot evidence (filesystem recovery, journald's notice, a NUL run) anywhere in such a boot, with its
   /// ordinal: what a boot that another stream shows began at one of the marks would have counted.
   private(set) var startSignals: [(evidence: EvidenceRecord, ordinal: Int)] = []
+  /// Where boots began, by the stream's own `Startup finished in … (kernel) …` lines (`Signal.startupFinished`), in
+  /// such a boot: the kernel's start, the line's ordinal and time. A stream with no kernel lines at all is split at
+  /// the start lines these confirm.
+  struct OwnStart {
+    var time: Int64
+    var ordinal: Int
+    var finished: Int64
+  }
+  private(set) var ownStarts: [OwnStart] = []
   /// More marks or start signals than kept: the boot is not split.
   private(set) var daemonMarksOverflow = false
   static let daemonMarkLimit = 128
@@ -144,6 +154,7 @@ public final class BootState {
     marksDaemonStarts = false
     daemonMarks = []
     startSignals = []
+    ownStarts = []
   }
 
   @inline(never)
@@ -276,7 +287,7 @@ public final class BootState {
   ) {
     if marksDaemonStarts {
       // (With `messageHeld` the text is already this record's: the sequencer never holds a start line's text here.)
-      if case .syslogDaemonStart = signal { markDaemonStart(time: time, location: location, message: message) }
+      if signal.isStartLine { markDaemonStart(time: time, location: location, message: message) }
       if nulBytesBefore > 0 {
         var e = makeEvidence(.nulRun)
         e.message = "\(nulBytesBefore) NUL bytes before this record (writes lost at power loss)"
@@ -301,7 +312,7 @@ public final class BootState {
       startEvidence.append(e)
     }
     switch signal {
-    case .none, .syslogJournalReread:
+    case .none, .syslogJournalReread, .systemManagerStart:
       break
     case .bootBanner:
       if banner == nil, message.hasPrefix("Linux version ") { banner = (message.string, time) }
@@ -328,6 +339,13 @@ public final class BootState {
     case .watchdog:
       crash = makeEvidence(.watchdog)
       crashOrdinal = ordinal
+    case .startupFinished(let sinceKernel):
+      guard marksDaemonStarts, time != Record.noTime else { break }
+      if ownStarts.count < Self.daemonMarkLimit {
+        ownStarts.append(OwnStart(time: time - sinceKernel, ordinal: ordinal, finished: time))
+      } else {
+        daemonMarksOverflow = true
+      }
     case .journalUncleanNotice, .filesystemRecovery:
       let e = makeEvidence(signal == .journalUncleanNotice ? .journalUncleanNotice : .filesystemRecovery)
       if marksDaemonStarts { keepStartSignal(e, ordinal: ordinal) }
@@ -482,7 +500,8 @@ public final class BootState {
         daemonMarks.append(DaemonMark(opener: m.opener, ordinal: m.ordinal + base, time: m.time, before: before))
       }
       for (e, ordinal) in other.startSignals { keepStartSignal(e, ordinal: ordinal + base) }
-      if other.daemonMarksOverflow { daemonMarksOverflow = true }
+      ownStarts += other.ownStarts.map { OwnStart(time: $0.time, ordinal: $0.ordinal + base, finished: $0.finished) }
+      if ownStarts.count > Self.daemonMarkLimit || other.daemonMarksOverflow { daemonMarksOverflow = true }
     }
     records += other.records
     if firstTime == Record.noTime { firstTime = other.firstTime }

@@ -189,12 +189,23 @@ public enum HostMerger {
         guard s.time > b.firstTime + (s.login ? loginBootDelay : 0) else { continue }
         t.spannedStart = max(t.spannedStart ?? s.time, s.time)
       }
+      // The stream's own `Startup finished` lines go by the stream's order: a start line they confirm after its
+      // first record began a boot inside it, whatever its time.
+      for k in ownStartLines(b) ?? [] where b.daemonMarks[k].ordinal > 0 && b.daemonMarks[k].time != Record.noTime {
+        t.spannedStart = max(t.spannedStart ?? b.daemonMarks[k].time, b.daemonMarks[k].time)
+      }
     }
   }
 
-  /// The known boot starts of `group`'s timelines, with the timeline and whether it holds login records.
-  static func knownStarts(_ group: [StreamTimeline]) -> [(timeline: Int, time: Int64, login: Bool)] {
-    group.enumerated().flatMap { ti, t in t.boots.compactMap { b in b.knownStart.map { (ti, $0, t.isLoginRecords) } } }
+  /// The known boot starts of `group`'s timelines, with the timeline and whether it holds login records. `own`: a
+  /// start a text stream that shows no boot start of its own tells by its `Startup finished` lines
+  /// (`BootState.ownStarts`); it places that stream's boots as another stream's start would.
+  static func knownStarts(_ group: [StreamTimeline]) -> [(timeline: Int, time: Int64, login: Bool, own: Bool)] {
+    group.enumerated().flatMap { ti, t in
+      let own = t.boots.count == 1 && !t.boots[0].startKnown ? t.boots[0].ownStarts.map(\.time) : []
+      return t.boots.compactMap { b in b.knownStart.map { (ti, $0, t.isLoginRecords, false) } }
+        + own.map { (ti, $0, false, true) }
+    }
   }
 
   /// Splits the one boot of each stream `markSpans` found spanning other streams' boot starts at its syslog
@@ -204,8 +215,10 @@ public enum HostMerger {
   /// another stream (the kernel banner in `kern.log`, a journal's first entry; a wtmp boot record up to
   /// `loginBootDelay` after it) begins a boot of this stream; a start
   /// line no other stream's boot start confirms is a restart of the daemon within a boot (a package upgrade, a
-  /// configuration change), not a boot. The stream is left whole when a boot start of another stream has no start
-  /// line here, or any boot of the split would still run across one: its lines around that boot are not all there.
+  /// configuration change), not a boot. The stream's own `Startup finished` lines (`BootState.ownStarts`) confirm a
+  /// start line too: the first one written between the kernel's start and the line, after the boot before. The
+  /// stream is left whole when a boot start has no start line here, or any boot of the split would still run
+  /// across another stream's start: its lines around that boot are not all there.
   static func splitAtDaemonStarts(_ group: [StreamTimeline]) {
     for (ti, t) in group.enumerated() where t.spannedStart != nil {
       guard t.aliases.isEmpty, t.boots.count == 1 else { continue }
@@ -216,7 +229,7 @@ public enum HostMerger {
       // (Read again for each stream: one split before it may have given starts.)
       let starts = knownStarts(group).filter { $0.timeline != ti }
       let marks = whole.daemonMarks
-      var confirmed = Set<Int>()
+      guard var confirmed = ownStartLines(whole) else { continue }
       var complete = true
       for s in starts where s.time >= whole.firstTime - startTolerance && s.time <= whole.lastTime {
         // A wtmp boot record comes when userspace starts, up to `loginBootDelay` after the kernel: the daemon's
@@ -252,6 +265,35 @@ public enum HostMerger {
       t.spannedStart = nil
     }
   }
+
+  /// The daemon marks of `whole` that its own `Startup finished` lines confirm, by the stream's order rather than
+  /// by time alone (a board without a clock restores an old time at boot, so boots overlap in time): for each line,
+  /// the first start line after the previous such line and before it, stamped from the kernel's start (less two
+  /// seconds of whole-second stamps) to the line. Nil when a line has none: a boot began whose start line is not here. A
+  /// line before any start line, for a kernel that started before the stream's first record, is the boot the data
+  /// began in.
+  static func ownStartLines(_ whole: BootState) -> Set<Int>? {
+    let marks = whole.daemonMarks
+    var confirmed = Set<Int>()
+    var after = -1
+    for o in whole.ownStarts {
+      let k = marks.indices.first { k in
+        let m = marks[k]
+        return m.ordinal > after && m.ordinal < o.ordinal && m.time != Record.noTime
+          && m.time >= o.time - ownStartSlack && m.time <= o.finished + ownStartSlack
+      }
+      if let k {
+        confirmed.insert(k)
+      } else if !(marks.allSatisfy({ $0.ordinal > o.ordinal }) && o.time <= whole.firstTime + ownStartSlack) {
+        return nil
+      }
+      after = o.ordinal
+    }
+    return confirmed
+  }
+
+  /// How far a start line's whole-second stamp may fall outside the span a `Startup finished` line gives.
+  static let ownStartSlack: Int64 = 2_000_000
 
   static func shortName(_ n: String) -> String {
     String(n.lowercased().split(separator: ".", maxSplits: 1).first ?? "")

@@ -27,6 +27,25 @@ public enum Signal: Equatable, Sendable {
   case journalUncleanNotice
   /// Filesystem journal recovery (ext3/4, XFS, btrfs, e2fsck, FAT dirty bit).
   case filesystemRecovery
+  /// PID 1's `Startup finished in 1.9s (kernel) + 4.2s (initrd) + 28.4s (userspace) = 34.5s.`, written once per boot
+  /// when its start-up jobs are done: the kernel started `sinceKernel` µs before this line. Only a boot's own
+  /// manager names a kernel phase (a container's or a user manager's line has none), and `daemon-reexec` does not
+  /// write it again. Text without kernel lines (`kern.none`) still shows where each boot began
+  /// (`HostMerger.splitAtDaemonStarts`).
+  case startupFinished(sinceKernel: Int64)
+  /// PID 1's `systemd 252 running in system mode (…)`: the system manager starting (in the initrd, and again after
+  /// it hands over to the root file system), or executing itself again (`daemon-reexec`, at upgrades). Not a boot
+  /// alone. In text without kernel lines it is where a boot's lines begin: rsyslog reading the journal writes the
+  /// boot's first lines before its own start line (`BootState.DaemonMark`).
+  case systemManagerStart
+
+  /// A line where a boot may begin in text without kernel lines (`BootState.DaemonMark`).
+  var isStartLine: Bool {
+    switch self {
+    case .syslogDaemonStart, .systemManagerStart: return true
+    default: return false
+    }
+  }
 }
 
 public enum ShutdownDirection: Sendable, Equatable {
@@ -185,6 +204,9 @@ public enum SignalClassifier {
       return .none
     case UInt8(ascii: "S"):
       if m.equals("Shutting down.") { return .shutdown(.unspecified) }
+      if m.hasPrefix("Startup finished in ") {
+        return startupSpan(m.dropFirst(20)).map { .startupFinished(sinceKernel: $0) } ?? .none
+      }
       if m.hasPrefix("Stopping System Logging Service") || m.hasPrefix("Stopping rsyslog.service")
         || m.hasPrefix("Stopping syslog-ng.service") || m.hasPrefix("Stopping System Logger Daemon")
       {
@@ -198,6 +220,8 @@ public enum SignalClassifier {
         return .syslogDaemonStart
       }
       return .none
+    case UInt8(ascii: "s"):
+      return m.hasPrefix("systemd ") && m.contains(" running in system mode") ? .systemManagerStart : .none
     case UInt8(ascii: "F"):
       if m.hasPrefix("Finished systemd-reboot.service") { return .shutdown(.reboot) }
       if m.hasPrefix("Finished systemd-poweroff.service") || m.hasPrefix("Finished systemd-halt.service") {
@@ -207,6 +231,93 @@ public enum SignalClassifier {
     default:
       return .none
     }
+  }
+
+  /// The time from the kernel's start to a `Startup finished in …` line, from the text after `in `: the sum of the
+  /// `(kernel)`, `(initrd)` and `(userspace)` phases (firmware and loader run before the kernel). Nil without a
+  /// kernel phase, or for text that is not a list of `<timespan> (<phase>)` joined by ` + `.
+  static func startupSpan(_ m: Bytes) -> Int64? {
+    // `… (userspace) = 34.523s.`: the total after `=` is not needed.
+    let end = m.find(" = ") ?? m.count
+    var sum: Int64 = 0
+    var sawKernel = false
+    var i = 0
+    while i < end {
+      var j = i
+      while j < end, m[j] != UInt8(ascii: "(") { j += 1 }
+      guard j < end, j > i + 1, m[j - 1] == UInt8(ascii: " "), let span = timespan(m.slice(i, j - 1)) else { return nil }
+      var k = j + 1
+      while k < end, m[k] != UInt8(ascii: ")") { k += 1 }
+      guard k < end else { return nil }
+      let phase = m.slice(j + 1, k)
+      if phase.equals("kernel") {
+        sawKernel = true
+        sum += span
+      } else if phase.equals("initrd") || phase.equals("userspace") {
+        sum += span
+      }
+      i = k + 1
+      if i < end {
+        guard m.slice(i, end).hasPrefix(" + ") else { return nil }
+        i += 3
+      }
+    }
+    return sawKernel ? sum : nil
+  }
+
+  /// A systemd time span (`format_timespan`): `345ms`, `2.093s`, `1min 2.345s`, `1h 2min 3s`, in µs.
+  static func timespan(_ t: Bytes) -> Int64? {
+    var total: Int64 = 0
+    var i = 0
+    var parts = 0
+    while i < t.count {
+      if t[i] == UInt8(ascii: " ") {
+        i += 1
+        continue
+      }
+      var whole: Int64 = 0
+      var fraction: Int64 = 0
+      var scale: Int64 = 1
+      var digits = 0
+      while i < t.count, t[i] >= 0x30, t[i] <= 0x39, digits < 12 {
+        whole = whole * 10 + Int64(t[i] - 0x30)
+        i += 1
+        digits += 1
+      }
+      guard digits > 0 else { return nil }
+      if i < t.count, t[i] == UInt8(ascii: ".") {
+        i += 1
+        while i < t.count, t[i] >= 0x30, t[i] <= 0x39 {
+          if scale < 1_000_000 {
+            fraction = fraction * 10 + Int64(t[i] - 0x30)
+            scale *= 10
+          }
+          i += 1
+        }
+      }
+      let u = i
+      while i < t.count, t[i] != UInt8(ascii: " "), !(t[i] >= 0x30 && t[i] <= 0x39) { i += 1 }
+      let unit = t.slice(u, i)
+      let per: Int64
+      if unit.equals("us") || unit.equals("µs") || unit.equals("μs") {
+        per = 1
+      } else if unit.equals("ms") {
+        per = 1_000
+      } else if unit.equals("s") {
+        per = 1_000_000
+      } else if unit.equals("min") {
+        per = 60_000_000
+      } else if unit.equals("h") {
+        per = 3_600_000_000
+      } else if unit.equals("d") {
+        per = 86_400_000_000
+      } else {
+        return nil
+      }
+      total += whole * per + fraction * per / scale
+      parts += 1
+    }
+    return parts > 0 ? total : nil
   }
 
   static func classifyLogind(_ m: Bytes) -> Signal {
