@@ -175,6 +175,101 @@ import Testing
     #expect(Self.run(dir, zone: TimeZone.current.identifier).hosts.first?.boots.count ?? 0 > 2)
   }
 
+  /// Neither a journal nor a wtmp, but programs that write the time into their lines: PostgreSQL's `%m` stamp (in
+  /// UTC or its own zone) and cloud-init's `at …` show the offset the syslog daemon stamped them at. Read in the
+  /// analysis zone, the boots were hours away from the provider's notices and the datastore's own logs.
+  @Test func statedTimesShowTheOffsetWithNothingToCompare() throws {
+    let other = Self.offsets.other
+    let dir = NSTemporaryDirectory() + "flatline-zone-stated-\(getpid())"
+    try? FileManager.default.removeItem(atPath: dir)
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let t0 = JournalTestEntry.t0 / 1_000_000
+    func at(_ dt: Int64) -> String { Self.stamp((t0 + dt) * 1_000_000, offset: other) }
+    func iso(_ dt: Int64, zone: String = "UTC", offset: Int = 0) -> String {
+      let s = Int(t0 + dt) + offset
+      let (y, m, d) = CivilTime.civilFromDays(s / 86400)
+      let r = s % 86400
+      return String(format: "%04d-%02d-%02d %02d:%02d:%02d.412 %@", y, m, d, r / 3600, r % 3600 / 60, r % 60, zone)
+    }
+    func rfc2822(_ dt: Int64) -> String {
+      let s = Int(t0 + dt)
+      let (y, m, d) = CivilTime.civilFromDays(s / 86400)
+      let r = s % 86400
+      return String(format: "Tue, %02d %@ %04d %02d:%02d:%02d +0000", d, Self.months[m - 1], y, r / 3600, r % 3600 / 60, r % 60)
+    }
+    var syslog = ""
+    let starts: [Int64] = [0, 4 * 3600]
+    let ownZone = String(ZoneHint.describe(offset: other).dropFirst(3)).replacingOccurrences(of: ":", with: "")
+    for (b, start) in starts.enumerated() {
+      syslog += "\(at(start)) db-9 kernel: [    0.000000] Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org)\n"
+      syslog += "\(at(start + 6)) db-9 cloud-init[598]: Cloud-init v. 23.4.4 running 'init' at \(rfc2822(start + 6)). Up 6.92 seconds.\n"
+      for k in 1...3 {
+        let t = start + Int64(k) * 600
+        syslog += "\(at(t)) db-9 postgres[744]: [\(k)-1] \(iso(t)) [744] LOG:  checkpoint starting: time\n"
+        // A database whose `log_timezone` is the machine's (`EDT`, `+0530`…): its own stamp says the same.
+        syslog += "\(at(t + 1)) db-9 postgres[745]: [\(k)-2] \(iso(t + 1, zone: ownZone, offset: other)) [745] LOG:  checkpoint complete\n"
+      }
+      if b == 0 {
+        syslog += "\(at(3 * 3600)) db-9 systemd-logind[581]: System is rebooting.\n"
+        syslog += "\(at(3 * 3600 + 1)) db-9 rsyslogd: \(rsyslogExit)\n"
+      }
+    }
+    try syslog.write(toFile: dir + "/syslog", atomically: true, encoding: .utf8)
+    // The same machine's Redis stamps its lines in its zone, without saying which; MongoDB says (UTC).
+    let redisAt = 4 * 3600 + 70
+    let local = Int(t0) + redisAt + other
+    let (_, m, d) = CivilTime.civilFromDays(local / 86400)
+    let redis = String(
+      format: "1:M %02d %@ 2023 %02d:%02d:%02d.512 # !!! Warning: short read while loading the AOF file appendonly.aof!!!\n",
+      d, Self.months[m - 1], local % 86400 / 3600, local % 3600 / 60, local % 60)
+    try FileManager.default.createDirectory(atPath: dir + "/redis", withIntermediateDirectories: true)
+    try redis.write(toFile: dir + "/redis/redis-server.log", atomically: true, encoding: .utf8)
+    try FileManager.default.createDirectory(atPath: dir + "/mongodb", withIntermediateDirectories: true)
+    let mongo = #"{"t":{"$date":"2023-11-14T22:20:00.118+00:00"},"s":"I",  "c":"CONTROL",  "id":23285, "ctx":"-","msg":"Automatically disabling TLS 1.0"}"#
+    try (mongo + "\n").write(toFile: dir + "/mongodb/mongod.log", atomically: true, encoding: .utf8)
+    let r = Self.run(dir)
+    #expect(r.hosts.first?.boots.map(\.ending) == [.reboot, .running])
+    #expect(r.hosts.first?.boots.map(\.start) == [JournalTestEntry.t0, JournalTestEntry.t0 + 4 * 3600 * 1_000_000])
+    let found: [RuleHit] = r.findings.map(\.hit)
+    let inIncidents: [RuleHit] = r.incidents.flatMap { $0.datastoreEvents.map(\.hit) }
+    let aof = (found + inIncidents).first { $0.ruleID == "redis.aof-short-read" }
+    #expect(aof?.time == (t0 + Int64(redisAt)) * 1_000_000 + 512_000)
+    let redisWarnings = r.inputs.first { $0.path.hasSuffix("/redis-server.log") }?.warnings ?? []
+    #expect(redisWarnings.contains {
+      $0.hasPrefix("times read as \(ZoneHint.describe(offset: other)): the offset that syslog, of the same machine, shows")
+    }, "\(redisWarnings)")
+    #expect(r.inputs.first { $0.path.hasSuffix("/mongod.log") }?.warnings.isEmpty == true)
+    let warnings = r.inputs.first { $0.path.hasSuffix("/syslog") }?.warnings ?? []
+    #expect(warnings.contains {
+      $0.hasPrefix("times read as \(ZoneHint.describe(offset: other)): at that offset 14 of its last lines are "
+        + "stamped when their messages say they were written")
+    }, "\(warnings)")
+    // With a zone given, no guessing.
+    let given = Self.run(dir, zone: "UTC")
+    #expect(given.inputs.allSatisfy { $0.warnings.allSatisfy { !$0.hasPrefix("times read as") } })
+  }
+
+  @Test func statedTimesAreTheMessagesOwnStamps() {
+    let t = Int64(CivilTime.daysFromCivil(2024, 3, 12)) * 86400 + 14 * 3600 + 47 * 60 + 5
+    #expect(StatedTime.utc(in: "[3-1] 2024-03-12 14:47:05.428 UTC [744] LOG:  redo starts at 3/A1B2C3D8")
+      == t * 1_000_000 + 428_000)
+    #expect(StatedTime.utc(in: "2024-03-12 10:47:05 EDT [744] LOG:  x") == t * 1_000_000)
+    #expect(StatedTime.utc(in: "2024-03-12 20:17:05.000 +0530 [744] LOG:  x") == t * 1_000_000)
+    #expect(StatedTime.utc(in: "time=\"2024-03-12T10:47:05.5-04:00\" level=info msg=\"loading plugin\"")
+      == t * 1_000_000 + 500_000)
+    #expect(StatedTime.utc(in: "2024-03-12T14:47:05Z INFO started") == t * 1_000_000)
+    #expect(StatedTime.utc(in: "Cloud-init v. 23.4.4 running 'init' at Tue, 12 Mar 2024 14:47:05 +0000. Up 7.12 seconds.")
+      == t * 1_000_000)
+    #expect(StatedTime.utc(in: "Cloud-init v. 23.4.4 finished at Tue, 12 Mar 2024 14:47:05 +0000. Datasource DataSourceEc2Local.  Up 14.01 seconds")
+      == t * 1_000_000)
+    // No zone, an ambiguous zone name, or a stamp that is not at the start: nothing.
+    #expect(StatedTime.utc(in: "2024-03-12 14:47:05 [744] LOG:  x") == nil)
+    #expect(StatedTime.utc(in: "2024-03-12 14:47:05 CST [744] LOG:  x") == nil)
+    #expect(StatedTime.utc(in: "LOG:  database system was interrupted; last known up at 2024-03-12 14:31:05 UTC") == nil)
+    #expect(StatedTime.utc(in: "Cloud-init v. 23.4.4 running 'init'. Up 7.12 seconds.") == nil)
+  }
+
   /// Right after logrotate `syslog` is empty: the lines compared are `syslog.1`'s.
   @Test func justRotatedSetIsComparedByItsNewestLines() throws {
     let other = Self.offsets.other

@@ -176,8 +176,10 @@ public enum Analyzer {
     case .journalExport(let path), .journalJSON(let path):
       JournalStreamSource(path: path, registry: registry, options: options).run(into: &sink)
     case .datastoreLog(let path, let component, let envelope):
-      DatastoreLogSource(path: path, component: component, registry: registry, options: options, envelope: envelope)
-        .run(into: &sink)
+      var source = DatastoreLogSource(
+        path: path, component: component, registry: registry, options: options, envelope: envelope)
+      source.zoneHint = yearHints.zoneHint(forFileIn: directory(path))
+      source.run(into: &sink)
     case .wtmpSet(let files):
       let newest = files[files.count - 1]
       let h = FolderHosts.recordsHost(for: newest, explicit: host, registry: registry)
@@ -232,6 +234,23 @@ public enum Analyzer {
 
     public init() {}
 
+    /// For a log in `dir` whose stamps may carry no zone (a datastore's, cloud-init's): the offset the syslog sets of
+    /// the nearest folder at or above `dir` that has hints show, when they all show the same one (one machine wrote
+    /// them all in its zone). Its `from` names the newest file of the set it is taken from.
+    func zoneHint(forFileIn dir: String) -> ZoneHint? {
+      guard !zoneHints.isEmpty else { return nil }
+      let hinted = zoneHints.map { (dir: Self.directoryOf($0.key), hint: $0.value) }
+        .filter { Self.isInside(dir, folder: $0.dir) }
+      guard let nearest = hinted.map(\.dir).max(by: { $0.count < $1.count }) else { return nil }
+      let here = hinted.filter { $0.dir == nearest }.map(\.hint)
+      guard let first = here.first, here.allSatisfy({ $0.offset == first.offset }) else { return nil }
+      var hint = first
+      if hint.from == nil { hint.from = first.set }
+      return hint
+    }
+
+    static func directoryOf(_ path: String) -> String { Analyzer.directory(path) }
+
     init(_ inputs: [DiscoveredInput], _ options: IngestOptions) {
       if options.timeZone == nil { findZoneHints(inputs) }
       guard options.year == nil, let zone = LocalTimeConverter(identifier: options.timeZone) else { return }
@@ -271,7 +290,6 @@ public enum Analyzer {
       let wtmps = inputs.flatMap { input -> [(dir: String, path: String)] in
         if case .wtmpSet(let files) = input { return files.reversed().map { (directory($0), $0) } } else { return [] }
       }
-      guard !journals.isEmpty || !wtmps.isEmpty else { return }
       // Each journal's last entries and each wtmp's logins are read once, for all the sets they are compared with.
       var entryCache: [Int: [(time: Int64, key: ZoneHint.Key)]] = [:]
       var loginCache: [String: [ZoneHint.Login]] = [:]
@@ -285,7 +303,7 @@ public enum Analyzer {
             return e
           }
           if let hint = ZoneHint.find(syslog: files, entries: entries) {
-            zoneHints[files[0]] = hint
+            store(hint, for: files)
             break
           }
         }
@@ -293,9 +311,13 @@ public enum Analyzer {
         for w in wtmps where w.dir == dir {
           if loginCache[w.path] == nil { loginCache[w.path] = ZoneHint.logins(wtmp: w.path) }
           if let hint = ZoneHint.findFromLogins(syslog: files, logins: loginCache[w.path]!) {
-            zoneHints[files[0]] = hint
+            store(hint, for: files)
             break
           }
+        }
+        // Nothing of the machine to compare with: the times its programs state in their lines.
+        if zoneHints[files[0]] == nil, let hint = ZoneHint.findFromStatedTimes(syslog: files) {
+          store(hint, for: files)
         }
       }
       // Sets whose own lines cannot show the offset take that of their folder's sets of the same machine.
@@ -314,8 +336,14 @@ public enum Analyzer {
         let near = hinted.filter { directory($0.files[0]) == dir }
         guard !near.isEmpty, let host = ZoneHint.lastHost(files), let hint = ZoneHint.borrowed(host: host, from: near)
         else { continue }
-        zoneHints[files[0]] = hint
+        store(hint, for: files)
       }
+    }
+
+    private mutating func store(_ hint: ZoneHint, for files: [String]) {
+      var hint = hint
+      hint.set = files[files.count - 1]
+      zoneHints[files[0]] = hint
     }
 
     private mutating func noteJournalEnd(_ dir: String, _ t: Int64?, kind: String = "journal") {

@@ -14,7 +14,8 @@
 /// first timed line). Lines of only spaces are counted as skipped; empty lines are not records.
 ///
 /// Times: stamps with `Z`, an offset or a known zone name are exact. Zone-less stamps (Redis, MariaDB, old MySQL)
-/// are local time in `IngestOptions.timeZone`, like syslog. Unknown or ambiguous PostgreSQL zone names are read
+/// are local time in `IngestOptions.timeZone`, like syslog (and, without it, at the offset the machine's syslog was
+/// found written at: `zoneHint`). Unknown or ambiguous PostgreSQL zone names are read
 /// the same way, with a warning. Year-less stamps (Redis ≤5, MongoDB ≤2.4) take their year like syslog: `--year`,
 /// else the gzip header time or the file's modification time dates the last line, and the year advances when the
 /// month rolls over.
@@ -26,6 +27,10 @@ public struct DatastoreLogSource {
   /// Set for a datastore run in a container: each line is the runtime's envelope around the datastore's line,
   /// which is read as if it stood alone (`ContainerEnvelope`); line numbers are the file's.
   public let envelope: ContainerEnvelope?
+  /// Without `--timezone`: the offset a syslog set of the same machine was found written at (`ZoneHint`, see
+  /// `Analyzer.YearHints.zoneHint(forFileIn:)`). Zone-less stamps are read at it when the analysing machine's zone
+  /// differs, with a warning.
+  public var zoneHint: ZoneHint?
 
   /// `component`: `postgresql`, `mysql`, `mongodb` or `redis` (see `DatastoreComponent`).
   public init(
@@ -46,11 +51,17 @@ public struct DatastoreLogSource {
       registry.warn(input, "unknown datastore '\(component)'; file not read")
       return
     }
-    let zone = LocalTimeConverter.forSource(options, registry: registry, input: input)
+    var zone = LocalTimeConverter.forSource(options, registry: registry, input: input)
+    var zoneNote: String?
+    if options.timeZone == nil, let hint = zoneHint, let (fixed, warning) = ZoneHint.override(hint, local: zone) {
+      zone = fixed
+      zoneNote = warning
+    }
     guard let reader = LineReader(path: path, input: input, registry: registry, maxLineLength: options.maxLineLength)
     else { return }
     var state = DatastoreReadState(
       component: kind, zone: zone, options: options, path: path, input: input, envelope: envelope)
+    state.zoneNote = zoneNote
     reader.forEachLine { line, lineNo, nulBefore in
       state.fileLine(line, lineNo: lineNo, nulBefore: nulBefore, gzipMTime: reader.gzipMTime, into: &sink)
     }
@@ -172,6 +183,10 @@ struct DatastoreReadState {
     sink.consume(record)
   }
 
+  /// Why `zone` is not the analysis zone (`DatastoreLogSource.zoneHint`): a warning given with the first stamp that
+  /// is read in it (a file whose stamps all carry their zone does not need it).
+  var zoneNote: String?
+
   /// UTC time of the parsed stamp.
   private mutating func time(lineNo: Int, gzipMTime: UInt32) -> Int64 {
     let s = parsed.stamp
@@ -180,6 +195,16 @@ struct DatastoreReadState {
       return Record.noTime
     case .absolute:
       return s.utc
+    default:
+      break
+    }
+    if let note = zoneNote {
+      warnings.append(note)
+      zoneNote = nil
+    }
+    switch s.zone {
+    case .none, .absolute:
+      return Record.noTime
     case .unknownName:
       if !zoneWarned {
         zoneWarned = true

@@ -19,6 +19,8 @@ public struct ZoneHint: Sendable, Equatable {
   /// For a set whose own lines could not show it: the newest file of the set of the same machine, in the same
   /// folder, that did (`borrowed`).
   public var from: String?
+  /// The newest file of the set the hint is for (what another log of the machine that borrows it names).
+  public var set: String?
   /// What the lines were found in: the machine's journal, or its wtmp (`findFromLogins`).
   public var reference = "journal"
 
@@ -116,6 +118,40 @@ public struct ZoneHint: Sendable, Equatable {
     return hint
   }
 
+  /// The offset of syslog set `files` from the times its own lines state (`StatedTime`: PostgreSQL's stamps,
+  /// cloud-init's `at …`, RFC 3339 stamps with a zone), for a machine whose folder has neither a journal nor a wtmp
+  /// to compare with. The newest plain files are read back (their last `statedTimeBytes`) until `syslogLines` such
+  /// lines are found. At least `minimumLines` must agree on one whole quarter-hour offset (to within 2 s), with at
+  /// most a quarter as many showing others (a program that states some other moment first). Nil otherwise.
+  static func findFromStatedTimes(syslog files: [String]) -> ZoneHint? {
+    var stated: [(line: Line, time: Int64)] = []
+    for path in files.reversed().prefix(3) where stated.count < syslogLines {
+      stated += lastLines(path: path, limit: statedTimeBytes, keep: syslogLines - stated.count) { message in
+        guard let f = message.utf8.first, f == UInt8(ascii: "[") || f == UInt8(ascii: "C") || f == UInt8(ascii: "t")
+          || (f >= 48 && f <= 57)
+        else { return false }
+        return StatedTime.utc(in: message) != nil
+      }.compactMap { line in StatedTime.utc(in: line.key.message).map { (line, $0) } }
+    }
+    var votes: [Int: (count: Int, at: Int64)] = [:]
+    for (line, t) in stated {
+      guard let o = offset(line, journalTime: t) else { continue }
+      let v = votes[o, default: (0, t)]
+      votes[o] = (v.count + 1, max(v.at, t))
+    }
+    guard let (offset, v) = votes.max(by: { $0.value.count < $1.value.count }), v.count >= minimumLines,
+      votes.filter({ $0.key != offset }).map(\.value.count).reduce(0, +) * 4 <= v.count
+    else { return nil }
+    var hint = ZoneHint(offset: offset, at: v.at, lines: v.count)
+    hint.reference = ZoneHint.statedTimes
+    return hint
+  }
+
+  /// `reference` of a hint from the lines' own stated times.
+  static let statedTimes = "stated times"
+  /// Bytes read from the end of a file for `findFromStatedTimes`.
+  static let statedTimeBytes = 1 << 20
+
   /// User and remote host of sshd's `Accepted <method> for <user> from <host> port <n> …`.
   static func acceptedLogin(_ message: String) -> (user: String, from: String)? {
     let words = message.split(separator: " ")
@@ -211,10 +247,13 @@ public struct ZoneHint: Sendable, Equatable {
     return rounded
   }
 
-  /// The last `syslogLines` zoneless, non-kernel lines of a plain file (a gzip member gives none), newest first.
-  static func lastLines(path: String) -> [Line] {
-    guard let tail = LineReader.tail(path: path, limit: tailBytes), !tail.compressed,
-      tail.bytes.count == min(tail.size, Int64(tailBytes))
+  /// The last `keep` zoneless, non-kernel lines of a plain file (a gzip member gives none) among its last `limit`
+  /// bytes whose message `wanted` accepts, newest first.
+  static func lastLines(
+    path: String, limit: Int = tailBytes, keep: Int = syslogLines, wanted: (String) -> Bool = { _ in true }
+  ) -> [Line] {
+    guard keep > 0, let tail = LineReader.tail(path: path, limit: limit), !tail.compressed,
+      tail.bytes.count == min(tail.size, Int64(limit))
     else { return [] }
     var out: [Line] = []
     var header = SyslogHeader()
@@ -224,13 +263,15 @@ public struct ZoneHint: Sendable, Equatable {
       guard SyslogParser.parse(text, into: &header), header.time == Record.noTime, header.month != 0,
         !header.isKernel, !header.identifier.isEmpty, !header.message.isEmpty
       else { return true }
+      let message = header.message.string
+      guard wanted(message) else { return true }
       out.append(Line(
         month: header.month, day: header.day, year: header.year,
         seconds: header.hour * 3600 + header.minute * 60 + header.second,
         key: Key(
           host: shortHost(header.host.string), identifier: header.identifier.string, pid: header.pid.string,
-          message: header.message.string)))
-      return out.count < syslogLines
+          message: message)))
+      return out.count < keep
     }
     return out
   }
@@ -277,9 +318,13 @@ public struct ZoneHint: Sendable, Equatable {
     guard localOffset != hint.offset, let fixed = TimeZone(secondsFromGMT: hint.offset) else { return nil }
     let apart = abs(hint.offset - localOffset)
     let distance = apart % 3600 == 0 ? "\(apart / 3600)h" : "\(apart / 3600)h \(apart % 3600 / 60)m"
-    let why = hint.from.map { "the offset that \(URL(fileURLWithPath: $0).lastPathComponent), of the same machine "
-      + "in this folder, shows (its last lines are entries of the machine's journal)" }
-      ?? "at that offset its last \(hint.lines) lines are entries of the same machine's \(hint.reference) in this folder"
+    let why = hint.from.map { "the offset that \(URL(fileURLWithPath: $0).lastPathComponent), of the same machine, "
+      + "shows (" + (hint.reference == statedTimes ? "the times its lines state"
+        : "its last lines are entries of the machine's \(hint.reference)") + ")" }
+      ?? (hint.reference == statedTimes
+        ? "at that offset \(hint.lines) of its last lines are stamped when their messages say they were written "
+          + "(PostgreSQL's, cloud-init's or RFC 3339 times with a zone)"
+        : "at that offset its last \(hint.lines) lines are entries of the same machine's \(hint.reference) in this folder")
     let warning = "times read as \(describe(offset: hint.offset)): \(why), which the zone of this analysis "
       + "(\(local.name), \(describe(offset: localOffset))) would put \(distance) away; a fixed offset, so set "
       + "--timezone to the machine's zone if the log spans a daylight-saving change"
