@@ -128,6 +128,11 @@ import Testing
     if case .dataGap(let input, let reason) = sink.notes[0] {
       #expect(input == 1 && reason == "rotation 2 is missing between syslog.3 and syslog.1")
     }
+    // A rotation that is there but empty (left out of the set) lost nothing: no gap.
+    SyslogTestFiles.write(dir + "/syslog.2", "")
+    let (again, _) = SyslogTestFiles.stream([dir + "/syslog.3", dir + "/syslog.1", dir + "/syslog.0"])
+    #expect(!again.notes.contains { if case .dataGap(_, let r) = $0 { r.contains("missing") } else { false } })
+    #expect(again.notes.count == 1, "\(again.notes)")
   }
 
   /// One file a day named by its date (syslog-ng `$HOST/$YEAR-$MONTH-$DAY.log`) is one set, oldest first, per

@@ -435,19 +435,29 @@ struct Rotation {
   /// Rotation number (bare name = 0), nil for dated or unknown names.
   var number: Int?
   var name: String
+  /// The file's folder and its set's base name (`syslog` of `syslog.2.gz`).
+  var directory: String
+  var base: String
 
   init(name path: String) {
     let file = path.split(separator: "/").last.map(String.init) ?? path
     name = file
+    directory = path.hasSuffix(file) ? String(path.dropLast(file.count)) : ""
     let parts = RotationName(file)
+    base = parts.base
     number = parts.kind == .numbered ? parts.number : (parts.kind == .bare ? 0 : nil)
   }
 
-  /// A gap reason when `self` does not directly follow `prev` (numbers not consecutive).
+  /// A gap reason when `self` does not directly follow `prev` (numbers not consecutive). A member between them
+  /// that is there but empty (`base.N`, which discovery leaves out of the set) is no gap: nothing was lost there.
   func gap(after prev: Rotation) -> String? {
     guard let a = prev.number, let b = number, a > b + 1 else { return nil }
-    let missing = (b + 1)...(a - 1)
-    let list = missing.count == 1 ? "rotation \(b + 1) is" : "rotations \(b + 1)–\(a - 1) are"
+    let missing = ((b + 1)...(a - 1)).filter { k in
+      var st = stat()
+      return !(stat(directory + base + ".\(k)", &st) == 0 && st.st_size == 0)
+    }
+    guard let first = missing.first, let last = missing.last else { return nil }
+    let list = first == last ? "rotation \(first) is" : "rotations \(first)–\(last) are"
     return "\(list) missing between \(prev.name) and \(name)"
   }
 }
