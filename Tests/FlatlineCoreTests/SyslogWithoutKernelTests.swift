@@ -66,6 +66,20 @@ import Testing
     let r = analyze(Self.syslog(restart: true))
     #expect(r.hosts[0].boots.count == 1)
     #expect(r.hosts[0].boots[0].ending == .running)
+    // Said, once: nothing in this host's logs can tell a boot from a restart.
+    let blind = r.inputs[0].warnings.filter { $0.hasPrefix("no kernel line here and no boot start") }
+    #expect(blind.count == 1, "\(r.inputs[0].warnings)")
+    // Line 1 is a start line; the one at 11:30:01, a second after the daemon's exit, is a restart.
+    #expect(blind.first?.contains("(the first at line 1)") == true)
+    // A day inside one boot with only a restart of the daemon (its start a second after its exit): nothing to say.
+    let restartOnly = analyze([
+      work("03-10 11:00:00"), Self.exit("03-10 11:30:00"), Self.start("03-10 11:30:01"), Self.app("03-10 12:00:00"),
+    ])
+    #expect(restartOnly.inputs[0].warnings.allSatisfy { !$0.hasPrefix("no kernel line here") })
+    // Where kern.log shows the boots, or PID 1's lines do, the start lines were judged: nothing to say.
+    for judged in [analyze(Self.syslog(restart: true), streams: [Self.kern]), analyze(Self.syslogWithStartupLines())] {
+      #expect(judged.inputs.allSatisfy { $0.warnings.allSatisfy { !$0.hasPrefix("no kernel line here") } })
+    }
   }
 
   /// PID 1's line when a boot's start-up jobs are done, `elapsed` after the kernel started.

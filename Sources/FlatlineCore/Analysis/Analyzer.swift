@@ -371,8 +371,16 @@ public enum Analyzer {
       } else if named.count == 1 {
         registry.setHost(d.input, named[0])
       } else {
-        KernelDumpMatcher.warnOnce(
-          registry, d.input, "no host's logs in this folder tree: give --host to put this crash on a boot")
+        registry.warnOnce(d.input, "no host's logs in this folder tree: give --host to put this crash on a boot")
+      }
+    }
+    for (timelines, _) in merging {
+      for first in HostMerger.unjudgedStartLines(timelines) {
+        registry.warnOnce(
+          first.input,
+          "no kernel line here and no boot start in this host's logs (journal, wtmp, `Startup finished … (kernel)`): "
+            + "the start lines of the syslog daemon or PID 1 (the first at line \(first.line)) are read as "
+            + "restarts, so a reboot or power loss among them is not seen")
       }
     }
     for (timelines, merged) in merging {

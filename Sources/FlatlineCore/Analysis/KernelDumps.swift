@@ -74,12 +74,12 @@ enum KernelDumpMatcher {
         let what = candidates.isEmpty
           ? "fits no boot of \(name)"
           : "fits \(candidates.count) boots of \(name) (\(candidates.map { rows[$0.index].id }.joined(separator: ", ")))"
-        warnOnce(registry, dump.input, "kernel crash at uptime \(uptimeText(crash.uptime)) \(what): put on none")
+        registry.warnOnce(dump.input, "kernel crash at uptime \(uptimeText(crash.uptime)) \(what): put on none")
         continue
       }
       let j = candidates[0].index
       if rows[j].ending.clean == true {
-        warnOnce(registry, dump.input, "kernel crash at uptime \(uptimeText(crash.uptime)) matches boot \(rows[j].id), "
+        registry.warnOnce(dump.input, "kernel crash at uptime \(uptimeText(crash.uptime)) matches boot \(rows[j].id), "
           + "which ended with a clean shutdown sequence: the boot keeps its verdict")
         continue
       }
@@ -117,10 +117,6 @@ enum KernelDumpMatcher {
   }
 
   /// Tail mode combines the verdicts again after every batch: each warning is given once.
-  static func warnOnce(_ registry: InputRegistry, _ input: Int32, _ message: String) {
-    if !registry[input].warnings.contains(message) { registry.warn(input, message) }
-  }
-
   /// The same kernel build: equal banners, or one cut short (a long line truncated by a syslog daemon) and the
   /// rest equal up to there, over at least the version and build host.
   static func sameBanner(_ a: String, _ b: String) -> Bool {

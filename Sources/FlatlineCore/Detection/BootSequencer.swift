@@ -25,6 +25,8 @@ public final class BootSequencer {
   /// PID 1 or journald messages, a shutdown marker). kern.log and other kernel-only files never do: their
   /// silence before a boot says nothing about how the previous boot ended.
   public private(set) var sawUserspace = false
+  /// True once the stream had a kernel line: a boot's banner would show in it (`HostMerger.unjudgedStartLines`).
+  public private(set) var sawKernel = false
   /// First and last stream-wide record ordinals of this host (to tell host renames from interleaving).
   public var firstStreamOrdinal = Int.max
   public var lastStreamOrdinal = -1
@@ -294,6 +296,7 @@ public final class BootSequencer {
   public func consume(_ r: Record, signal: Signal, streamOrdinal: Int) -> Bool {
     if streamOrdinal < firstStreamOrdinal { firstStreamOrdinal = streamOrdinal }
     lastStreamOrdinal = streamOrdinal
+    if r.isKernel { sawKernel = true }
     if !sawUserspace && !r.isKernel {
       switch signal {
       case .syslogDaemonStart, .syslogDaemonExit, .syslogServiceStopping, .shutdown, .journalStarted, .journalStopped:
@@ -753,6 +756,7 @@ public final class BootSequencer {
     if !rest.isEmpty, let f = boots.first, f.marksDaemonStarts { f.dropDaemonMarks() }
     boots += rest
     if next.sawUserspace { sawUserspace = true }
+    if next.sawKernel { sawKernel = true }
     if interleaved == nil { interleaved = next.interleaved }
     rebootLineCount += next.rebootLineCount
     let bannersBefore = bannerRecords

@@ -9,6 +9,8 @@ public final class StreamTimeline {
   /// A wtmp/utmp stream: it shows boots and shutdown records but little else (a poorer source than text logs).
   public let isLoginRecords: Bool
   public var canShowShutdowns: Bool
+  /// The stream had a kernel line (`BootSequencer.sawKernel`).
+  public var sawKernel: Bool
   /// Why none of the endings can be judged from this stream: its text interleaves the host's boots, or runs
   /// backwards in time.
   public var interleaved: EvidenceRecord?
@@ -33,6 +35,7 @@ public final class StreamTimeline {
     // wtmp shows shutdowns by construction: `last -x` calls a boot without a shutdown record before the next
     // boot a crash.
     canShowShutdowns = s.isJournal || s.sawUserspace || s.isLoginRecords
+    sawKernel = s.sawKernel
     interleaved = s.interleaved
     boots = s.boots
   }
@@ -45,6 +48,7 @@ public final class StreamTimeline {
     for a in other.aliases where !aliases.contains(a) { aliases.append(a) }
     name = other.name
     canShowShutdowns = canShowShutdowns || other.canShowShutdowns
+    sawKernel = sawKernel || other.sawKernel
     interleaved = interleaved ?? other.interleaved
     var rest = other.boots[...]
     if let first = rest.first, !first.startKnown, let last = boots.last {
@@ -265,6 +269,28 @@ public enum HostMerger {
       t.spannedStart = nil
     }
   }
+
+  /// Text streams of `group` whose start lines (`BootState.DaemonMark`) nothing could judge: the stream has no
+  /// kernel line (a boot's banner would have shown) and no stream of the host shows a boot begin (no journal, wtmp
+  /// or `Startup finished` line), so each start line was read as a restart of the daemon, and a boot among them
+  /// would not be seen. A start line within `restartGap` of the daemon's exit is a restart all the same (no machine
+  /// reboots that fast). The first other start line of each such stream.
+  static func unjudgedStartLines(_ group: [StreamTimeline]) -> [SourceLocation] {
+    guard knownStarts(group).isEmpty else { return [] }
+    return group.compactMap { t in
+      guard !t.isJournal, !t.isLoginRecords, !t.sawKernel, t.boots.count == 1, let b = t.boots.first,
+        b.marksDaemonStarts
+      else { return nil }
+      let open = b.daemonMarks.first { m in
+        guard let exit = m.before.daemonExit, exit.time != Record.noTime, m.time != Record.noTime else { return true }
+        return m.time - exit.time > restartGap
+      }
+      return open?.opener.location
+    }
+  }
+
+  /// The longest pause between a syslog daemon's exit and its start that is read as a restart, not a reboot.
+  static let restartGap: Int64 = 5_000_000
 
   /// The daemon marks of `whole` that its own `Startup finished` lines confirm, by the stream's order rather than
   /// by time alone (a board without a clock restores an old time at boot, so boots overlap in time): for each line,

@@ -97,6 +97,12 @@ public final class InputRegistry: @unchecked Sendable {
     warningHandler?("\(inputs[Int(index)].path): \(message)")
   }
 
+  /// `warn`, unless the input has this warning already (what is derived again from a state read again, as tail
+  /// mode's verdict stage does at every batch).
+  public func warnOnce(_ index: Int32, _ message: String) {
+    if !inputs[Int(index)].warnings.contains(message) { warn(index, message) }
+  }
+
   /// Takes input `index` as a fork read it (`fork()`: a set read on another thread) and prints the warnings it
   /// gained there, those beyond the ones this registry already holds, as `warn` would have.
   func takeBack(_ info: InputInfo, at index: Int32) {
