@@ -284,6 +284,49 @@ import Testing
     }
   }
 
+  /// A syslog whose kernel lines stop after its first boot (`kern.none`), its later boots placed by PID 1's
+  /// `Startup finished` lines (`HostMerger.splitAtOwnStarts`): the chunks' start lines and those lines join as one
+  /// read has them.
+  @Test func bootsPlacedByStartupLinesJoinAcrossChunks() throws {
+    let d = Self.tempDir("startup")
+    defer { try? FileManager.default.removeItem(atPath: d) }
+    let rs = "[origin software=\"rsyslogd\" swVersion=\"8.2310.0\" x-pid=\"811\" x-info=\"https://www.rsyslog.com\"]"
+    var text = ""
+    func line(_ t: String, _ tag: String, _ msg: String) { text += "Mar \(t) db-3 \(tag): \(msg)\n" }
+    func filler(_ day: Int, _ from: Int, _ to: Int) {
+      for h in from..<to {
+        for m in stride(from: 0, to: 60, by: 7) {
+          line(String(format: "%2d %02d:%02d:11", day, h, m), "CROND[\(4000 + h * 60 + m)]", "(root) CMD (run-parts /etc/cron.hourly)")
+        }
+      }
+    }
+    line(" 3 08:00:05", "kernel", "[    0.000000] Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org)")
+    line(" 3 08:00:07", "rsyslogd", "\(rs) start")
+    line(" 3 08:00:29", "systemd[1]", "Startup finished in 1.1s (kernel) + 2.2s (initrd) + 20.7s (userspace) = 24.0s.")
+    filler(3, 9, 12)
+    line(" 3 12:00:00", "rsyslogd", "\(rs) exiting on signal 15.")
+    line(" 3 12:00:01", "rsyslogd", "\(rs) start")
+    filler(3, 13, 20)
+    line(" 3 20:00:00", "systemd-logind[702]", "System is rebooting.")
+    line(" 3 20:00:01", "rsyslogd", "\(rs) exiting on signal 15.")
+    line(" 3 20:01:07", "rsyslogd", "\(rs) start")
+    line(" 3 20:01:29", "systemd[1]", "Startup finished in 1.1s (kernel) + 2.2s (initrd) + 20.7s (userspace) = 24.0s.")
+    filler(3, 21, 24)
+    filler(4, 0, 6)
+    line(" 4 06:40:07", "rsyslogd", "\(rs) start")
+    line(" 4 06:40:29", "systemd[1]", "Startup finished in 1.1s (kernel) + 2.2s (initrd) + 20.7s (userspace) = 24.0s.")
+    filler(4, 7, 9)
+    try text.write(toFile: d + "/messages", atomically: true, encoding: .utf8)
+    let one = Self.report([d], jobs: 1, year: 2024)
+    let boots = Analyzer.run(AnalysisOptions(paths: [d], ingest: IngestOptions(year: 2024, timeZone: "UTC")))
+      .hosts.first?.boots.map(\.ending)
+    #expect(boots == [.reboot, .powerLoss, .running])
+    for chunk in [1_000, 3_000, 9_000] {
+      let split = Self.report([d], jobs: 2, chunk: chunk, year: 2024)
+      #expect(split == one, "chunk \(chunk): \(Self.firstDifference(one, split))")
+    }
+  }
+
   @Test func generatedFileAcrossNewYear() throws {
     let d = Self.tempDir("gen")
     defer { try? FileManager.default.removeItem(atPath: d) }

@@ -193,4 +193,31 @@ import Testing
     #expect(boots[0].lastSignOfLife == L(time: "05-27 12:06:50", tag: "", msg: "").micros)
     #expect(boots[1].start == L(time: "05-27 11:50:21", tag: "", msg: "").micros)
   }
+
+  /// The admin set `kern.none` during the first boot (and there is no kern.log): that boot began with a banner, the
+  /// next two show none. Their `Startup finished` lines still place them; the daemon restart that came with the
+  /// change is not a boot.
+  @Test func bootsAfterKernelLinesStopArePlacedByTheirStartupLines() {
+    let first = kernelBoot("03-10 08:00:05") + [
+      Self.start("03-10 08:00:07"), Self.finished("03-10 08:00:29"), work("03-10 08:00:30"),
+      // kern.none from here on: rsyslog restarted.
+      Self.exit("03-10 09:30:00"), Self.start("03-10 09:30:01"),
+    ]
+    let rest = Self.syslogWithStartupLines(restart: true).filter { $0.micros > L(time: "03-10 09:30:01", tag: "", msg: "").micros }
+    for restart in [false, true] {
+      let lines = (first + rest).filter { restart || $0.time != "03-10 11:30:00" && $0.time != "03-10 11:30:01" }
+      let boots = analyze(lines).hosts[0].boots
+      #expect(boots.map(\.ending) == [.reboot, .powerLoss, .running], "restart \(restart)")
+      guard boots.count == 3 else { continue }
+      #expect(boots[0].start == L(time: "03-10 08:00:05", tag: "", msg: "").micros)
+      #expect(boots[0].lastSignOfLife == L(time: "03-10 10:15:10", tag: "", msg: "").micros)
+      #expect(boots[1].start == L(time: "03-10 10:16:07", tag: "", msg: "").micros)
+      #expect(boots[1].lastSignOfLife == L(time: "03-10 12:41:22", tag: "", msg: "").micros)
+      #expect(boots[2].start == L(time: "03-10 13:02:47", tag: "", msg: "").micros)
+    }
+    // The banner's own boot writes its line too: a stream whose every boot shows a banner is not split again.
+    let banners = kernelBoot("03-10 08:00:05") + [Self.start("03-10 08:00:07"), Self.finished("03-10 08:00:29")]
+      + kernelBoot("03-10 10:16:05") + [Self.start("03-10 10:16:07"), Self.finished("03-10 10:16:29")]
+    #expect(analyze(banners).hosts[0].boots.count == 2)
+  }
 }

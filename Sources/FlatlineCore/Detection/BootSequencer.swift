@@ -666,6 +666,9 @@ public final class BootSequencer {
     // Drop a before-the-data boot that turned out to hold nothing.
     if let last = boots.last, last.isEmpty, !last.startKnown { boots.removeLast() }
     let boot = BootState(startKnown: true)
+    // A boot after it may show no banner (`kern.none` from some day on, a kernel line lost): its start lines and PID
+    // 1's `Startup finished` lines are kept (`HostMerger.splitAtOwnStarts`).
+    boot.marksDaemonStarts = true
     boots.append(boot)
     let held = count > 0
     let openerTime = held ? ring.times[head] : r.time
@@ -682,6 +685,7 @@ public final class BootSequencer {
   private func openBoot(banner r: Record, after held: [HeldRecord]) {
     if let last = boots.last, last.isEmpty, !last.startKnown { boots.removeLast() }
     let boot = BootState(startKnown: true)
+    boot.marksDaemonStarts = true
     boots.append(boot)
     var first: HeldRecord?
     for h in held {

@@ -139,6 +139,7 @@ public enum HostMerger {
     return groups.map { group in
       markSpans(group)
       splitAtDaemonStarts(group)
+      splitAtOwnStarts(group)
       for t in group { t.judge() }
       // The stream with the most boots leads; journals first on ties (they carry boot IDs). Streams with boots
       // that run across another stream's boot start come last: their boots are placed by those starts.
@@ -303,6 +304,11 @@ public enum HostMerger {
     var confirmed = Set<Int>()
     var after = -1
     for o in whole.ownStarts {
+      // A boot that began with a banner writes its own line too: its kernel started when the boot began.
+      if whole.startKnown, whole.firstTime != Record.noTime, o.time <= whole.firstTime + startTolerance {
+        after = o.ordinal
+        continue
+      }
       let k = marks.indices.first { k in
         let m = marks[k]
         return m.ordinal > after && m.ordinal < o.ordinal && m.time != Record.noTime
@@ -316,6 +322,36 @@ public enum HostMerger {
       after = o.ordinal
     }
     return confirmed
+  }
+
+  /// Splits the boots of text streams that their own `Startup finished` lines show were two or more: a boot that
+  /// began with a banner, after which the stream got no kernel line at a later boot (`kern.none` set from some day
+  /// on, the banner lost), runs on across that boot. Each line whose kernel started after the boot's first minutes
+  /// confirms the start line written between then and the line (`ownStartLines`); the boot is cut there, as
+  /// `splitAtDaemonStarts` cuts a boot that began before the data. A line that confirms no start line leaves the
+  /// boot whole. Boots `splitAtDaemonStarts` placed already, or could have, are left to it.
+  static func splitAtOwnStarts(_ group: [StreamTimeline]) {
+    for t in group where !t.isJournal && !t.isLoginRecords && t.aliases.isEmpty {
+      guard t.boots.contains(where: { !$0.ownStarts.isEmpty }) else { continue }
+      var out: [BootState] = []
+      var changed = false
+      for b in t.boots {
+        guard b.startKnown || t.boots.count > 1, !b.ownStarts.isEmpty, !b.daemonMarksOverflow,
+          let chosen = ownStartLines(b)?.sorted(), !chosen.isEmpty
+        else {
+          out.append(b)
+          continue
+        }
+        let marks = b.daemonMarks
+        if marks[chosen[0]].ordinal > 0 { out.append(marks[chosen[0]].before.copy()) }
+        for (i, k) in chosen.enumerated() {
+          let end = i + 1 < chosen.count ? marks[chosen[i + 1]].before : b
+          out.append(BootState.segment(of: b, from: marks[k], to: end))
+        }
+        changed = true
+      }
+      if changed { t.boots = out }
+    }
   }
 
   /// How far a start line's whole-second stamp may fall outside the span a `Startup finished` line gives.
