@@ -98,24 +98,37 @@ public struct ZoneHint: Sendable, Equatable {
       }
     }
     guard accepted.count >= minimumLines, !logins.isEmpty else { return nil }
-    var votes: [Int: (count: Int, at: Int64)] = [:]
+    var votes = Votes()
     for a in accepted {
       // One vote per line: the offsets its user's logins from that host allow (more than one: ambiguous).
       let same = logins.filter { $0.user == a.user && $0.from == a.from }
       let offsets = Set(same.compactMap { offset(a.line, journalTime: $0.time) })
       guard offsets.count == 1, let o = offsets.first else { continue }
-      let t = same.map(\.time).max() ?? 0
-      let v = votes[o, default: (0, t)]
-      votes[o] = (v.count + 1, max(v.at, t))
+      votes.add(o, at: same.map(\.time).max() ?? 0)
     }
-    // A user's logins from one host are many: one may sit a whole quarter-hour from a line by chance. Such strays
-    // are tolerated when the offset they disagree with has four times their number.
-    guard let (offset, v) = votes.max(by: { $0.value.count < $1.value.count }), v.count >= minimumLines,
-      votes.filter({ $0.key != offset }).map(\.value.count).reduce(0, +) * 4 <= v.count
-    else { return nil }
-    var hint = ZoneHint(offset: offset, at: v.at, lines: v.count)
-    hint.reference = "wtmp (its logins)"
-    return hint
+    // A user's logins from one host are many: one may sit a whole quarter-hour from a line by chance.
+    return votes.elected(reference: "wtmp (its logins)")
+  }
+
+  /// Offsets voted for by lines, each with the latest time that voted for it.
+  struct Votes {
+    private var byOffset: [Int: (count: Int, at: Int64)] = [:]
+
+    mutating func add(_ offset: Int, at t: Int64) {
+      let v = byOffset[offset, default: (0, t)]
+      byOffset[offset] = (v.count + 1, max(v.at, t))
+    }
+
+    /// The offset with most votes, when it has at least `minimumLines` and four times as many as all others
+    /// together (strays: a line that sits a whole quarter-hour from its reference by chance).
+    func elected(reference: String) -> ZoneHint? {
+      guard let (offset, v) = byOffset.max(by: { $0.value.count < $1.value.count }), v.count >= minimumLines,
+        byOffset.filter({ $0.key != offset }).map(\.value.count).reduce(0, +) * 4 <= v.count
+      else { return nil }
+      var hint = ZoneHint(offset: offset, at: v.at, lines: v.count)
+      hint.reference = reference
+      return hint
+    }
   }
 
   /// The offset of syslog set `files` from the times its own lines state (`StatedTime`: PostgreSQL's stamps,
@@ -133,18 +146,11 @@ public struct ZoneHint: Sendable, Equatable {
         return StatedTime.utc(in: message) != nil
       }.compactMap { line in StatedTime.utc(in: line.key.message).map { (line, $0) } }
     }
-    var votes: [Int: (count: Int, at: Int64)] = [:]
+    var votes = Votes()
     for (line, t) in stated {
-      guard let o = offset(line, journalTime: t) else { continue }
-      let v = votes[o, default: (0, t)]
-      votes[o] = (v.count + 1, max(v.at, t))
+      if let o = offset(line, journalTime: t) { votes.add(o, at: t) }
     }
-    guard let (offset, v) = votes.max(by: { $0.value.count < $1.value.count }), v.count >= minimumLines,
-      votes.filter({ $0.key != offset }).map(\.value.count).reduce(0, +) * 4 <= v.count
-    else { return nil }
-    var hint = ZoneHint(offset: offset, at: v.at, lines: v.count)
-    hint.reference = ZoneHint.statedTimes
-    return hint
+    return votes.elected(reference: statedTimes)
   }
 
   /// `reference` of a hint from the lines' own stated times.
