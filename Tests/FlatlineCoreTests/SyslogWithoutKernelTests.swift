@@ -143,6 +143,9 @@ import Testing
     #expect(span("1.204s.") == nil)
     #expect(span("1.204s (userspace) = 1.204s.") == nil)
     #expect(span("soon (kernel)") == nil)
+    // Nonsense that would overflow, or more than a week: no start-up.
+    #expect(span("999999999999d (kernel) + 1s (userspace) = 2s.") == nil)
+    #expect(span("4d (kernel) + 4d (userspace) = 8d.") == nil)
   }
 
   /// rsyslog reading the journal (RHEL's imjournal) writes a boot's first lines, PID 1's among them, before its own

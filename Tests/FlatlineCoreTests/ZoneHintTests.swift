@@ -268,6 +268,9 @@ import Testing
     #expect(StatedTime.utc(in: "2024-03-12 14:47:05 CST [744] LOG:  x") == nil)
     #expect(StatedTime.utc(in: "LOG:  database system was interrupted; last known up at 2024-03-12 14:31:05 UTC") == nil)
     #expect(StatedTime.utc(in: "Cloud-init v. 23.4.4 running 'init'. Up 7.12 seconds.") == nil)
+    // Numbers no clock writes: nothing (and no overflow).
+    #expect(StatedTime.utc(in: "Cloud-init v. 1 running 'x' at Tue, 12 Mar 99999999999999 14:47:05 +0000. Up 1 seconds.") == nil)
+    #expect(StatedTime.utc(in: "Cloud-init v. 1 running 'x' at Tue, 12 Mar 2024 99999999999999999:47:05 +0000. Up 1.") == nil)
   }
 
   /// Right after logrotate `syslog` is empty: the lines compared are `syslog.1`'s.

@@ -262,7 +262,7 @@ public enum SignalClassifier {
         i += 3
       }
     }
-    return sawKernel ? sum : nil
+    return sawKernel && sum <= longestSpan ? sum : nil
   }
 
   /// A systemd time span (`format_timespan`): `345ms`, `2.093s`, `1min 2.345s`, `1h 2min 3s`, in µs.
@@ -314,11 +314,17 @@ public enum SignalClassifier {
       } else {
         return nil
       }
+      // (A span longer than a week is no start-up: refused before it can overflow.)
+      guard whole <= Self.longestSpan / per else { return nil }
       total += whole * per + fraction * per / scale
+      guard total <= Self.longestSpan else { return nil }
       parts += 1
     }
     return parts > 0 ? total : nil
   }
+
+  /// The longest time span `timespan` reads (a week, in µs).
+  static let longestSpan: Int64 = 7 * 86_400_000_000
 
   static func classifyLogind(_ m: Bytes) -> Signal {
     guard m.hasPrefix("System is ") else { return .none }

@@ -97,7 +97,8 @@ enum StatedTime {
     var zone = words[5]
     while let last = zone.last, last == "." || last == "," { zone = zone.dropLast() }
     guard clock.count == 3, let h = Int(clock[0]), let mi = Int(clock[1]), let s = Int(clock[2]),
-      let offset = Array(zone.utf8).withBytes(ZoneAbbreviations.numeric), (1...31).contains(day)
+      let offset = Array(zone.utf8).withBytes(ZoneAbbreviations.numeric), (1...31).contains(day),
+      (1900...9999).contains(year), (0..<24).contains(h), (0..<60).contains(mi), (0..<61).contains(s)
     else { return nil }
     let seconds = CivilTime.daysFromCivil(year, month + 1, day) * 86400 + h * 3600 + mi * 60 + s - offset
     return Int64(seconds) * 1_000_000
