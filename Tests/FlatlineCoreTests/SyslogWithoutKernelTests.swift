@@ -223,4 +223,26 @@ import Testing
       + kernelBoot("03-10 10:16:05") + [Self.start("03-10 10:16:07"), Self.finished("03-10 10:16:29")]
     #expect(analyze(banners).hosts[0].boots.count == 2)
   }
+
+  /// rsyslog writes a boot's first userspace lines before its own start line, in the same second (a Raspberry Pi's
+  /// `systemd-modules-load` lines): they begin the new boot, as they do where a banner opens it. Read as the old
+  /// boot's, its last sign of life was the new boot's first line, and the downtime none.
+  @Test func linesOfTheStartLinesSecondBeforeItBeginTheBoot() {
+    let modules = [
+      L(time: "03-10 10:16:07", tag: "systemd-modules-load", msg: "Inserted module 'fuse'", pid: 110),
+      L(time: "03-10 10:16:07", tag: "systemd-modules-load", msg: "Inserted module 'i2c_dev'", pid: 110),
+    ]
+    var lines: [L] = []
+    for l in Self.syslogWithStartupLines() {
+      if l.msg == rsyslogStart && l.time == "03-10 10:16:07" { lines += modules }
+      lines.append(l)
+    }
+    let boots = analyze(lines).hosts[0].boots
+    #expect(boots.map(\.ending) == [.reboot, .powerLoss, .running])
+    guard boots.count == 3 else { return }
+    #expect(boots[0].lastSignOfLife == L(time: "03-10 10:15:10", tag: "", msg: "").micros)
+    #expect(boots[1].start == L(time: "03-10 10:16:07", tag: "", msg: "").micros)
+    let next = boots[0].evidence.first { $0.kind == .nextBoot }
+    #expect(next?.message == "Inserted module 'fuse'", "\(boots[0].evidence)")
+  }
 }

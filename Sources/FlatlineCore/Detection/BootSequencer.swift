@@ -508,6 +508,7 @@ public final class BootSequencer {
   }
 
   private func push(_ r: Record, signal: Signal) {
+    if signal.isStartLine { heldStartLine = true }
     if ring.count == ring.capacity { applyOldestPending() }
     ring.push(r, signal: signal)
   }
@@ -551,7 +552,50 @@ public final class BootSequencer {
     guard count > 0 else { return }
     if lastBoot == nil { _ = current }
     lastBoot!._withUnsafeGuaranteedRef { target in
-      while count > 0 { applyOldestPending(to: target) }
+      if heldStartLine && target.marksDaemonStarts {
+        markStartRuns(into: target)
+      } else {
+        while count > 0 { applyOldestPending(to: target) }
+      }
+    }
+    heldStartLine = false
+  }
+
+  /// True when a start line (`Signal.isStartLine`) was held since the last flush.
+  private var heldStartLine = false
+
+  /// Applies the held records to `target`, marking each start line's boot at the first of the lines written in its
+  /// second before it, as a banner opens a boot there (`openBoot`): rsyslog writes a boot's first userspace lines
+  /// before its own start line, and they are the new boot's, not the last signs of life of the one before. Walks
+  /// back over no kernel line, shutdown line or other start line, and stops after a NUL run.
+  private func markStartRuns(into target: BootState) {
+    var markAt = Set<Int>()
+    for j in 0..<count where ring.signals[ring.slot(j)].isStartLine && ring.nulBefore[ring.slot(j)] == 0 {
+      let second = Self.second(of: ring.times[ring.slot(j)])
+      var split = j
+      while split > 0 {
+        let k = ring.slot(split - 1)
+        let sig = ring.signals[k]
+        if ring.isKernel[k] || isShutdownish(sig) || sig.isStartLine || ring.times[k] == Record.noTime
+          || Self.second(of: ring.times[k]) != second
+        {
+          break
+        }
+        split -= 1
+        if ring.nulBefore[k] > 0 { break }
+      }
+      if split < j { markAt.insert(split) }
+    }
+    var i = 0
+    while count > 0 {
+      if markAt.contains(i) {
+        let k = ring.head
+        target.markStart(
+          time: ring.times[k], location: SourceLocation(input: ring.inputs[k], line: ring.lines[k]),
+          message: ring.message(k))
+      }
+      applyOldestPending(to: target)
+      i += 1
     }
   }
 

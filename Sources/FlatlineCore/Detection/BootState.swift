@@ -157,6 +157,17 @@ public final class BootState {
     ownStarts = []
   }
 
+  /// Set by the sequencer when the next start line's mark was taken at an earlier record of its second
+  /// (`markStart`): that start line marks nothing itself.
+  var startLineMarked = false
+
+  /// Marks the record about to be applied as where a boot would begin: the first of the lines a syslog daemon
+  /// writes in the second of its start line, before it (`BootSequencer.flushPending`).
+  func markStart(time: Int64, location: SourceLocation, message: Bytes) {
+    markDaemonStart(time: time, location: location, message: message)
+    startLineMarked = true
+  }
+
   @inline(never)
   private func markDaemonStart(time: Int64, location: SourceLocation, message: Bytes) {
     guard daemonMarks.count < Self.daemonMarkLimit else {
@@ -287,7 +298,13 @@ public final class BootState {
   ) {
     if marksDaemonStarts {
       // (With `messageHeld` the text is already this record's: the sequencer never holds a start line's text here.)
-      if signal.isStartLine { markDaemonStart(time: time, location: location, message: message) }
+      if signal.isStartLine {
+        if startLineMarked {
+          startLineMarked = false
+        } else {
+          markDaemonStart(time: time, location: location, message: message)
+        }
+      }
       if nulBytesBefore > 0 {
         var e = makeEvidence(.nulRun)
         e.message = "\(nulBytesBefore) NUL bytes before this record (writes lost at power loss)"
