@@ -498,6 +498,40 @@ import Testing
     #expect((live["cloudNotices"] as? [Any])?.count == 1)
   }
 
+  /// The provider's notice comes days after the incident: exported into the followed folder then, it was never read
+  /// (notices were read at start and at SIGHUP only), and the incident stayed `power-loss` where `analyze` on the
+  /// folder says `host-failure`. Now it is read once it has stood still, and the incident is updated with it.
+  @Test func aNoticeThatAppearsInAFollowedFolderUpdatesTheIncident() throws {
+    let dir = try CLI.tempDir()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let sample = CLI.packageRoot.appendingPathComponent("SampleLogs/incident-ec2-power-loss")
+    let logs = dir.appendingPathComponent("log")
+    try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+    for f in ["syslog", "cloud-init.log"] {
+      try FileManager.default.copyItem(at: sample.appendingPathComponent(f), to: logs.appendingPathComponent(f))
+    }
+    let extra = ["--year", "2024", "--timezone", "UTC"]
+    let d = try Daemon([logs.path], dir: dir, extra: extra)
+    #expect(Self.wait { Self.count(d.output, type: "incident") >= 1 })
+    let before = Self.logEvents(d.output).filter { ($0["type"] as? String) == "incident" }
+    #expect((before.last?["incident"] as? [String: Any])?["cause"] as? String == "power-loss")
+    try FileManager.default.copyItem(
+      at: sample.appendingPathComponent("aws-health-event.json"), to: logs.appendingPathComponent("aws-health-event.json"))
+    #expect(Self.wait {
+      Self.logEvents(d.output).contains {
+        ($0["type"] as? String) == "incident" && ($0["incident"] as? [String: Any])?["cause"] as? String == "host-failure"
+      }
+    })
+    d.terminate()
+    let analyzed = try CLI.run(["analyze", logs.path, "-o", "json"] + extra)
+    let batch = try #require((try CLI.json(analyzed.stdout)["incidents"] as? [[String: Any]])?.first)
+    let live = Self.logEvents(d.output).filter { ($0["type"] as? String) == "incident" }.last?["incident"] as? [String: Any]
+    #expect(live?["cause"] as? String == batch["cause"] as? String)
+    #expect(live?["confidence"] as? Double == batch["confidence"] as? Double)
+    #expect((live?["cloudNotices"] as? [Any])?.count == 1)
+    #expect(Self.count(d.output, type: "notice") == 1)
+  }
+
   /// A followed directory took its logs once, at start: a syslog file that appeared in it later was never read,
   /// and a directory with nothing in it yet was followed in silence. Now the daemon says so at start, follows a log
   /// that appears (from its beginning), and a rotation there does not start a second follower of the same set.

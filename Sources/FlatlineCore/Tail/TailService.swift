@@ -89,6 +89,10 @@ public final class TailService {
   /// Standard input (`-`) and pipes given as paths.
   var pipes: [PipeFollower] = []
   var notices: [CloudNotice] = []
+  /// The notice files of the followed folders read so far (`followNewFiles` reads those that appear later).
+  private var noticeFiles: Set<String> = []
+  /// How long a notice file that appeared in a followed folder must stay unchanged before it is read.
+  static let noticeSettle: Int64 = 2_000_000
   /// `--host-map`'s pairs (read at start and on SIGHUP); the instances the logs name are added at each derive.
   var fileHostMap = HostMap()
   /// Kernel dumps (kdump, pstore) found at start: a boot that ended in a panic is reported as one.
@@ -221,6 +225,7 @@ public final class TailService {
     info.skipReason = "flatline tail state"
     stateInput = registry.register(path: info.path, kind: .skipped)
     notices = options.noticePaths.isEmpty ? [] : NoticeReader.read(paths: options.noticePaths, registry: registry)
+    noticeFiles = []
     fileHostMap = Analyzer.loadHostMap(path: options.hostMapPath, registry: registry)
 
     var filePaths: [String] = []
@@ -238,6 +243,7 @@ public final class TailService {
       dumpPaths += plan.dumps
       databases += plan.databases
       if !plan.notices.isEmpty { notices += NoticeReader.read(paths: plan.notices, registry: registry) }
+      noticeFiles.formUnion(plan.notices)
     }
     if options.paths.isEmpty {
       // What `analyze` reads without a path, live: the local journal (which covers the journal folders of /var/log)
@@ -494,6 +500,15 @@ public final class TailService {
       for p in plan.files + plan.loginFiles where !followed.contains(FileFollower.setKey(p)) {
         for e in startFollowing(p, now: now) { emitSourceError(source: p, message: e) }
         added = true
+      }
+      // A provider's notice exported into the folder after the incident (AWS Health, a GCE or Azure event): read
+      // once it has stood still for `noticeSettle` (a file still being written would read as half a notice), so
+      // that the incident it explains is updated with it.
+      for n in plan.notices where !noticeFiles.contains(n) {
+        guard let m = Self.modificationTime(n), Int64(m.tv_sec) * 1_000_000 + Int64(m.tv_nsec / 1000) <= now - Self.noticeSettle
+        else { continue }
+        noticeFiles.insert(n)
+        notices += NoticeReader.read(paths: [n], registry: registry)
       }
     }
     if added { watchDirectories() }
