@@ -137,9 +137,10 @@ public enum HostMerger {
       for a in t.aliases where byKey["name:" + shortName(a)] == nil { byKey["name:" + shortName(a)] = byKey[nameKey] }
     }
     return groups.map { group in
+      // (Boots cut by their own lines first: the starts they give place the other streams' boots too.)
+      splitAtOwnStarts(group)
       markSpans(group)
       splitAtDaemonStarts(group)
-      splitAtOwnStarts(group)
       for t in group { t.judge() }
       // The stream with the most boots leads; journals first on ties (they carry boot IDs). Streams with boots
       // that run across another stream's boot start come last: their boots are placed by those starts.
