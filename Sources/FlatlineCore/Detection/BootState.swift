@@ -120,14 +120,15 @@ public final class BootState {
   static let candidateLimit = 64
 
   /// Set on a text stream's boot that was running when the data began, while the stream shows no boot start of
-  /// its own: the syslog daemon's start lines (and PID 1's, `Signal.isStartLine`) are kept as places where another
-  /// stream, or the stream's own `Startup finished` lines, may show a boot began (`DaemonMark`,
-  /// `HostMerger.splitAtDaemonStarts`).
+  /// its own, and on every boot a banner opens: the syslog daemon's start lines (and PID 1's, `Signal.isStartLine`)
+  /// are kept as places where another stream, or the stream's own `Startup finished` lines, may show a boot began
+  /// (`DaemonMark`, `HostMerger.splitAtDaemonStarts`, `HostMerger.splitAtOwnStarts`).
   var marksDaemonStarts = false
-  /// A start line in such a boot, with the boot's state just before it (everything up to there).
+  /// A start line in such a boot (or the first line written in its second before it, `markStart`), with the boot's
+  /// state just before it (everything up to there).
   struct DaemonMark {
     var opener: EvidenceRecord
-    /// The start line's ordinal in this boot (the records before it).
+    /// The marked line's ordinal in this boot (the records before it).
     var ordinal: Int
     var time: Int64
     var before: BootState
