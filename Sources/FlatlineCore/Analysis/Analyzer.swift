@@ -239,7 +239,7 @@ public enum Analyzer {
     /// them all in its zone). Its `from` names the newest file of the set it is taken from.
     func zoneHint(forFileIn dir: String) -> ZoneHint? {
       guard !zoneHints.isEmpty else { return nil }
-      let hinted = zoneHints.map { (dir: Self.directoryOf($0.key), hint: $0.value) }
+      let hinted = zoneHints.map { (dir: Analyzer.directory($0.key), hint: $0.value) }
         .filter { Self.isInside(dir, folder: $0.dir) }
       guard let nearest = hinted.map(\.dir).max(by: { $0.count < $1.count }) else { return nil }
       let here = hinted.filter { $0.dir == nearest }.map(\.hint)
@@ -248,8 +248,6 @@ public enum Analyzer {
       if hint.from == nil { hint.from = first.set }
       return hint
     }
-
-    static func directoryOf(_ path: String) -> String { Analyzer.directory(path) }
 
     init(_ inputs: [DiscoveredInput], _ options: IngestOptions) {
       if options.timeZone == nil { findZoneHints(inputs) }
