@@ -114,6 +114,48 @@ import Testing
     #expect(Self.all.first { $0.id == "postgresql.reinitializing" }?.category == .crashRecovery)
   }
 
+  /// The kernel's hung-task reports before a silence (a volume that stopped answering, then the host gone): they
+  /// are the storage events of the incident, with the task and how long it had hung. Before, the incident said
+  /// nothing of them.
+  @Test func hungTasksBeforeTheEndAreTheIncidentsStorageEvents() {
+    let lines = kernelBoot("03-01 08:00:00", host: "db-4") + [
+      work("03-01 09:00:00", host: "db-4"),
+      L(time: "03-01 10:02:11", host: "db-4", tag: "kernel", msg: "INFO: task jbd2/nvme1n1-8:812 blocked for more than 120 seconds.", uptime: 7331.1),
+      L(time: "03-01 10:04:12", host: "db-4", tag: "kernel", msg: "INFO: task postgres:1287 blocked for more than 241 seconds.", uptime: 7452.2),
+    ] + kernelBoot("03-01 10:31:40", host: "db-4")
+    let registry = InputRegistry()
+    var sink = AnalysisSink(registry: registry, rules: BuiltinRules.all)
+    let input = registry.register(path: "/var/log/syslog", kind: .syslog)
+    for (i, l) in lines.enumerated() {
+      let b = [l.host, l.tag, l.msg].map { Array($0.utf8) }
+      b[0].withBytes { h in
+        b[1].withBytes { t in
+          b[2].withBytes { m in
+            sink.consume(Record(
+              time: l.micros, input: input, line: i + 1, host: h, identifier: t, pid: l.pid, message: m, messageID: .empty,
+              unit: .empty, bootID: .empty, machineID: .empty, kernelUptime: l.uptime.map { Int64($0 * 1e6) } ?? -1,
+              isKernel: l.tag == "kernel", nulBytesBefore: 0))
+          }
+        }
+      }
+    }
+    var engine = sink.engine
+    engine.finish()
+    let r = Analyzer.result(
+      engine: engine, registry: registry, options: AnalysisOptions(paths: []), hits: sink.rules.hits)
+    let incident = r.incidents.first
+    #expect(incident?.cause == .powerLoss)
+    // The first report is a storage event; the second, the boot's last line, its last sign of life.
+    let hung = incident?.timeline.filter { $0.ref == "kernel.hung-task" } ?? []
+    #expect(hung.map(\.kind) == ["storage"])
+    #expect(hung.map(\.line) == [6], "\(incident?.timeline.map { "\($0.kind) \($0.ref ?? "") \($0.line ?? 0)" } ?? [])")
+    let rule = Self.all.first { $0.id == "kernel.hung-task" }
+    #expect(rule?.category == .storageError)
+    let captures = Self.matcher.match(line: "INFO: task postgres:1287 blocked for more than 241 seconds.", isKernel: true)
+      .first { $0.rule.id == "kernel.hung-task" }?.captures
+    #expect(captures?["task"] == "postgres" && captures?["pid"] == "1287" && captures?["seconds"] == "241")
+  }
+
   /// Datastore lines that arrive through syslog or the journal match by program name.
   @Test func datastoreLinesThroughSyslogMatchByIdentifier() {
     let matcher = Self.matcher

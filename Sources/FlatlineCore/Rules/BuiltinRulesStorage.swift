@@ -2,7 +2,7 @@ extension BuiltinRules {
   /// The storage layer: ext3/ext4, XFS, btrfs, FAT, fsck, block-layer I/O errors, NVMe, md RAID, journald, full
   /// file systems.
   /// (Detection/Signal.swift separately classifies some of these lines for boot verdicts; both may fire.)
-  static let storage: [Rule] = ext4 + xfs + btrfs + fat + fsck + block + nvme + md + journald + full
+  static let storage: [Rule] = ext4 + xfs + btrfs + fat + fsck + block + nvme + md + journald + full + hung
 
   /// Any program's write failing for want of space (the error text of `ENOSPC`).
   static let full: [Rule] = [
@@ -215,6 +215,26 @@ extension BuiltinRules {
       .storageError, .error, .kernelOnly,
       anchors: ["Buffer I/O error on dev "],
       match: ["Buffer I/O error on dev sda1, logical block 1234, lost async page write"]),
+  ]
+
+  /// The kernel's hung-task watchdog (`kernel/hung_task.c`, `khungtaskd`).
+  static let hung: [Rule] = [
+    rule(
+      "kernel.hung-task", "a task hung in uninterruptible sleep (I/O that does not complete)",
+      .storageError, .warning, .kernelOnly,
+      anchors: ["INFO: task ", " blocked for more than "],
+      regex: #"INFO: task (?<task>.+):(?<pid>\d+) blocked for more than (?<seconds>\d+) seconds"#,
+      note: """
+        A task stuck in uninterruptible (D) sleep for longer than `hung_task_timeout_secs` (120 s by default), \
+        reported every interval while it lasts: most often waiting on storage that stopped answering (a stalled or \
+        detached volume, network storage), sometimes on memory pressure. Just before a silence it says the host \
+        hung rather than lost its power at once; the boot's ending still rests on its shutdown lines.
+        """,
+      match: [
+        "INFO: task jbd2/nvme0n1p1-8:245 blocked for more than 120 seconds.",
+        "[ 1109.123456] INFO: task postgres:1287 blocked for more than 241 seconds.",
+      ],
+      noMatch: ["INFO: task postgres:1287 started", "hung_task: blocked tasks"]),
   ]
 
   static let nvme: [Rule] = [
