@@ -124,8 +124,11 @@ public final class TailService {
   static func now() -> Int64 {
     var t = timespec()
     clock_gettime(CLOCK_REALTIME, &t)
-    return Int64(t.tv_sec) * 1_000_000 + Int64(t.tv_nsec / 1000)
+    return micros(t)
   }
+
+  /// µs since the epoch of `t`.
+  static func micros(_ t: timespec) -> Int64 { Int64(t.tv_sec) * 1_000_000 + Int64(t.tv_nsec / 1000) }
 
   /// Runs until SIGTERM/SIGINT. Returns the exit status (0 after a clean stop, 2 when it cannot start).
   public func run() -> Int32 {
@@ -505,8 +508,7 @@ public final class TailService {
       // once it has stood still for `noticeSettle` (a file still being written would read as half a notice), so
       // that the incident it explains is updated with it.
       for n in plan.notices where !noticeFiles.contains(n) {
-        guard let m = Self.modificationTime(n), Int64(m.tv_sec) * 1_000_000 + Int64(m.tv_nsec / 1000) <= now - Self.noticeSettle
-        else { continue }
+        guard let m = Self.modificationTime(n), Self.micros(m) <= now - Self.noticeSettle else { continue }
         noticeFiles.insert(n)
         notices += NoticeReader.read(paths: [n], registry: registry)
       }

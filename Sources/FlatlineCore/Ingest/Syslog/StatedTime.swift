@@ -28,6 +28,8 @@ enum StatedTime {
     } else if m.starts(with: "time=\"".utf8) {
       m = m.dropFirst(6)
     }
+    // (Most messages start with a letter: turned away before any copy.)
+    guard let d = m.first, d >= 48, d <= 57 else { return nil }
     return iso(Array(m.prefix(48)))
   }
 

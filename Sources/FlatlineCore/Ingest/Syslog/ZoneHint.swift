@@ -139,12 +139,9 @@ public struct ZoneHint: Sendable, Equatable {
   static func findFromStatedTimes(syslog files: [String]) -> ZoneHint? {
     var stated: [(line: Line, time: Int64)] = []
     for path in files.reversed().prefix(3) where stated.count < syslogLines {
-      stated += lastLines(path: path, limit: statedTimeBytes, keep: syslogLines - stated.count) { message in
-        guard let f = message.utf8.first, f == UInt8(ascii: "[") || f == UInt8(ascii: "C") || f == UInt8(ascii: "t")
-          || (f >= 48 && f <= 57)
-        else { return false }
-        return StatedTime.utc(in: message) != nil
-      }.compactMap { line in StatedTime.utc(in: line.key.message).map { (line, $0) } }
+      stated += lastLines(path: path, limit: statedTimeBytes, keep: syslogLines - stated.count) {
+        StatedTime.utc(in: $0)
+      }.map { ($0.line, $0.value) }
     }
     var votes = Votes()
     for (line, t) in stated {
@@ -253,15 +250,20 @@ public struct ZoneHint: Sendable, Equatable {
     return rounded
   }
 
+  /// The last `syslogLines` zoneless, non-kernel lines of a plain file (a gzip member gives none), newest first.
+  static func lastLines(path: String) -> [Line] {
+    lastLines(path: path) { _ in () }.map(\.line)
+  }
+
   /// The last `keep` zoneless, non-kernel lines of a plain file (a gzip member gives none) among its last `limit`
-  /// bytes whose message `wanted` accepts, newest first.
-  static func lastLines(
-    path: String, limit: Int = tailBytes, keep: Int = syslogLines, wanted: (String) -> Bool = { _ in true }
-  ) -> [Line] {
+  /// bytes for whose message `select` gives a value, with that value, newest first.
+  static func lastLines<T>(
+    path: String, limit: Int = tailBytes, keep: Int = syslogLines, select: (String) -> T?
+  ) -> [(line: Line, value: T)] {
     guard keep > 0, let tail = LineReader.tail(path: path, limit: limit), !tail.compressed,
       tail.bytes.count == min(tail.size, Int64(limit))
     else { return [] }
-    var out: [Line] = []
+    var out: [(line: Line, value: T)] = []
     var header = SyslogHeader()
     forEachLastLine(tail) { text in
       guard let base = text.base, memchr(base, 0, text.count) == nil else { return true }
@@ -270,13 +272,14 @@ public struct ZoneHint: Sendable, Equatable {
         !header.isKernel, !header.identifier.isEmpty, !header.message.isEmpty
       else { return true }
       let message = header.message.string
-      guard wanted(message) else { return true }
-      out.append(Line(
+      guard let value = select(message) else { return true }
+      let line = Line(
         month: header.month, day: header.day, year: header.year,
         seconds: header.hour * 3600 + header.minute * 60 + header.second,
         key: Key(
           host: shortHost(header.host.string), identifier: header.identifier.string, pid: header.pid.string,
-          message: message)))
+          message: message))
+      out.append((line, value))
       return out.count < keep
     }
     return out
