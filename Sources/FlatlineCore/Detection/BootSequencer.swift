@@ -52,9 +52,11 @@ public final class BootSequencer {
 
   /// Records held while the second of their timestamp does not change, oldest at `head` (see `PendingRing`).
   /// A `let`: reading a `var` class property in the per-record path costs a retain/release pair.
-  private let ring = PendingRing(capacity: 512)
+  private let ring = PendingRing(limit: 512)
   private var head: Int { ring.head }
   private var count: Int { ring.count }
+  /// Slots the ring of held records has now (tests: it grows only as far as the records held at once need).
+  var heldSlots: Int { ring.capacity }
   /// The last record's time, and its second (`second(of:)`), which the held records share.
   private var pendingTime: Int64 = .min
   private var pendingSecond: Int64 = .min
@@ -509,7 +511,7 @@ public final class BootSequencer {
 
   private func push(_ r: Record, signal: Signal) {
     if signal.isStartLine { heldStartLine = true }
-    if ring.count == ring.capacity { applyOldestPending() }
+    if ring.isFull { applyOldestPending() }
     ring.push(r, signal: signal)
   }
 
@@ -1141,11 +1143,18 @@ public final class BootSequencer {
   }
 }
 
-/// The held records of a `BootSequencer`: a ring of fixed capacity kept as parallel raw arrays, each slot with
-/// its own message buffer that is reused (grown when needed), so holding a record is a few stores and one
-/// memcpy — no Array copy-on-write checks, no allocation once the slots have their buffers.
+/// The held records of a `BootSequencer`: a ring kept as parallel raw arrays, each slot with its own message
+/// buffer that is reused (grown when needed), so holding a record is a few stores and one memcpy — no Array
+/// copy-on-write checks, no allocation once the slots have their buffers.
+///
+/// The ring starts small and doubles when a record arrives while it is full, up to `limit` records (then the
+/// caller applies the oldest first, `isFull`). Most hosts hold a few records at a time: a ring made at its limit
+/// (40 KiB) for every host and every chunk of a split file cost 290 MB on a central server's log of 1,000 hosts.
 final class PendingRing {
-  let capacity: Int
+  /// Slots allocated now.
+  private(set) var capacity: Int
+  /// The most records held (`isFull`).
+  let limit: Int
   private(set) var head = 0
   private(set) var count = 0
   private(set) var signals: UnsafeMutablePointer<Signal>
@@ -1159,8 +1168,13 @@ final class PendingRing {
   private var messageCapacities: UnsafeMutablePointer<Int>
   /// Longest text kept per record.
   static let messageLimit = 4096
+  /// Slots a ring starts with.
+  static let initialCapacity = 8
 
-  init(capacity: Int) {
+  init(limit: Int, initialCapacity: Int = PendingRing.initialCapacity) {
+    precondition(limit >= 1)
+    self.limit = limit
+    let capacity = max(1, min(initialCapacity, limit))
     self.capacity = capacity
     signals = .allocate(capacity: capacity)
     signals.initialize(repeating: .none, count: capacity)
@@ -1196,10 +1210,14 @@ final class PendingRing {
     messageCapacities.deallocate()
   }
 
-  /// Exchanges what the two rings hold (same capacity): a sequencer taking over another's live state keeps its
-  /// own ring object.
+  /// True when the ring holds `limit` records: the caller lets go of the oldest before holding another.
+  @inline(__always) var isFull: Bool { count >= limit }
+
+  /// Exchanges what the two rings hold (same limit): a sequencer taking over another's live state keeps its own
+  /// ring object.
   func swapContents(with other: PendingRing) {
-    precondition(capacity == other.capacity)
+    precondition(limit == other.limit)
+    swap(&capacity, &other.capacity)
     swap(&head, &other.head)
     swap(&count, &other.count)
     swap(&signals, &other.signals)
@@ -1213,15 +1231,42 @@ final class PendingRing {
     swap(&messageCapacities, &other.messageCapacities)
   }
 
+  /// Doubles the slots (up to `limit`), the held records oldest first from slot 0; each slot keeps its buffer.
+  @inline(never)
+  private func grow() {
+    let old = capacity
+    let new = min(max(old * 2, 1), limit)
+    guard new > old else { return }
+    func moved<T>(_ p: inout UnsafeMutablePointer<T>, fill: T) {
+      let q = UnsafeMutablePointer<T>.allocate(capacity: new)
+      for i in 0..<old { (q + i).initialize(to: (p + slot(i)).move()) }
+      (q + old).initialize(repeating: fill, count: new - old)
+      p.deallocate()
+      p = q
+    }
+    moved(&signals, fill: .none)
+    moved(&times, fill: 0)
+    moved(&inputs, fill: 0)
+    moved(&lines, fill: 0)
+    moved(&nulBefore, fill: 0)
+    moved(&isKernel, fill: false)
+    moved(&messages, fill: nil)
+    moved(&messageCounts, fill: 0)
+    moved(&messageCapacities, fill: 0)
+    head = 0
+    capacity = new
+  }
+
   /// Slot of the `i`-th held record (0 = oldest).
   @inline(__always) func slot(_ i: Int) -> Int {
     let k = head + i
     return k >= capacity ? k - capacity : k
   }
 
-  /// Holds `r` (the caller makes room first when the ring is full).
+  /// Holds `r` (the caller makes room first when the ring is full, `isFull`).
   @inline(__always)
   func push(_ r: Record, signal: Signal) {
+    if count == capacity { grow() }
     let k = slot(count)
     signals[k] = signal
     times[k] = r.time
