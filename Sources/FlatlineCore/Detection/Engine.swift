@@ -54,9 +54,14 @@ public struct DetectionEngine: RecordSink {
     var sequencer: Int
     var hash: UInt64
   }
-  /// Direct-mapped memo in front of `byKeyHash` (no Dictionary hashing for the hosts in use).
+  /// Direct-mapped memo in front of `byKeyHash` (no Dictionary hashing for the hosts in use). Starts at
+  /// `recentSlots` entries and doubles while the hosts outnumber half of them, up to `recentSlotsMax`: a central
+  /// server's log of 10,000 hosts missed a 256-entry memo at almost every line.
   private var recentKeys: [KeyEntry] = []
+  /// `recentKeys.count - 1` (0 while it is empty).
+  private var recentMask = 0
   private static let recentSlots = 256
+  private static let recentSlotsMax = 1 << 16
 
   private mutating func setLastHost(ofStream stream: Int, _ seq: Int) {
     guard stream >= 0 else { return }
@@ -157,7 +162,7 @@ public struct DetectionEngine: RecordSink {
 
   private mutating func sequencer(stream: Int, key: Bytes, journal: Bool, loginRecords: Bool, record r: Record) -> Int {
     let h = key.hash(seed: UInt64(truncatingIfNeeded: stream))
-    let slot = Int(truncatingIfNeeded: h ^ (h >> 32)) & (Self.recentSlots - 1)
+    let slot = Int(truncatingIfNeeded: h ^ (h >> 32)) & recentMask
     if slot < recentKeys.count {
       let e = recentKeys[slot]
       if e.hash == h && e.stream == stream && key.equals(e.key) {
@@ -173,10 +178,12 @@ public struct DetectionEngine: RecordSink {
       found = KeyEntry(stream: stream, key: keys.keep(key), sequencer: i, hash: h)
       byKeyHash[h, default: []].append(found)
     }
-    if recentKeys.isEmpty {
-      recentKeys = Array(repeating: KeyEntry(stream: -1, key: .empty, sequencer: -1, hash: 0), count: Self.recentSlots)
+    let want = recentKeys.isEmpty ? Self.recentSlots : recentKeys.count * 2
+    if recentKeys.isEmpty || byKeyHash.count * 2 > recentKeys.count && want <= Self.recentSlotsMax {
+      recentKeys = Array(repeating: KeyEntry(stream: -1, key: .empty, sequencer: -1, hash: 0), count: want)
+      recentMask = want - 1
     }
-    recentKeys[slot] = found
+    recentKeys[Int(truncatingIfNeeded: h ^ (h >> 32)) & recentMask] = found
     lastHost = found.key
     return found.sequencer
   }
@@ -266,6 +273,7 @@ public struct DetectionEngine: RecordSink {
     inputStreams = []
     byKeyHash = [:]
     recentKeys = []
+    recentMask = 0
   }
 
   /// The (stream, boot ID) keys of the journal boots seen so far.
