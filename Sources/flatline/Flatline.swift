@@ -168,7 +168,7 @@ struct Analyze: ParsableCommand {
   func run() throws {
     let result = try runAnalysis(try input.analysisOptions())
     switch input.format {
-    case .json: write(JSONReporter.render(result))
+    case .json: JSONReporter.render(result, to: write)
     case .text: write(TextReporter(color: useColor()).analyze(result))
     }
     if failOn == .unclean && result.uncleanCount > 0 { throw ExitCode(1) }
@@ -200,7 +200,7 @@ struct Boots: ParsableCommand {
     if journalWindow > 0 { options.ingest.journalBootWindow = journalWindow }
     let result = try runAnalysis(options)
     switch input.format {
-    case .json: write(JSONReporter.render(result))
+    case .json: JSONReporter.render(result, to: write)
     case .text: write(TextReporter(color: useColor()).boots(result))
     }
   }

@@ -109,4 +109,19 @@ import Testing
     #expect(ring.isFull)
     #expect(held() == ["record 2", "record 3", "record 4", "record 5", "record 6"])
   }
+
+  /// The CLI writes the JSON report in pieces as it is made; together they are the report.
+  @Test func theJSONReportComesInBoundedPieces() throws {
+    let dir = SyslogTestFiles.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let path = dir + "/messages"
+    SyslogTestFiles.write(path, Self.centralLog(hosts: 200))
+    let r = Analyzer.run(Self.options(path, jobs: 1))
+    var pieces: [String] = []
+    JSONReporter.render(r, generatedAt: 0) { pieces.append($0) }
+    #expect(pieces.joined() == JSONReporter.render(r, generatedAt: 0))
+    #expect(pieces.count > 10)
+    #expect(pieces.allSatisfy { $0.utf8.count < 2 * JSONWriter.sinkPiece })
+    #expect(pieces.last?.hasSuffix("\n") == true)
+  }
 }

@@ -3,7 +3,16 @@ public enum JSONReporter {
   public static let schemaVersion = 1
 
   public static func render(_ r: AnalysisResult, generatedAt: Int64? = nil) -> String {
+    var out = ""
+    render(r, generatedAt: generatedAt) { out += $0 }
+    return out
+  }
+
+  /// Renders `r` in pieces handed to `write` as they are made (the CLI writes them out; the report is never held
+  /// whole), the last one ending with a line break.
+  public static func render(_ r: AnalysisResult, generatedAt: Int64? = nil, to write: @escaping (String) -> Void) {
     var w = JSONWriter()
+    w.sink = write
     w.open()
     w.field("schemaVersion", .int(Int64(schemaVersion)))
     w.field("generatedAt", .string(CivilTime.rfc3339((generatedAt ?? r.generatedAt) / 1_000_000 * 1_000_000)))
@@ -66,7 +75,8 @@ public enum JSONReporter {
     w.field("findings", .int(Int64(r.findings.count)))
     w.close()
     w.close()
-    return w.text + "\n"
+    w.flush()
+    write("\n")
   }
 
   static func time(_ t: Int64?) -> JSONWriter.Value {

@@ -1,6 +1,13 @@
 /// A small, deterministic JSON writer: keys in the order written, two-space indentation, explicit nulls.
 struct JSONWriter {
+  /// What was written and not yet handed to `sink`.
   private(set) var text = ""
+  /// When set, receives the text in pieces of about `sinkPiece` bytes as it is written (`flush()` hands over the
+  /// rest): a report need not be held whole in memory (10,000 hosts make 43 MB of JSON).
+  var sink: ((String) -> Void)?
+  static let sinkPiece = 1 << 16
+  /// True once anything was written (the first value gets no line break before it).
+  private var started = false
   private var indent = 0
   private var needsComma: [Bool] = [false]
   /// One line, no indentation (NDJSON events of `flatline tail`).
@@ -13,6 +20,19 @@ struct JSONWriter {
     case int(Int64?)
     case double(Double?)
     case bool(Bool?)
+  }
+
+  /// Appends `s` as a JSON string. Most strings (keys, ids, times, paths, most log lines) need no escape: they are
+  /// checked byte by byte and appended whole (a report of 10,000 hosts spent a third of its run escaping scalar by
+  /// scalar).
+  private mutating func appendString(_ s: String) {
+    if s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c || $0 == 0x7f }) {
+      text += JSONWriter.escape(s)
+    } else {
+      text += "\""
+      text += s
+      text += "\""
+    }
   }
 
   static func escape(_ s: String) -> String {
@@ -40,8 +60,18 @@ struct JSONWriter {
   private mutating func prefix(key: String?) {
     if needsComma[needsComma.count - 1] { text += "," }
     needsComma[needsComma.count - 1] = true
-    if !compact, needsComma.count > 1 || !text.isEmpty { text += "\n" + String(repeating: "  ", count: indent) }
-    if let key { text += JSONWriter.escape(key) + (compact ? ":" : ": ") }
+    if !compact, needsComma.count > 1 || started { newline() }
+    started = true
+    if let key {
+      appendString(key)
+      text += compact ? ":" : ": "
+    }
+  }
+
+  /// A line break and the indentation of the current depth.
+  private mutating func newline() {
+    text += "\n"
+    for _ in 0..<indent { text += "  " }
   }
 
   mutating func open(_ key: String? = nil, array: Bool = false) {
@@ -55,14 +85,23 @@ struct JSONWriter {
   mutating func close(array: Bool = false) {
     let hadItems = needsComma.removeLast()
     indent -= 1
-    if hadItems && !compact { text += "\n" + String(repeating: "  ", count: indent) }
+    if hadItems && !compact { newline() }
     text += array ? "]" : "}"
+    if sink != nil && text.utf8.count >= Self.sinkPiece { flush() }
+  }
+
+  /// Hands what was written so far to `sink` (nothing without one).
+  mutating func flush() {
+    guard let sink, !text.isEmpty else { return }
+    sink(text)
+    text.removeAll(keepingCapacity: true)
   }
 
   mutating func field(_ key: String?, _ v: Value) {
     prefix(key: key)
     switch v {
-    case .string(let s): text += s.map(JSONWriter.escape) ?? "null"
+    case .string(let s):
+      if let s { appendString(s) } else { text += "null" }
     case .int(let i): text += i.map { String($0) } ?? "null"
     case .double(let d):
       if let d {
