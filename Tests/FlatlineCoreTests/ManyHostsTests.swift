@@ -125,3 +125,81 @@ import Testing
     #expect(pieces.last?.hasSuffix("\n") == true)
   }
 }
+
+/// A fleet's folders (one `var/log` per host) read on two threads: each set is registered in a window of the
+/// registry (its own inputs only), and the report is the one-thread run's.
+@Suite struct FleetFoldersTests {
+  static func fleet(hosts count: Int, in root: String) {
+    let rs = { (w: String) in
+      "[origin software=\"rsyslogd\" swVersion=\"8.2302.0\" x-pid=\"400\" x-info=\"https://www.rsyslog.com\"] \(w)"
+    }
+    for k in 0..<count {
+      let h = String(format: "host-%03d", k)
+      let dir = "\(root)/\(h)/var/log"
+      try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+      var syslog = "", kern = "", auth = ""
+      func boot(_ hh: Int) {
+        for m in ["[    0.000000] Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org) (gcc-12) #1 SMP",
+          "[    0.000000] Command line: BOOT_IMAGE=/boot/vmlinuz root=UUID=1 ro quiet"]
+        {
+          syslog += "Mar  1 \(String(format: "%02d", hh)):00:00 \(h) kernel: \(m)\n"
+          kern += "Mar  1 \(String(format: "%02d", hh)):00:00 \(h) kernel: \(m)\n"
+        }
+        syslog += "Mar  1 \(String(format: "%02d", hh)):00:02 \(h) rsyslogd: \(rs("start"))\n"
+      }
+      boot(1)
+      auth += "Mar  1 02:00:00 \(h) sshd[700]: Accepted publickey for admin from 10.0.0.1 port 5000 ssh2\n"
+      if k % 2 == 0 { syslog += "Mar  1 05:00:00 \(h) rsyslogd: \(rs("exiting on signal 15."))\n" }
+      boot(6)
+      syslog += "Mar  1 07:00:00 \(h) CRON[800]: (root) CMD (true)\n"
+      SyslogTestFiles.write(dir + "/syslog", syslog)
+      SyslogTestFiles.write(dir + "/kern.log", kern)
+      // One host's auth.log has a line of binary garbage: its warning must come back from the thread.
+      if k == 7 {
+        SyslogTestFiles.write(dir + "/auth.log", Array(auth.utf8) + [1, 2, 0xff, 0xfe, 0x80, 10] + Array(auth.utf8))
+      } else {
+        SyslogTestFiles.write(dir + "/auth.log", auth)
+      }
+    }
+  }
+
+  @Test func aFleetReadOnTwoThreadsGivesTheOneThreadReport() throws {
+    let root = SyslogTestFiles.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    Self.fleet(hosts: 120, in: root)
+    func report(jobs: Int) -> (AnalysisResult, String) {
+      var o = AnalysisOptions(paths: [root], ingest: IngestOptions(year: 2024, timeZone: "UTC"))
+      o.jobs = jobs
+      let r = Analyzer.run(o)
+      return (r, JSONReporter.render(r, generatedAt: 0))
+    }
+    let (one, oneJSON) = report(jobs: 1)
+    let (two, twoJSON) = report(jobs: 2)
+    #expect(one.hosts.count == 120)
+    #expect(one.hosts.allSatisfy { $0.boots.count == 2 })
+    #expect(one.inputs.contains { $0.path.hasSuffix("host-007/var/log/auth.log") && !$0.warnings.isEmpty })
+    #expect(two.inputs.map(\.records) == one.inputs.map(\.records))
+    #expect(twoJSON == oneJSON)
+  }
+
+  /// A window numbers its inputs on from its registry's and holds only its own.
+  @Test func aWindowHoldsOnlyItsOwnInputs() {
+    let registry = InputRegistry()
+    for k in 0..<50 { registry.register(path: "/var/log/x\(k)", kind: .syslog) }
+    let w = registry.window()
+    #expect(w.inputs.isEmpty)
+    #expect(w.count == 50)
+    let i = w.register(path: "/var/log/y", kind: .syslog)
+    #expect(i == 50)
+    #expect(w.inputs.count == 1)
+    w.addRecords(i, 5)
+    w.warn(i, "a warning")
+    #expect(w[i].records == 5 && w[i].warnings == ["a warning"])
+    // Inputs below the window read as an empty entry and take no counts.
+    w.addRecords(3, 1)
+    #expect(w[3].path.isEmpty && w[3].records == 0)
+    registry.register(path: "/var/log/y", kind: .syslog)
+    registry.takeBack(w[i], at: i)
+    #expect(registry[i].records == 5)
+  }
+}

@@ -17,16 +17,22 @@ public struct AnalysisSink: RecordSink {
   private var isBinaryJournal: [Bool] = []
 
   public init(registry: InputRegistry, rules: [Rule], learnsInstances: Bool = true) {
+    self.init(registry: registry, matcher: RuleMatcher(rules: rules), learnsInstances: learnsInstances)
+  }
+
+  /// With a matcher already built (one per thread, shared by the sets it reads one after another:
+  /// `ParallelIngest.runBatch`).
+  init(registry: InputRegistry, matcher: RuleMatcher, learnsInstances: Bool = true) {
     self.registry = registry
     self.learnsInstances = learnsInstances
     engine = DetectionEngine(registry: registry)
-    self.rules = RuleHitCollector(rules: rules)
+    self.rules = RuleHitCollector(matcher: matcher)
   }
 
   public mutating func consume(_ record: Record) {
     if learnsInstances { identity.observe(record) }
     if journalRulesOff {
-      let i = Int(record.input)
+      let i = Int(record.input) - registry.base
       if i >= isBinaryJournal.count { isBinaryJournal = registry.inputs.map { $0.kind == .journal } }
       if i >= 0, i < isBinaryJournal.count, isBinaryJournal[i] {
         engine.consume(record)
@@ -56,6 +62,14 @@ public struct AnalysisSink: RecordSink {
     let c = RuleHitCollector(rules: [])
     c.absorb(rules)
     rules = c
+  }
+
+  /// Lets go of what only reading more records needs (the rules, the engine's record memos), keeping what is
+  /// joined: a set's sink waiting for the others of its batch (`ParallelIngest.runBatch`; thousands of small sets
+  /// each kept a matcher and memos until the join).
+  mutating func finishReading() {
+    keepHitsOnly()
+    engine.releaseRecordMemos()
   }
 
   /// Makes this sink read a chunk of a syslog stream (`SplitIngest`); call before the first record.

@@ -106,7 +106,7 @@ public enum Analyzer {
   static func placement(registry: InputRegistry, hostMap: HostMap) -> (
     folderHost: (Int32) -> String?, noticeHost: (CloudNotice) -> String?
   ) {
-    ({ registry.inputs[Int($0)].host }, { hostMap.host(for: $0) })
+    ({ registry[$0].host }, { hostMap.host(for: $0) })
   }
 
   /// Reads the kdump and pstore dumps discovery found (or tail's folders hold), once the boots are known, and gives

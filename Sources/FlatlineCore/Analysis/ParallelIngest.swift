@@ -6,8 +6,9 @@ import Foundation
 /// How the result stays identical:
 /// - Inputs are taken in discovery order. A run of consecutive syslog sets forms a batch; anything else (journals,
 ///   datastore logs) is read on the calling thread between batches, exactly where the one-thread run reads it.
-/// - Each set of a batch gets a *fork* of the registry taken at the point where the one-thread run would register
-///   it, and the main registry reserves the same indices and stream number. So every record, evidence location
+/// - Each set of a batch gets a *window* of the registry (`InputRegistry.window()`: numbering on from the point
+///   where the one-thread run would register the set, holding only the set's own inputs), and the main registry
+///   reserves the same indices and stream number. So every record, evidence location
 ///   and warning of the set carries the numbers it would have had.
 /// - Each job has its own `AnalysisSink` (boot engine, rule matcher — not thread-safe — and instance scanner).
 ///   After the batch the sinks are merged in input order: sequencers and rule hits appended, stream ordinals
@@ -146,30 +147,34 @@ enum ParallelIngest {
     // Reserve, in order, what the one-thread run would register (see SyslogSource.run).
     var work: [Job] = []
     for files in batch {
-      let fork = registry.fork()
+      let fork = registry.window()
       // The forks hold their warnings; they are printed at the join, in input order (as one thread prints them).
       fork.warningHandler = nil
-      let first = registry.inputs.count
+      let first = registry.count
       let stream = registry.newStream()
       for f in files { registry.register(path: f, kind: .syslog, stream: stream) }
-      work.append(Job(files: files, fork: fork, indices: first..<registry.inputs.count))
+      work.append(Job(files: files, fork: fork, indices: first..<registry.count))
     }
     let queue = Queue()
     let all = work
     let order = all.indices.sorted { sizes[$0] > sizes[$1] || sizes[$0] == sizes[$1] && $0 < $1 }
     DispatchQueue.concurrentPerform(iterations: min(jobs, all.count)) { _ in
+      // One matcher per thread for the sets it reads (a matcher is not thread-safe; built per set, its groups'
+      // prefilters were built again for every small file of a fleet's folders).
+      let matcher = RuleMatcher(rules: rules)
       while true {
         let n = queue.take()
         guard n < order.count else { return }
         let job = all[order[n]]
-        var sink = AnalysisSink(registry: job.fork, rules: rules, learnsInstances: options.learnsInstances)
+        var sink = AnalysisSink(registry: job.fork, matcher: matcher, learnsInstances: options.learnsInstances)
         Analyzer.ingest(.syslogSet(files: job.files), registry: job.fork, options: options, yearHints: yearHints,
           into: &sink)
+        sink.finishReading()
         job.sink = sink
       }
     }
     for job in work {
-      for i in job.indices where i < job.fork.inputs.count { registry.takeBack(job.fork.inputs[i], at: Int32(i)) }
+      for i in job.indices where i < job.fork.count { registry.takeBack(job.fork[Int32(i)], at: Int32(i)) }
       if let sink = job.sink { tap.absorb(sink) }
     }
   }

@@ -247,9 +247,8 @@ enum SplitIngest {
           options: options) else { return nil }
         r = again
       }
-      let i = Int(u.input)
-      let got = r.fork.inputs[i]
-      let had = base.inputs[i]
+      let got = r.fork[u.input]
+      let had = base[u.input]
       merged.addSkipped(u.input, got.skipped - had.skipped)
       if let h = got.host { merged.setHost(u.input, h) }
       for w in got.warnings.dropFirst(had.warnings.count) {

@@ -54,7 +54,7 @@ public struct InstanceIdentity {
     var done = Set<String>()
     for h in hits {
       var host = h.host
-      if host.isEmpty, let registry, Int(h.input) < registry.inputs.count { host = registry[h.input].host ?? "" }
+      if host.isEmpty, let registry, Int(h.input) < registry.count { host = registry[h.input].host ?? "" }
       guard !host.isEmpty, done.insert(host + "\u{0}" + h.instance).inserted else { continue }
       out.append((host, h.instance))
     }

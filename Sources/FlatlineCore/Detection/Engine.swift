@@ -39,10 +39,11 @@ public struct DetectionEngine: RecordSink {
   /// Journal boots: which sequencer holds each boot ID (per stream), and whether it may still move.
   private var bootOwner: [String: (sequencer: Int, pinned: Bool)] = [:]
   private var lastBootID: [UInt8] = []
-  /// Kind of every input seen so far, by index (filled as inputs appear). Datastore native logs have no boots and
-  /// no host (they are left to the rule matcher); wtmp/utmp records are classified as login records.
+  /// Kind of every input seen so far, by index less the registry's `base` (filled as inputs appear). Datastore
+  /// native logs have no boots and no host (they are left to the rule matcher); wtmp/utmp records are classified as
+  /// login records.
   private var inputKinds: [InputKind] = []
-  /// Stream number of every input seen so far, by index (read from the registry once, not per record).
+  /// Stream number of every input seen so far, by index less `base` (read from the registry once, not per record).
   private var inputStreams: [Int] = []
   /// Sequencer by (stream, host key bytes) without building the `index` string key: hash of the key →
   /// entries to compare. Hosts of a central syslog interleave, so the host changes on most records.
@@ -89,13 +90,14 @@ public struct DetectionEngine: RecordSink {
 
   public mutating func consume(_ r: Record) {
     lastRecordKept = true
-    let inputIndex = Int(r.input)
+    let inputIndex = Int(r.input) - registry.base
     if inputIndex >= inputKinds.count {
       let inputs = registry.inputs
       inputKinds = inputs.map(\.kind)
       inputStreams = inputs.map(\.stream)
       if inputIndex >= inputKinds.count { return }
     }
+    guard inputIndex >= 0 else { return }
     let kind = inputKinds[inputIndex]
     if kind.isHostless { return }
     let loginRecords = kind == .wtmp || kind == .audit
@@ -206,11 +208,11 @@ public struct DetectionEngine: RecordSink {
   public mutating func note(_ note: SourceNote) {
     switch note {
     case .dataGap(let input, let reason):
-      let stream = registry.inputs[Int(input)].stream
+      let stream = registry[input].stream
       for s in sequencers where s.stream == stream { s.dataGap(input: input, reason: reason) }
       registry.warn(input, "data gap: \(reason)")
     case .journalFileOnline(let input, let file, let machineID, let tailBootID):
-      let stream = registry.inputs[Int(input)].stream
+      let stream = registry[input].stream
       let k = "\(stream)\u{1}\(machineID)"
       let i: Int
       if let found = index[k] {
@@ -237,7 +239,7 @@ public struct DetectionEngine: RecordSink {
 
   /// The text-log sequencers of `host` (as its records name it) in the stream of `input`.
   private func textSequencers(of input: Int32, host: String) -> [BootSequencer] {
-    let stream = registry.inputs[Int(input)].stream
+    let stream = registry[input].stream
     return sequencers.filter { $0.stream == stream && !$0.isJournal && $0.hostKey == host }
   }
 
@@ -257,6 +259,13 @@ public struct DetectionEngine: RecordSink {
     for (k, v) in other.lastHostsNow.enumerated() where v >= 0 { setLastHost(ofStream: k, v + offset) }
     for (k, v) in other.bootOwner { bootOwner[k] = (v.sequencer + offset, v.pinned) }
     forgetLookups(after: other)
+  }
+
+  /// Drops the memos in front of the sequencer lookup (rebuilt from `index` if records come again).
+  mutating func releaseRecordMemos() {
+    byKeyHash = [:]
+    recentKeys = []
+    recentMask = 0
   }
 
   /// After taking `other`'s sequencers: its record count continues ours, and every per-record memo starts over

@@ -508,7 +508,8 @@ public final class RuleHitCollector {
   /// Matches one record; the native log kind is the record's input's `InputInfo.component`.
   public func consume(_ r: Record, registry: InputRegistry) {
     var kindID: Int32 = -1
-    let i = Int(r.input)
+    // By index less the registry's base: a window (`InputRegistry.window()`) numbers its inputs from there.
+    let i = Int(r.input) - registry.base
     if i == lastInput {
       kindID = lastKindID
     } else if i >= 0 {
@@ -517,7 +518,7 @@ public final class RuleHitCollector {
         logKindKnown.append(contentsOf: repeatElement(false, count: i + 1 - logKindKnown.count))
       }
       if !logKindKnown[i] {
-        guard i < registry.inputs.count else { return consume(r, logKindID: -1) }
+        guard Int(r.input) < registry.count else { return consume(r, logKindID: -1) }
         logKindIDs[i] = matcher.logKindID(registry[r.input].component)
         logKindKnown[i] = true
       }
