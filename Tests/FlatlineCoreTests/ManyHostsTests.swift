@@ -182,6 +182,34 @@ import Testing
     #expect(twoJSON == oneJSON)
   }
 
+  /// The engine reads an input's kind at the input's first record, not when another input's first record came (it
+  /// mapped the whole list then: time in the square of the inputs, and a kind set after registration — a followed
+  /// pipe found to carry a journal — was missed).
+  @Test func theEngineReadsAnInputsKindAtItsFirstRecord() {
+    let registry = InputRegistry()
+    let a = registry.register(path: "/var/log/syslog", kind: .syslog)
+    let b = registry.register(path: "/var/log/app.log", kind: .syslog)
+    var engine = DetectionEngine(registry: registry)
+    func feed(_ input: Int32, host: String) {
+      let bytes = [host, "app", "a line"].map { Array($0.utf8) }
+      bytes[0].withBytes { h in
+        bytes[1].withBytes { t in
+          bytes[2].withBytes { m in
+            engine.consume(
+              Record(
+                time: 1_700_000_000_000_000, input: input, line: 1, host: h, identifier: t, pid: 0, message: m,
+                messageID: .empty, unit: .empty, bootID: .empty, machineID: .empty, kernelUptime: -1,
+                isKernel: false, nulBytesBefore: 0))
+          }
+        }
+      }
+    }
+    feed(a, host: "web1")
+    registry[b].kind = .datastoreLog  // host-less: its records place no boots
+    feed(b, host: "db1")
+    #expect(engine.sequencers.map(\.hostKey) == ["web1"])
+  }
+
   /// A window numbers its inputs on from its registry's and holds only its own.
   @Test func aWindowHoldsOnlyItsOwnInputs() {
     let registry = InputRegistry()

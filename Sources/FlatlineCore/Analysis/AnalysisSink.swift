@@ -33,7 +33,13 @@ public struct AnalysisSink: RecordSink {
     if learnsInstances { identity.observe(record) }
     if journalRulesOff {
       let i = Int(record.input) - registry.base
-      if i >= isBinaryJournal.count { isBinaryJournal = registry.inputs.map { $0.kind == .journal } }
+      if i >= isBinaryJournal.count {
+        // Only the inputs registered since the last look (the whole list at every new input cost time in the
+        // square of the inputs).
+        for k in isBinaryJournal.count..<(registry.count - registry.base) {
+          isBinaryJournal.append(registry[Int32(registry.base + k)].kind == .journal)
+        }
+      }
       if i >= 0, i < isBinaryJournal.count, isBinaryJournal[i] {
         engine.consume(record)
         return
