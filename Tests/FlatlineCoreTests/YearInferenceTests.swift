@@ -100,4 +100,33 @@ import Testing
     let gz = [YearInference.FileStart(firstMonth: 12, gzipMTime: UInt32(t(2023, 12, 30)), fileMTime: t(2026, 11, 28))]
     #expect(YearInference.baseYear(starts: gz, names: ["syslog.2.gz"], converter: c, journalAnchor: t(2025, 1, 3)).year == 2023)
   }
+
+  /// A copied set (file times of the copy) whose lines state their own times (PostgreSQL's `%m` through syslog):
+  /// the lines' year, with a warning. Written at UTC−5, across New Year: `Dec 31 19:…` lines stating `… 00:… UTC`
+  /// of 1 January are December's.
+  @Test func timesTheLinesStateGiveTheYearOfACopiedSet() throws {
+    let dir = SyslogTestFiles.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var text = "Dec 30 08:00:00 db1 CRON[12]: (root) CMD (true)\n"
+    for (k, stamp) in ["Dec 31 19:58:01", "Dec 31 19:59:01", "Dec 31 20:00:01"].enumerated() {
+      let utc = ["2025-01-01 00:58:01.101 UTC", "2025-01-01 00:59:01.202 UTC", "2025-01-01 01:00:01.303 UTC"][k]
+      text += "\(stamp) db1 postgres[744]: [\(k + 1)-1] \(utc) [744] LOG:  checkpoint starting: time\n"
+    }
+    let path = dir + "/syslog"
+    SyslogTestFiles.write(path, text)
+    // The copy's time: two years on.
+    try FileManager.default.setAttributes(
+      [.modificationDate: Date(timeIntervalSince1970: Double(CivilTime.micros(year: 2026, month: 6, day: 1, hour: 0, minute: 0, second: 0) / 1_000_000))],
+      ofItemAtPath: path)
+    let stated = YearInference.statedYear(files: [path])
+    #expect(stated?.year == 2024 && stated?.month == 12 && stated?.lines == 3)
+    let (sink, reg) = SyslogTestFiles.stream([path], options: IngestOptions(timeZone: "America/New_York"))
+    let years = sink.records.map { CivilTime.civilFromDays(Int($0.time / 86_400_000_000)).year }
+    #expect(years == [2024, 2025, 2025, 2025])  // UTC: the last three are past midnight of 1 January
+    #expect(reg.inputs[0].warnings.contains { $0.hasPrefix("year 2024 inferred from times stated in the text of 3 of its lines; file modification times say 2025") })
+    // One such line is not enough.
+    SyslogTestFiles.write(path, "Dec 30 08:00:00 db1 CRON[12]: (root) CMD (true)\n"
+      + "Dec 31 19:58:01 db1 postgres[744]: [1-1] 2025-01-01 00:58:01.101 UTC [744] LOG:  checkpoint starting: time\n")
+    #expect(YearInference.statedYear(files: [path]) == nil)
+  }
 }

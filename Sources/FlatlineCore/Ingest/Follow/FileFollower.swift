@@ -185,7 +185,9 @@ final class FileFollower {
       baseYear = y
     } else {
       let starts = all.map { YearInference.fileStart(path: $0) }
-      baseYear = YearInference.baseYear(starts: starts, names: all, converter: zone).year
+      baseYear = YearInference.baseYear(
+        starts: starts, names: all, converter: zone, stated: YearInference.statedYear(files: all)
+      ).year
     }
     let st = StreamState(tracker: YearTracker(baseYear: baseYear), zone: zone)
     state = st

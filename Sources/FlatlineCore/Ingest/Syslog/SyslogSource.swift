@@ -75,7 +75,7 @@ public struct SyslogSource {
       let starts = fileStarts ?? files.map { YearInference.fileStart(path: $0) }
       let (y, warning) = YearInference.baseYear(
         starts: starts, names: files, converter: zone, siblingShift: siblingYearShift, journalAnchor: journalAnchor,
-        anchorSource: journalAnchorSource)
+        anchorSource: journalAnchorSource, stated: YearInference.statedYear(files: files))
       baseYear = y
       if let warning { registry.warn(indices[0], warning) }
     }

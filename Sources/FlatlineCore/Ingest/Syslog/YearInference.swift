@@ -199,6 +199,46 @@ public enum YearInference {
     return start
   }
 
+  /// The year some dateless lines of a set were written in, as times their own messages state show
+  /// (`StatedTime`: PostgreSQL's `%m` prefix, cloud-init's `at <RFC 2822>`, a zoned ISO stamp at a message's start),
+  /// each within 2 s of the line's stamp at a quarter-hour offset (`ZoneHint.offset`). Lines travel with the file;
+  /// its modification time does not survive a copy (a support bundle, a mail attachment).
+  public struct StatedYear: Sendable {
+    /// Index (in the set, oldest first) of the file the lines are in.
+    public var file: Int
+    /// Month of the newest such line, in `year`.
+    public var month: Int
+    public var year: Int
+    /// Lines that agree on it.
+    public var lines: Int
+  }
+
+  /// `StatedYear` from the last lines of the newest plain files of `files` (oldest first; up to three, the last
+  /// `ZoneHint.statedTimeBytes` of each): the newest file with two or more such lines, all but a quarter at most
+  /// agreeing on the year. Nil otherwise.
+  static func statedYear(files: [String]) -> StatedYear? {
+    for k in files.indices.reversed().prefix(3) {
+      let stated = ZoneHint.lastLines(path: files[k], limit: ZoneHint.statedTimeBytes, keep: 50) {
+        StatedTime.utc(in: $0)
+      }
+      var votes: [Int: (lines: Int, month: Int)] = [:]
+      var total = 0
+      for (line, t) in stated where line.year == 0 && ZoneHint.offset(line, journalTime: t) != nil {
+        let utc = t / 1_000_000
+        let (y, m, _) = CivilTime.civilFromDays(Int(utc >= 0 ? utc / 86400 : (utc - 86399) / 86400))
+        // The line's local date may be across New Year from the stated UTC one.
+        let year = line.month == 12 && m == 1 ? y - 1 : line.month == 1 && m == 12 ? y + 1 : y
+        total += 1
+        // Newest first: the first line of a year gives its month.
+        if let v = votes[year] { votes[year] = (v.lines + 1, v.month) } else { votes[year] = (1, line.month) }
+      }
+      guard let best = votes.max(by: { $0.value.lines < $1.value.lines }) else { continue }
+      guard best.value.lines >= 2, best.value.lines * 4 >= total * 3 else { return nil }
+      return StatedYear(file: k, month: best.value.month, year: best.key, lines: best.value.lines)
+    }
+    return nil
+  }
+
   /// The base year (year of the first dateless line) for `starts` (oldest → newest, `names` for messages) and a
   /// warning to record when the file times disagree or are missing. `now` is the fallback's current time.
   /// Years by which the file modification times of a set are off, as its gzip headers show (gzip year minus
@@ -212,7 +252,7 @@ public enum YearInference {
 
   public static func baseYear(
     starts: [FileStart], names: [String], converter: LocalTimeConverter, now: Int64 = Int64(time(nil)),
-    siblingShift: Int? = nil, journalAnchor: Int64? = nil, anchorSource: String = "journal"
+    siblingShift: Int? = nil, journalAnchor: Int64? = nil, anchorSource: String = "journal", stated: StatedYear? = nil
   ) -> (year: Int, warning: String?) {
     let known = starts.indices.filter { starts[$0].firstMonth != nil }
     guard let first = known.first else {
@@ -256,6 +296,15 @@ public enum YearInference {
         return (y, "year \(y) inferred from the last entry of the \(anchorSource) in the same folder; file modification times "
           + "say \(fs) (files copied?)")
       }
+    }
+    // Times the lines themselves state: they were written with the lines (`StatedYear`).
+    if let st = stated, st.file < starts.count, let firstMonth = starts[st.file].firstMonth {
+      let y = carriedBack(from: st.file, year: firstMonth > st.month ? st.year - 1 : st.year)
+      let other = gzYear ?? fsYear
+      guard let other, other != y else { return (y, nil) }
+      let what = gzYear != nil ? "gzip header times" : "file modification times"
+      return (y, "year \(y) inferred from times stated in the text of \(st.lines) of its lines; \(what) say \(other) "
+        + "(files copied?)")
     }
     if gzYear == nil, let fs = fsYear, let shift = siblingShift, shift != 0 {
       fsYear = fs + shift
