@@ -224,6 +224,62 @@ import Testing
     #expect(named.contains(.syslogSet(files: [dir + "/installer/boot.log"])))
   }
 
+  /// A sosreport (`sos report`, the support bundle RHEL and Ubuntu collect): journalctl's output under
+  /// `sos_commands/logs`, `last`'s under `sos_commands/login` and the copied `var/log` are read; the other command
+  /// outputs (a thousand files in a real one), the root's links to them and sos's own report and logs are listed as
+  /// skipped without a warning. A folder merely named `sos_commands` is not a sosreport.
+  @Test func aSosreportIsReadWithoutAWarningPerCommandOutput() throws {
+    let root = SyslogTestFiles.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let dir = root + "/sosreport-db1-2024-03-12-xkcdabc"
+    for sub in ["sos_commands/logs", "sos_commands/login", "sos_commands/kernel", "sos_commands/process",
+      "sos_commands/date", "sos_logs", "sos_reports", "var/log"]
+    {
+      try FileManager.default.createDirectory(atPath: dir + "/" + sub, withIntermediateDirectories: true)
+    }
+    SyslogTestFiles.write(dir + "/version.txt", "sosreport: 4.5.6\n")
+    SyslogTestFiles.write(dir + "/sos_commands/logs/journalctl_--no-pager",
+      "Mar 12 06:02:07 db1 kernel: Linux version 5.14.0-362.8.1.el9_3.x86_64\nMar 12 06:02:09 db1 systemd[1]: Started x.\n")
+    SyslogTestFiles.write(dir + "/sos_commands/logs/journalctl_--list-boots",
+      "IDX BOOT ID                          FIRST ENTRY                 LAST ENTRY\n")
+    SyslogTestFiles.write(dir + "/sos_commands/logs/journalctl_--disk-usage",
+      "Archived and active journals take up 1.2G in the file system.\n")
+    SyslogTestFiles.write(dir + "/sos_commands/login/last",
+      "reboot   system boot  5.14.0-362.8.1.e Tue Mar 12 06:02   still running\n"
+        + "reboot   system boot  5.14.0-362.8.1.e Mon Mar 11 09:14 - 06:01  (20:47)\n\nwtmp begins Mon Mar 11 09:14:20 2024\n")
+    SyslogTestFiles.write(dir + "/sos_commands/kernel/uname_-a", "Linux db1 5.14.0-362.8.1.el9_3.x86_64 #1 SMP x86_64\n")
+    SyslogTestFiles.write(dir + "/sos_commands/process/ps_auxwww", "USER PID %CPU\nroot 1 0.0 /usr/lib/systemd/systemd\n")
+    SyslogTestFiles.write(dir + "/sos_commands/date/date", "Tue Mar 12 15:20:00 UTC 2024\n")
+    SyslogTestFiles.write(dir + "/sos_logs/sos.log", "2024-03-12 15:20:01,123 INFO: [sos_report:setup] executing\n")
+    SyslogTestFiles.write(dir + "/sos_reports/sos.json", "{\"version\": \"4.5.6\"}\n")
+    SyslogTestFiles.write(dir + "/var/log/messages", "Mar 12 06:02:07 db1 kernel: Linux version 5.14.0-362.8.1.el9_3.x86_64\n")
+    try FileManager.default.createSymbolicLink(atPath: dir + "/date", withDestinationPath: "sos_commands/date/date")
+    try FileManager.default.createSymbolicLink(atPath: dir + "/ps", withDestinationPath: "sos_commands/process/ps_auxwww")
+    let warnings = SyslogTestFiles.Warnings()
+    let reg = InputRegistry(warningHandler: { warnings.add($0) })
+    let found = Discovery.discover(paths: [dir], registry: reg)
+    #expect(found.count == 3)
+    #expect(found.contains(.syslogSet(files: [dir + "/sos_commands/logs/journalctl_--no-pager"])))
+    #expect(found.contains(.wtmpSet(files: [dir + "/sos_commands/login/last"])))
+    #expect(found.contains(.syslogSet(files: [dir + "/var/log/messages"])))
+    #expect(warnings.lines.isEmpty)
+    let reasons = Dictionary(
+      reg.inputs.map { (String($0.path.dropFirst(dir.count + 1)), $0.skipReason ?? "") }) { a, _ in a }
+    #expect(reasons["sos_commands/kernel"] == "command output of a sosreport (sos_commands/kernel): not logs")
+    #expect(reasons["sos_logs"]?.hasPrefix("sos's own report and logs") == true)
+    #expect(reasons["date"]?.hasPrefix("command output in a sosreport, not a log") == true)
+    #expect(reasons["sos_commands/logs/journalctl_--list-boots"]?.hasPrefix("command output in a sosreport") == true)
+    #expect(reasons["version.txt"]?.hasPrefix("command output in a sosreport") == true)
+
+    // Without sos's own files beside it, a folder named sos_commands is an ordinary folder: unknown text is warned.
+    try FileManager.default.removeItem(atPath: dir + "/sos_logs")
+    try FileManager.default.removeItem(atPath: dir + "/sos_reports")
+    try FileManager.default.removeItem(atPath: dir + "/version.txt")
+    let plain = SyslogTestFiles.Warnings()
+    _ = Discovery.discover(paths: [dir], registry: InputRegistry(warningHandler: { plain.add($0) }))
+    #expect(plain.lines.contains { $0.hasSuffix("sos_commands/kernel/uname_-a: skipped: text not recognised as syslog or a journal export") })
+  }
+
   /// A file reached twice — through a symbolic link (Kubernetes' `/var/log/containers/*.log` point into
   /// `/var/log/pods/`) or named again on the command line — is read once; the second path is listed as the same file.
   @Test func theSameFileIsReadOnce() throws {

@@ -39,6 +39,14 @@ struct SyslogTestSink: RecordSink {
 }
 
 enum SyslogTestFiles {
+  /// Warnings collected from any thread (an `InputRegistry`'s handler).
+  final class Warnings: @unchecked Sendable {
+    private let lock = NSLock()
+    private var all: [String] = []
+    func add(_ s: String) { lock.withLock { all.append(s) } }
+    var lines: [String] { lock.withLock { all } }
+  }
+
   /// `../shared/corpus` next to the package root, or nil when absent (a fresh clone).
   static var corpus: String? {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

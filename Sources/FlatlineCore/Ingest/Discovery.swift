@@ -217,6 +217,50 @@ public enum Discovery {
     return entryNames(path).filter { markers.contains($0) }.count >= 2 ? reason : nil
   }
 
+  /// True when `dir` is the root of a sosreport (`sos report`, RHEL's and Ubuntu's support bundle): it holds
+  /// `sos_commands` and sos's own `sos_reports`, `sos_logs` or `version.txt`.
+  static func isSosreportRoot(_ dir: String) -> Bool { isSosreportRoot(names: entryNames(dir)) }
+
+  /// The same from the names the directory holds.
+  static func isSosreportRoot(names: [String]) -> Bool {
+    names.contains("sos_commands") && names.contains { ["sos_reports", "sos_logs", "sos_strings", "version.txt"].contains($0) }
+  }
+
+  /// Why a directory of a sosreport is left out, nil when it is read: sos's own report and logs, and the command
+  /// outputs of `sos_commands` (a thousand files: `ps`, `lsblk`, `ip addr`…) but for `logs` (journalctl's output)
+  /// and `login` (`last`'s).
+  static func sosreportPart(_ path: String) -> String? {
+    let parts = path.split(separator: "/")
+    guard parts.count >= 2 else { return nil }
+    let name = String(parts[parts.count - 1])
+    let parent = String(path.dropLast(name.count + 1))
+    switch name {
+    case "sos_reports", "sos_logs", "sos_strings":
+      return isSosreportRoot(parent) ? "sos's own report and logs (a sosreport): not the host's logs" : nil
+    default:
+      guard parts[parts.count - 2] == "sos_commands", !sosreportLogCommands.contains(name),
+        isSosreportRoot(String(parent.dropLast("sos_commands".count + 1)))
+      else { return nil }
+      return "command output of a sosreport (sos_commands/\(name)): not logs"
+    }
+  }
+
+  /// The folders of a sosreport's `sos_commands` that hold logs.
+  static let sosreportLogCommands: Set<String> = ["logs", "login"]
+
+  /// True when unrecognised files directly in `dir` (holding `names`) are a sosreport's command output (its root's
+  /// links to them, the other outputs beside journalctl's and `last`'s): left out without a warning, each still
+  /// listed as skipped.
+  static func isSosreportCommandFolder(_ dir: String, names: [String]) -> Bool {
+    if isSosreportRoot(names: names) { return true }
+    let parts = dir.split(separator: "/")
+    guard parts.count >= 2, parts[parts.count - 2] == "sos_commands",
+      sosreportLogCommands.contains(String(parts[parts.count - 1]))
+    else { return false }
+    let commands = String(dir.dropLast(parts[parts.count - 1].count + 1))
+    return isSosreportRoot(String(commands.dropLast("sos_commands".count + 1)))
+  }
+
   /// The names in directory `dir` (without `.` and `..`; empty when it cannot be read).
   static func entryNames(_ dir: String) -> [String] { readEntryNames(dir) ?? [] }
 
@@ -554,6 +598,8 @@ public enum Discovery {
     var journalGroups: [String: [String]] = [:]
     var visitedDirs = Set<[UInt64]>()
     var visitedFiles: [[UInt64]: String] = [:]
+    /// Folders whose files that are no log are left out without a warning (`Discovery.isSosreportCommandFolder`).
+    var quietDirs = Set<String>()
 
     init(registry: InputRegistry) { self.registry = registry }
 
@@ -574,13 +620,18 @@ public enum Discovery {
         let key = [UInt64(st.st_dev), UInt64(st.st_ino)]
         if visitedDirs.contains(key) { return }  // symlink loop or repeated path
         visitedDirs.insert(key)
-        if !topLevel, let reason = Discovery.installerDirectory(path) {
+        if !topLevel, let reason = Discovery.installerDirectory(path) ?? Discovery.sosreportPart(path) {
           registry.skip(path: path, reason: reason, warn: false)
           return
         }
         guard let listed = Discovery.readEntryNames(path) else {
           registry.skip(path: path, reason: LineReader.errnoText(errno))
           return
+        }
+        if Discovery.isSosreportCommandFolder(path, names: listed) {
+          var dir = path
+          while dir.count > 1 && dir.hasSuffix("/") { dir.removeLast() }
+          quietDirs.insert(dir)
         }
         let names = listed.sorted()
         let prefix = path.hasSuffix("/") ? path : path + "/"
@@ -644,7 +695,11 @@ public enum Discovery {
       case .kernelDump:
         out.append(.input(.kernelDump(path: path)))
       case .skip(let reason):
-        registry.skip(path: path, reason: reason)
+        if quietDirs.contains(dir) {
+          registry.skip(path: path, reason: "command output in a sosreport, not a log (\(reason))", warn: false)
+        } else {
+          registry.skip(path: path, reason: reason)
+        }
       case .ignore(let reason):
         registry.skip(path: path, reason: reason, warn: false)
       }
