@@ -171,6 +171,35 @@ struct WtmpTestSink: RecordSink {
   }
 
   /// util-linux's own test pair: `txt-b` is `utmpdump` of `wtmp-b.LE`; both give the same records.
+  /// `last` without `-F` gives minutes: merged with a syslog that shows the boot to the second, the boot starts at
+  /// the syslog's second, not at the start of `last`'s minute (which made the downtime 57 s longer).
+  @Test func aBootStartInWholeMinutesYieldsToAPreciseOne() {
+    let dir = SyslogTestFiles.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    SyslogTestFiles.write(dir + "/last", """
+      reboot   system boot  6.1.0-10-amd64   Wed Aug 23 15:17   still running
+      reboot   system boot  6.1.0-10-amd64   Wed Aug 23 09:25 - 15:17  (05:52)
+
+      wtmp begins Wed Aug 23 09:25:13 2023
+
+      """)
+    let rs = "rsyslogd: [origin software=\"rsyslogd\" swVersion=\"8.2302.0\" x-pid=\"4\" x-info=\"https://www.rsyslog.com\"]"
+    SyslogTestFiles.write(dir + "/syslog", """
+      Aug 23 09:25:41 web1 kernel: [    0.000000] Linux version 6.1.0-10-amd64 (debian-kernel@lists.debian.org)
+      Aug 23 09:25:43 web1 \(rs) start
+      Aug 23 12:00:00 web1 CRON[99]: (root) CMD (true)
+      Aug 23 15:17:57 web1 kernel: [    0.000000] Linux version 6.1.0-10-amd64 (debian-kernel@lists.debian.org)
+      Aug 23 15:17:59 web1 \(rs) start
+
+      """)
+    let r = Analyzer.run(AnalysisOptions(paths: [dir], ingest: IngestOptions(year: 2023, timeZone: "UTC")))
+    #expect(r.hosts.count == 1)
+    let boots = r.hosts.first?.boots ?? []
+    #expect(boots.map(\.start) == [CivilTime.parse("2023-08-23T09:25:41Z"), CivilTime.parse("2023-08-23T15:17:57Z")])
+    #expect(boots.map(\.ending) == [.powerLoss, .running])
+    #expect(r.inputs.first { $0.path.hasSuffix("/last") }?.timesInMinutes == true)
+  }
+
   @Test(.enabled(if: DS.hasCorpus)) func utmpdumpOfTheCorpusMatchesItsBinary() throws {
     let dir = DS.corpus! + "/utmp-formats"
     for (txt, bin) in [("txt-a", "wtmp-a.LE"), ("txt-b", "wtmp-b.LE")] {

@@ -48,10 +48,20 @@ enum VerdictCombiner {
       if loginDisagrees { verdict.confidence = max(0, verdict.confidence - Self.disagreementPenalty) }
       // The last sign of life is the latest any stream saw (journald may have lost minutes syslog kept).
       // A start stamped before the clock was set (wtmp at 1970) is only a stand-in when nothing better is known.
-      func starts(_ s: [BootState]) -> Int64? {
-        s.filter(\.startKnown).compactMap { $0.firstTime == Record.noTime ? nil : $0.firstTime }.min()
+      // A start in whole minutes (`last` output without -F) yields to a precise one within its minute: the boot
+      // began at some second of that minute, not at its first.
+      let coarse = mb.members.map { timelines[$0.timeline].timesInMinutes }
+      func starts(_ s: [(state: BootState, coarse: Bool)]) -> Int64? {
+        func earliest(_ x: [(state: BootState, coarse: Bool)]) -> Int64? {
+          x.filter(\.state.startKnown).compactMap { $0.state.firstTime == Record.noTime ? nil : $0.state.firstTime }.min()
+        }
+        let precise = earliest(s.filter { !$0.coarse })
+        let rough = earliest(s.filter(\.coarse))
+        if let p = precise, let r = rough, p >= r, p < r + 60_000_000 { return p }
+        return [precise, rough].compactMap { $0 }.min()
       }
-      let start = starts(states.filter { !$0.clockUnsetAtStart }) ?? starts(states)
+      let paired = Array(zip(states, coarse))
+      let start = starts(paired.filter { !$0.0.clockUnsetAtStart }) ?? starts(paired)
       let latest = states.filter { $0.lastTime != Record.noTime }.max { $0.lastTime < $1.lastTime }
       let last = latest?.lastTime ?? Record.noTime
       if let l = latest?.lastSignOfLife, let i = evidence.firstIndex(where: { $0.kind == .lastSignOfLife }) {

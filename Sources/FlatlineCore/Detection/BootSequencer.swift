@@ -45,6 +45,9 @@ public final class BootSequencer {
     self.isLoginRecords = isLoginRecords
   }
 
+  /// The stream's times are whole minutes (`InputInfo.timesInMinutes`: `last` output without `-F`).
+  public var timesInMinutes = false
+
   /// Times before this (1990-01-01) are a clock that was not set yet (RTC-less boards write 1970 stamps).
   public static let clockSetThreshold: Int64 = 631_152_000 * 1_000_000
 

@@ -141,6 +141,7 @@ public struct DetectionEngine: RecordSink {
     streamOrdinal += 1
     let ordinal = streamOrdinal
     sequencerRefs[seq]._withUnsafeGuaranteedRef { s in
+      if loginRecords && !s.timesInMinutes && registry[r.input].timesInMinutes { s.timesInMinutes = true }
       if journal, !r.host.isEmpty {
         if !r.host.equals(s.hostName) { s.hostName = r.host.string }
         s.journalHostSeen = true

@@ -8,6 +8,8 @@ public final class StreamTimeline {
   public let isJournal: Bool
   /// A wtmp/utmp stream: it shows boots and shutdown records but little else (a poorer source than text logs).
   public let isLoginRecords: Bool
+  /// Its times are whole minutes (`BootSequencer.timesInMinutes`).
+  public let timesInMinutes: Bool
   public var canShowShutdowns: Bool
   /// The stream had a kernel line (`BootSequencer.sawKernel`).
   public var sawKernel: Bool
@@ -32,6 +34,7 @@ public final class StreamTimeline {
     machineID = s.machineID
     isJournal = s.isJournal
     isLoginRecords = s.isLoginRecords
+    timesInMinutes = s.timesInMinutes
     // wtmp shows shutdowns by construction: `last -x` calls a boot without a shutdown record before the next
     // boot a crash.
     canShowShutdowns = s.isJournal || s.sawUserspace || s.isLoginRecords

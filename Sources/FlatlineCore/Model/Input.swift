@@ -40,6 +40,9 @@ public struct InputInfo: Sendable {
   /// How the input was read when not every record was (e.g. journal boot windows in `flatline boots`): not a
   /// warning, shown with the boots table and as `inputs[].readMode` in JSON.
   public var readMode: String?
+  /// Its times are whole minutes (`last` output without `-F`): a boot start it gives yields to a precise one within
+  /// the same minute (`VerdictCombiner`). Not in the report.
+  public var timesInMinutes = false
 
   public init(path: String, kind: InputKind, host: String? = nil) {
     self.path = path

@@ -173,6 +173,7 @@ public struct WtmpSource {
         prev = lines[k].0.month
       }
     }
+    if lines.contains(where: { $0.0.year == nil }) { registry[input].timesInMinutes = true }
     let hostBytes = Array(host.utf8)
     for k in stride(from: lines.count - 1, through: 0, by: -1) {
       let (l, lineNo) = lines[k]
