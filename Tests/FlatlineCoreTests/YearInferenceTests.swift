@@ -124,6 +124,15 @@ import Testing
     let years = sink.records.map { CivilTime.civilFromDays(Int($0.time / 86_400_000_000)).year }
     #expect(years == [2024, 2025, 2025, 2025])  // UTC: the last three are past midnight of 1 January
     #expect(reg.inputs[0].warnings.contains { $0.hasPrefix("year 2024 inferred from times stated in the text of 3 of its lines; file modification times say 2025") })
+    // A set beside it with no such lines (secure beside messages, copied together) takes the same correction.
+    SyslogTestFiles.write(dir + "/secure", "Dec 31 19:58:30 db1 sshd[900]: Accepted publickey for admin from 10.0.0.5 port 51000 ssh2\n")
+    try FileManager.default.setAttributes(
+      [.modificationDate: Date(timeIntervalSince1970: Double(CivilTime.micros(year: 2026, month: 6, day: 1, hour: 0, minute: 0, second: 0) / 1_000_000))],
+      ofItemAtPath: dir + "/secure")
+    let both = Analyzer.run(AnalysisOptions(paths: [dir], ingest: IngestOptions(timeZone: "America/New_York")))
+    let secure = both.inputs.first { $0.path.hasSuffix("/secure") }
+    #expect(secure?.warnings.contains { $0.hasPrefix("year 2024 inferred from file times corrected by -1 years, as another log set") } == true)
+    #expect(both.hosts.first?.boots.first?.lastSignOfLife == CivilTime.parse("2025-01-01T01:00:01Z"))
     // One such line is not enough.
     SyslogTestFiles.write(path, "Dec 30 08:00:00 db1 CRON[12]: (root) CMD (true)\n"
       + "Dec 31 19:58:01 db1 postgres[744]: [1-1] 2025-01-01 00:58:01.101 UTC [744] LOG:  checkpoint starting: time\n")

@@ -167,7 +167,7 @@ public enum Analyzer {
         files: files, registry: registry, options: options, siblingYearShift: yearHints.fileTimeShift[dir],
         journalAnchor: yearHints.journalEnd(for: dir), journalAnchorSource: yearHints.journalEndSource(for: dir),
         fileStarts: yearHints.fileStarts[files[0]],
-        zoneHint: yearHints.zoneHints[files[0]]
+        zoneHint: yearHints.zoneHints[files[0]], statedYear: yearHints.statedYears[files[0]]
       ).run(into: &sink)
     case .journalFiles(let files):
       JournalSource(files: files, registry: registry, options: options).run(into: &sink)
@@ -205,8 +205,12 @@ public enum Analyzer {
 
   /// What the other inputs of a folder tell about the year of its dateless syslog files.
   public struct YearHints: Sendable {
-    /// Per directory: by how many years the file times are off, as a syslog set with gzip members there shows.
+    /// Per directory: by how many years the file times are off, as a syslog set with gzip members there shows, or
+    /// one whose lines state their times (`YearInference.statedYear`).
     public var fileTimeShift: [String: Int] = [:]
+    /// Per syslog set (keyed by its oldest file): the year its lines state, as found here (`.some(nil)`: none), so
+    /// that the set's source does not look again.
+    public var statedYears: [String: YearInference.StatedYear?] = [:]
     /// Per directory: the time (seconds) of the last entry of a journal there, or of an audit log (whose epoch
     /// stamps carry their year as well).
     public var journalEnd: [String: Int64] = [:]
@@ -261,7 +265,9 @@ public enum Analyzer {
           guard fileTimeShift[dir] == nil else { continue }
           let starts = files.map { YearInference.fileStart(path: $0) }
           fileStarts[files[0]] = starts
-          if let shift = YearInference.fileTimeShift(starts: starts, names: files, converter: zone) {
+          let stated = YearInference.statedYear(files: files)
+          statedYears[files[0]] = .some(stated)
+          if let shift = YearInference.fileTimeShift(starts: starts, names: files, converter: zone, stated: stated) {
             fileTimeShift[dir] = shift
           }
         case .journalFiles(let files) where hasSyslog:

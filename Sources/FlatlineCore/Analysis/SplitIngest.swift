@@ -135,7 +135,7 @@ enum SplitIngest {
       files: files, registry: registry, options: options, siblingYearShift: yearHints.fileTimeShift[dir],
       journalAnchor: yearHints.journalEnd(for: dir), journalAnchorSource: yearHints.journalEndSource(for: dir),
       fileStarts: yearHints.fileStarts[files[0]],
-      zoneHint: yearHints.zoneHints[files[0]])
+      zoneHint: yearHints.zoneHints[files[0]], statedYear: yearHints.statedYears[files[0]])
     guard let prepared = source.prepare() else { return .whole }
     guard let units = plan(files: files, prepared: prepared, jobs: jobs, options: options), units.count > 1 else {
       source.read(prepared, into: &tap)

@@ -25,13 +25,17 @@ public struct SyslogSource {
   /// The UTC offset a journal of the same machine shows the set was written at (`ZoneHint`); used instead of the
   /// analysing machine's zone when they differ and no `--timezone` is given.
   public var zoneHint: ZoneHint?
+  /// The year the set's lines state (`YearInference.statedYear`) when the caller looked already (`.some(nil)`: none);
+  /// nil: looked for here.
+  public var statedYear: YearInference.StatedYear??
 
   /// `files`: one rotation set, oldest first.
   public init(
     files: [String], registry: InputRegistry, options: IngestOptions, siblingYearShift: Int? = nil,
     journalAnchor: Int64? = nil, journalAnchorSource: String = "journal", fileStarts: [YearInference.FileStart]? = nil,
-    zoneHint: ZoneHint? = nil
+    zoneHint: ZoneHint? = nil, statedYear: YearInference.StatedYear?? = nil
   ) {
+    self.statedYear = statedYear
     self.journalAnchorSource = journalAnchorSource
     self.zoneHint = zoneHint
     self.fileStarts = fileStarts
@@ -75,7 +79,7 @@ public struct SyslogSource {
       let starts = fileStarts ?? files.map { YearInference.fileStart(path: $0) }
       let (y, warning) = YearInference.baseYear(
         starts: starts, names: files, converter: zone, siblingShift: siblingYearShift, journalAnchor: journalAnchor,
-        anchorSource: journalAnchorSource, stated: YearInference.statedYear(files: files))
+        anchorSource: journalAnchorSource, stated: statedYear ?? YearInference.statedYear(files: files))
       baseYear = y
       if let warning { registry.warn(indices[0], warning) }
     }

@@ -241,11 +241,14 @@ public enum YearInference {
 
   /// The base year (year of the first dateless line) for `starts` (oldest → newest, `names` for messages) and a
   /// warning to record when the file times disagree or are missing. `now` is the fallback's current time.
-  /// Years by which the file modification times of a set are off, as its gzip headers show (gzip year minus
-  /// file-time year); nil when the set has no gzip header time. Sets copied together are off by the same amount.
-  public static func fileTimeShift(starts: [FileStart], names: [String], converter: LocalTimeConverter) -> Int? {
-    guard starts.contains(where: { $0.gzipMTime != 0 }) else { return nil }
-    let withGz = baseYear(starts: starts, names: names, converter: converter).year
+  /// Years by which the file modification times of a set are off, as its gzip headers or the times its lines
+  /// state show (that year minus the file-time year); nil when the set has neither. Sets copied together are off by
+  /// the same amount.
+  public static func fileTimeShift(
+    starts: [FileStart], names: [String], converter: LocalTimeConverter, stated: StatedYear? = nil
+  ) -> Int? {
+    guard starts.contains(where: { $0.gzipMTime != 0 }) || stated != nil else { return nil }
+    let withGz = baseYear(starts: starts, names: names, converter: converter, stated: stated).year
     let fsOnly = starts.map { FileStart(firstMonth: $0.firstMonth, gzipMTime: 0, fileMTime: $0.fileMTime) }
     return withGz - baseYear(starts: fsOnly, names: names, converter: converter).year
   }
@@ -308,8 +311,8 @@ public enum YearInference {
     }
     if gzYear == nil, let fs = fsYear, let shift = siblingShift, shift != 0 {
       fsYear = fs + shift
-      return (fs + shift, "year \(fs + shift) inferred from file times corrected by \(shift) years, as the gzip headers of "
-        + "another log set in the same directory show (files copied?)")
+      return (fs + shift, "year \(fs + shift) inferred from file times corrected by \(shift) years, as another log set in the "
+        + "same directory shows (its gzip headers or the times its lines state; files copied?)")
     }
     if let gzYear, let gzAnchor {
       if let fsYear, fsYear != gzYear {
