@@ -55,6 +55,7 @@ import Testing
     "azure-host-reboot", "clean-poweroff", "clean-reboot", "gce-host-error", "incident-ec2-power-loss",
     "journal-two-machines", "kernel-panic", "rotated-year-boundary", "rotation-and-restart-traps",
     "centos7-imjournal-reboots", "rhel9-imjournal-reread", "debian-kern-none", "central-log-no-kernel",
+    "sosreport-vmware-ha-restart",
   ])
   func sampleScenario(_ name: String) {
     let dir = Self.samples + "/" + name
