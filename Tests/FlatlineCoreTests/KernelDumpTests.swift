@@ -266,6 +266,32 @@ enum KernelDumpFixture {
     #expect(r.hosts.first { $0.name == "db1" }?.boots.map(\.ending) == [.kernelPanic, .running])
   }
 
+  /// `aws ec2 get-console-output > console.json`: the console's text inside JSON, the instance named in it, not in
+  /// the file name. It was skipped as unknown text, and db1's panic read as a power loss.
+  @Test func consoleOutputAsTheAWSCLIPrintsIt() throws {
+    let root = Self.twoHostFolder()
+    let text = KernelDumpFixture.dump().replacingOccurrences(of: "\n", with: "\r\n")
+    let doc: [String: Any] = ["InstanceId": "i-0123456789abcdef0", "Timestamp": "2025-03-01T07:40:00.000Z", "Output": text]
+    let json = try JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys])
+    let path = root + "/console.json"
+    SyslogTestFiles.write(path, [UInt8](json))
+    let map = SyslogTestFiles.tempDir() + "/hosts.yaml"
+    SyslogTestFiles.write(map, "i-0123456789abcdef0: db1\n")
+    #expect(Discovery.discover(paths: [path], registry: InputRegistry()) == [.kernelDump(path: path)])
+    let r = Analyzer.run(AnalysisOptions(
+      paths: [root], ingest: IngestOptions(year: 2025, timeZone: "UTC"), hostMapPath: map))
+    let input = try #require(r.inputs.first { $0.path == path })
+    #expect(input.kind == .kernelDump && input.host == "db1" && input.warnings.isEmpty)
+    let boots = try #require(r.hosts.first { $0.name == "db1" }?.boots)
+    #expect(boots.map(\.ending) == [.kernelPanic, .running])
+    // Evidence points at the file's line that holds the output (sorted keys: InstanceId, Output, Timestamp).
+    let panic = try #require(boots[0].evidence.first { $0.kind == .kernelPanic })
+    #expect(panic.location.line == 3 && panic.message.hasPrefix("Kernel panic - not syncing"))
+    // Other JSON is not console output.
+    SyslogTestFiles.write(path, #"{"InstanceId": "i-0123456789abcdef0", "State": "running"}"# + "\n")
+    #expect(Discovery.discover(paths: [path], registry: InputRegistry()) != [.kernelDump(path: path)])
+  }
+
   @Test func namesInPaths() {
     #expect(KernelDump.instanceIDs(in: "/x/i-0123456789abcdef0.console.txt") == ["i-0123456789abcdef0"])
     #expect(KernelDump.instanceIDs(in: "/x/i-0123abcd/serial.txt") == ["i-0123abcd"])

@@ -154,6 +154,8 @@ public enum Discovery {
     if data.withBytes({ b in KernelDump.looksLikeDump(path: path, name: name, lines: lines.map { b.slice($0.0, $0.1) }) }) {
       return .kernelDump
     }
+    // An EC2 instance's console output as `aws ec2 get-console-output` prints it (JSON around the console's text).
+    if data.withBytes({ ConsoleOutput.looksLike($0) }), ConsoleOutput.read(path: path) != nil { return .kernelDump }
     if looksLikeSyslog(lines, data) { return .syslog }
     if isLoginRecords(name: name, data: data, complete: head.complete) {
       let lower = name.lowercased()

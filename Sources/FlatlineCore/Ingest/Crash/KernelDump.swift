@@ -1,3 +1,5 @@
+import Foundation
+
 /// The kernel log a crashed kernel left behind, saved by kdump (`/var/crash/<ip>-YYYY-MM-DD-HH:MM:SS/vmcore-dmesg.txt`
 /// on RHEL and Fedora, `/var/crash/YYYYMMDDHHMM/dmesg.YYYYMMDDHHMM` from Debian's and Ubuntu's kdump-tools) or
 /// through pstore (`dmesg-efi-…`, `dmesg-ramoops-N`, systemd-pstore's `dmesg.txt`), or printed on a serial console
@@ -47,11 +49,9 @@ public struct KernelDump: Sendable {
     var current = KernelDump(path: path, input: input)
     let name = path.split(separator: "/").last.map(String.init) ?? path
     let dumpNamed = isDumpName(path: path, name: name)
-    guard let reader = LineReader(path: path, input: input, registry: registry, maxLineLength: options.maxLineLength)
-    else { return [] }
     var records = 0
     var skipped = 0
-    reader.forEachLine { line, lineNo, _ in
+    func take(_ line: Bytes, _ lineNo: Int) {
       guard let (uptime, text) = parseLine(line) else {
         if StreamState.notBlank(line) { skipped += 1 }
         return
@@ -72,6 +72,18 @@ public struct KernelDump: Sendable {
         break
       }
       current.lastUptime = max(current.lastUptime, uptime)
+    }
+    if let console = ConsoleOutput.read(path: path) {
+      // The console's lines are one JSON string: evidence points at the file's line that holds it.
+      for piece in console.output.split(separator: 10, omittingEmptySubsequences: false) {
+        var bytes = Array(piece)
+        if bytes.last == 13 { bytes.removeLast() }
+        bytes.withBytes { take($0, console.line) }
+      }
+    } else {
+      guard let reader = LineReader(path: path, input: input, registry: registry, maxLineLength: options.maxLineLength)
+      else { return [] }
+      reader.forEachLine { line, lineNo, _ in take(line, lineNo) }
     }
     if current.diedOfCrash(followed: false, dumpNamed: dumpNamed) {
       current.captured = captureStamp(path: path)
@@ -301,3 +313,41 @@ public struct KernelDump: Sendable {
     return s
   }
 }
+
+/// `aws ec2 get-console-output` as the CLI prints it by default: `{"InstanceId": "i-…", "Timestamp": "…", "Output":
+/// "<the console's text, JSON-escaped>"}` — the serial console of an EC2 instance, where a panic the disk never saw is
+/// printed (the API keeps the last 64 KiB). Read as the console log it carries, for the instance it names.
+enum ConsoleOutput {
+  struct Document {
+    var instance: String?
+    var output: [UInt8]
+    /// The file's line (1-based) that holds `"Output"`.
+    var line: Int
+  }
+
+  /// Files larger than this are not such a document (the output is 64 KiB at most, escaped).
+  static let maxBytes = 4 << 20
+
+  /// True when the start of a file looks like such a document (decided by `read`).
+  static func looksLike(_ head: Bytes) -> Bool {
+    var i = 0
+    while i < head.count, head[i] == 32 || head[i] == 10 || head[i] == 13 || head[i] == 9 { i += 1 }
+    guard i < head.count, head[i] == UInt8(ascii: "{") else { return false }
+    return head.contains("\"Output\"") && head.contains("\"InstanceId\"")
+  }
+
+  /// The document at `path`, nil when the file is not one (not JSON, no `Output` string, or too large).
+  static func read(path: String) -> Document? {
+    guard case .success(let head) = LineReader.head(path: path, limit: maxBytes), head.complete, head.codec == .plain,
+      head.data.withBytes({ looksLike($0) }),
+      let object = try? JSONSerialization.jsonObject(with: Data(head.data)) as? [String: Any],
+      let output = object["Output"] as? String
+    else { return nil }
+    var line = 1
+    if let range = head.data.withBytes({ $0.find("\"Output\"") }) {
+      line += head.data[..<range].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+    }
+    return Document(instance: object["InstanceId"] as? String, output: Array(output.utf8), line: line)
+  }
+}
+
