@@ -546,10 +546,11 @@ public final class TailService {
         nextTick = now + tick
         pollSources()
         followNewFiles(now: now, everyDirectory: true)
-        deriveAndEmit()
+        deriveNow()
       }
       if let d = deferredUntil { nextTick = min(nextTick, d + 100_000) }
-      let wake = followLoop.wait(timeoutMicros: nextTick - Self.now())
+      let wakeBy = deriveDue.map { min(nextTick, $0) } ?? nextTick
+      let wake = followLoop.wait(timeoutMicros: wakeBy - Self.now())
       if let e = wake.error {
         warnings?(e)
         return
@@ -563,8 +564,43 @@ public final class TailService {
       }
       pollSources()
       followNewFiles(now: Self.now(), everyDirectory: false)
-      deriveAndEmit()
+      deriveWhenDue()
     }
+  }
+
+  /// When the last derive in the loop ended, and how long it took (µs).
+  private var lastDeriveEnd: Int64 = 0
+  private var lastDeriveCost: Int64 = 0
+  /// A derive put off by `deriveWhenDue`, to run by then.
+  private(set) var deriveDue: Int64?
+  /// A derive runs again only after `deriveRest` times as long as the last one took: at most a tenth of the time.
+  /// It goes over every host's state, so on a central server's log of thousands of hosts it costs tens to hundreds
+  /// of milliseconds; run at every write (a busy log wakes the loop all the time), it kept a core busy. Events wait
+  /// at most that long (a few ms on one machine's logs).
+  static let deriveRest: Int64 = 9
+
+  /// Runs `deriveAndEmit` now, or sets `deriveDue` when the last one was too recent.
+  func deriveWhenDue() {
+    if let due = Self.deriveDue(now: Self.now(), lastEnd: lastDeriveEnd, lastCost: lastDeriveCost) {
+      deriveDue = due
+    } else {
+      deriveNow()
+    }
+  }
+
+  /// nil when a derive may run at `now` after one that ended at `lastEnd` and took `lastCost` (µs), else when it may.
+  static func deriveDue(now: Int64, lastEnd: Int64, lastCost: Int64) -> Int64? {
+    let ready = lastEnd + lastCost * deriveRest
+    return now >= ready ? nil : ready
+  }
+
+  /// Runs `deriveAndEmit` and notes how long it took.
+  func deriveNow() {
+    let start = Self.now()
+    deriveDue = nil
+    deriveAndEmit()
+    lastDeriveEnd = Self.now()
+    lastDeriveCost = lastDeriveEnd - start
   }
 
   func pollSources() {
