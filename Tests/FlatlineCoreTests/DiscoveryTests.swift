@@ -252,16 +252,26 @@ import Testing
     SyslogTestFiles.write(dir + "/sos_commands/date/date", "Tue Mar 12 15:20:00 UTC 2024\n")
     SyslogTestFiles.write(dir + "/sos_logs/sos.log", "2024-03-12 15:20:01,123 INFO: [sos_report:setup] executing\n")
     SyslogTestFiles.write(dir + "/sos_reports/sos.json", "{\"version\": \"4.5.6\"}\n")
-    SyslogTestFiles.write(dir + "/var/log/messages", "Mar 12 06:02:07 db1 kernel: Linux version 5.14.0-362.8.1.el9_3.x86_64\n")
+    // A log over sos's size limit: its tail in sos_strings, linked from its path; another tail without the link.
+    try FileManager.default.createDirectory(atPath: dir + "/sos_strings/logs", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: dir + "/sos_strings/as7", withIntermediateDirectories: true)
+    SyslogTestFiles.write(dir + "/sos_strings/logs/var.log.messages.tailed",
+      "Mar 12 06:02:07 db1 kernel: Linux version 5.14.0-362.8.1.el9_3.x86_64\n")
+    try FileManager.default.createSymbolicLink(
+      atPath: dir + "/var/log/messages", withDestinationPath: "../../sos_strings/logs/var.log.messages.tailed")
+    SyslogTestFiles.write(dir + "/sos_strings/logs/var.log.secure.tailed",
+      "Mar 12 06:05:00 db1 sshd[812]: Accepted publickey for admin from 10.0.0.5 port 51000 ssh2\n")
+    SyslogTestFiles.write(dir + "/sos_strings/as7/configuration.json", "{\"x\": 1}\n")
     try FileManager.default.createSymbolicLink(atPath: dir + "/date", withDestinationPath: "sos_commands/date/date")
     try FileManager.default.createSymbolicLink(atPath: dir + "/ps", withDestinationPath: "sos_commands/process/ps_auxwww")
     let warnings = SyslogTestFiles.Warnings()
     let reg = InputRegistry(warningHandler: { warnings.add($0) })
     let found = Discovery.discover(paths: [dir], registry: reg)
-    #expect(found.count == 3)
+    #expect(found.count == 4)
     #expect(found.contains(.syslogSet(files: [dir + "/sos_commands/logs/journalctl_--no-pager"])))
     #expect(found.contains(.wtmpSet(files: [dir + "/sos_commands/login/last"])))
     #expect(found.contains(.syslogSet(files: [dir + "/var/log/messages"])))
+    #expect(found.contains(.syslogSet(files: [dir + "/sos_strings/logs/var.log.secure.tailed"])))
     #expect(warnings.lines.isEmpty)
     let reasons = Dictionary(
       reg.inputs.map { (String($0.path.dropFirst(dir.count + 1)), $0.skipReason ?? "") }) { a, _ in a }
@@ -270,11 +280,14 @@ import Testing
     #expect(reasons["date"]?.hasPrefix("command output in a sosreport, not a log") == true)
     #expect(reasons["sos_commands/logs/journalctl_--list-boots"]?.hasPrefix("command output in a sosreport") == true)
     #expect(reasons["version.txt"]?.hasPrefix("command output in a sosreport") == true)
+    #expect(reasons["sos_strings/logs/var.log.messages.tailed"] == "the same file as \(dir)/var/log/messages, read there")
+    #expect(reasons["sos_strings/as7/configuration.json"]?.hasPrefix("command output in a sosreport") == true)
 
     // Without sos's own files beside it, a folder named sos_commands is an ordinary folder: unknown text is warned.
     try FileManager.default.removeItem(atPath: dir + "/sos_logs")
     try FileManager.default.removeItem(atPath: dir + "/sos_reports")
     try FileManager.default.removeItem(atPath: dir + "/version.txt")
+    try FileManager.default.removeItem(atPath: dir + "/sos_strings")
     let plain = SyslogTestFiles.Warnings()
     _ = Discovery.discover(paths: [dir], registry: InputRegistry(warningHandler: { plain.add($0) }))
     #expect(plain.lines.contains { $0.hasSuffix("sos_commands/kernel/uname_-a: skipped: text not recognised as syslog or a journal export") })

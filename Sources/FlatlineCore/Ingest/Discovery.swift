@@ -237,7 +237,7 @@ public enum Discovery {
     let name = String(parts[parts.count - 1])
     let parent = String(path.dropLast(name.count + 1))
     switch name {
-    case "sos_reports", "sos_logs", "sos_strings":
+    case "sos_reports", "sos_logs":
       return isSosreportRoot(parent) ? "sos's own report and logs (a sosreport): not the host's logs" : nil
     default:
       guard parts[parts.count - 2] == "sos_commands", !sosreportLogCommands.contains(name),
@@ -256,6 +256,13 @@ public enum Discovery {
   static func isSosreportCommandFolder(_ dir: String, names: [String]) -> Bool {
     if isSosreportRoot(names: names) { return true }
     let parts = dir.split(separator: "/")
+    // `sos_strings/<plugin>/`: the tails of logs over sos's size limit (`var.log.messages.tailed`, linked from
+    // `var/log/messages`), beside strings a plugin collected.
+    if parts.last == "sos_strings", isSosreportRoot(String(dir.dropLast("sos_strings".count + 1))) { return true }
+    if parts.count >= 2, parts[parts.count - 2] == "sos_strings" {
+      let strings = String(dir.dropLast(parts[parts.count - 1].count + 1))
+      return isSosreportRoot(String(strings.dropLast("sos_strings".count + 1)))
+    }
     guard parts.count >= 2, parts[parts.count - 2] == "sos_commands",
       sosreportLogCommands.contains(String(parts[parts.count - 1]))
     else { return false }
@@ -635,7 +642,12 @@ public enum Discovery {
           while dir.count > 1 && dir.hasSuffix("/") { dir.removeLast() }
           quietDirs.insert(dir)
         }
-        let names = listed.sorted()
+        var names = listed.sorted()
+        // A sosreport's `sos_strings` last: a log over sos's size limit is read through its link at `var/log/…`
+        // (its own path), and its tail there is then the same file; a tail without a link is still read.
+        if Discovery.isSosreportRoot(names: listed), let k = names.firstIndex(of: "sos_strings") {
+          names.append(names.remove(at: k))
+        }
         let prefix = path.hasSuffix("/") ? path : path + "/"
         for name in names { visit(prefix + name, topLevel: false) }
       case S_IFREG:
