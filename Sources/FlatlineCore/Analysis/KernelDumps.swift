@@ -116,7 +116,6 @@ enum KernelDumpMatcher {
     }.min()!
   }
 
-  /// Tail mode combines the verdicts again after every batch: each warning is given once.
   /// The same kernel build: equal banners, or one cut short (a long line truncated by a syslog daemon) and the
   /// rest equal up to there, over at least the version and build host.
   static func sameBanner(_ a: String, _ b: String) -> Bool {

@@ -293,9 +293,7 @@ public struct DetectionEngine: RecordSink {
     inputKinds = []
     inputStreams = []
     inputKnown = []
-    byKeyHash = [:]
-    recentKeys = []
-    recentMask = 0
+    releaseRecordMemos()
   }
 
   /// The (stream, boot ID) keys of the journal boots seen so far.

@@ -190,21 +190,16 @@ struct DatastoreReadState {
   /// UTC time of the parsed stamp.
   private mutating func time(lineNo: Int, gzipMTime: UInt32) -> Int64 {
     let s = parsed.stamp
+    // The zone note goes with the first stamp read in the zone (not with one that carries its own).
+    if let note = zoneNote, s.zone != .none, s.zone != .absolute {
+      warnings.append(note)
+      zoneNote = nil
+    }
     switch s.zone {
     case .none:
       return Record.noTime
     case .absolute:
       return s.utc
-    default:
-      break
-    }
-    if let note = zoneNote {
-      warnings.append(note)
-      zoneNote = nil
-    }
-    switch s.zone {
-    case .none, .absolute:
-      return Record.noTime
     case .unknownName:
       if !zoneWarned {
         zoneWarned = true
