@@ -121,13 +121,14 @@ public enum Analyzer {
     for path in paths {
       // The host of the instance its name holds (`i-0abc….console.txt`), or the host its name names
       // (`console-web1.txt`), before the one most seen in its folder.
-      let ids = (ConsoleOutput.read(path: path)?.instance).map { [$0] } ?? []
+      let console = ConsoleOutput.read(path: path)
+      let ids = (console?.instance).map { [$0] } ?? []
       let instance = (ids + KernelDump.instanceIDs(in: path)).lazy.compactMap { hostMap.host(forInstance: $0) }.first
       let named = known.filter { KernelDump.pathNames(path, host: $0) }
       let host = explicit ?? instance ?? (named.count == 1 ? named[0] : nil)
         ?? FolderHosts.host(for: path, registry: registry)
       let index = registry.register(path: path, kind: .kernelDump, host: host)
-      dumps += KernelDump.read(path: path, input: index, registry: registry, options: options)
+      dumps += KernelDump.read(path: path, input: index, registry: registry, options: options, console: console)
     }
     return dumps
   }

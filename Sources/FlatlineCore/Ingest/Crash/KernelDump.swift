@@ -43,8 +43,12 @@ public struct KernelDump: Sendable {
   /// Reads the kernel log at `path` (plain or compressed), registered as input `input`: the kernels in it that
   /// died of a crash (`diedOfCrash`), in file order. Lines that are not kernel log lines (pstore's `Panic#1 Part1`
   /// headers, a console's service status lines) are counted as skipped. The capture time in the folder or file name
-  /// goes with the last kernel (the one whose crash kdump saved).
-  public static func read(path: String, input: Int32, registry: InputRegistry, options: IngestOptions) -> [KernelDump] {
+  /// goes with the last kernel (the one whose crash kdump saved). `console`: the file read as EC2 console output
+  /// (`ConsoleOutput`), whose text is read instead of the file's lines.
+  public static func read(
+    path: String, input: Int32, registry: InputRegistry, options: IngestOptions,
+    console: ConsoleOutput.Document? = nil
+  ) -> [KernelDump] {
     var crashed: [KernelDump] = []
     var current = KernelDump(path: path, input: input)
     let name = path.split(separator: "/").last.map(String.init) ?? path
@@ -73,7 +77,7 @@ public struct KernelDump: Sendable {
       }
       current.lastUptime = max(current.lastUptime, uptime)
     }
-    if let console = ConsoleOutput.read(path: path) {
+    if let console {
       // The console's lines are one JSON string: evidence points at the file's line that holds it.
       for piece in console.output.split(separator: 10, omittingEmptySubsequences: false) {
         var bytes = Array(piece)
@@ -317,8 +321,8 @@ public struct KernelDump: Sendable {
 /// `aws ec2 get-console-output` as the CLI prints it by default: `{"InstanceId": "i-…", "Timestamp": "…", "Output":
 /// "<the console's text, JSON-escaped>"}` — the serial console of an EC2 instance, where a panic the disk never saw is
 /// printed (the API keeps the last 64 KiB). Read as the console log it carries, for the instance it names.
-enum ConsoleOutput {
-  struct Document {
+public enum ConsoleOutput {
+  public struct Document: Sendable {
     var instance: String?
     var output: [UInt8]
     /// The file's line (1-based) that holds `"Output"`.
@@ -336,10 +340,20 @@ enum ConsoleOutput {
     return head.contains("\"Output\"") && head.contains("\"InstanceId\"")
   }
 
-  /// The document at `path`, nil when the file is not one (not JSON, no `Output` string, or too large).
+  /// The document at `path`, nil when the file is not one (not JSON, no `Output` string, or too large). Its first
+  /// 64 KiB decide whether the rest is read.
   static func read(path: String) -> Document? {
-    guard case .success(let head) = LineReader.head(path: path, limit: maxBytes), head.complete, head.codec == .plain,
-      head.data.withBytes({ looksLike($0) }),
+    guard case .success(let start) = LineReader.head(path: path), start.codec == .plain,
+      start.data.withBytes({ looksLike($0) })
+    else { return nil }
+    let head: LineReader.Head
+    if start.complete {
+      head = start
+    } else {
+      guard case .success(let whole) = LineReader.head(path: path, limit: maxBytes) else { return nil }
+      head = whole
+    }
+    guard head.complete,
       let object = try? JSONSerialization.jsonObject(with: Data(head.data)) as? [String: Any],
       let output = object["Output"] as? String
     else { return nil }
