@@ -233,41 +233,44 @@ public enum Discovery {
   /// and `login` (`last`'s).
   static func sosreportPart(_ path: String) -> String? {
     let parts = path.split(separator: "/")
-    guard parts.count >= 2 else { return nil }
-    let name = String(parts[parts.count - 1])
-    let parent = String(path.dropLast(name.count + 1))
-    switch name {
-    case "sos_reports", "sos_logs":
-      return isSosreportRoot(parent) ? "sos's own report and logs (a sosreport): not the host's logs" : nil
-    default:
-      guard parts[parts.count - 2] == "sos_commands", !sosreportLogCommands.contains(name),
-        isSosreportRoot(String(parent.dropLast("sos_commands".count + 1)))
-      else { return nil }
+    guard let name = parts.last.map(String.init) else { return nil }
+    if name == "sos_reports" || name == "sos_logs", inSosreport(path, levels: 1) {
+      return "sos's own report and logs (a sosreport): not the host's logs"
+    }
+    if parts.count >= 2, parts[parts.count - 2] == "sos_commands", !sosreportLogCommands.contains(name),
+      inSosreport(path, levels: 2)
+    {
       return "command output of a sosreport (sos_commands/\(name)): not logs"
     }
+    return nil
   }
 
   /// The folders of a sosreport's `sos_commands` that hold logs.
   static let sosreportLogCommands: Set<String> = ["logs", "login"]
 
-  /// True when unrecognised files directly in `dir` (holding `names`) are a sosreport's command output (its root's
-  /// links to them, the other outputs beside journalctl's and `last`'s): left out without a warning, each still
-  /// listed as skipped.
-  static func isSosreportCommandFolder(_ dir: String, names: [String]) -> Bool {
-    if isSosreportRoot(names: names) { return true }
+  /// True when unrecognised files directly in `dir`, below a sosreport's root, are its command output (the other
+  /// outputs beside journalctl's and `last`'s in `sos_commands/logs` and `login`) or strings a plugin collected
+  /// (`sos_strings/<plugin>/`, which also holds the tails of logs over sos's size limit, `var.log.messages.tailed`,
+  /// linked from `var/log/messages`): left out without a warning, each still listed as skipped. (The root's own
+  /// files are: `isSosreportRoot`.)
+  static func isSosreportCommandFolder(_ dir: String) -> Bool {
     let parts = dir.split(separator: "/")
-    // `sos_strings/<plugin>/`: the tails of logs over sos's size limit (`var.log.messages.tailed`, linked from
-    // `var/log/messages`), beside strings a plugin collected.
-    if parts.last == "sos_strings", isSosreportRoot(String(dir.dropLast("sos_strings".count + 1))) { return true }
-    if parts.count >= 2, parts[parts.count - 2] == "sos_strings" {
-      let strings = String(dir.dropLast(parts[parts.count - 1].count + 1))
-      return isSosreportRoot(String(strings.dropLast("sos_strings".count + 1)))
+    guard let name = parts.last else { return false }
+    if name == "sos_strings" { return inSosreport(dir, levels: 1) }
+    guard parts.count >= 2 else { return false }
+    let parent = parts[parts.count - 2]
+    return (parent == "sos_strings" || parent == "sos_commands" && sosreportLogCommands.contains(String(name)))
+      && inSosreport(dir, levels: 2)
+  }
+
+  /// True when the directory `levels` folders above `path` is a sosreport's root.
+  static func inSosreport(_ path: String, levels: Int) -> Bool {
+    var dir = Substring(path)
+    for _ in 0..<levels {
+      guard let slash = dir.lastIndex(of: "/") else { return false }
+      dir = dir[..<slash]
     }
-    guard parts.count >= 2, parts[parts.count - 2] == "sos_commands",
-      sosreportLogCommands.contains(String(parts[parts.count - 1]))
-    else { return false }
-    let commands = String(dir.dropLast(parts[parts.count - 1].count + 1))
-    return isSosreportRoot(String(commands.dropLast("sos_commands".count + 1)))
+    return isSosreportRoot(String(dir))
   }
 
   /// The names in directory `dir` (without `.` and `..`; empty when it cannot be read).
@@ -637,7 +640,8 @@ public enum Discovery {
           registry.skip(path: path, reason: LineReader.errnoText(errno))
           return
         }
-        if Discovery.isSosreportCommandFolder(path, names: listed) {
+        let sosreportRoot = Discovery.isSosreportRoot(names: listed)
+        if sosreportRoot || Discovery.isSosreportCommandFolder(path) {
           var dir = path
           while dir.count > 1 && dir.hasSuffix("/") { dir.removeLast() }
           quietDirs.insert(dir)
@@ -645,7 +649,7 @@ public enum Discovery {
         var names = listed.sorted()
         // A sosreport's `sos_strings` last: a log over sos's size limit is read through its link at `var/log/…`
         // (its own path), and its tail there is then the same file; a tail without a link is still read.
-        if Discovery.isSosreportRoot(names: listed), let k = names.firstIndex(of: "sos_strings") {
+        if sosreportRoot, let k = names.firstIndex(of: "sos_strings") {
           names.append(names.remove(at: k))
         }
         let prefix = path.hasSuffix("/") ? path : path + "/"
