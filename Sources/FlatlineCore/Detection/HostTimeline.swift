@@ -480,12 +480,21 @@ public enum HostMerger {
 
   /// The first of `starts` (sorted) that came after boot `k` began and once its records had ended; nil when none.
   /// A start among `k`'s records is skipped: a clock restored to an earlier time at boot, which says nothing about
-  /// order.
+  /// order. So is a start within the tolerance after `k`'s first record, which may be `k`'s own start as another
+  /// stream saw it — unless `k` began before its data (it has no start there to see) and the start came after all
+  /// its records: a stream that begins with a boot's last lines, its shutdown, and the next boot's banner a
+  /// minute later (that boot was once taken for the one a journal beginning hours later showed).
   static func nextStart(after k: BootState, in starts: [Int64]) -> Int64? {
     guard k.firstTime != Record.noTime else { return nil }
     let end = k.lastTime == Record.noTime ? k.firstTime : k.lastTime
-    return starts.first { $0 > k.firstTime + startTolerance && $0 >= end - startTolerance }
+    return starts.first {
+      ($0 > k.firstTime + startTolerance || !k.startKnown && $0 > end + afterLastRecord) && $0 >= end - startTolerance
+    }
   }
+
+  /// How long after a boot's last record another stream's boot start must come to be a later boot's for certain
+  /// (whole-second stamps beside a journal's microseconds; a line written while the next kernel was starting).
+  static let afterLastRecord: Int64 = 10 * 1_000_000
 
   /// `nextStart(after:in:)`, or a wtmp boot record (`loginStarts`) that shows a boot began after `k`'s records,
   /// whichever is first. A boot record comes when userspace starts, up to `loginBootDelay` after its kernel's start:
