@@ -305,4 +305,80 @@ import Testing
     #expect(ZoneHint.describe(offset: -1800) == "UTC-00:30")
     #expect(ZoneHint.describe(offset: 19_800) == "UTC+05:30")
   }
+
+  /// Neither a journal nor a wtmp, but the audit log (auditd runs by default on RHEL, whose journal is volatile):
+  /// cron's session lines in `secure` and the audit events of the same cron processes, written at the same moment,
+  /// show the offset. Read in the analysis zone, the audit log's boots sat hours away from the syslog's, each boot
+  /// twice.
+  @Test func auditEventsOfTheSameProcessesShowTheOffset() throws {
+    let other = Self.offsets.other
+    let dir = NSTemporaryDirectory() + "flatline-zone-audit-\(getpid())"
+    try? FileManager.default.removeItem(atPath: dir)
+    try FileManager.default.createDirectory(atPath: dir + "/audit", withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let t0 = JournalTestEntry.t0 / 1_000_000
+    func at(_ dt: Int64) -> String { Self.stamp((t0 + dt) * 1_000_000, offset: other) }
+    func audit(_ dt: Int64, _ type: String, _ fields: String) -> String {
+      "type=\(type) msg=audit(\(t0 + dt).\(String(format: "%03d", Int(dt % 1000))):\(dt % 97_000 + 100)): \(fields)\n"
+    }
+    let utmp = #"comm="systemd-update-utmp" exe="/usr/lib/systemd/systemd-update-utmp" hostname=? addr=? terminal=?"#
+    var secure = ""
+    var messages = ""
+    var events = ""
+    let starts: [Int64] = [0, 4 * 3600]
+    for (b, start) in starts.enumerated() {
+      messages += "\(at(start)) db-7 kernel: [    0.000000] Linux version 5.14.0-362.8.1.el9_3.x86_64\n"
+      messages += "\(at(start + 9)) db-7 rsyslogd[811]: \(rsyslogStart)\n"
+      events += audit(start + 2, "DAEMON_START", "op=start ver=3.0.7 auid=4294967295 pid=790 uid=0 res=success")
+      events += audit(start + 8, "SYSTEM_BOOT", "pid=812 uid=0 auid=4294967295 msg=' \(utmp) res=success'")
+      for k in 1...3 {
+        let t = start + Int64(k) * 3600 / 4
+        let pid = 5000 + b * 10 + k
+        secure += "\(at(t)) db-7 crond[\(pid)]: pam_unix(crond:session): session opened for user root by (uid=0)\n"
+        events += audit(t, "USER_START", "pid=\(pid) uid=0 auid=0 ses=\(k + 2) msg='op=PAM:session_open "
+          + "grantors=pam_loginuid,pam_keyinit,pam_limits acct=\"root\" exe=\"/usr/sbin/crond\" terminal=cron res=success'")
+        secure += "\(at(t + 1)) db-7 crond[\(pid)]: pam_unix(crond:session): session closed for user root\n"
+        messages += "\(at(t + 30)) db-7 systemd[1]: Started dnf makecache.\n"
+      }
+      if b == 0 {
+        messages += "\(at(3 * 3600)) db-7 systemd-logind[702]: System is rebooting.\n"
+        events += audit(3 * 3600 + 4, "SYSTEM_SHUTDOWN", "pid=2400 uid=0 auid=4294967295 msg=' \(utmp) res=success'")
+        messages += "\(at(3 * 3600 + 5)) db-7 rsyslogd[811]: \(rsyslogExit)\n"
+      }
+    }
+    try secure.write(toFile: dir + "/secure", atomically: true, encoding: .utf8)
+    try messages.write(toFile: dir + "/messages", atomically: true, encoding: .utf8)
+    try events.write(toFile: dir + "/audit/audit.log", atomically: true, encoding: .utf8)
+    let r = Self.run(dir)
+    #expect(r.hosts.map(\.name) == ["db-7"])
+    #expect(r.hosts.first?.boots.map(\.ending) == [.reboot, .running])
+    let warnings = r.inputs.first { $0.path.hasSuffix("/secure") }?.warnings ?? []
+    #expect(warnings.contains {
+      $0.hasPrefix("times read as \(ZoneHint.describe(offset: other)): at that offset 6 of its last lines' processes")
+    }, "\(warnings)")
+    // `messages` (no audited process among its lines but PID 1's, which has no events here) takes secure's offset.
+    let borrowed = r.inputs.first { $0.path.hasSuffix("/messages") }?.warnings ?? []
+    let shown = "times read as \(ZoneHint.describe(offset: other)): the offset that secure"
+    #expect(borrowed.contains { $0.hasPrefix(shown) }, "\(borrowed)")
+    // Read in the analysis zone, as before: every boot twice, hours apart.
+    #expect(Self.run(dir, zone: TimeZone.current.identifier).hosts.first?.boots.count ?? 0 > 2)
+  }
+
+  @Test func auditEventsNameTheirProcess() {
+    func process(_ s: String) -> (pid: String, program: String)? {
+      Array(s.utf8).withBytes { ZoneHint.auditProcess($0) }
+    }
+    let start = process(
+      "type=USER_START msg=audit(1700000000.123:456): pid=4711 uid=0 auid=1000 ses=5 msg='op=PAM:session_open "
+        + "acct=\"ops\" exe=\"/usr/sbin/sshd\" hostname=10.0.0.5 addr=10.0.0.5 terminal=ssh res=success'")
+    #expect(start?.pid == "4711" && start?.program == "sshd")
+    // A SYSCALL record names its parent first (`ppid=`); the executable's name is lowercased for the comparison.
+    let call = process(
+      "type=SYSCALL msg=audit(1700000000.200:457): arch=c000003e syscall=59 success=yes exit=0 ppid=1 pid=812 "
+        + "auid=4294967295 comm=\"CRON\" exe=\"/usr/sbin/CRON\" key=(null)")
+    #expect(call?.pid == "812" && call?.program == "cron")
+    // An executable written in hex (a path with a space) and an event without one name no process.
+    #expect(process(#"type=SYSCALL msg=audit(1700000000.300:458): ppid=1 pid=9 comm="a b" exe=2F746D702F612062"#) == nil)
+    #expect(process("type=LOGIN msg=audit(1700000000.400:459): pid=4711 uid=0 old-auid=4294967295 res=1") == nil)
+  }
 }

@@ -296,9 +296,16 @@ public enum Analyzer {
       let wtmps = inputs.flatMap { input -> [(dir: String, path: String)] in
         if case .wtmpSet(let files) = input { return files.reversed().map { (directory($0), $0) } } else { return [] }
       }
-      // Each journal's last entries and each wtmp's logins are read once, for all the sets they are compared with.
+      // Or its audit log's events (the newest file), in the folder or one below it (`audit/audit.log`).
+      let audits = inputs.compactMap { input -> (dir: String, path: String)? in
+        if case .auditSet(let files) = input, let newest = files.last { return (directory(newest), newest) }
+        return nil
+      }
+      // Each journal's last entries, each wtmp's logins and each audit log's events are read once, for all the sets
+      // they are compared with.
       var entryCache: [Int: [(time: Int64, key: ZoneHint.Key)]] = [:]
       var loginCache: [String: [ZoneHint.Login]] = [:]
+      var auditCache: [String: [ZoneHint.AuditEvent]] = [:]
       for case .syslogSet(let files) in inputs {
         let dir = directory(files[0])
         for (k, j) in journals.enumerated() where Self.isInside(j.dir, folder: dir) {
@@ -319,6 +326,12 @@ public enum Analyzer {
           if let hint = ZoneHint.findFromLogins(syslog: files, logins: loginCache[w.path]!) {
             store(hint, for: files)
             break
+          }
+        }
+        for a in audits where zoneHints[files[0]] == nil && (a.dir == dir || directory(a.dir) == dir) {
+          if auditCache[a.path] == nil { auditCache[a.path] = ZoneHint.auditEvents(path: a.path) }
+          if let hint = ZoneHint.findFromAudit(syslog: files, events: auditCache[a.path]!) {
+            store(hint, for: files)
           }
         }
         // Nothing of the machine to compare with: the times its programs state in their lines.

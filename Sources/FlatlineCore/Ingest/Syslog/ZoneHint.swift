@@ -110,6 +110,79 @@ public struct ZoneHint: Sendable, Equatable {
     return votes.elected(reference: "wtmp (its logins)")
   }
 
+  /// An audit event that names its process: time, PID, and the executable's file name, lowercased.
+  typealias AuditEvent = (time: Int64, pid: String, program: String)
+
+  /// Bytes read from the end of the newest audit file (auditd rotates at 8 MiB by default).
+  static let auditBytes = 8 << 20
+  /// `reference` of a hint from the audit log.
+  static let auditLog = "audit log"
+
+  /// The events among the last `auditBytes` of audit file `path` (plain) that name a process and its executable
+  /// (`pid=…` and `exe="…"`: PAM's `USER_*`/`CRED_*` events of sshd, cron and sudo, systemd's `SERVICE_*`,
+  /// `SYSCALL`), for `findFromAudit`.
+  static func auditEvents(path: String) -> [AuditEvent] {
+    guard let tail = LineReader.tail(path: path, limit: auditBytes), !tail.compressed else { return [] }
+    var out: [AuditEvent] = []
+    forEachLastLine(tail) { text in
+      if let line = AuditSource.parse(text), let p = auditProcess(line.message) {
+        out.append((line.time, p.pid, p.program))
+      }
+      return true
+    }
+    return out
+  }
+
+  /// PID and executable (file name, lowercased) of an audit event's text (from `type=` on); nil when it names none
+  /// (`ppid=` is not the PID; an `exe=` in hex, for a path with spaces, is left out).
+  static func auditProcess(_ m: Bytes) -> (pid: String, program: String)? {
+    guard let body = m.find("): ") else { return nil }
+    let fields = m.dropFirst(body + 2)
+    guard let p = fields.find(" pid="), let e = fields.find(" exe=\"") else { return nil }
+    var i = p + 5
+    let pidStart = i
+    while i < fields.count, fields[i] >= 48, fields[i] <= 57 { i += 1 }
+    guard i > pidStart, i - pidStart <= 10 else { return nil }
+    var j = e + 6
+    let exeStart = j
+    var name = exeStart
+    while j < fields.count, fields[j] != 34 {
+      if fields[j] == 47 { name = j + 1 }
+      j += 1
+    }
+    guard j < fields.count, j > name else { return nil }
+    return (fields.slice(pidStart, i).string, fields.slice(name, j).string.lowercased())
+  }
+
+  /// The offset of syslog set `files` against the audit log of the same machine, for a machine without a journal whose
+  /// wtmp did not show one (auditd runs by default on RHEL, whose journal is volatile): a program that logs through
+  /// syslog and is audited — sshd's login, cron's session, sudo's command, systemd's service starts — has its lines and
+  /// its events written within a second or two, by the same process. A line among the set's last `syslogLines` (the
+  /// newest three plain files) whose identifier is an event's executable (in any case) and whose PID is the event's
+  /// votes for the offset its process's events allow (one: more are ambiguous); each process votes once for an offset
+  /// (PID 1's many lines are one vote). At least `minimumLines` processes must agree on one whole quarter-hour offset
+  /// (to within 2 s), with at most a quarter as many showing others. Nil otherwise.
+  static func findFromAudit(syslog files: [String], events: [AuditEvent]) -> ZoneHint? {
+    guard !events.isEmpty else { return nil }
+    var byProcess: [String: [Int64]] = [:]
+    for e in events { byProcess[e.program + " " + e.pid, default: []].append(e.time) }
+    // The newest plain files are read back until `syslogLines` lines are found (a just-rotated file holds few).
+    var lines: [Line] = []
+    for path in files.reversed().prefix(3) where lines.count < syslogLines {
+      lines += lastLines(path: path, keep: syslogLines - lines.count) { _ in () }.map(\.line)
+    }
+    var votes = Votes()
+    var voted = Set<String>()
+    for line in lines where !line.key.pid.isEmpty {
+      let process = line.key.identifier.lowercased() + " " + line.key.pid
+      guard let times = byProcess[process] else { continue }
+      let offsets = Set(times.compactMap { offset(line, journalTime: $0) })
+      guard offsets.count == 1, let o = offsets.first, voted.insert(process + " \(o)").inserted else { continue }
+      votes.add(o, at: times.max() ?? 0)
+    }
+    return votes.elected(reference: auditLog)
+  }
+
   /// Offsets voted for by lines, each with the latest time that voted for it.
   struct Votes {
     private var byOffset: [Int: (count: Int, at: Int64)] = [:]
@@ -327,12 +400,20 @@ public struct ZoneHint: Sendable, Equatable {
     guard localOffset != hint.offset, let fixed = TimeZone(secondsFromGMT: hint.offset) else { return nil }
     let apart = abs(hint.offset - localOffset)
     let distance = apart % 3600 == 0 ? "\(apart / 3600)h" : "\(apart / 3600)h \(apart % 3600 / 60)m"
+    let shown: String
+    switch hint.reference {
+    case statedTimes: shown = "the times its lines state"
+    case auditLog: shown = "its last lines meet the same processes' events in the machine's audit log"
+    default: shown = "its last lines are entries of the machine's \(hint.reference)"
+    }
     let why = hint.from.map { "the offset that \(URL(fileURLWithPath: $0).lastPathComponent), of the same machine, "
-      + "shows (" + (hint.reference == statedTimes ? "the times its lines state"
-        : "its last lines are entries of the machine's \(hint.reference)") + ")" }
+      + "shows (\(shown))" }
       ?? (hint.reference == statedTimes
         ? "at that offset \(hint.lines) of its last lines are stamped when their messages say they were written "
           + "(PostgreSQL's, cloud-init's or RFC 3339 times with a zone)"
+        : hint.reference == auditLog
+        ? "at that offset \(hint.lines) of its last lines' processes (sshd, cron, sudo, systemd …) have events of "
+          + "the same moment in the same machine's audit log"
         : "at that offset its last \(hint.lines) lines are entries of the same machine's \(hint.reference) in this folder")
     let warning = "times read as \(describe(offset: hint.offset)): \(why), which the zone of this analysis "
       + "(\(local.name), \(describe(offset: localOffset))) would put \(distance) away; a fixed offset, so set "
