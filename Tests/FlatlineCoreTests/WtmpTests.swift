@@ -309,6 +309,49 @@ struct WtmpTestSink: RecordSink {
     return Analyzer.run(AnalysisOptions(paths: [dir], ingest: IngestOptions(timeZone: "UTC"), host: host))
   }
 
+  /// Copied dateless syslog files take their year from a wtmp copied with them (its epoch stamps carry the year),
+  /// as from an audit log or a journal: the copy's file times said 2026, the text's boots sat two years from the
+  /// wtmp's and every boot was there twice. A wtmp whose own file time is its last record's was not copied: on a
+  /// server nobody logged in to for months it is that old, and it does not outrank the logs' file times.
+  @Test func aCopiedWtmpAnchorsTheYearOfCopiedSyslog() throws {
+    let dir = SyslogTestFiles.tempDir()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    SyslogTestFiles.write(dir + "/wtmp", WtmpFixture.bytes(WtmpFixture.threeBoots))
+    SyslogTestFiles.write(dir + "/syslog", """
+      Mar  1 10:00:00 web1 kernel: [    0.000000] Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org)
+      Mar  1 10:00:03 web1 rsyslogd: \(rsyslogStart)
+      Mar  1 10:59:58 web1 systemd-logind[600]: System is rebooting.
+      Mar  1 10:59:59 web1 rsyslogd: \(rsyslogExit)
+      Mar  1 11:01:00 web1 kernel: [    0.000000] Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org)
+      Mar  1 11:01:03 web1 rsyslogd: \(rsyslogStart)
+      Mar  1 11:40:00 web1 CRON[1200]: (root) CMD (run-parts /etc/cron.hourly)
+      Mar  1 12:30:00 web1 kernel: [    0.000000] Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org)
+      Mar  1 12:30:03 web1 rsyslogd: \(rsyslogStart)
+      Mar  1 12:40:00 web1 CRON[1300]: (root) CMD (run-parts /etc/cron.hourly)
+
+      """)
+    let copy = Date(timeIntervalSince1970: TimeInterval(WtmpFixture.t("03-01 12:40:00") + 2 * 365 * 86400))
+    for name in ["syslog", "wtmp"] {
+      try FileManager.default.setAttributes([.modificationDate: copy], ofItemAtPath: dir + "/" + name)
+    }
+    func run() -> AnalysisResult { Analyzer.run(AnalysisOptions(paths: [dir], ingest: IngestOptions(timeZone: "UTC"))) }
+    let r = run()
+    #expect(r.inputs.first { $0.path.hasSuffix("/syslog") }?.warnings == [
+      "year 2024 inferred from the last entry of the wtmp in the same folder; file modification times say 2026 "
+        + "(files copied?)"
+    ])
+    #expect(r.hosts.first?.boots.map(\.ending) == [.reboot, .powerLoss, .running])
+    #expect(r.hosts.first?.boots.first?.start == WtmpFixture.t("03-01 10:00:00") * 1_000_000)
+
+    // The wtmp's own time is its last record's: not a copy, no anchor; the syslog's file time gives its year.
+    let written = Date(timeIntervalSince1970: TimeInterval(WtmpFixture.t("03-01 12:30:15")))
+    try FileManager.default.setAttributes([.modificationDate: written], ofItemAtPath: dir + "/wtmp")
+    let kept = run()
+    #expect(kept.inputs.first { $0.path.hasSuffix("/syslog") }?.warnings.isEmpty == true)
+    let in2026 = WtmpFixture.t("03-01 10:00:00") * 1_000_000 + 2 * 365 * 86_400_000_000
+    #expect(kept.hosts.first?.boots.contains { $0.start == in2026 } == true)
+  }
+
   @Test func wtmpAloneGivesLastXVerdicts() {
     let r = Self.analyzeFolder(syslog: nil, wtmp: WtmpFixture.bytes(WtmpFixture.threeBoots))
     // No host name anywhere: the host is named after the folder, so that unrelated folders stay apart.

@@ -278,6 +278,10 @@ public enum Analyzer {
           noteJournalEnd(directory(path), JournalTail.lastRealtime(input))
         case .auditSet(let files) where hasSyslog:
           noteJournalEnd(directory(files[files.count - 1]), JournalTail.lastRealtime(input), kind: "audit log")
+        case .wtmpSet(let files) where hasSyslog:
+          noteJournalEnd(directory(files[files.count - 1]), JournalTail.lastRealtime(input), kind: "wtmp")
+        case .wtmpDB(let path) where hasSyslog:
+          noteJournalEnd(directory(path), JournalTail.lastRealtime(input), kind: "wtmpdb")
         default:
           break
         }

@@ -5,8 +5,9 @@
 #endif
 
 /// The time of a journal input's last entry, found without reading the input through: the binary journal is
-/// seeked to its tail; an export or JSON dump is read from its last 256 KiB, an audit log from its last 64 KiB. Used to anchor the year of dateless
-/// syslog files that sit in the same folder (the journal's stamps carry their year; copied files' mtimes do not).
+/// seeked to its tail; an export or JSON dump is read from its last 256 KiB, an audit log from its last 64 KiB; a
+/// wtmp (or wtmpdb) is read through (its latest record). Used to anchor the year of dateless syslog files that sit in
+/// the same folder (the journal's stamps carry their year; copied files' mtimes do not).
 enum JournalTail {
   /// Seconds since the epoch of the last entry, or nil when unknown (stdin, unreadable, empty).
   static func lastRealtime(_ input: DiscoveredInput) -> Int64? {
@@ -34,9 +35,40 @@ enum JournalTail {
         }
       }
       return best.map { $0 / 1_000_000 }
+    case .wtmpSet(let files):
+      // The newest file's latest record (a small file: read through).
+      let path = files[files.count - 1]
+      var sink = LatestRecord()
+      WtmpSource(path: path, registry: InputRegistry(), options: IngestOptions(timeZone: "UTC"), host: "").run(into: &sink)
+      return copied(path, latest: sink.latest)
+    case .wtmpDB(let path):
+      var sink = LatestRecord()
+      WtmpDBSource(path: path, registry: InputRegistry(), options: IngestOptions(timeZone: "UTC"), host: "").run(into: &sink)
+      return copied(path, latest: sink.latest)
     default:
       return nil
     }
+  }
+
+  /// `latest`, a login-records file's latest record, when the file's own modification time is more than 30 days
+  /// from it: the file was copied (with the logs beside it) and its time is the copy's. Else nil: a wtmp is written
+  /// only at logins and boots, and on a server nobody logged in to for months its last record is that old while the
+  /// logs beside it, and their file times, go on to today (as an anchor it would have put them in an earlier year).
+  private static func copied(_ path: String, latest: Int64?) -> Int64? {
+    var st = stat()
+    guard let latest, stat(path, &st) == 0, abs(Int64(st.st_mtim.tv_sec) - latest) > 30 * 86_400 else { return nil }
+    return latest
+  }
+
+  /// The latest record time (seconds) a login-records source gives; times before 2000 (a clock not set yet, as
+  /// on boards without a real-time clock) say nothing of the year.
+  private struct LatestRecord: RecordSink {
+    var latest: Int64?
+    mutating func consume(_ r: Record) {
+      guard r.time != Record.noTime, r.time >= 946_684_800_000_000 else { return }
+      latest = max(latest ?? 0, r.time / 1_000_000)
+    }
+    mutating func note(_ note: SourceNote) {}
   }
 
   /// The digits after the last occurrence of `key` in the file's tail, as microseconds → seconds.
