@@ -278,4 +278,61 @@ import Testing
     #expect(result.hosts.allSatisfy { $0.boots.map(\.ending) == [.running] })
     #expect(result.inputs.allSatisfy { $0.warnings.isEmpty && $0.skipped == 0 }, "\(result.inputs)")
   }
+
+  /// `journalctl -u postgresql` output: PID 1's and PostgreSQL's lines, no kernel line, no shutdown sequence.
+  static var unitDump: String {
+    """
+    -- Journal begins at Mon 2024-03-04 08:00:00 UTC, ends at Wed 2024-03-06 12:00:00 UTC. --
+    Mar 04 08:00:05 db1 systemd[1]: Starting PostgreSQL 15 database server...
+    Mar 04 08:00:06 db1 postgres[612]: 2024-03-04 08:00:06.100 UTC [612] LOG:  database system is ready to accept connections
+    Mar 04 08:00:06 db1 systemd[1]: Started PostgreSQL 15 database server.
+    Mar 04 20:00:00 db1 postgres[700]: 2024-03-04 20:00:00.000 UTC [700] LOG:  checkpoint complete
+    -- Boot \(idB) --
+    Mar 05 09:10:05 db1 systemd[1]: Starting PostgreSQL 15 database server...
+    Mar 05 09:10:06 db1 postgres[611]: 2024-03-05 09:10:06.200 UTC [611] LOG:  database system was not properly shut down; automatic recovery in progress
+    Mar 05 09:10:07 db1 systemd[1]: Started PostgreSQL 15 database server.
+    Mar 05 18:00:00 db1 systemd[1]: Stopping PostgreSQL 15 database server...
+    Mar 05 18:00:02 db1 postgres[611]: 2024-03-05 18:00:02.000 UTC [611] LOG:  database system is shut down
+    Mar 05 18:00:02 db1 systemd[1]: Stopped PostgreSQL 15 database server.
+    -- Boot \(idC) --
+    Mar 05 18:02:05 db1 systemd[1]: Starting PostgreSQL 15 database server...
+    Mar 05 18:02:06 db1 postgres[610]: 2024-03-05 18:02:06.100 UTC [610] LOG:  database system is ready to accept connections
+    Mar 06 12:00:00 db1 postgres[700]: 2024-03-06 12:00:00.000 UTC [700] LOG:  checkpoint complete
+
+    """
+  }
+
+  /// A dump filtered by unit shows the journal's boots only by its `-- Boot <id> --` lines. It was one boot,
+  /// `running` across three; now three, named by their IDs (the first, begun before the data, has none), whose
+  /// endings it cannot show: not power losses, though no shutdown sequence is there. The same with the file read in
+  /// chunks.
+  @Test func aDumpFilteredByUnitIsSplitAtItsBootLines() {
+    for (jobs, chunk) in [(1, 0), (2, 400)] {
+      let (r, _) = Self.analyze(Self.unitDump, jobs: jobs, chunk: chunk)
+      let boots = r.hosts.first?.boots ?? []
+      #expect(boots.map(\.ending) == [.unknown, .unknown, .running], "jobs \(jobs) chunk \(chunk)")
+      #expect(boots.map(\.id) == ["db1-1", Self.idB, Self.idC])
+      #expect(boots.first?.evidence.contains { $0.kind == .dataGap && $0.message.contains("no kernel lines") } == true)
+      #expect(boots.dropFirst().first?.start == CivilTime.micros(year: 2024, month: 3, day: 5, hour: 9, minute: 10, second: 5))
+    }
+  }
+
+  /// Beside a syslog that shows the host's boots (its kernel banners), the filtered dump is not split: the syslog's
+  /// boots place its lines, as any text's without boot starts of its own.
+  @Test func aFilteredDumpBesideTheHostsSyslogIsPlacedByIt() throws {
+    let dir = SplitIngestTests.tempDir("journalctl-unit-beside-syslog")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try Self.unitDump.write(toFile: dir + "/pg.txt", atomically: true, encoding: .utf8)
+    let banner = "kernel: [    0.000000] Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org)"
+    let syslog = [
+      "2024-03-04T08:00:00+00:00 db1 \(banner)", "2024-03-04T20:00:01+00:00 db1 CRON[9]: (root) CMD (true)",
+      "2024-03-05T09:10:00+00:00 db1 \(banner)", "2024-03-05T17:59:58+00:00 db1 systemd-logind[600]: System is rebooting.",
+      "2024-03-05T18:00:05+00:00 db1 rsyslogd: \(rsyslogExit)",
+      "2024-03-05T18:02:00+00:00 db1 \(banner)", "2024-03-06T12:00:01+00:00 db1 CRON[9]: (root) CMD (true)",
+    ]
+    try (syslog.joined(separator: "\n") + "\n").write(toFile: dir + "/syslog", atomically: true, encoding: .utf8)
+    let r = Analyzer.run(AnalysisOptions(paths: [dir], ingest: IngestOptions(timeZone: "UTC")))
+    #expect(r.hosts.map(\.name) == ["db1"])
+    #expect(r.hosts.first?.boots.map(\.ending) == [.powerLoss, .reboot, .running])
+  }
 }

@@ -329,6 +329,7 @@ public final class BootSequencer {
       }
       if r.time >= x.until { rereading = false }
     }
+    if !r.bootLineID.isEmpty && !r.isKernel && !sawKernel { noteBootLine(r) }
     let latestBefore = latestTime
     if case .syslogJournalReread = signal { noteReread(r, latestBefore: latestBefore) }
     if r.time != pendingTime {
@@ -393,6 +394,17 @@ public final class BootSequencer {
     }
     push(r, signal: signal)
     return true
+  }
+
+  /// journalctl text: `r` is the first record of a boot of the journal (`Record.bootLineID`). In text without
+  /// kernel lines (a dump filtered by unit, identifier or priority: `journalctl -u postgresql`) nothing else shows
+  /// that boot began: the records held so far are the boot before's, and the place is marked for
+  /// `HostMerger.splitAtBootLines`. (Text with kernel lines has the boots' banners, which open them.)
+  @inline(never)
+  private func noteBootLine(_ r: Record) {
+    flushPending()
+    current.markBootLine(
+      time: r.time, location: SourceLocation(input: r.input, line: r.line), message: r.message, id: r.bootLineID.string)
   }
 
   /// A kernel banner that came after this host's kernel had printed at `uptime` (at least `replayMinUptime`), until

@@ -180,6 +180,22 @@ public final class BootState {
       ordinal: records, time: time, before: copy()))
   }
 
+  /// journalctl text without kernel lines (a dump filtered by unit, identifier or priority): where its
+  /// `-- Boot <id> --` lines show a boot of the journal began, with this boot's state before it
+  /// (`BootSequencer.noteBootLine`, `HostMerger.splitAtBootLines`).
+  private(set) var bootLineMarks: [(mark: DaemonMark, id: String)] = []
+
+  /// Marks the record about to be applied as the first of journal boot `id`.
+  @inline(never)
+  func markBootLine(time: Int64, location: SourceLocation, message: Bytes, id: String) {
+    guard bootLineMarks.count < Self.daemonMarkLimit else {
+      daemonMarksOverflow = true
+      return
+    }
+    let opener = EvidenceRecord(kind: .bootStart, time: time, location: location, message: message.string)
+    bootLineMarks.append((DaemonMark(opener: opener, ordinal: records, time: time, before: copy()), id))
+  }
+
   @inline(never)
   private func keepStartSignal(_ e: EvidenceRecord, ordinal: Int) {
     guard startSignals.count < Self.daemonMarkLimit else {
@@ -520,6 +536,18 @@ public final class BootState {
       for (e, ordinal) in other.startSignals { keepStartSignal(e, ordinal: ordinal + base) }
       ownStarts += other.ownStarts.map { OwnStart(time: $0.time, ordinal: $0.ordinal + base, finished: $0.finished) }
       if ownStarts.count > Self.daemonMarkLimit || other.daemonMarksOverflow { daemonMarksOverflow = true }
+    }
+    if !other.bootLineMarks.isEmpty {
+      let prior = copy()
+      for (m, id) in other.bootLineMarks {
+        guard bootLineMarks.count < Self.daemonMarkLimit else {
+          daemonMarksOverflow = true
+          break
+        }
+        let before = prior.copy()
+        before.continueWith(m.before)
+        bootLineMarks.append((DaemonMark(opener: m.opener, ordinal: m.ordinal + base, time: m.time, before: before), id))
+      }
     }
     records += other.records
     if firstTime == Record.noTime { firstTime = other.firstTime }

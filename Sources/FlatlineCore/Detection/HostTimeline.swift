@@ -26,6 +26,16 @@ public final class StreamTimeline {
 
   /// A text stream none of whose lines named a host (its name is a stand-in).
   public private(set) var hostless: Bool
+  /// journalctl text without kernel lines split at its `-- Boot <id> --` lines (`HostMerger.splitAtBootLines`): a
+  /// dump filtered by unit, identifier or priority, which cannot show how its boots ended.
+  public internal(set) var filteredDump = false
+  /// Why this stream's endings cannot be judged, when `canShowShutdowns` is false.
+  var cannotShowShutdowns: String {
+    filteredDump
+      ? "this journalctl output has no kernel lines (filtered by unit, identifier or priority?): it shows where the "
+        + "journal's boots began, not how they ended"
+      : "this source cannot show shutdown sequences (kernel messages only)"
+  }
 
   init(_ s: BootSequencer) {
     stream = s.stream
@@ -78,7 +88,8 @@ public final class StreamTimeline {
     }
     verdicts = boots.indices.map { i in
       var v = BootJudge.judge(
-        boots[i], next: i + 1 < boots.count ? boots[i + 1] : nil, streamCanShowShutdowns: canShowShutdowns)
+        boots[i], next: i + 1 < boots.count ? boots[i + 1] : nil, streamCanShowShutdowns: canShowShutdowns,
+        cannotShowWhy: cannotShowShutdowns)
       if isLoginRecords, v.ending != .running, v.ending != .unknown {
         v.confidence = max(0, v.confidence - Self.loginRecordsPenalty)
       }
@@ -141,6 +152,7 @@ public enum HostMerger {
     }
     return groups.map { group in
       // (Boots cut by their own lines first: the starts they give place the other streams' boots too.)
+      splitAtBootLines(group)
       splitAtOwnStarts(group)
       markSpans(group)
       splitAtDaemonStarts(group)
@@ -272,6 +284,36 @@ public enum HostMerger {
       guard !spans else { continue }
       t.boots = split
       t.spannedStart = nil
+    }
+  }
+
+  /// journalctl text without kernel lines — a dump filtered by unit, identifier or priority (`journalctl -u
+  /// postgresql`) — shows where the journal's boots began only by its `-- Boot <id> --` lines
+  /// (`BootState.bootLineMarks`); it has no banner and no shutdown sequence. When no other stream of the host shows a
+  /// boot begin, its one boot is split there, each part named by its boot ID (the first, begun before the data,
+  /// has none), and it cannot show how any of them ended (`filteredDump`): they were one boot ending `running`.
+  /// Beside streams that show the starts it is left whole and placed by them, as any text without starts of its
+  /// own (`markSpans`).
+  static func splitAtBootLines(_ group: [StreamTimeline]) {
+    for (ti, t) in group.enumerated() {
+      guard !t.isJournal, !t.isLoginRecords, !t.sawKernel, t.interleaved == nil, t.aliases.isEmpty, t.boots.count == 1
+      else { continue }
+      let whole = t.boots[0]
+      let marks = whole.bootLineMarks
+      guard !marks.isEmpty, !whole.daemonMarksOverflow, knownStarts(group).allSatisfy({ $0.timeline == ti }) else {
+        continue
+      }
+      var split: [BootState] = []
+      if marks[0].mark.ordinal > 0 { split.append(marks[0].mark.before.copy()) }
+      for (i, m) in marks.enumerated() {
+        let end = i + 1 < marks.count ? marks[i + 1].mark.before : whole
+        let b = BootState.segment(of: whole, from: m.mark, to: end)
+        b.bootID = m.id
+        split.append(b)
+      }
+      t.boots = split
+      t.filteredDump = true
+      t.canShowShutdowns = false
     }
   }
 

@@ -17,7 +17,10 @@ public enum BootJudge {
   /// With no direction in the markers, a clean ending followed by a boot this soon is a reboot.
   static let rebootGap: Int64 = 10 * 60 * 1_000_000
 
-  public static func judge(_ b: BootState, next: BootState?, streamCanShowShutdowns: Bool) -> BootVerdict {
+  public static func judge(
+    _ b: BootState, next: BootState?, streamCanShowShutdowns: Bool,
+    cannotShowWhy: String = "this source cannot show shutdown sequences (kernel messages only)"
+  ) -> BootVerdict {
     var ev: [EvidenceRecord] = []
     let clean = b.standingCleanMarker
     var crash: EvidenceRecord?
@@ -63,7 +66,7 @@ public enum BootJudge {
     }
     if !streamCanShowShutdowns {
       var e = relabel(b.lastSignOfLife ?? n.opener!, .dataGap)
-      e.message = "this source cannot show shutdown sequences (kernel messages only)"
+      e.message = cannotShowWhy
       ev.append(e)
       return BootVerdict(ending: .unknown, confidence: 0, evidence: ev, end: nil)
     }

@@ -33,6 +33,9 @@ public struct Record {
   public var kernelUptime: Int64
   /// Journal entries: microseconds since their boot (`__MONOTONIC_TIMESTAMP`), immune to wall-clock jumps; -1 else.
   public var monotonic: Int64 = -1
+  /// journalctl text: on the first record of its host after a `-- Boot <id> --` line that names a boot the host was
+  /// not in, that ID (the journal's boot of this record and the ones after it); empty on every other record.
+  public var bootLineID: Bytes = .empty
   /// True for kernel messages (syslog tag `kernel`, journal `_TRANSPORT=kernel`).
   public var isKernel: Bool
   /// Number of NUL bytes found in the text stream immediately before this record (lost writes).

@@ -190,7 +190,12 @@ final class StreamState {
   deinit {
     lastHost.deallocate()
     lastIdent.deallocate()
+    bootLineID.deallocate()
   }
+
+  /// The boot ID of the `-- Boot <id> --` line `checkBootLine` last found a new boot at (`Record.bootLineID`).
+  private let bootLineID = UnsafeMutablePointer<UInt8>.allocate(capacity: 32)
+  private var bootLineIDCount = 0
 
   /// Takes over the state another reader left (year tracking, what a continuation line inherits).
   func carry(from other: StreamState) {
@@ -292,7 +297,9 @@ final class StreamState {
               hostSet = true
               registry.setHost(input, header.host.string)
             }
-            if pendingBootLine != nil { checkBootLine(host: header.host, input: input) }
+            if pendingBootLine != nil, checkBootLine(host: header.host, input: input) {
+              record.bootLineID = Bytes(base: bootLineID, count: bootLineIDCount)
+            }
             attention = !hostSet
           }
         } else if !remembered && !usedCarryIn && StreamState.notBlank(piece) {
@@ -384,30 +391,40 @@ final class StreamState {
   /// the sink is told once per host (`SourceNote.bootsInterleaved`), when the file has been read (the note marks all
   /// of the host's boots, so it need not come at this line). (Boot IDs that alternate between hosts, as in
   /// `journalctl -m` over several machines, are not that: each host stays in its boot.)
+  ///
+  /// True when the line names a boot the host was not in before (not one it goes back to): the record begins that
+  /// boot of the journal, and its ID is kept for `Record.bootLineID`.
   @inline(never)
-  private func checkBootLine(host: Bytes, input: Int32) {
-    guard let pending = pendingBootLine else { return }
+  private func checkBootLine(host: Bytes, input: Int32) -> Bool {
+    guard let pending = pendingBootLine else { return false }
     pendingBootLine = nil
     let name = host.string
     guard let id = pending.id else {
       // `-- Reboot --` names no boot: only counted (see `SourceNote.rebootLines`).
       rebootLines[name, default: (0, pending.line)].count += 1
-      return
+      return false
     }
     let boot = (id: id, line: pending.line)
     var h = bootLines[name] ?? HostBootLines()
-    guard h.current != boot.id else { return }
+    guard h.current != boot.id else { return false }
     let back = h.left.contains(boot.id)
     if let c = h.current { h.left.insert(c) }
     h.current = boot.id
     bootLines[name] = h
-    guard back, interleavedHosts.insert(name).inserted else { return }
+    if !back {
+      let bytes = Array(id.utf8.prefix(32))
+      for (k, b) in bytes.enumerated() { bootLineID[k] = b }
+      bootLineIDCount = bytes.count
+      return true
+    }
+    guard interleavedHosts.insert(name).inserted else { return false }
     let who = name.isEmpty ? "this host" : name
     interleaveNotes.append(.bootsInterleaved(
       input: input, line: boot.line, host: name,
       reason: "journalctl output goes back to boot \(boot.id) here, after other boots' lines: \(who)'s boots "
         + "interleave in this text (as on a machine without a real-time clock), so where each ended cannot be "
         + "read from it; read the binary journal instead"))
+    return false
   }
 
   /// Out of line: the per-line closure of `readFile` stays small.
