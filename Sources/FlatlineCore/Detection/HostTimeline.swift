@@ -291,7 +291,7 @@ public enum HostMerger {
   /// postgresql`) — shows where the journal's boots began only by its `-- Boot <id> --` lines
   /// (`BootState.bootLineMarks`); it has no banner and no shutdown sequence. When no other stream of the host shows a
   /// boot begin, its one boot is split there, each part named by its boot ID (the first, begun before the data,
-  /// has none), and it cannot show how any of them ended (`filteredDump`): they were one boot ending `running`.
+  /// has none; nor do older systemd's `-- Reboot --` lines name one), and it cannot show how any of them ended (`filteredDump`): they were one boot ending `running`.
   /// Beside streams that show the starts it is left whole and placed by them, as any text without starts of its
   /// own (`markSpans`).
   static func splitAtBootLines(_ group: [StreamTimeline]) {
@@ -308,7 +308,7 @@ public enum HostMerger {
       for (i, m) in marks.enumerated() {
         let end = i + 1 < marks.count ? marks[i + 1].mark.before : whole
         let b = BootState.segment(of: whole, from: m.mark, to: end)
-        b.bootID = m.id
+        b.bootID = m.id.utf8.elementsEqual([Record.noBootLineID]) ? nil : m.id
         split.append(b)
       }
       t.boots = split

@@ -34,8 +34,11 @@ public struct Record {
   /// Journal entries: microseconds since their boot (`__MONOTONIC_TIMESTAMP`), immune to wall-clock jumps; -1 else.
   public var monotonic: Int64 = -1
   /// journalctl text: on the first record of its host after a `-- Boot <id> --` line that names a boot the host was
-  /// not in, that ID (the journal's boot of this record and the ones after it); empty on every other record.
+  /// not in, that ID (the journal's boot of this record and the ones after it), or `noBootLineID` after older
+  /// systemd's `-- Reboot --`; empty on every other record.
   public var bootLineID: Bytes = .empty
+  /// `bootLineID` of a record after `-- Reboot --` (a boot change that names no boot).
+  public static let noBootLineID = UInt8(ascii: "-")
   /// True for kernel messages (syslog tag `kernel`, journal `_TRANSPORT=kernel`).
   public var isKernel: Bool
   /// Number of NUL bytes found in the text stream immediately before this record (lost writes).

@@ -392,17 +392,20 @@ final class StreamState {
   /// of the host's boots, so it need not come at this line). (Boot IDs that alternate between hosts, as in
   /// `journalctl -m` over several machines, are not that: each host stays in its boot.)
   ///
-  /// True when the line names a boot the host was not in before (not one it goes back to): the record begins that
-  /// boot of the journal, and its ID is kept for `Record.bootLineID`.
+  /// True when the line names a boot the host was not in before (not one it goes back to), or is older systemd's
+  /// `-- Reboot --`: the record begins that boot of the journal, and its ID is kept for `Record.bootLineID`.
   @inline(never)
   private func checkBootLine(host: Bytes, input: Int32) -> Bool {
     guard let pending = pendingBootLine else { return false }
     pendingBootLine = nil
     let name = host.string
     guard let id = pending.id else {
-      // `-- Reboot --` names no boot: only counted (see `SourceNote.rebootLines`).
+      // `-- Reboot --` names no boot: counted (see `SourceNote.rebootLines`), and the record begins a boot with no
+      // ID (`Record.noBootLineID`).
       rebootLines[name, default: (0, pending.line)].count += 1
-      return false
+      bootLineID[0] = Record.noBootLineID
+      bootLineIDCount = 1
+      return true
     }
     let boot = (id: id, line: pending.line)
     var h = bootLines[name] ?? HostBootLines()
