@@ -546,7 +546,8 @@ public final class BootState {
         }
         let before = prior.copy()
         before.continueWith(m.before)
-        bootLineMarks.append((DaemonMark(opener: m.opener, ordinal: m.ordinal + base, time: m.time, before: before), id))
+        let mark = DaemonMark(opener: m.opener, ordinal: m.ordinal + base, time: m.time, before: before)
+        bootLineMarks.append((mark, id))
       }
     }
     records += other.records

@@ -290,10 +290,10 @@ public enum HostMerger {
   /// journalctl text without kernel lines — a dump filtered by unit, identifier or priority (`journalctl -u
   /// postgresql`) — shows where the journal's boots began only by its `-- Boot <id> --` lines
   /// (`BootState.bootLineMarks`); it has no banner and no shutdown sequence. When no other stream of the host shows a
-  /// boot begin, its one boot is split there, each part named by its boot ID (the first, begun before the data,
-  /// has none; nor do older systemd's `-- Reboot --` lines name one), and it cannot show how any of them ended (`filteredDump`): they were one boot ending `running`.
-  /// Beside streams that show the starts it is left whole and placed by them, as any text without starts of its
-  /// own (`markSpans`).
+  /// boot begin, its one boot is split there, each part named by its boot ID (the first, begun before the data, has
+  /// none; nor do older systemd's `-- Reboot --` lines name one), and it cannot show how any of them ended
+  /// (`filteredDump`): they were one boot ending `running`. Beside streams that show the starts it is left whole and
+  /// placed by them, as any text without starts of its own (`markSpans`).
   static func splitAtBootLines(_ group: [StreamTimeline]) {
     for (ti, t) in group.enumerated() {
       guard !t.isJournal, !t.isLoginRecords, !t.sawKernel, t.interleaved == nil, t.aliases.isEmpty, t.boots.count == 1

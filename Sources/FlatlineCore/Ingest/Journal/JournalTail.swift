@@ -39,11 +39,13 @@ enum JournalTail {
       // The newest file's latest record (a small file: read through).
       let path = files[files.count - 1]
       var sink = LatestRecord()
-      WtmpSource(path: path, registry: InputRegistry(), options: IngestOptions(timeZone: "UTC"), host: "").run(into: &sink)
+      let options = IngestOptions(timeZone: "UTC")
+      WtmpSource(path: path, registry: InputRegistry(), options: options, host: "").run(into: &sink)
       return copied(path, latest: sink.latest)
     case .wtmpDB(let path):
       var sink = LatestRecord()
-      WtmpDBSource(path: path, registry: InputRegistry(), options: IngestOptions(timeZone: "UTC"), host: "").run(into: &sink)
+      let options = IngestOptions(timeZone: "UTC")
+      WtmpDBSource(path: path, registry: InputRegistry(), options: options, host: "").run(into: &sink)
       return copied(path, latest: sink.latest)
     default:
       return nil
