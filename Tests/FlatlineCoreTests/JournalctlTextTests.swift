@@ -323,8 +323,9 @@ import Testing
     #expect(boots.map(\.id) == ["db1-1", "db1-2", "db1-3"])
   }
 
-  /// Beside a syslog that shows the host's boots (its kernel banners), the filtered dump is not split: the syslog's
-  /// boots place its lines, as any text's without boot starts of its own.
+  /// Beside a syslog that shows the host's boots (its kernel banners), the filtered dump's parts are placed by the
+  /// syslog's boots, as boots begun before their data: they are not boots of their own (the dump's first line of a
+  /// boot, PostgreSQL starting, is no boot start), and the syslog decides the endings.
   @Test func aFilteredDumpBesideTheHostsSyslogIsPlacedByIt() throws {
     let dir = SplitIngestTests.tempDir("journalctl-unit-beside-syslog")
     defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -340,5 +341,28 @@ import Testing
     let r = Analyzer.run(AnalysisOptions(paths: [dir], ingest: IngestOptions(timeZone: "UTC")))
     #expect(r.hosts.map(\.name) == ["db1"])
     #expect(r.hosts.first?.boots.map(\.ending) == [.powerLoss, .reboot, .running])
+    #expect(r.hosts.first?.boots.map(\.id) == ["db1-1", Self.idB, Self.idC])
+  }
+
+  /// Beside a wtmp, which shows the boots but little of them, each part of the dump goes to the boot its records
+  /// fall in: the first boot was alive until PostgreSQL's checkpoint at 20:00, not only until the login at 10:00 that
+  /// wtmp shows, and the boots carry the dump's IDs. (Whole, the dump went to the last boot only.)
+  @Test func aFilteredDumpBesideWtmpGivesEachBootItsPart() throws {
+    let dir = SplitIngestTests.tempDir("journalctl-unit-beside-wtmp")
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    try Self.unitDump.write(toFile: dir + "/pg.txt", atomically: true, encoding: .utf8)
+    func t(_ d: Int, _ h: Int, _ m: Int, _ s: Int) -> Int64 {
+      CivilTime.micros(year: 2024, month: 3, day: d, hour: h, minute: m, second: s) / 1_000_000
+    }
+    let wtmp: [WtmpFixture.Rec] = [
+      WtmpFixture.boot(t(4, 7, 59, 50)), WtmpFixture.login(t(4, 10, 0, 0)), WtmpFixture.boot(t(5, 9, 9, 50)),
+      WtmpFixture.shutdown(t(5, 18, 0, 30)), WtmpFixture.boot(t(5, 18, 1, 50)),
+    ]
+    SyslogTestFiles.write(dir + "/wtmp", WtmpFixture.bytes(wtmp))
+    let r = Analyzer.run(AnalysisOptions(paths: [dir], ingest: IngestOptions(timeZone: "UTC")))
+    let boots = r.hosts.first?.boots ?? []
+    #expect(boots.map(\.ending) == [.powerLoss, .reboot, .running])
+    #expect(boots.map(\.id) == ["db1-1", Self.idB, Self.idC])
+    #expect(boots.first?.lastSignOfLife == t(4, 20, 0, 0) * 1_000_000)
   }
 }

@@ -289,26 +289,29 @@ public enum HostMerger {
 
   /// journalctl text without kernel lines — a dump filtered by unit, identifier or priority (`journalctl -u
   /// postgresql`) — shows where the journal's boots began only by its `-- Boot <id> --` lines
-  /// (`BootState.bootLineMarks`); it has no banner and no shutdown sequence. When no other stream of the host shows a
-  /// boot begin, its one boot is split there, each part named by its boot ID (the first, begun before the data, has
-  /// none; nor do older systemd's `-- Reboot --` lines name one), and it cannot show how any of them ended
-  /// (`filteredDump`): they were one boot ending `running`. Beside streams that show the starts it is left whole and
-  /// placed by them, as any text without starts of its own (`markSpans`).
+  /// (`BootState.bootLineMarks`); it has no banner and no shutdown sequence. Its one boot is split there, each part
+  /// named by its boot ID (the first, begun before the data, has none; nor do older systemd's `-- Reboot --` lines name
+  /// one), and it cannot show how any of them ended (`filteredDump`): they were one boot ending `running`. Where it is
+  /// the host's only stream with boot starts, a part begins at its first record; beside streams that show the boots,
+  /// each part is placed by where its records fall, as a boot begun before its data is (a unit may start long after its
+  /// kernel), and lends its records and ID to that boot (whole, the dump went to the last boot only).
   static func splitAtBootLines(_ group: [StreamTimeline]) {
     for (ti, t) in group.enumerated() {
       guard !t.isJournal, !t.isLoginRecords, !t.sawKernel, t.interleaved == nil, t.aliases.isEmpty, t.boots.count == 1
       else { continue }
       let whole = t.boots[0]
       let marks = whole.bootLineMarks
-      guard !marks.isEmpty, !whole.daemonMarksOverflow, knownStarts(group).allSatisfy({ $0.timeline == ti }) else {
-        continue
-      }
+      guard !marks.isEmpty, !whole.daemonMarksOverflow else { continue }
+      // Beside streams that show the host's boots, a part's first record is no boot start (a unit may start long
+      // after its kernel): each part is placed by where its records fall, as a boot begun before its data is.
+      let placed = knownStarts(group).contains { $0.timeline != ti }
       var split: [BootState] = []
       if marks[0].mark.ordinal > 0 { split.append(marks[0].mark.before.copy()) }
       for (i, m) in marks.enumerated() {
         let end = i + 1 < marks.count ? marks[i + 1].mark.before : whole
         let b = BootState.segment(of: whole, from: m.mark, to: end)
         b.bootID = m.id.utf8.elementsEqual([Record.noBootLineID]) ? nil : m.id
+        if placed { b.startKnown = false }
         split.append(b)
       }
       t.boots = split
