@@ -381,4 +381,77 @@ import Testing
     #expect(process(#"type=SYSCALL msg=audit(1700000000.300:458): ppid=1 pid=9 comm="a b" exe=2F746D702F612062"#) == nil)
     #expect(process("type=LOGIN msg=audit(1700000000.400:459): pid=4711 uid=0 old-auid=4294967295 res=1") == nil)
   }
+
+  /// A PostgreSQL server in Chicago logging through syslog over the change to daylight-saving time (10 March 2024,
+  /// 02:00 local): its lines state their UTC time, at −06:00 before the change and −05:00 after. Neither offset won
+  /// the election, so the set stayed in the analysis zone, six hours off, away from its provider's notices; a fixed
+  /// offset would have put one side an hour off. The set is read in a zone with that change.
+  @Test func aDaylightSavingChangeAmongTheStatedTimesGivesTheZone() throws {
+    let change = Date(timeIntervalSince1970: 1_710_057_600)  // 2024-03-10 08:00 UTC
+    guard TimeZone.current.secondsFromGMT(for: change) != -18_000 else { return }
+    let dir = NSTemporaryDirectory() + "flatline-zone-dst-\(getpid())"
+    try? FileManager.default.removeItem(atPath: dir)
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let chicago = TimeZone(identifier: "America/Chicago")!
+    func local(_ t: Int64) -> String { Self.stamp(t * 1_000_000, offset: chicago.secondsFromGMT(for: Date(timeIntervalSince1970: Double(t)))) }
+    func utc(_ t: Int64) -> String {
+      let f = DateFormatter()
+      f.locale = Locale(identifier: "en_US_POSIX")
+      f.timeZone = TimeZone(identifier: "UTC")
+      f.dateFormat = "yyyy-MM-dd HH:mm:ss.SSS"
+      return f.string(from: Date(timeIntervalSince1970: Double(t)))
+    }
+    let boot1: Int64 = 1_709_985_600  // 2024-03-09 12:00 UTC (06:00 CST)
+    let boot2: Int64 = 1_710_086_400  // 2024-03-10 16:00 UTC (11:00 CDT)
+    var lines: [String] = []
+    for (b, start) in [boot1, boot2].enumerated() {
+      lines.append("\(local(start)) db-9 kernel: [    0.000000] Linux version 6.5.0-1014-aws (buildd@lcy02-amd64-048)")
+      for k in 1...12 {
+        let t = start + Int64(k) * 1_800
+        lines.append("\(local(t)) db-9 postgres[900]: [\(k)-1] \(utc(t)) UTC [900] LOG:  checkpoint complete")
+      }
+      if b == 0 {
+        let end = boot2 - 7_200
+        lines.append("\(local(end)) db-9 postgres[900]: [13-1] \(utc(end)) UTC [900] LOG:  checkpoint complete")
+      }
+    }
+    try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/syslog", atomically: true, encoding: .utf8)
+    let r = Self.run(dir, year: 2024)
+    let boots = r.hosts.first?.boots ?? []
+    #expect(boots.map(\.start) == [nil, boot2 * 1_000_000] || boots.map(\.start) == [boot1 * 1_000_000, boot2 * 1_000_000],
+      "\(boots.map(\.start))")
+    #expect(boots.first?.lastSignOfLife == (boot2 - 7_200) * 1_000_000)
+    let warnings = r.inputs.first { $0.path.hasSuffix("/syslog") }?.warnings ?? []
+    #expect(warnings.contains { $0.hasPrefix("times read in America/Chicago: its lines show UTC-06:00 and, later, UTC-05:00") },
+      "\(warnings)")
+
+    // Longer after the change: the last 200 stated lines all show −05:00 and elect it; the set's first lines, which
+    // state −06:00, show the change.
+    for k in 13...240 {
+      let t = boot2 + Int64(k) * 600
+      lines.append("\(local(t)) db-9 postgres[900]: [\(k)-1] \(utc(t)) UTC [900] LOG:  checkpoint complete")
+    }
+    try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/syslog", atomically: true, encoding: .utf8)
+    let long = Self.run(dir, year: 2024)
+    #expect(long.hosts.first?.boots.first?.lastSignOfLife == (boot2 - 7_200) * 1_000_000)
+    let longWarnings = long.inputs.first { $0.path.hasSuffix("/syslog") }?.warnings ?? []
+    #expect(longWarnings.contains { $0.hasPrefix("times read in America/Chicago: its lines show UTC-06:00 and, later") },
+      "\(longWarnings)")
+  }
+
+  @Test func aZoneIsChosenOnlyWhenEveryZoneWithBothOffsetsChangesAlike() {
+    // Before and after 10 March 2024 in the US Central zones.
+    let before: Int64 = 1_709_985_600 * 1_000_000
+    let after: Int64 = 1_710_086_400 * 1_000_000
+    #expect(ZoneHint.zone(start: (-21_600, before), end: (-18_000, after)) == "America/Chicago")
+    let january: Int64 = 1_704_067_200 * 1_000_000  // 2024-01-01
+    let june: Int64 = 1_717_200_000 * 1_000_000  // 2024-06-01
+    // Every zone at +01:00 in January and +02:00 in June changes on 31 March: a well-known one is named.
+    #expect(ZoneHint.zone(start: (3_600, january), end: (7_200, june)) == "Europe/Berlin"
+      || TimeZone.current.secondsFromGMT(for: Date(timeIntervalSince1970: 1_704_067_200)) == 3_600)
+    // UTC−03:00 in January, UTC−04:00 in June: Paraguay changed on 24 March, Chile on 7 April. They disagree, and
+    // nothing is chosen.
+    #expect(ZoneHint.zone(start: (-10_800, january), end: (-14_400, june)) == nil)
+  }
 }

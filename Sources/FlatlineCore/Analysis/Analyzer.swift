@@ -347,6 +347,18 @@ public enum Analyzer {
       let sets = inputs.compactMap { input -> [String]? in
         if case .syslogSet(let files) = input { return files } else { return nil }
       }
+      // A set whose first lines state times at another offset spans a daylight-saving change: it is read in a zone
+      // that has both (a fixed offset put the lines before the change an hour off, away from the provider's notices
+      // and the journal's boots).
+      for files in sets {
+        guard var hint = zoneHints[files[0]], hint.zone == nil, let start = ZoneHint.startOffset(syslog: files),
+          start.offset != hint.offset,
+          let zone = ZoneHint.zone(start: start, end: (hint.offset, hint.at))
+        else { continue }
+        hint.zone = zone
+        hint.startOffset = start.offset
+        zoneHints[files[0]] = hint
+      }
       let unhinted = sets.filter { zoneHints[$0[0]] == nil }
       guard !unhinted.isEmpty else { return }
       // (The host of each hinted set's last line is read once.)

@@ -23,6 +23,11 @@ public struct ZoneHint: Sendable, Equatable {
   public var set: String?
   /// What the lines were found in: the machine's journal, or its wtmp (`findFromLogins`).
   public var reference = "journal"
+  /// When the set's first lines show another offset (`startOffset`, by the times they state) — a daylight-saving
+  /// change inside the set — an IANA zone with both offsets at those times (`zone(start:end:)`); the set is read in
+  /// it instead of at the fixed `offset`.
+  public var zone: String?
+  public var startOffset: Int?
 
   /// How many of the syslog's last lines are looked up, and how many journal entries back from the end.
   static let syslogLines = 200
@@ -185,21 +190,43 @@ public struct ZoneHint: Sendable, Equatable {
 
   /// Offsets voted for by lines, each with the latest time that voted for it.
   struct Votes {
-    private var byOffset: [Int: (count: Int, at: Int64)] = [:]
+    private var byOffset: [Int: (count: Int, at: Int64, first: Int64)] = [:]
 
     mutating func add(_ offset: Int, at t: Int64) {
-      let v = byOffset[offset, default: (0, t)]
-      byOffset[offset] = (v.count + 1, max(v.at, t))
+      let v = byOffset[offset, default: (0, t, t)]
+      byOffset[offset] = (v.count + 1, max(v.at, t), min(v.first, t))
     }
 
     /// The offset with most votes, when it has at least `minimumLines` and four times as many as all others
-    /// together (strays: a line that sits a whole quarter-hour from its reference by chance).
+    /// together (strays: a line that sits a whole quarter-hour from its reference by chance). Else, when the votes
+    /// fall on two offsets up to an hour apart, each with `minimumLines`, one before the other in time (every vote
+    /// for one older than every vote for the other), with strays as above: a daylight-saving change among the
+    /// lines. The later offset is elected, with a zone that has both (`zone(start:end:)`); without one, nothing.
     func elected(reference: String) -> ZoneHint? {
-      guard let (offset, v) = byOffset.max(by: { $0.value.count < $1.value.count }), v.count >= minimumLines,
-        byOffset.filter({ $0.key != offset }).map(\.value.count).reduce(0, +) * 4 <= v.count
+      guard let (offset, v) = byOffset.max(by: { $0.value.count < $1.value.count }), v.count >= minimumLines else {
+        return nil
+      }
+      let others = byOffset.filter { $0.key != offset }.map(\.value.count).reduce(0, +)
+      if others * 4 <= v.count {
+        var hint = ZoneHint(offset: offset, at: v.at, lines: v.count)
+        hint.reference = reference
+        return hint
+      }
+      // Two offsets, one after the other in time.
+      let ranked = byOffset.sorted { $0.value.count > $1.value.count }
+      guard ranked.count >= 2 else { return nil }
+      let (a, b) = (ranked[0], ranked[1])
+      let strays = ranked.dropFirst(2).map(\.value.count).reduce(0, +)
+      guard b.value.count >= minimumLines, abs(a.key - b.key) <= 3600, strays * 4 <= a.value.count + b.value.count
       else { return nil }
-      var hint = ZoneHint(offset: offset, at: v.at, lines: v.count)
+      let (before, after) = a.value.at < b.value.first ? (a, b) : (b, a)
+      guard before.value.at < after.value.first,
+        let zone = ZoneHint.zone(start: (before.key, before.value.at), end: (after.key, after.value.first))
+      else { return nil }
+      var hint = ZoneHint(offset: after.key, at: after.value.at, lines: a.value.count + b.value.count)
       hint.reference = reference
+      hint.zone = zone
+      hint.startOffset = before.key
       return hint
     }
   }
@@ -227,6 +254,99 @@ public struct ZoneHint: Sendable, Equatable {
   static let statedTimes = "stated times"
   /// Bytes read from the end of a file for `findFromStatedTimes`.
   static let statedTimeBytes = 1 << 20
+
+  /// The offset the first lines of set `files` show by the times they state (`StatedTime`), with the earliest time
+  /// that voted for it: the first `startLines` such lines of the oldest three files' first `statedTimeBytes`
+  /// (decoded, a gzip member too), elected as `findFromStatedTimes` elects (the earlier offset, when they already
+  /// show a change). Nil when they show none.
+  static func startOffset(syslog files: [String]) -> (offset: Int, at: Int64)? {
+    var stated: [(line: Line, time: Int64)] = []
+    for path in files.prefix(3) where stated.count < startLines {
+      stated += firstStatedLines(path: path, keep: startLines - stated.count)
+    }
+    var votes = Votes()
+    var earliest: [Int: Int64] = [:]
+    for (line, t) in stated {
+      guard let o = offset(line, journalTime: t) else { continue }
+      votes.add(o, at: t)
+      earliest[o] = min(earliest[o] ?? t, t)
+    }
+    guard let hint = votes.elected(reference: statedTimes) else { return nil }
+    let first = hint.startOffset ?? hint.offset
+    guard let at = earliest[first] else { return nil }
+    return (first, at)
+  }
+
+  /// How many stated lines at a set's start `startOffset` reads (few: a change soon after the start must not be
+  /// outvoted by the lines after it).
+  static let startLines = 20
+
+  /// The first `keep` zoneless, non-kernel lines among the first `statedTimeBytes` of `path` whose message states
+  /// its time (`StatedTime.utc(in:)`), with that time, oldest first.
+  static func firstStatedLines(path: String, keep: Int) -> [(line: Line, time: Int64)] {
+    guard keep > 0, case .success(let head) = LineReader.head(path: path, limit: statedTimeBytes) else { return [] }
+    var out: [(line: Line, time: Int64)] = []
+    head.data.withBytes { b in
+      var start = 0
+      while start < b.count && out.count < keep {
+        var end = start
+        while end < b.count && b[end] != 10 { end += 1 }
+        // A line cut by the head's limit is left out.
+        if end == b.count && !head.complete { break }
+        var n = end - start
+        if n > 0 && b[start + n - 1] == 13 { n -= 1 }
+        let text = b.slice(start, start + n)
+        start = end + 1
+        var header = SyslogHeader()
+        guard n > 0, SyslogParser.parse(text, into: &header), header.time == Record.noTime, header.month != 0,
+          !header.isKernel, !header.identifier.isEmpty, !header.message.isEmpty,
+          let t = StatedTime.utc(in: header.message.string)
+        else { continue }
+        let line = Line(
+          month: header.month, day: header.day, year: header.year,
+          seconds: header.hour * 3600 + header.minute * 60 + header.second,
+          key: Key(host: shortHost(header.host.string), identifier: header.identifier.string, pid: "", message: ""))
+        out.append((line, t))
+      }
+    }
+    return out
+  }
+
+  /// An IANA zone whose UTC offset is `start.offset` at `start.at` and `end.offset` at `end.at` (µs), when every
+  /// such zone changes its offset at the same instants in between: then any of them reads the set the same way
+  /// (Chicago, Winnipeg and the North Dakota zones in March 2024), and one of them is named. Nil when the zones
+  /// that fit disagree on when the change came, or none fits.
+  static func zone(start: (offset: Int, at: Int64), end: (offset: Int, at: Int64)) -> String? {
+    let from = Date(timeIntervalSince1970: Double(start.at) / 1e6)
+    let to = Date(timeIntervalSince1970: Double(end.at) / 1e6)
+    guard from < to else { return nil }
+    var byChanges: [[Date]: [String]] = [:]
+    for id in TimeZone.knownTimeZoneIdentifiers {
+      guard let z = TimeZone(identifier: id), z.secondsFromGMT(for: from) == start.offset,
+        z.secondsFromGMT(for: to) == end.offset
+      else { continue }
+      var changes: [Date] = []
+      var d = from
+      while changes.count < 8, let next = z.nextDaylightSavingTimeTransition(after: d), next <= to {
+        changes.append(next)
+        d = next
+      }
+      byChanges[changes, default: []].append(id)
+    }
+    guard byChanges.count == 1, let ids = byChanges.values.first else { return nil }
+    // Any of them reads the set alike; the name is for the warning: the analysing machine's own zone, else a
+    // well-known one (not `Africa/Ceuta` for a German server), else the first by name.
+    if ids.contains(TimeZone.current.identifier) { return TimeZone.current.identifier }
+    return wellKnownZones.first(where: ids.contains) ?? ids.sorted().first
+  }
+
+  static let wellKnownZones = [
+    "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles", "America/Anchorage",
+    "America/Halifax", "America/St_Johns", "America/Sao_Paulo", "America/Santiago", "America/Mexico_City",
+    "Europe/London", "Europe/Berlin", "Europe/Paris", "Europe/Helsinki", "Europe/Athens", "Europe/Moscow",
+    "Australia/Sydney", "Australia/Adelaide", "Australia/Melbourne", "Pacific/Auckland", "Asia/Jerusalem",
+    "Asia/Tehran", "Africa/Cairo",
+  ]
 
   /// User and remote host of sshd's `Accepted <method> for <user> from <host> port <n> …`.
   static func acceptedLogin(_ message: String) -> (user: String, from: String)? {
@@ -396,6 +516,18 @@ public struct ZoneHint: Sendable, Equatable {
   /// that says so. The offset is fixed: the log's earlier lines may have been written before a daylight-saving
   /// change, which only the machine's zone (`--timezone`) knows.
   static func override(_ hint: ZoneHint, local: LocalTimeConverter) -> (LocalTimeConverter, String)? {
+    if let id = hint.zone, let start = hint.startOffset, let named = LocalTimeConverter(identifier: id) {
+      let at = Date(timeIntervalSince1970: Double(hint.at) / 1e6)
+      guard local.zone.secondsFromGMT(for: at) != hint.offset
+        || local.zone.nextDaylightSavingTimeTransition(after: at.addingTimeInterval(-366 * 86400))
+          != named.zone.nextDaylightSavingTimeTransition(after: at.addingTimeInterval(-366 * 86400))
+      else { return nil }
+      let warning = "times read in \(id): its lines show \(describe(offset: start)) and, later, "
+        + "\(describe(offset: hint.offset)) (\(hint.reference == statedTimes ? "the times they state" : hint.reference)), "
+        + "a daylight-saving change between them, and \(id) changes then, as every zone with both offsets does (set "
+        + "--timezone if the machine's zone is another)"
+      return (named, warning)
+    }
     let localOffset = local.zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(hint.at) / 1e6))
     guard localOffset != hint.offset, let fixed = TimeZone(secondsFromGMT: hint.offset) else { return nil }
     let apart = abs(hint.offset - localOffset)
