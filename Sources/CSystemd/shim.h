@@ -26,6 +26,7 @@ typedef struct flatline_journal_api {
   int (*_Nonnull seek_head)(sd_journal *_Nonnull);
   int (*_Nonnull seek_tail)(sd_journal *_Nonnull);
   int (*_Nonnull seek_monotonic_usec)(sd_journal *_Nonnull, sd_id128_t, uint64_t);
+  int (*_Nonnull seek_realtime_usec)(sd_journal *_Nonnull, uint64_t);
   int (*_Nonnull seek_cursor)(sd_journal *_Nonnull, const char *_Nonnull);
   int (*_Nonnull get_cursor)(sd_journal *_Nonnull, char *_Nullable *_Nonnull);
   int (*_Nonnull add_match)(sd_journal *_Nonnull, const void *_Nullable, size_t);
@@ -62,6 +63,7 @@ typedef struct flatline_journal_api {
   X(seek_head, sd_journal_seek_head)                                                                                  \
   X(seek_tail, sd_journal_seek_tail)                                                                                  \
   X(seek_monotonic_usec, sd_journal_seek_monotonic_usec)                                                              \
+  X(seek_realtime_usec, sd_journal_seek_realtime_usec)                                                                \
   X(seek_cursor, sd_journal_seek_cursor)                                                                              \
   X(get_cursor, sd_journal_get_cursor)                                                                                \
   X(add_match, sd_journal_add_match)                                                                                  \

@@ -454,4 +454,46 @@ import Testing
     // nothing is chosen.
     #expect(ZoneHint.zone(start: (-10_800, january), end: (-14_400, june)) == nil)
   }
+
+  /// A New York server's syslog and journal across 10 March 2024 (02:00 local, 07:00 UTC): the syslog's last lines
+  /// are journal entries at −05:00 before the change and −04:00 after. `find` wanted one offset and gave none, and
+  /// every boot was there twice, five hours apart; a boot's syslog lines before the change would also have been an
+  /// hour off at a fixed −04:00. Read in a zone with that change, each boot is there once.
+  @Test func aDaylightSavingChangeAmongTheJournalsEntriesGivesTheZone() throws {
+    let change = Date(timeIntervalSince1970: 1_710_054_000)  // 2024-03-10 07:00 UTC
+    let newYork = TimeZone(identifier: "America/New_York")!
+    guard TimeZone.current.secondsFromGMT(for: change) != newYork.secondsFromGMT(for: change) else { return }
+    let dir = NSTemporaryDirectory() + "flatline-zone-dst-journal-\(getpid())"
+    try? FileManager.default.removeItem(atPath: dir)
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var entries: [JournalTestEntry] = []
+    var syslog = ""
+    let starts: [Int64] = [1_710_000_000, 1_710_040_000]  // 2024-03-09 16:00 and 2024-03-10 03:06 UTC
+    for (b, start) in starts.enumerated() {
+      let boot = b == 0 ? JournalTestEntry.bootA1 : JournalTestEntry.bootA2
+      func add(_ dt: Int64, _ ident: String, _ message: String, kernel: Bool = false) {
+        let t = (start + dt) * 1_000_000
+        entries.append(JournalTestEntry.entry(
+          boot, JournalTestEntry.machineA, host: "db-7", time: t, mono: dt * 1_000_000 + 1, message: message,
+          ident: ident, transport: kernel ? "kernel" : "syslog"))
+        let offset = newYork.secondsFromGMT(for: Date(timeIntervalSince1970: Double(start + dt)))
+        let tag = kernel ? "kernel: [    0.000000]" : "\(ident)[4242]:"
+        syslog += "\(Self.stamp(t, offset: offset)) db-7 \(tag) \(message)\n"
+      }
+      add(0, "kernel", "Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org)", kernel: true)
+      for k in 1...40 { add(Int64(k * 900), "app", "request batch \(b)-\(k) done") }
+      if b == 0 {
+        add(36_100, "systemd-logind", "System is rebooting.")
+        add(36_101, "systemd", "Reached target System Reboot.")
+      }
+    }
+    try Data(JournalTestEntry.export(entries)).write(to: URL(fileURLWithPath: dir + "/journal.export"))
+    try syslog.write(toFile: dir + "/syslog", atomically: true, encoding: .utf8)
+    let r = Self.run(dir, year: 2024)
+    #expect(r.hosts.first?.boots.map(\.ending) == [.reboot, .running])
+    let warnings = r.inputs.first { $0.path.hasSuffix("/syslog") }?.warnings ?? []
+    #expect(warnings.contains { $0.hasPrefix("times read in America/New_York: its lines show UTC-05:00 and, later, UTC-04:00 (journal)") },
+      "\(warnings)")
+  }
 }

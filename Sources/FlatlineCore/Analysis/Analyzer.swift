@@ -310,6 +310,8 @@ public enum Analyzer {
       var entryCache: [Int: [(time: Int64, key: ZoneHint.Key)]] = [:]
       var loginCache: [String: [ZoneHint.Login]] = [:]
       var auditCache: [String: [ZoneHint.AuditEvent]] = [:]
+      // The journal each set's hint came from (its first lines are looked up there too, below).
+      var hintJournal: [String: DiscoveredInput] = [:]
       for case .syslogSet(let files) in inputs {
         let dir = directory(files[0])
         for (k, j) in journals.enumerated() where Self.isInside(j.dir, folder: dir) {
@@ -321,6 +323,7 @@ public enum Analyzer {
           }
           if let hint = ZoneHint.find(syslog: files, entries: entries) {
             store(hint, for: files)
+            hintJournal[files[0]] = j.input
             break
           }
         }
@@ -351,7 +354,9 @@ public enum Analyzer {
       // that has both (a fixed offset put the lines before the change an hour off, away from the provider's notices
       // and the journal's boots).
       for files in sets {
-        guard var hint = zoneHints[files[0]], hint.zone == nil, let start = ZoneHint.startOffset(syslog: files),
+        guard var hint = zoneHints[files[0]], hint.zone == nil,
+          let start = ZoneHint.startOffset(syslog: files)
+            ?? hintJournal[files[0]].flatMap({ ZoneHint.startOffset(syslog: files, journal: $0, hint: hint) }),
           start.offset != hint.offset,
           let zone = ZoneHint.zone(start: start, end: (hint.offset, hint.at))
         else { continue }

@@ -86,6 +86,8 @@ final class JournalHandle: CursorSource {
   private var atFirstField = false
   @discardableResult func seekHead() -> Int32 { api.seek_head(j) }
   @discardableResult func seekTail() -> Int32 { api.seek_tail(j) }
+  /// Before the first entry at or after `usec` (µs since the epoch); `next()` steps onto it.
+  @discardableResult func seek(realtime usec: UInt64) -> Int32 { api.seek_realtime_usec(j, usec) }
   func flushMatches() { api.flush_matches(j) }
 
   /// Stands the handle on the first entry of boot `key` in its files (`sd_journal_seek_monotonic_usec(boot, 0)`,

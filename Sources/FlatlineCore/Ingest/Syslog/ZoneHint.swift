@@ -60,6 +60,23 @@ public struct ZoneHint: Sendable, Equatable {
     guard lines.count >= minimumLines else { return nil }
     let entries = journalEntries()
     guard !entries.isEmpty else { return nil }
+    var votes: [Int: (count: Int, at: Int64)] = [:]
+    var change = Votes()
+    for (line, t) in matched(lines, entries) {
+      guard let offset = offset(line, journalTime: t) else { continue }
+      let v = votes[offset, default: (0, t)]
+      votes[offset] = (v.count + 1, max(v.at, t))
+      change.add(offset, at: t)
+    }
+    // Two offsets, one after the other in time, nothing else: a daylight-saving change among the lines.
+    if votes.count == 2, let hint = change.acrossChange(reference: "journal") { return hint }
+    guard votes.count == 1, let (offset, v) = votes.first, v.count >= minimumLines else { return nil }
+    return ZoneHint(offset: offset, at: v.at, lines: v.count)
+  }
+
+  /// The syslog lines found among journal entries — host, identifier, PID and message equal, the entry there once
+  /// — with the entry's time.
+  static func matched(_ lines: [Line], _ entries: [(time: Int64, key: Key)]) -> [(line: Line, time: Int64)] {
     var byKey: [Key: Int64?] = [:]
     for e in entries {
       // Also without the PID, for syslog lines whose tag has none. A key seen twice (a message repeated) is
@@ -70,14 +87,72 @@ public struct ZoneHint: Sendable, Equatable {
         if byKey[k] != nil { byKey[k] = .some(nil) } else { byKey[k] = e.time }
       }
     }
-    var votes: [Int: (count: Int, at: Int64)] = [:]
-    for line in lines {
-      guard case .some(.some(let t)) = byKey[line.key], let offset = offset(line, journalTime: t) else { continue }
-      let v = votes[offset, default: (0, t)]
-      votes[offset] = (v.count + 1, max(v.at, t))
+    return lines.compactMap { line in
+      guard case .some(.some(let t)) = byKey[line.key] else { return nil }
+      return (line, t)
     }
-    guard votes.count == 1, let (offset, v) = votes.first, v.count >= minimumLines else { return nil }
-    return ZoneHint(offset: offset, at: v.at, lines: v.count)
+  }
+
+  /// The offset the first lines of set `files` show against the entries of the same machine's journal (`input`) of
+  /// their time, with the earliest entry that showed it: for a set whose hint the journal gave from its last lines
+  /// (`hint`), the other side of a daylight-saving change. The oldest plain file's first 100 zoneless, non-kernel
+  /// lines are looked up among the journal's entries from 15 h before to 15 h after them (at the hint's offset: any
+  /// offset a zone can have differs less); all those found must show one offset, as in `find`. Nil otherwise.
+  static func startOffset(syslog files: [String], journal input: DiscoveredInput, hint: ZoneHint) -> (offset: Int, at: Int64)? {
+    var lines: [Line] = []
+    for path in files.prefix(3) where lines.isEmpty {
+      lines = firstLines(path: path, keep: 100) { _ in () }.map(\.line)
+    }
+    guard lines.count >= minimumLines, let first = lines.first, let last = lines.last else { return nil }
+    let (hintYear, hintMonth, _) = CivilTime.civilFromDays(Int(hint.at / 1_000_000 / 86_400))
+    func approx(_ l: Line) -> Int64 {
+      let year = l.year != 0 ? l.year : l.month > hintMonth ? hintYear - 1 : hintYear
+      return CivilTime.micros(year: year, month: l.month, day: l.day, hour: l.seconds / 3600,
+        minute: l.seconds % 3600 / 60, second: l.seconds % 60) - Int64(hint.offset) * 1_000_000
+    }
+    let margin: Int64 = 15 * 3600 * 1_000_000
+    let entries = entriesBetween(input, from: approx(first) - margin, to: approx(last) + margin)
+    var offsets: [Int: Int64] = [:]
+    var count = 0
+    for (line, t) in matched(lines, entries) {
+      guard let o = offset(line, journalTime: t) else { continue }
+      offsets[o] = min(offsets[o] ?? t, t)
+      count += 1
+    }
+    guard offsets.count == 1, count >= minimumLines, let (offset, at) = offsets.first else { return nil }
+    return (offset, at)
+  }
+
+  /// The entries of a journal input between two times (µs), at most `journalEntries` × 10: a binary journal is
+  /// sought to the first; an export or JSON dump is read whole (up to `maxStreamBytes`).
+  static func entriesBetween(_ input: DiscoveredInput, from: Int64, to: Int64) -> [(time: Int64, key: Key)] {
+    let limit = journalEntries * 10
+    switch input {
+    case .journalFiles(let files):
+      guard from > 0, case .success(let h) = JournalHandle.open(files: files), h.seek(realtime: UInt64(from)) >= 0
+      else { return [] }
+      var out: [(time: Int64, key: Key)] = []
+      while out.count < limit, h.next() > 0 {
+        guard let t = h.realtime() else { continue }
+        if Int64(clamping: t) > to { break }
+        guard let message = h.fieldString("MESSAGE"), let identifier = h.fieldString("SYSLOG_IDENTIFIER") else {
+          continue
+        }
+        let pid = h.fieldString("SYSLOG_PID") ?? h.fieldString("_PID") ?? ""
+        let host = shortHost(h.fieldString("_HOSTNAME") ?? "")
+        out.append((Int64(clamping: t), Key(host: host, identifier: identifier, pid: pid, message: message)))
+      }
+      return out
+    case .journalExport(let path), .journalJSON(let path):
+      var st = stat()
+      guard stat(path, &st) == 0, Int64(st.st_size) <= maxStreamBytes else { return [] }
+      var sink = WindowRecords(from: from, to: to, limit: limit)
+      JournalStreamSource(path: path, registry: InputRegistry(), options: IngestOptions(timeZone: "UTC"))
+        .run(into: &sink)
+      return sink.entries
+    default:
+      return []
+    }
   }
 
   /// Login records (time, user, remote host) of the wtmp at `path`, for `findFromLogins`.
@@ -198,10 +273,8 @@ public struct ZoneHint: Sendable, Equatable {
     }
 
     /// The offset with most votes, when it has at least `minimumLines` and four times as many as all others
-    /// together (strays: a line that sits a whole quarter-hour from its reference by chance). Else, when the votes
-    /// fall on two offsets up to an hour apart, each with `minimumLines`, one before the other in time (every vote
-    /// for one older than every vote for the other), with strays as above: a daylight-saving change among the
-    /// lines. The later offset is elected, with a zone that has both (`zone(start:end:)`); without one, nothing.
+    /// together (strays: a line that sits a whole quarter-hour from its reference by chance); else a change
+    /// between two offsets (`acrossChange`).
     func elected(reference: String) -> ZoneHint? {
       guard let (offset, v) = byOffset.max(by: { $0.value.count < $1.value.count }), v.count >= minimumLines else {
         return nil
@@ -212,7 +285,14 @@ public struct ZoneHint: Sendable, Equatable {
         hint.reference = reference
         return hint
       }
-      // Two offsets, one after the other in time.
+      return acrossChange(reference: reference)
+    }
+
+    /// The two offsets with most votes, up to an hour apart, each with `minimumLines`, one before the other in time
+    /// (every vote for one older than every vote for the other), with at most a quarter as many votes elsewhere: a
+    /// daylight-saving change among the lines. The later offset, with a zone that has both (`zone(start:end:)`);
+    /// nil without one.
+    func acrossChange(reference: String) -> ZoneHint? {
       let ranked = byOffset.sorted { $0.value.count > $1.value.count }
       guard ranked.count >= 2 else { return nil }
       let (a, b) = (ranked[0], ranked[1])
@@ -284,8 +364,14 @@ public struct ZoneHint: Sendable, Equatable {
   /// The first `keep` zoneless, non-kernel lines among the first `statedTimeBytes` of `path` whose message states
   /// its time (`StatedTime.utc(in:)`), with that time, oldest first.
   static func firstStatedLines(path: String, keep: Int) -> [(line: Line, time: Int64)] {
+    firstLines(path: path, keep: keep) { StatedTime.utc(in: $0) }.map { ($0.line, $0.value) }
+  }
+
+  /// The first `keep` zoneless, non-kernel lines among the first `statedTimeBytes` of `path` (decoded, a gzip
+  /// member too) for whose message `select` gives a value, with that value, oldest first.
+  static func firstLines<T>(path: String, keep: Int, select: (String) -> T?) -> [(line: Line, value: T)] {
     guard keep > 0, case .success(let head) = LineReader.head(path: path, limit: statedTimeBytes) else { return [] }
-    var out: [(line: Line, time: Int64)] = []
+    var out: [(line: Line, value: T)] = []
     head.data.withBytes { b in
       var start = 0
       while start < b.count && out.count < keep {
@@ -299,14 +385,17 @@ public struct ZoneHint: Sendable, Equatable {
         start = end + 1
         var header = SyslogHeader()
         guard n > 0, SyslogParser.parse(text, into: &header), header.time == Record.noTime, header.month != 0,
-          !header.isKernel, !header.identifier.isEmpty, !header.message.isEmpty,
-          let t = StatedTime.utc(in: header.message.string)
+          !header.isKernel, !header.identifier.isEmpty, !header.message.isEmpty
         else { continue }
+        let message = header.message.string
+        guard let value = select(message) else { continue }
         let line = Line(
           month: header.month, day: header.day, year: header.year,
           seconds: header.hour * 3600 + header.minute * 60 + header.second,
-          key: Key(host: shortHost(header.host.string), identifier: header.identifier.string, pid: "", message: ""))
-        out.append((line, t))
+          key: Key(
+            host: shortHost(header.host.string), identifier: header.identifier.string, pid: header.pid.string,
+            message: message))
+        out.append((line, value))
       }
     }
     return out
@@ -577,6 +666,32 @@ private struct LoginRecords: RecordSink {
 }
 
 /// Keeps the last `limit` records' (time, key), as `ZoneHint` compares them.
+/// The entries of a journal stream between two times (µs), up to `limit`, for `ZoneHint.entriesBetween`.
+private struct WindowRecords: RecordSink {
+  let from: Int64
+  let to: Int64
+  let limit: Int
+  private(set) var entries: [(time: Int64, key: ZoneHint.Key)] = []
+
+  init(from: Int64, to: Int64, limit: Int) {
+    self.from = from
+    self.to = to
+    self.limit = limit
+  }
+
+  mutating func consume(_ r: Record) {
+    guard r.time >= from, r.time <= to, !r.identifier.isEmpty, entries.count < limit else { return }
+    entries.append((
+      r.time,
+      ZoneHint.Key(
+        host: ZoneHint.shortHost(r.host.string), identifier: r.identifier.string,
+        pid: r.pid > 0 ? String(r.pid) : "", message: r.message.string)
+    ))
+  }
+
+  mutating func note(_ note: SourceNote) {}
+}
+
 private struct LastRecords: RecordSink {
   let limit: Int
   private var ring: [(time: Int64, key: ZoneHint.Key)] = []
