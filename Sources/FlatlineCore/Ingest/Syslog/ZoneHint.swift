@@ -135,12 +135,7 @@ public struct ZoneHint: Sendable, Equatable {
       while out.count < limit, h.next() > 0 {
         guard let t = h.realtime() else { continue }
         if Int64(clamping: t) > to { break }
-        guard let message = h.fieldString("MESSAGE"), let identifier = h.fieldString("SYSLOG_IDENTIFIER") else {
-          continue
-        }
-        let pid = h.fieldString("SYSLOG_PID") ?? h.fieldString("_PID") ?? ""
-        let host = shortHost(h.fieldString("_HOSTNAME") ?? "")
-        out.append((Int64(clamping: t), Key(host: host, identifier: identifier, pid: pid, message: message)))
+        if let e = entry(h) { out.append(e) }
       }
       return out
     case .journalExport(let path), .journalJSON(let path):
@@ -383,19 +378,7 @@ public struct ZoneHint: Sendable, Equatable {
         if n > 0 && b[start + n - 1] == 13 { n -= 1 }
         let text = b.slice(start, start + n)
         start = end + 1
-        var header = SyslogHeader()
-        guard n > 0, SyslogParser.parse(text, into: &header), header.time == Record.noTime, header.month != 0,
-          !header.isKernel, !header.identifier.isEmpty, !header.message.isEmpty
-        else { continue }
-        let message = header.message.string
-        guard let value = select(message) else { continue }
-        let line = Line(
-          month: header.month, day: header.day, year: header.year,
-          seconds: header.hour * 3600 + header.minute * 60 + header.second,
-          key: Key(
-            host: shortHost(header.host.string), identifier: header.identifier.string, pid: header.pid.string,
-            message: message))
-        out.append((line, value))
+        if n > 0, let found = line(text, select) { out.append(found) }
       }
     }
     return out
@@ -537,6 +520,25 @@ public struct ZoneHint: Sendable, Equatable {
     lastLines(path: path) { _ in () }.map(\.line)
   }
 
+  /// `text` as a zoneless, non-kernel syslog line with a tag and a message (no NUL in it), when `select` gives a
+  /// value for its message, with that value.
+  static func line<T>(_ text: Bytes, _ select: (String) -> T?) -> (line: Line, value: T)? {
+    guard let base = text.base, memchr(base, 0, text.count) == nil else { return nil }
+    var header = SyslogHeader()
+    guard SyslogParser.parse(text, into: &header), header.time == Record.noTime, header.month != 0, !header.isKernel,
+      !header.identifier.isEmpty, !header.message.isEmpty
+    else { return nil }
+    let message = header.message.string
+    guard let value = select(message) else { return nil }
+    let line = Line(
+      month: header.month, day: header.day, year: header.year,
+      seconds: header.hour * 3600 + header.minute * 60 + header.second,
+      key: Key(
+        host: shortHost(header.host.string), identifier: header.identifier.string, pid: header.pid.string,
+        message: message))
+    return (line, value)
+  }
+
   /// The last `keep` zoneless, non-kernel lines of a plain file (a gzip member gives none) among its last `limit`
   /// bytes for whose message `select` gives a value, with that value, newest first.
   static func lastLines<T>(
@@ -546,22 +548,8 @@ public struct ZoneHint: Sendable, Equatable {
       tail.bytes.count == min(tail.size, Int64(limit))
     else { return [] }
     var out: [(line: Line, value: T)] = []
-    var header = SyslogHeader()
     forEachLastLine(tail) { text in
-      guard let base = text.base, memchr(base, 0, text.count) == nil else { return true }
-      header = SyslogHeader()
-      guard SyslogParser.parse(text, into: &header), header.time == Record.noTime, header.month != 0,
-        !header.isKernel, !header.identifier.isEmpty, !header.message.isEmpty
-      else { return true }
-      let message = header.message.string
-      guard let value = select(message) else { return true }
-      let line = Line(
-        month: header.month, day: header.day, year: header.year,
-        seconds: header.hour * 3600 + header.minute * 60 + header.second,
-        key: Key(
-          host: shortHost(header.host.string), identifier: header.identifier.string, pid: header.pid.string,
-          message: message))
-      out.append((line, value))
+      if let found = line(text, select) { out.append(found) }
       return out.count < keep
     }
     return out
@@ -575,12 +563,7 @@ public struct ZoneHint: Sendable, Equatable {
       h.seekTail()
       var out: [(time: Int64, key: Key)] = []
       while out.count < journalEntries, h.previous() > 0 {
-        guard let t = h.realtime(), let message = h.fieldString("MESSAGE"),
-          let identifier = h.fieldString("SYSLOG_IDENTIFIER")
-        else { continue }
-        let pid = h.fieldString("SYSLOG_PID") ?? h.fieldString("_PID") ?? ""
-        let host = shortHost(h.fieldString("_HOSTNAME") ?? "")
-        out.append((Int64(clamping: t), Key(host: host, identifier: identifier, pid: pid, message: message)))
+        if let e = entry(h) { out.append(e) }
       }
       return out
     case .journalExport(let path), .journalJSON(let path):
@@ -594,6 +577,15 @@ public struct ZoneHint: Sendable, Equatable {
     default:
       return []
     }
+  }
+
+  /// Time and key of the entry `h` stands on; nil without a time, a message or an identifier.
+  static func entry(_ h: JournalHandle) -> (time: Int64, key: Key)? {
+    guard let t = h.realtime(), let message = h.fieldString("MESSAGE"), let identifier = h.fieldString("SYSLOG_IDENTIFIER")
+    else { return nil }
+    let pid = h.fieldString("SYSLOG_PID") ?? h.fieldString("_PID") ?? ""
+    let host = shortHost(h.fieldString("_HOSTNAME") ?? "")
+    return (Int64(clamping: t), Key(host: host, identifier: identifier, pid: pid, message: message))
   }
 
   /// A host name compared without its domain (`db-1.example.com` is `db-1`), lowercased.
