@@ -403,8 +403,8 @@ public final class BootSequencer {
   @inline(never)
   private func noteBootLine(_ r: Record) {
     flushPending()
-    current.markBootLine(
-      time: r.time, location: SourceLocation(input: r.input, line: r.line), message: r.message, id: r.bootLineID.string)
+    let id = r.bootLineID.count == 1 && r.bootLineID[0] == Record.noBootLineID ? nil : r.bootLineID.string
+    current.markBootLine(time: r.time, location: SourceLocation(input: r.input, line: r.line), message: r.message, id: id)
   }
 
   /// A kernel banner that came after this host's kernel had printed at `uptime` (at least `replayMinUptime`), until

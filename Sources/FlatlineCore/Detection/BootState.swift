@@ -183,11 +183,11 @@ public final class BootState {
   /// journalctl text without kernel lines (a dump filtered by unit, identifier or priority): where its
   /// `-- Boot <id> --` lines show a boot of the journal began, with this boot's state before it
   /// (`BootSequencer.noteBootLine`, `HostMerger.splitAtBootLines`).
-  private(set) var bootLineMarks: [(mark: DaemonMark, id: String)] = []
+  private(set) var bootLineMarks: [(mark: DaemonMark, id: String?)] = []
 
-  /// Marks the record about to be applied as the first of journal boot `id`.
+  /// Marks the record about to be applied as the first of journal boot `id` (nil: `-- Reboot --` names none).
   @inline(never)
-  func markBootLine(time: Int64, location: SourceLocation, message: Bytes, id: String) {
+  func markBootLine(time: Int64, location: SourceLocation, message: Bytes, id: String?) {
     guard bootLineMarks.count < Self.daemonMarkLimit else {
       daemonMarksOverflow = true
       return
@@ -203,6 +203,17 @@ public final class BootState {
       return
     }
     startSignals.append((e, ordinal))
+  }
+
+  /// `whole` cut at `marks` (in order): the part before the first mark when it holds records, then one boot from
+  /// each mark to the next (`segment`).
+  static func split(_ whole: BootState, at marks: [DaemonMark]) -> [BootState] {
+    guard let first = marks.first else { return [whole] }
+    var parts: [BootState] = first.ordinal > 0 ? [first.before.copy()] : []
+    for (i, m) in marks.enumerated() {
+      parts.append(segment(of: whole, from: m, to: i + 1 < marks.count ? marks[i + 1].before : whole))
+    }
+    return parts
   }
 
   /// The boot that began at mark `m` of `whole` and whose records end where `end` (`whole` itself, or the state
@@ -521,34 +532,31 @@ public final class BootState {
   func continueWith(_ other: BootState) {
     let base = records
     let priorFirst = firstTime
+    // The chunk's marks hold its state from its first record: each becomes this boot's state up to there.
+    let prior = other.daemonMarks.isEmpty && other.bootLineMarks.isEmpty ? nil : copy()
+    func carried(_ m: DaemonMark) -> DaemonMark {
+      let before = prior!.copy()
+      before.continueWith(m.before)
+      return DaemonMark(opener: m.opener, ordinal: m.ordinal + base, time: m.time, before: before)
+    }
     if marksDaemonStarts {
-      // The chunk's marks hold its state from its first record: each becomes this boot's state up to there.
-      let prior = other.daemonMarks.isEmpty ? nil : copy()
       for m in other.daemonMarks {
         guard daemonMarks.count < Self.daemonMarkLimit else {
           daemonMarksOverflow = true
           break
         }
-        let before = prior!.copy()
-        before.continueWith(m.before)
-        daemonMarks.append(DaemonMark(opener: m.opener, ordinal: m.ordinal + base, time: m.time, before: before))
+        daemonMarks.append(carried(m))
       }
       for (e, ordinal) in other.startSignals { keepStartSignal(e, ordinal: ordinal + base) }
       ownStarts += other.ownStarts.map { OwnStart(time: $0.time, ordinal: $0.ordinal + base, finished: $0.finished) }
       if ownStarts.count > Self.daemonMarkLimit || other.daemonMarksOverflow { daemonMarksOverflow = true }
     }
-    if !other.bootLineMarks.isEmpty {
-      let prior = copy()
-      for (m, id) in other.bootLineMarks {
-        guard bootLineMarks.count < Self.daemonMarkLimit else {
-          daemonMarksOverflow = true
-          break
-        }
-        let before = prior.copy()
-        before.continueWith(m.before)
-        let mark = DaemonMark(opener: m.opener, ordinal: m.ordinal + base, time: m.time, before: before)
-        bootLineMarks.append((mark, id))
+    for (m, id) in other.bootLineMarks {
+      guard bootLineMarks.count < Self.daemonMarkLimit else {
+        daemonMarksOverflow = true
+        break
       }
+      bootLineMarks.append((carried(m), id))
     }
     records += other.records
     if firstTime == Record.noTime { firstTime = other.firstTime }

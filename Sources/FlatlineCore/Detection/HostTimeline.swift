@@ -268,13 +268,7 @@ public enum HostMerger {
         }
       }
       guard complete, !confirmed.isEmpty else { continue }
-      let chosen = confirmed.sorted()
-      var split: [BootState] = []
-      if marks[chosen[0]].ordinal > 0 { split.append(marks[chosen[0]].before.copy()) }
-      for (i, k) in chosen.enumerated() {
-        let end = i + 1 < chosen.count ? marks[chosen[i + 1]].before : whole
-        split.append(BootState.segment(of: whole, from: marks[k], to: end))
-      }
+      let split = BootState.split(whole, at: confirmed.sorted().map { marks[$0] })
       let spans = split.contains { b in
         starts.contains { s in
           b.firstTime != Record.noTime && s.time > b.firstTime + (s.login ? loginBootDelay : startTolerance)
@@ -305,14 +299,11 @@ public enum HostMerger {
       // Beside streams that show the host's boots, a part's first record is no boot start (a unit may start long
       // after its kernel): each part is placed by where its records fall, as a boot begun before its data is.
       let placed = knownStarts(group).contains { $0.timeline != ti }
-      var split: [BootState] = []
-      if marks[0].mark.ordinal > 0 { split.append(marks[0].mark.before.copy()) }
-      for (i, m) in marks.enumerated() {
-        let end = i + 1 < marks.count ? marks[i + 1].mark.before : whole
-        let b = BootState.segment(of: whole, from: m.mark, to: end)
-        b.bootID = m.id.utf8.elementsEqual([Record.noBootLineID]) ? nil : m.id
+      let split = BootState.split(whole, at: marks.map(\.mark))
+      // The parts from the marks on are the last ones (a part before the first mark comes first).
+      for (b, m) in zip(split.suffix(marks.count), marks) {
+        b.bootID = m.id
         if placed { b.startKnown = false }
-        split.append(b)
       }
       t.boots = split
       t.filteredDump = true
@@ -391,12 +382,7 @@ public enum HostMerger {
           out.append(b)
           continue
         }
-        let marks = b.daemonMarks
-        if marks[chosen[0]].ordinal > 0 { out.append(marks[chosen[0]].before.copy()) }
-        for (i, k) in chosen.enumerated() {
-          let end = i + 1 < chosen.count ? marks[chosen[i + 1]].before : b
-          out.append(BootState.segment(of: b, from: marks[k], to: end))
-        }
+        out += BootState.split(b, at: chosen.map { b.daemonMarks[$0] })
         changed = true
       }
       if changed { t.boots = out }

@@ -362,11 +362,12 @@ public enum Discovery {
     return nil
   }
 
-  /// (start, end) of the complete lines of the head (the last partial line dropped unless complete).
-  static func headLines(_ data: [UInt8], complete: Bool) -> [(Int, Int)] {
+  /// (start, end) of the complete lines of the head (the last partial line dropped unless complete), the first
+  /// `limit`.
+  static func headLines(_ data: [UInt8], complete: Bool, limit: Int = 64) -> [(Int, Int)] {
     var out: [(Int, Int)] = []
     var s = 0
-    while s < data.count, out.count < 64 {
+    while s < data.count, out.count < limit {
       var e = s
       while e < data.count, data[e] != 10 { e += 1 }
       if e == data.count && !complete { break }

@@ -47,6 +47,12 @@ public struct ZoneHint: Sendable, Equatable {
     var message: String
   }
 
+  /// The key of a journal stream's record (export or JSON dump).
+  static func key(of r: Record) -> Key {
+    Key(host: shortHost(r.host.string), identifier: r.identifier.string, pid: r.pid > 0 ? String(r.pid) : "",
+      message: r.message.string)
+  }
+
   /// The offset of syslog set `files` (oldest first) against a journal's last entries (`entries`, asked for only
   /// when the set has lines to compare: `lastEntries`), or nil when fewer than `minimumLines` of the syslog's last
   /// lines are found in them at one offset, or when any found line says otherwise.
@@ -60,18 +66,12 @@ public struct ZoneHint: Sendable, Equatable {
     guard lines.count >= minimumLines else { return nil }
     let entries = journalEntries()
     guard !entries.isEmpty else { return nil }
-    var votes: [Int: (count: Int, at: Int64)] = [:]
-    var change = Votes()
+    var votes = Votes()
     for (line, t) in matched(lines, entries) {
-      guard let offset = offset(line, journalTime: t) else { continue }
-      let v = votes[offset, default: (0, t)]
-      votes[offset] = (v.count + 1, max(v.at, t))
-      change.add(offset, at: t)
+      if let offset = offset(line, journalTime: t) { votes.add(offset, at: t) }
     }
-    // Two offsets, one after the other in time, nothing else: a daylight-saving change among the lines.
-    if votes.count == 2, let hint = change.acrossChange(reference: "journal") { return hint }
-    guard votes.count == 1, let (offset, v) = votes.first, v.count >= minimumLines else { return nil }
-    return ZoneHint(offset: offset, at: v.at, lines: v.count)
+    // One offset; or two, one after the other in time, nothing else: a daylight-saving change among the lines.
+    return votes.only(reference: "journal") ?? (votes.offsets == 2 ? votes.acrossChange(reference: "journal") : nil)
   }
 
   /// The syslog lines found among journal entries — host, identifier, PID and message equal, the entry there once
@@ -112,15 +112,12 @@ public struct ZoneHint: Sendable, Equatable {
     }
     let margin: Int64 = 15 * 3600 * 1_000_000
     let entries = entriesBetween(input, from: approx(first) - margin, to: approx(last) + margin)
-    var offsets: [Int: Int64] = [:]
-    var count = 0
+    var votes = Votes()
     for (line, t) in matched(lines, entries) {
-      guard let o = offset(line, journalTime: t) else { continue }
-      offsets[o] = min(offsets[o] ?? t, t)
-      count += 1
+      if let offset = offset(line, journalTime: t) { votes.add(offset, at: t) }
     }
-    guard offsets.count == 1, count >= minimumLines, let (offset, at) = offsets.first else { return nil }
-    return (offset, at)
+    guard let hint = votes.only(reference: "journal"), let at = votes.first(of: hint.offset) else { return nil }
+    return (hint.offset, at)
   }
 
   /// The entries of a journal input between two times (µs), at most `journalEntries` × 10: a binary journal is
@@ -267,6 +264,21 @@ public struct ZoneHint: Sendable, Equatable {
       byOffset[offset] = (v.count + 1, max(v.at, t), min(v.first, t))
     }
 
+    /// How many offsets were voted for.
+    var offsets: Int { byOffset.count }
+
+    /// The earliest time that voted for `offset`.
+    func first(of offset: Int) -> Int64? { byOffset[offset]?.first }
+
+    /// The one offset voted for, when it has at least `minimumLines` (the journal's comparison, which takes no
+    /// strays: its lines are the journal's own entries).
+    func only(reference: String) -> ZoneHint? {
+      guard byOffset.count == 1, let (offset, v) = byOffset.first, v.count >= minimumLines else { return nil }
+      var hint = ZoneHint(offset: offset, at: v.at, lines: v.count)
+      hint.reference = reference
+      return hint
+    }
+
     /// The offset with most votes, when it has at least `minimumLines` and four times as many as all others
     /// together (strays: a line that sits a whole quarter-hour from its reference by chance); else a change
     /// between two offsets (`acrossChange`).
@@ -340,15 +352,12 @@ public struct ZoneHint: Sendable, Equatable {
       stated += firstStatedLines(path: path, keep: startLines - stated.count)
     }
     var votes = Votes()
-    var earliest: [Int: Int64] = [:]
     for (line, t) in stated {
-      guard let o = offset(line, journalTime: t) else { continue }
-      votes.add(o, at: t)
-      earliest[o] = min(earliest[o] ?? t, t)
+      if let o = offset(line, journalTime: t) { votes.add(o, at: t) }
     }
     guard let hint = votes.elected(reference: statedTimes) else { return nil }
     let first = hint.startOffset ?? hint.offset
-    guard let at = earliest[first] else { return nil }
+    guard let at = votes.first(of: first) else { return nil }
     return (first, at)
   }
 
@@ -368,17 +377,12 @@ public struct ZoneHint: Sendable, Equatable {
     guard keep > 0, case .success(let head) = LineReader.head(path: path, limit: statedTimeBytes) else { return [] }
     var out: [(line: Line, value: T)] = []
     head.data.withBytes { b in
-      var start = 0
-      while start < b.count && out.count < keep {
-        var end = start
-        while end < b.count && b[end] != 10 { end += 1 }
-        // A line cut by the head's limit is left out.
-        if end == b.count && !head.complete { break }
+      // (A line cut by the head's limit is left out.)
+      for (start, end) in Discovery.headLines(head.data, complete: head.complete, limit: .max)
+      where out.count < keep && (end < b.count || head.complete) {
         var n = end - start
         if n > 0 && b[start + n - 1] == 13 { n -= 1 }
-        let text = b.slice(start, start + n)
-        start = end + 1
-        if n > 0, let found = line(text, select) { out.append(found) }
+        if n > 0, let found = line(b.slice(start, start + n), select) { out.append(found) }
       }
     }
     return out
@@ -657,7 +661,6 @@ private struct LoginRecords: RecordSink {
   mutating func note(_ note: SourceNote) {}
 }
 
-/// Keeps the last `limit` records' (time, key), as `ZoneHint` compares them.
 /// The entries of a journal stream between two times (µs), up to `limit`, for `ZoneHint.entriesBetween`.
 private struct WindowRecords: RecordSink {
   let from: Int64
@@ -673,17 +676,13 @@ private struct WindowRecords: RecordSink {
 
   mutating func consume(_ r: Record) {
     guard r.time >= from, r.time <= to, !r.identifier.isEmpty, entries.count < limit else { return }
-    entries.append((
-      r.time,
-      ZoneHint.Key(
-        host: ZoneHint.shortHost(r.host.string), identifier: r.identifier.string,
-        pid: r.pid > 0 ? String(r.pid) : "", message: r.message.string)
-    ))
+    entries.append((r.time, ZoneHint.key(of: r)))
   }
 
   mutating func note(_ note: SourceNote) {}
 }
 
+/// Keeps the last `limit` records' (time, key), as `ZoneHint` compares them.
 private struct LastRecords: RecordSink {
   let limit: Int
   private var ring: [(time: Int64, key: ZoneHint.Key)] = []
@@ -693,12 +692,7 @@ private struct LastRecords: RecordSink {
 
   mutating func consume(_ r: Record) {
     guard r.time != Record.noTime, !r.identifier.isEmpty else { return }
-    let e = (
-      time: r.time,
-      key: ZoneHint.Key(
-        host: ZoneHint.shortHost(r.host.string), identifier: r.identifier.string,
-        pid: r.pid > 0 ? String(r.pid) : "", message: r.message.string)
-    )
+    let e = (time: r.time, key: ZoneHint.key(of: r))
     if ring.count < limit {
       ring.append(e)
     } else {
