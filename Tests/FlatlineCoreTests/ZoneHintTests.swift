@@ -20,29 +20,39 @@ import Testing
   /// `journalBelow`: the export lies in `journal/<machine-id>/`, as a binary journal does under `/var/log`.
   /// `tag` keeps the folders of tests running at once apart.
   static func folder(offset: Int, journalBelow: Bool = false, tag: String = #function) throws -> String {
-    let name = tag.filter { $0.isLetter }
-    let dir = NSTemporaryDirectory() + "flatline-zone-\(getpid())-\(name)-\(offset)-\(journalBelow)"
+    let t0 = JournalTestEntry.t0 / 1_000_000
+    return try folder(
+      starts: [t0, t0 + 3 * 3600], lines: 30, every: 60, offsetAt: { _ in offset }, journalBelow: journalBelow,
+      key: "\(tag.filter { $0.isLetter })-\(offset)-\(journalBelow)")
+  }
+
+  /// Two boots of `db-7` beginning at `starts` (seconds), each a kernel banner and `lines` lines `every` seconds,
+  /// the first ending in a reboot 100 s after its last line, as a journal export and as the syslog rsyslog wrote
+  /// from it, each line's stamp at `offsetAt(its time)`. `key` names the folder.
+  static func folder(
+    starts: [Int64], lines: Int, every: Int64, offsetAt: (Int64) -> Int, journalBelow: Bool = false, key: String
+  ) throws -> String {
+    let dir = NSTemporaryDirectory() + "flatline-zone-\(getpid())-\(key)"
     try? FileManager.default.removeItem(atPath: dir)
     let journalDir = journalBelow ? dir + "/journal/" + JournalTestEntry.machineA : dir
     try FileManager.default.createDirectory(atPath: journalDir, withIntermediateDirectories: true)
     var entries: [JournalTestEntry] = []
     var syslog = ""
-    let t0 = JournalTestEntry.t0
     for (b, boot) in [JournalTestEntry.bootA1, JournalTestEntry.bootA2].enumerated() {
-      let start = t0 + Int64(b) * 3 * 3600 * 1_000_000
+      let start = starts[b]
       func add(_ dt: Int64, _ ident: String, _ message: String, kernel: Bool = false) {
-        let t = start + dt * 1_000_000
+        let t = (start + dt) * 1_000_000
         entries.append(JournalTestEntry.entry(
           boot, JournalTestEntry.machineA, host: "db-7", time: t, mono: dt * 1_000_000 + 1, message: message,
           ident: ident, transport: kernel ? "kernel" : "syslog"))
         let tag = kernel ? "kernel: [    0.000000]" : "\(ident)[4242]:"
-        syslog += "\(stamp(t, offset: offset)) db-7 \(tag) \(message)\n"
+        syslog += "\(stamp(t, offset: offsetAt(start + dt))) db-7 \(tag) \(message)\n"
       }
       add(0, "kernel", "Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org)", kernel: true)
-      for k in 1...30 { add(Int64(k * 60), "app", "request batch \(b)-\(k) done") }
+      for k in 1...lines { add(Int64(k) * every, "app", "request batch \(b)-\(k) done") }
       if b == 0 {
-        add(1900, "systemd-logind", "System is rebooting.")
-        add(1901, "systemd", "Reached target System Reboot.")
+        add(Int64(lines) * every + 100, "systemd-logind", "System is rebooting.")
+        add(Int64(lines) * every + 101, "systemd", "Reached target System Reboot.")
       }
     }
     try Data(JournalTestEntry.export(entries)).write(to: URL(fileURLWithPath: journalDir + "/journal.export"))
@@ -463,33 +473,11 @@ import Testing
     let change = Date(timeIntervalSince1970: 1_710_054_000)  // 2024-03-10 07:00 UTC
     let newYork = TimeZone(identifier: "America/New_York")!
     guard TimeZone.current.secondsFromGMT(for: change) != newYork.secondsFromGMT(for: change) else { return }
-    let dir = NSTemporaryDirectory() + "flatline-zone-dst-journal-\(getpid())"
-    try? FileManager.default.removeItem(atPath: dir)
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    // 2024-03-09 16:00 and 2024-03-10 03:06 UTC.
+    let dir = try Self.folder(
+      starts: [1_710_000_000, 1_710_040_000], lines: 40, every: 900,
+      offsetAt: { newYork.secondsFromGMT(for: Date(timeIntervalSince1970: Double($0))) }, key: "dst-journal")
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    var entries: [JournalTestEntry] = []
-    var syslog = ""
-    let starts: [Int64] = [1_710_000_000, 1_710_040_000]  // 2024-03-09 16:00 and 2024-03-10 03:06 UTC
-    for (b, start) in starts.enumerated() {
-      let boot = b == 0 ? JournalTestEntry.bootA1 : JournalTestEntry.bootA2
-      func add(_ dt: Int64, _ ident: String, _ message: String, kernel: Bool = false) {
-        let t = (start + dt) * 1_000_000
-        entries.append(JournalTestEntry.entry(
-          boot, JournalTestEntry.machineA, host: "db-7", time: t, mono: dt * 1_000_000 + 1, message: message,
-          ident: ident, transport: kernel ? "kernel" : "syslog"))
-        let offset = newYork.secondsFromGMT(for: Date(timeIntervalSince1970: Double(start + dt)))
-        let tag = kernel ? "kernel: [    0.000000]" : "\(ident)[4242]:"
-        syslog += "\(Self.stamp(t, offset: offset)) db-7 \(tag) \(message)\n"
-      }
-      add(0, "kernel", "Linux version 6.1.0-18-amd64 (debian-kernel@lists.debian.org)", kernel: true)
-      for k in 1...40 { add(Int64(k * 900), "app", "request batch \(b)-\(k) done") }
-      if b == 0 {
-        add(36_100, "systemd-logind", "System is rebooting.")
-        add(36_101, "systemd", "Reached target System Reboot.")
-      }
-    }
-    try Data(JournalTestEntry.export(entries)).write(to: URL(fileURLWithPath: dir + "/journal.export"))
-    try syslog.write(toFile: dir + "/syslog", atomically: true, encoding: .utf8)
     let r = Self.run(dir, year: 2024)
     #expect(r.hosts.first?.boots.map(\.ending) == [.reboot, .running])
     let warnings = r.inputs.first { $0.path.hasSuffix("/syslog") }?.warnings ?? []
